@@ -1,0 +1,26 @@
+"""engine: a deep-learning engine for teaching, fast enough to be used for real.
+
+Three layers, each readable on its own: C kernels (``csrc/``, wrapped by ``engine._C``) with
+their NumPy twins (``engine.backend.reference``); autograd (``Tensor``, ``Function``);
+and the library on top (``engine.nn``, ...).
+"""
+from . import cuda, nn
+from ._version import __version__
+from .autograd import Function, enable_grad, is_grad_enabled, no_grad
+from .backend import get_backend, get_num_threads, set_backend, set_num_threads, using_backend
+from .dtypes import float32, float64
+from .gradcheck import GradcheckError, gradcheck
+from .ops import (abs, cast, clip, concatenate, div, exp, log, matmul, mean, mul, neg, pow,
+                  reshape, sqrt, stack, sub, sum, transpose)
+from .ops import add
+from .ops import max  # noqa: A004  (engine.max mirrors torch.max)
+from .random import manual_seed
+from .tensor import Tensor, tensor
+
+__all__ = [
+    "__version__", "Tensor", "tensor", "Function", "no_grad", "enable_grad", "is_grad_enabled",
+    "gradcheck", "GradcheckError", "float32", "float64", "set_backend", "get_backend",
+    "using_backend", "set_num_threads", "get_num_threads", "manual_seed", "cuda", "nn",
+    "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",
+    "sum", "mean", "max", "reshape", "transpose", "concatenate", "stack", "matmul",
+]

@@ -1,0 +1,200 @@
+"""The native backend: the same functions as ``reference.py``, computed by the compiled C kernels.
+
+Each function checks its inputs here, in Python (dtype, shape, contiguity: a clear
+``TypeError``/``ValueError`` instead of a crash), then hands flat C-contiguous views to
+``engine._C``, which releases the GIL and runs the C kernel chosen for this CPU
+(``engine._C.kernel_isa("activations")`` says which).
+
+Set ``ENGINE_ISA=generic|avx2|avx512`` before importing engine to force one instruction
+set for every kernel family (for tests, and to compare them in class).
+"""
+import os
+import warnings
+
+from .. import _C
+from ._checks import float_input, normalize_axis, output, prelu_layout, same_as, split_at_axis
+
+name = "native"
+
+KERNEL_FAMILIES = ("activations",)
+
+
+def _force_isa_from_environment():
+    isa = os.environ.get("ENGINE_ISA")
+    if not isa:
+        return
+    for family in KERNEL_FAMILIES:
+        try:
+            _C.set_kernel_isa(family, isa)
+        except ValueError as err:
+            warnings.warn(f"ENGINE_ISA={isa!r} ignored for {family}: {err}", RuntimeWarning,
+                          stacklevel=2)
+
+
+_force_isa_from_environment()
+
+
+def _elementwise(kernel, x, out, *params):
+    """y = f(x) elementwise: check, then run ``kernel(x_flat, y_flat, *params)``."""
+    x = float_input(x)
+    y = output(out, x)
+    kernel(x.reshape(-1), y.reshape(-1), *params)
+    return y
+
+
+def _elementwise_backward(kernel, saved, gy, out, *params, saved_name="x"):
+    """gx = gy · f'(saved) elementwise, where ``saved`` is the forward's input or output."""
+    saved = float_input(saved, saved_name)
+    gy = same_as(saved, gy, "gy", saved_name)
+    gx = output(out, saved)
+    kernel(saved.reshape(-1), gy.reshape(-1), gx.reshape(-1), *params)
+    return gx
+
+
+# ------------------------------------------------------------ ReLU family
+
+def relu(x, out=None):
+    """ReLU: y = max(0, x)."""
+    return _elementwise(_C.relu_forward, x, out)
+
+
+def relu_backward(x, gy, out=None):
+    """ReLU': ∂L/∂x = ∂L/∂y · 1[x > 0]."""
+    return _elementwise_backward(_C.relu_backward, x, gy, out)
+
+
+def leaky_relu(x, negative_slope=0.01, out=None):
+    """Leaky ReLU: y = x if x > 0, else a·x."""
+    return _elementwise(_C.leaky_relu_forward, x, out, float(negative_slope))
+
+
+def leaky_relu_backward(x, gy, negative_slope=0.01, out=None):
+    """Leaky ReLU': ∂L/∂x = ∂L/∂y · (1 if x > 0 else a)."""
+    return _elementwise_backward(_C.leaky_relu_backward, x, gy, out, float(negative_slope))
+
+
+def _prelu_weight(x, weight):
+    weight = float_input(weight, "weight")
+    if weight.dtype != x.dtype:
+        raise TypeError(f"weight must have the dtype of x ({x.dtype}), got {weight.dtype}")
+    return weight, prelu_layout(x, weight)
+
+
+def prelu(x, weight, out=None):
+    """PReLU: y = x if x > 0, else a_c·x (one learnable slope per channel, axis 1)."""
+    x = float_input(x)
+    weight, layout = _prelu_weight(x, weight)
+    y = output(out, x)
+    _C.prelu_forward(x.reshape(-1), weight, y.reshape(-1), *layout)
+    return y
+
+
+def prelu_backward(x, weight, gy, out=None):
+    """PReLU': ∂L/∂x = ∂L/∂y · (1 if x > 0 else a_c);  ∂L/∂a_c = Σ_{x ≤ 0} ∂L/∂y · x.
+
+    Returns ``(gx, gweight)``.
+    """
+    x = float_input(x)
+    weight, layout = _prelu_weight(x, weight)
+    gy = same_as(x, gy, "gy")
+    gx = output(out, x)
+    gweight = output(None, weight)
+    _C.prelu_backward(x.reshape(-1), weight, gy.reshape(-1), gx.reshape(-1), gweight, *layout)
+    return gx, gweight
+
+
+def elu(x, alpha=1.0, out=None):
+    """ELU: y = x if x > 0, else α·(eˣ − 1)."""
+    return _elementwise(_C.elu_forward, x, out, float(alpha))
+
+
+def elu_backward(x, gy, alpha=1.0, out=None):
+    """ELU': ∂L/∂x = ∂L/∂y · (1 if x > 0 else α·eˣ)."""
+    return _elementwise_backward(_C.elu_backward, x, gy, out, float(alpha))
+
+
+# ------------------------------------------------------- smooth squashers
+
+def sigmoid(x, out=None):
+    """Sigmoid: y = 1 / (1 + e^(−x))."""
+    return _elementwise(_C.sigmoid_forward, x, out)
+
+
+def sigmoid_backward(y, gy, out=None):
+    """Sigmoid': ∂L/∂x = ∂L/∂y · y·(1 − y), from the forward's output y."""
+    return _elementwise_backward(_C.sigmoid_backward, y, gy, out, saved_name="y")
+
+
+def tanh(x, out=None):
+    """tanh: y = (eˣ − e^(−x)) / (eˣ + e^(−x))."""
+    return _elementwise(_C.tanh_forward, x, out)
+
+
+def tanh_backward(y, gy, out=None):
+    """tanh': ∂L/∂x = ∂L/∂y · (1 − y²), from the forward's output y."""
+    return _elementwise_backward(_C.tanh_backward, y, gy, out, saved_name="y")
+
+
+def softplus(x, out=None):
+    """Softplus: y = log(1 + eˣ)."""
+    return _elementwise(_C.softplus_forward, x, out)
+
+
+def softplus_backward(x, gy, out=None):
+    """Softplus': ∂L/∂x = ∂L/∂y · sigmoid(x)."""
+    return _elementwise_backward(_C.softplus_backward, x, gy, out)
+
+
+def heaviside(x, value_at_zero=1.0, out=None):
+    """Heaviside step: y = 1 if x > 0, 0 if x < 0, ``value_at_zero`` at 0."""
+    return _elementwise(_C.heaviside_forward, x, out, float(value_at_zero))
+
+
+def heaviside_backward(x, gy, out=None):
+    """Heaviside' = 0: no gradient flows through a step."""
+    x = float_input(x)
+    same_as(x, gy, "gy")
+    gx = output(out, x)
+    gx.fill(0)
+    return gx
+
+
+# -------------------------------------------------------------- softmax
+
+def _along_axis(kernel, arrays, axis, out):
+    """Run a softmax-family kernel over ``axis``, viewing the arrays as (outer, n, inner)."""
+    first = arrays[0]
+    layout = split_at_axis(first.shape, normalize_axis(axis, first.ndim))
+    result = output(out, first)
+    kernel(*(a.reshape(-1) for a in arrays), result.reshape(-1), *layout)
+    return result
+
+
+def softmax(x, axis=-1, out=None):
+    """Softmax along ``axis``: y_i = e^(x_i − max x) / Σ_j e^(x_j − max x)."""
+    return _along_axis(_C.softmax_forward, (float_input(x),), axis, out)
+
+
+def softmax_backward(y, gy, axis=-1, out=None):
+    """Softmax': ∂L/∂x_i = y_i · (∂L/∂y_i − Σ_j ∂L/∂y_j · y_j)."""
+    y = float_input(y, "y")
+    return _along_axis(_C.softmax_backward, (y, same_as(y, gy, "gy", "y")), axis, out)
+
+
+def log_softmax(x, axis=-1, out=None):
+    """Log-softmax along ``axis``: y_i = x_i − max x − log Σ_j e^(x_j − max x)."""
+    return _along_axis(_C.log_softmax_forward, (float_input(x),), axis, out)
+
+
+def log_softmax_backward(y, gy, axis=-1, out=None):
+    """Log-softmax': ∂L/∂x_i = ∂L/∂y_i − e^(y_i) · Σ_j ∂L/∂y_j."""
+    y = float_input(y, "y")
+    return _along_axis(_C.log_softmax_backward, (y, same_as(y, gy, "gy", "y")), axis, out)
+
+
+__all__ = [
+    "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "prelu", "prelu_backward",
+    "elu", "elu_backward", "sigmoid", "sigmoid_backward", "tanh", "tanh_backward",
+    "softplus", "softplus_backward", "heaviside", "heaviside_backward",
+    "softmax", "softmax_backward", "log_softmax", "log_softmax_backward",
+]

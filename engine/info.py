@@ -1,0 +1,57 @@
+"""What ``python -m engine info`` prints: the build, the CPU, the kernels it chose, the GPU."""
+import platform
+import sys
+
+import numpy as np
+
+from . import backend
+from ._version import __version__
+from .backend import cuda as cuda_backend
+
+
+def collect():
+    """The facts as a dict (also what ``engine info --json`` prints)."""
+    facts = {
+        "engine": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": f"{platform.system()} {platform.machine()}",
+        "backend": backend.get_backend(),
+        "compiled_extension": backend.native_available(),
+        "threads": backend.get_num_threads(),
+    }
+    if facts["compiled_extension"]:
+        from . import _C
+        from .backend.native import KERNEL_FAMILIES
+        facts["openmp"] = _C.openmp_enabled()
+        facts["cpu_features"] = sorted(k for k, v in _C.cpu_features().items() if v)
+        facts["kernels"] = {family: _C.kernel_isa(family) for family in KERNEL_FAMILIES}
+        facts["available_isas"] = _C.available_isas()
+    gpu_ok, gpu_reason = cuda_backend.available()
+    facts["gpu_backend"] = "available" if gpu_ok else f"unavailable: {gpu_reason}"
+    facts["cupy"] = cuda_backend.device_summary()
+    return facts
+
+
+def report():
+    """The facts as aligned text lines."""
+    facts = collect()
+    lines = [f"engine {facts['engine']}  (Python {facts['python']}, NumPy {facts['numpy']}, "
+             f"{facts['platform']})",
+             f"  backend:        {facts['backend']}"]
+    if facts["compiled_extension"]:
+        lines.append(f"  cpu features:   {' '.join(facts['cpu_features']) or '(baseline only)'}")
+        lines.append(f"  instruction sets this CPU runs: {', '.join(facts['available_isas'])}")
+        for family, isa in facts["kernels"].items():
+            lines.append(f"  {family + ':':15} {isa}")
+        openmp = "OpenMP" if facts["openmp"] else "no OpenMP (single-threaded build)"
+        lines.append(f"  threads:        {facts['threads']} ({openmp})")
+    else:
+        lines.append("  compiled kernels: not built (engine._C missing); using NumPy only")
+    lines.append(f"  GPU backend:    {facts['gpu_backend']}")
+    lines.append(f"  CuPy:           {facts['cupy']}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.stdout.write(report() + "\n")

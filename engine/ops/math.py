@@ -1,0 +1,303 @@
+"""Elementwise arithmetic.
+
+Binary ops broadcast like NumPy.  Broadcasting copies an input along some
+axes, so in backward each input's gradient is summed back to its own shape
+with ``unbroadcast``.  Backward passes skip inputs that need no gradient
+(``self.needs_input_grad``), e.g. the constant 2 in ``x * 2``.
+"""
+from .. import dtypes
+from ..autograd import Function
+from ..tensor import Tensor, get_array_module
+from .shape import unbroadcast
+
+
+def _broadcast_error(op, a, b):
+    return ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together")
+
+
+class Add(Function):
+    """y = a + b;  ∂L/∂a = ∂L/∂y,  ∂L/∂b = ∂L/∂y  (each unbroadcast to its input's shape)."""
+
+    def forward(self, a, b):
+        try:
+            return a + b
+        except ValueError:
+            raise _broadcast_error("add", a, b) from None
+
+    def backward(self, gy):
+        a, b = self.inputs
+        return unbroadcast(gy, a.shape), unbroadcast(gy, b.shape)
+
+
+class Sub(Function):
+    """y = a − b;  ∂L/∂a = ∂L/∂y,  ∂L/∂b = −∂L/∂y."""
+
+    def forward(self, a, b):
+        try:
+            return a - b
+        except ValueError:
+            raise _broadcast_error("sub", a, b) from None
+
+    def backward(self, gy):
+        a, b = self.inputs
+        gb = unbroadcast(-gy, b.shape) if self.needs_input_grad[1] else None
+        return unbroadcast(gy, a.shape), gb
+
+
+class Mul(Function):
+    """y = a·b;  ∂L/∂a = ∂L/∂y · b,  ∂L/∂b = ∂L/∂y · a."""
+
+    def forward(self, a, b):
+        try:
+            return a * b
+        except ValueError:
+            raise _broadcast_error("mul", a, b) from None
+
+    def backward(self, gy):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = unbroadcast(gy * b.data, a.shape) if need_a else None
+        gb = unbroadcast(gy * a.data, b.shape) if need_b else None
+        return ga, gb
+
+
+class Div(Function):
+    """y = a / b;  ∂L/∂a = ∂L/∂y / b,  ∂L/∂b = −∂L/∂y · a / b²."""
+
+    def forward(self, a, b):
+        try:
+            return a / b
+        except ValueError:
+            raise _broadcast_error("div", a, b) from None
+
+    def backward(self, gy):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = unbroadcast(gy / b.data, a.shape) if need_a else None
+        gb = unbroadcast(-gy * a.data / (b.data * b.data), b.shape) if need_b else None
+        return ga, gb
+
+
+class Neg(Function):
+    """y = −x;  ∂L/∂x = −∂L/∂y."""
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, gy):
+        return -gy
+
+
+class Pow(Function):
+    """y = a ** b;  ∂L/∂a = ∂L/∂y · b·a^(b−1),  ∂L/∂b = ∂L/∂y · y·ln(a).
+
+    ln(a) only exists for a > 0; where a <= 0 the gradient w.r.t. the
+    exponent is taken as 0.  (It is only computed when b requires grad,
+    which is rare: usually b is a constant such as 2.)
+    """
+
+    def forward(self, a, b):
+        try:
+            self.y = a ** b
+        except ValueError:
+            raise _broadcast_error("pow", a, b) from None
+        return self.y
+
+    def backward(self, gy):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = gb = None
+        if need_a:
+            ga = unbroadcast(gy * b.data * a.data ** (b.data - 1), a.shape)
+        if need_b:
+            xp = get_array_module(gy)
+            positive = a.data > 0
+            log_a = xp.log(xp.where(positive, a.data, 1))  # where a > 0 only
+            gb = unbroadcast(gy * xp.where(positive, self.y * log_a, 0), b.shape)
+        return ga, gb
+
+
+class Exp(Function):
+    """y = eˣ;  ∂L/∂x = ∂L/∂y · y."""
+
+    def forward(self, x):
+        self.y = get_array_module(x).exp(x)
+        return self.y
+
+    def backward(self, gy):
+        return gy * self.y
+
+
+class Log(Function):
+    """y = ln x;  ∂L/∂x = ∂L/∂y / x."""
+
+    def forward(self, x):
+        return get_array_module(x).log(x)
+
+    def backward(self, gy):
+        return gy / self.inputs[0].data
+
+
+class Sqrt(Function):
+    """y = √x;  ∂L/∂x = ∂L/∂y / (2y)."""
+
+    def forward(self, x):
+        self.y = get_array_module(x).sqrt(x)
+        return self.y
+
+    def backward(self, gy):
+        return gy / (2 * self.y)
+
+
+class Abs(Function):
+    """y = |x|;  ∂L/∂x = ∂L/∂y · sign(x)   (0 at x = 0, as in PyTorch)."""
+
+    def forward(self, x):
+        return get_array_module(x).abs(x)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        return gy * get_array_module(x).sign(x)
+
+
+class Clip(Function):
+    """y = min(max(x, lo), hi);  ∂L/∂x = ∂L/∂y where lo ≤ x ≤ hi, else 0.
+
+    lo or hi may be None (no bound).  At exactly x = lo or x = hi the gradient
+    passes through, as in PyTorch's clamp.
+    """
+
+    def __init__(self, lo=None, hi=None):
+        # Bounds are constants (no gradient flows to them); accept tensors too.
+        self.lo = lo.data if isinstance(lo, Tensor) else lo
+        self.hi = hi.data if isinstance(hi, Tensor) else hi
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        y = x
+        if self.lo is not None:
+            y = xp.maximum(y, self.lo)
+        if self.hi is not None:
+            y = xp.minimum(y, self.hi)
+        # copy=False: a no-op unless a NumPy float64 bound upcast a float32 x.
+        return y.astype(x.dtype, copy=False) if y is not x else x.copy()
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        inside = True
+        if self.lo is not None:
+            inside = inside & (x >= self.lo)
+        if self.hi is not None:
+            inside = inside & (x <= self.hi)
+        return gy * inside
+
+
+class Maximum(Function):
+    """y = max(a, b) elementwise;  ∂L/∂a = ∂L/∂y where a > b, ∂L/∂b = ∂L/∂y where b > a.
+
+    Ties (a == b) split the gradient evenly: each gets ∂L/∂y / 2 (as PyTorch does).
+    """
+
+    def forward(self, a, b):
+        try:
+            return get_array_module(a).maximum(a, b)
+        except ValueError:
+            raise _broadcast_error("maximum", a, b) from None
+
+    def backward(self, gy):
+        a, b = self.inputs
+        # gy * bool keeps gy's dtype; 0.5 * (a == b) gives each tied side half.
+        ga = gy * (a.data > b.data) + 0.5 * gy * (a.data == b.data)
+        return unbroadcast(ga, a.shape), unbroadcast(gy - ga, b.shape)
+
+
+class Minimum(Function):
+    """y = min(a, b) elementwise;  ∂L/∂a = ∂L/∂y where a < b, ∂L/∂b = ∂L/∂y where b < a.
+
+    Ties (a == b) split the gradient evenly, as in Maximum.
+    """
+
+    def forward(self, a, b):
+        try:
+            return get_array_module(a).minimum(a, b)
+        except ValueError:
+            raise _broadcast_error("minimum", a, b) from None
+
+    def backward(self, gy):
+        a, b = self.inputs
+        ga = gy * (a.data < b.data) + 0.5 * gy * (a.data == b.data)
+        return unbroadcast(ga, a.shape), unbroadcast(gy - ga, b.shape)
+
+
+class Cast(Function):
+    """y = x converted to ``dtype``;  ∂L/∂x = ∂L/∂y converted back to x's dtype."""
+
+    def __init__(self, dtype):
+        self.dtype = dtypes.as_float_dtype(dtype)
+
+    def forward(self, x):
+        return x.astype(self.dtype)
+
+    def backward(self, gy):
+        return gy.astype(self.inputs[0].dtype)
+
+
+# --------------------------------------------------------- public functions
+def add(a, b):
+    return Add()(a, b)
+
+
+def sub(a, b):
+    return Sub()(a, b)
+
+
+def mul(a, b):
+    return Mul()(a, b)
+
+
+def div(a, b):
+    return Div()(a, b)
+
+
+def neg(x):
+    return Neg()(x)
+
+
+def pow(a, b):
+    return Pow()(a, b)
+
+
+def exp(x):
+    return Exp()(x)
+
+
+def log(x):
+    return Log()(x)
+
+
+def sqrt(x):
+    return Sqrt()(x)
+
+
+def abs(x):
+    return Abs()(x)
+
+
+def clip(x, lo=None, hi=None):
+    return Clip(lo, hi)(x)
+
+
+def maximum(a, b):
+    return Maximum()(a, b)
+
+
+def minimum(a, b):
+    return Minimum()(a, b)
+
+
+def cast(x, dtype):
+    """x as float32/float64 (returns x itself if it already has that dtype, like PyTorch)."""
+    dtype = dtypes.as_float_dtype(dtype)
+    if isinstance(x, Tensor) and x.dtype == dtype:
+        return x
+    return Cast(dtype)(x)

@@ -1,0 +1,197 @@
+"""Operations that move numbers around without changing them.
+
+Their backward passes move the gradient back to where each number came from:
+reshape it back, un-permute it, scatter it into the indexed positions, split it.
+"""
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import Tensor, _axis, get_array_module
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` down to ``shape``: the backward of NumPy broadcasting.
+
+    Broadcasting copies an input along (a) extra leading axes and (b) axes
+    where the input has size 1.  Every copy receives gradient, so the input's
+    gradient is the sum over those axes.  E.g. (2, 3, 4) -> (3, 1):
+    sum over axis 0 (leading) and axis 2 (size 1 in the input).
+    """
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)  # drops the (now size-1) leading axes
+
+
+class Reshape(Function):
+    """y = x viewed with a new shape (same elements, same order);  ∂L/∂x = (∂L/∂y) reshaped back."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        try:
+            return x.reshape(self.shape)
+        except ValueError:
+            raise ValueError(f"cannot reshape a tensor of shape {x.shape} (size {x.size}) "
+                             f"into shape {self.shape}") from None
+
+    def backward(self, gy):
+        return gy.reshape(self.inputs[0].shape)
+
+
+class Transpose(Function):
+    """y = x with its axes permuted (reversed when axes is None);
+    ∂L/∂x = ∂L/∂y permuted by the inverse permutation."""
+
+    def __init__(self, axes=None):
+        self.axes = axes
+
+    def forward(self, x):
+        return x.transpose(self.axes)
+
+    def backward(self, gy):
+        if self.axes is None:
+            return gy.transpose()
+        # y axis i came from x axis axes[i], so x axis axes[i] comes from y axis i.
+        inverse = [0] * gy.ndim
+        for i, a in enumerate(self.axes):
+            inverse[a % gy.ndim] = i
+        return gy.transpose(inverse)
+
+
+def _is_basic_index(index):
+    """True for ints, slices, None and ... only: such an index never repeats an element."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
+
+
+def _check_index(index):
+    items = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(i, Tensor) for i in items):
+        # Tensors hold floats; comparisons give 0./1. floats, which NumPy would
+        # read as positions 0 and 1, not as a mask.
+        raise TypeError("index a Tensor with ints, slices, lists or NumPy int/bool arrays, "
+                        "not with a Tensor (for a mask use e.g. x[x.numpy() > 0])")
+
+
+class GetItem(Function):
+    """y = x[index] (NumPy indexing: ints, slices, int arrays, bool masks);
+    ∂L/∂x = zeros with ∂L/∂y added at the indexed positions.
+
+    Added, not assigned: with an int array like [0, 0, 2] element 0 is used
+    twice and receives both gradients (np.add.at does this; ``gx[idx] = gy`` would not).
+    """
+
+    def __init__(self, index):
+        _check_index(index)
+        self.index = index
+
+    def forward(self, x):
+        return x[self.index]
+
+    def backward(self, gy):
+        xp = get_array_module(gy)
+        gx = xp.zeros(self.inputs[0].shape, dtype=gy.dtype)
+        if _is_basic_index(self.index):
+            gx[self.index] = gy  # no repeats possible: plain assignment is faster
+        else:
+            xp.add.at(gx, self.index, gy)
+        return gx
+
+
+class Concatenate(Function):
+    """y = [x1, x2, ...] joined along ``axis``;  ∂L/∂xi = the slice of ∂L/∂y where xi landed."""
+
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def forward(self, *xs):
+        xp = get_array_module(xs[0])
+        try:
+            return xp.concatenate(xs, axis=self.axis)
+        except np.exceptions.AxisError:
+            raise
+        except ValueError as e:
+            shapes = ", ".join(str(x.shape) for x in xs)
+            raise ValueError(f"concatenate along axis {self.axis}: cannot join shapes {shapes} "
+                             f"(they must match in every other axis; NumPy says: {e})") from None
+
+    def backward(self, gy):
+        xp = get_array_module(gy)
+        axis = self.axis % gy.ndim
+        ends = np.cumsum([x.shape[axis] for x in self.inputs])[:-1]
+        return tuple(xp.split(gy, ends.tolist(), axis=axis))
+
+
+class Stack(Function):
+    """y = [x1, x2, ...] stacked along a new axis ``axis``;
+    ∂L/∂xi = slice i of ∂L/∂y along that axis."""
+
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def forward(self, *xs):
+        xp = get_array_module(xs[0])
+        if any(x.shape != xs[0].shape for x in xs):
+            shapes = ", ".join(str(x.shape) for x in xs)
+            raise ValueError(f"stack: all tensors must have the same shape, got {shapes}")
+        return xp.stack(xs, axis=self.axis)
+
+    def backward(self, gy):
+        xp = get_array_module(gy)
+        # Move the stacked axis to the front; iterating then yields one slice per input.
+        return tuple(xp.moveaxis(gy, self.axis % gy.ndim, 0))
+
+
+# ------------------------------------------------------------- small helpers
+def expanded_shape(shape, axis):
+    """``shape`` with a new size-1 axis inserted at ``axis`` (for unsqueeze)."""
+    n = len(shape) + 1
+    if not -n <= axis < n:
+        raise np.exceptions.AxisError(axis, n)
+    axis %= n
+    return shape[:axis] + (1,) + shape[axis:]
+
+
+def squeezed_shape(shape, axis=None):
+    """``shape`` without size-1 axes (all, or those in ``axis``; others are kept, as in PyTorch)."""
+    if axis is None:
+        return tuple(n for n in shape if n != 1)
+    axes = {a % len(shape) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
+    return tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1))
+
+
+# --------------------------------------------------------- public functions
+def reshape(x, shape):
+    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    return Reshape(shape)(x)
+
+
+def transpose(x, axes=None):
+    return Transpose(None if axes is None else tuple(axes))(x)
+
+
+def getitem(x, index):
+    return GetItem(index)(x)
+
+
+def _sequence_axis(name, tensors, axis, dim):
+    if len(tensors) == 0:
+        raise ValueError(f"{name}() needs at least one tensor")
+    axis = _axis(axis, dim)
+    return 0 if axis is None else axis
+
+
+def concatenate(tensors, axis=None, *, dim=None):
+    """Join tensors along an existing axis (default 0)."""
+    return Concatenate(_sequence_axis("concatenate", tensors, axis, dim))(*tensors)
+
+
+def stack(tensors, axis=None, *, dim=None):
+    """Join same-shaped tensors along a new axis (default 0)."""
+    return Stack(_sequence_axis("stack", tensors, axis, dim))(*tensors)

@@ -1,0 +1,396 @@
+"""Tensor: an array of float32/float64 numbers that can remember how it was made.
+
+A Tensor wraps a NumPy array (``.data``).  When it is the result of an
+operation on tensors that require grad, ``.grad_fn`` points at the Function
+that produced it; ``backward()`` walks those links to fill in ``.grad``.
+The arithmetic lives in ``engine.ops``; the methods here only forward to it.
+"""
+import numpy as np
+
+from . import dtypes
+
+
+def get_array_module(a):
+    """The array library for ``a``: ``cupy`` for CuPy arrays, ``numpy`` for anything else.
+
+    Ops call ``xp = get_array_module(x)`` and then ``xp.exp(x)`` so that the
+    same code runs on CPU and, later, GPU arrays.
+    """
+    if isinstance(a, Tensor):
+        a = a.data
+    # Look at the type's module instead of importing cupy, which may not be installed.
+    if type(a).__module__.startswith("cupy"):
+        import cupy
+        return cupy
+    return np
+
+
+_KIND_NAMES = {"c": "complex", "O": "object", "U": "string", "S": "bytes",
+               "M": "datetime", "m": "timedelta", "V": "void"}
+
+
+def as_float_array(data, dtype=None, default=None):
+    """Convert ``data`` into a float32/float64 array following the Tensor rules.
+
+    * float32/float64 arrays (NumPy or CuPy, incl. NumPy scalars) keep their
+      dtype unless ``dtype`` says otherwise;
+    * Python numbers and lists, and int/bool/other-float arrays, become
+      ``dtype`` or ``default`` (or the global default dtype, float32);
+    * complex, object, string ... data raises TypeError.
+    """
+    if dtype is not None:
+        dtype = dtypes.as_float_dtype(dtype)
+    if isinstance(data, Tensor):
+        data = data.data
+    has_own_dtype = hasattr(data, "dtype") and hasattr(data, "shape")
+    arr = get_array_module(data).asarray(data) if has_own_dtype else np.asarray(data)
+    kind = arr.dtype.kind
+    if kind not in "biuf":
+        raise TypeError(
+            f"Tensor data must be real numbers (float32 or float64); got dtype "
+            f"{arr.dtype} ({_KIND_NAMES.get(kind, kind)} data)")
+    if dtype is None:
+        if has_own_dtype and arr.dtype in dtypes.FLOAT_DTYPES:
+            dtype = arr.dtype
+        else:
+            dtype = default if default is not None else dtypes.get_default_dtype()
+    return arr if arr.dtype == dtype else arr.astype(dtype)
+
+
+def _wrap(arr):
+    """Fast Tensor constructor for arrays the library made itself (no checks)."""
+    t = Tensor.__new__(Tensor)
+    t.data = arr
+    t._grad = None
+    t._requires_grad = False
+    t.grad_fn = None
+    t._retains_grad = False
+    return t
+
+
+def _axis(axis, dim):
+    """Accept PyTorch's ``dim=`` as an alias of ``axis=``."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError("give either axis= or dim=, not both")
+        return dim
+    return axis
+
+
+def _shape_args(shape):
+    """Allow both ``reshape(2, 3)`` and ``reshape((2, 3))``."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return shape
+
+
+class Tensor:
+    """A float32/float64 array with automatic differentiation.
+
+    Tensor(data, requires_grad=False, dtype=None)
+
+    ``data``: Python number/list, NumPy array or Tensor (its data is used; no
+    graph history is kept).  ``dtype``: engine.float32 / engine.float64.
+    """
+
+    __slots__ = ("data", "_grad", "_requires_grad", "grad_fn", "_retains_grad", "__weakref__")
+
+    # NumPy: don't treat a Tensor as an array inside ufuncs; call our reflected
+    # operators instead (so ``ndarray + tensor`` gives a Tensor).
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad=False, dtype=None):
+        self.data = as_float_array(data, dtype)
+        self._grad = None
+        self._requires_grad = bool(requires_grad)
+        self.grad_fn = None        # the Function that made this tensor (None for leaves)
+        self._retains_grad = False  # keep .grad on a non-leaf (see retain_grad)
+
+    # ------------------------------------------------------------------ info
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def device(self):
+        return "cpu" if get_array_module(self.data) is np else "cuda"
+
+    @property
+    def is_leaf(self):
+        """True if the tensor was not produced by a recorded operation."""
+        return self.grad_fn is None
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def numpy(self):
+        """The underlying array (not a copy); a NumPy array even for GPU tensors."""
+        return self.data if get_array_module(self.data) is np else self.data.get()
+
+    def item(self):
+        """The value of a one-element tensor as a Python float."""
+        return self.data.item()
+
+    def __float__(self):
+        return float(self.data)
+
+    def __bool__(self):
+        # Without this every tensor would be truthy, so ``if (x > 0):`` would lie.
+        return bool(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        # Lets np.asarray(t), matplotlib etc. read a tensor (without its graph).
+        arr = self.numpy()
+        if dtype is not None:
+            arr = arr.astype(dtype, copy=bool(copy))
+        return arr.copy() if copy and dtype is None else arr
+
+    def __repr__(self):
+        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
+        extras = []
+        if self.dtype != dtypes.get_default_dtype():
+            extras.append(f"dtype={self.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{type(self.grad_fn).__name__}Backward>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    # ------------------------------------------------------------- autograd
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, flag=True):
+        """Set requires_grad in place (leaves only, as in PyTorch); returns self."""
+        if self.grad_fn is not None and not flag:
+            raise ValueError(
+                "requires_grad can only be changed on leaf tensors; this tensor was "
+                f"made by {type(self.grad_fn).__name__}. Use .detach() for a copy "
+                "without gradient tracking.")
+        self._requires_grad = bool(flag)
+        return self
+
+    @property
+    def grad(self):
+        """Gradient of the last backward() w.r.t. this tensor (a Tensor), or None.
+
+        Leaves accumulate it over backward calls; reset with ``t.grad = None``.
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            value = value if isinstance(value, Tensor) else Tensor(value, dtype=self.dtype)
+            if value.shape != self.shape:
+                raise ValueError(f"grad of shape {value.shape} assigned to a tensor of shape {self.shape}")
+        self._grad = value
+
+    def retain_grad(self):
+        """Ask backward() to keep ``.grad`` on this non-leaf tensor too."""
+        if not self._requires_grad:
+            raise ValueError("retain_grad() on a tensor that does not require grad")
+        if self.grad_fn is not None:
+            self._retains_grad = True
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def detach(self):
+        """A new leaf sharing this tensor's data, cut off from the graph."""
+        return _wrap(self.data)
+
+    def backward(self, grad=None, retain_graph=False):
+        """Compute gradients of this tensor w.r.t. all leaves that require grad.
+
+        ``grad`` is the upstream gradient (needed unless the tensor has one
+        element).  Unless ``retain_graph`` is True the graph is freed afterwards.
+        """
+        _autograd.backward(self, grad, retain_graph)
+
+    # ----------------------------------------------------------- arithmetic
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ops.sub(other, self)
+
+    def __mul__(self, other):
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.div(other, self)
+
+    def __pow__(self, other):
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return _ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    # Comparisons give 0./1. tensors that carry no gradient.  __eq__ is left
+    # alone on purpose (identity), so tensors can be dict keys; use .eq().
+    def _compare(self, other, op):
+        other = other.data if isinstance(other, Tensor) else other
+        return _wrap(op(self.data, other).astype(self.dtype))
+
+    def __lt__(self, other):
+        return self._compare(other, _operator.lt)
+
+    def __le__(self, other):
+        return self._compare(other, _operator.le)
+
+    def __gt__(self, other):
+        return self._compare(other, _operator.gt)
+
+    def __ge__(self, other):
+        return self._compare(other, _operator.ge)
+
+    def eq(self, other):
+        """Elementwise ``==`` as a 0./1. tensor (``==`` itself compares identity)."""
+        return self._compare(other, _operator.eq)
+
+    def ne(self, other):
+        return self._compare(other, _operator.ne)
+
+    __hash__ = object.__hash__
+
+    # --------------------------------------------------------------- methods
+    def exp(self):
+        return _ops.exp(self)
+
+    def log(self):
+        return _ops.log(self)
+
+    def sqrt(self):
+        return _ops.sqrt(self)
+
+    def abs(self):
+        return _ops.abs(self)
+
+    def clip(self, min=None, max=None):
+        return _ops.clip(self, min, max)
+
+    clamp = clip
+
+    def sum(self, axis=None, keepdims=False, *, dim=None):
+        return _ops.sum(self, _axis(axis, dim), keepdims)
+
+    def mean(self, axis=None, keepdims=False, *, dim=None):
+        return _ops.mean(self, _axis(axis, dim), keepdims)
+
+    def max(self, axis=None, keepdims=False, *, dim=None):
+        return _ops.max(self, _axis(axis, dim), keepdims)
+
+    def min(self, axis=None, keepdims=False, *, dim=None):
+        return _ops.min(self, _axis(axis, dim), keepdims)
+
+    def reshape(self, *shape):
+        return _ops.reshape(self, _shape_args(shape))
+
+    def transpose(self, *axes):
+        """Permute axes like NumPy: ``x.transpose()`` reverses them,
+        ``x.transpose(0, 2, 1)`` gives the new order.  (PyTorch's
+        ``transpose(d0, d1)`` swaps two dims; use ``swapaxes`` for that.)"""
+        return _ops.transpose(self, _shape_args(axes) or None)
+
+    permute = transpose
+
+    def swapaxes(self, axis1, axis2):
+        axes = list(range(self.ndim))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return _ops.transpose(self, tuple(axes))
+
+    @property
+    def T(self):
+        return _ops.transpose(self, None)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        shape = self.shape
+        if not shape:
+            return self.reshape(1)
+        start, end = start_dim % len(shape), end_dim % len(shape)
+        return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
+
+    def unsqueeze(self, axis):
+        return _ops.reshape(self, _ops.shape.expanded_shape(self.shape, axis))
+
+    def squeeze(self, axis=None):
+        return _ops.reshape(self, _ops.shape.squeezed_shape(self.shape, axis))
+
+    def __getitem__(self, index):
+        return _ops.getitem(self, index)
+
+    def astype(self, dtype):
+        """A differentiable cast to float32/float64."""
+        return _ops.cast(self, dtype)
+
+    def float(self):
+        return _ops.cast(self, dtypes.float32)
+
+    def double(self):
+        return _ops.cast(self, dtypes.float64)
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """Create a Tensor (same as ``Tensor(data, requires_grad, dtype)``)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+# Imported last: these modules import Tensor from here (a circular import
+# that works because Tensor is already defined at this point).
+import operator as _operator  # noqa: E402
+
+from . import autograd as _autograd  # noqa: E402
+from . import ops as _ops  # noqa: E402

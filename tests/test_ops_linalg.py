@@ -1,0 +1,104 @@
+"""matmul: every np.matmul case, forward and backward."""
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import engine
+from engine import Tensor, gradcheck, ops
+
+
+def rand(shape, seed=0):
+    data = np.random.default_rng(seed).normal(size=shape)
+    return Tensor(data, requires_grad=True, dtype=engine.float64)
+
+
+CASES = [
+    ((3,), (3,)),                # 1-D · 1-D: dot product, 0-d result
+    ((3,), (3, 4)),              # 1-D · 2-D: row vector times matrix
+    ((2, 3), (3,)),              # 2-D · 1-D: matrix times column vector
+    ((2, 3), (3, 4)),            # 2-D · 2-D
+    ((5, 2, 3), (5, 3, 4)),      # batched
+    ((5, 2, 3), (3, 4)),         # batch on the left only
+    ((2, 3), (5, 3, 4)),         # batch on the right only
+    ((2, 1, 2, 3), (5, 3, 4)),   # batch axes broadcast against each other
+    ((1, 2, 3), (4, 3, 2)),      # size-1 batch axis broadcast
+    ((3,), (5, 3, 4)),           # 1-D with a batch
+    ((5, 2, 3), (3,)),           # batch with 1-D
+    ((1, 1), (1, 1)),
+]
+
+
+@pytest.mark.parametrize("shapes", CASES, ids=str)
+def test_matmul_values_and_gradients(shapes):
+    a, b = rand(shapes[0], 1), rand(shapes[1], 2)
+    y = a @ b
+    expected = a.data @ b.data
+    assert y.shape == expected.shape
+    np.testing.assert_allclose(y.data, expected)
+    assert gradcheck(ops.matmul, [a, b])
+
+
+@pytest.mark.parametrize("shapes", CASES, ids=str)
+def test_matmul_gradient_for_one_side_only(shapes):
+    a, b = rand(shapes[0], 1), rand(shapes[1], 2)
+    b.requires_grad_(False)
+    assert gradcheck(ops.matmul, [a, b])
+    y = a @ b
+    assert y.grad_fn.needs_input_grad == (True, False)
+
+
+def test_matmul_gradient_formula_2d():
+    a, b = rand((2, 3), 1), rand((3, 4), 2)
+    g = np.random.default_rng(3).normal(size=(2, 4))
+    (a @ b).backward(g)
+    np.testing.assert_allclose(a.grad.data, g @ b.data.T)
+    np.testing.assert_allclose(b.grad.data, a.data.T @ g)
+
+
+@given(batch_a=st.lists(st.integers(1, 3), max_size=2), batch_b=st.lists(st.integers(1, 3), max_size=2),
+       n=st.integers(1, 3), k=st.integers(1, 3), m=st.integers(1, 3),
+       a_vec=st.booleans(), b_vec=st.booleans())
+def test_matmul_random_shapes(batch_a, batch_b, n, k, m, a_vec, b_vec):
+    # Make batch axes broadcastable: where lengths overlap, use 1 on one side at random.
+    a_shape = (k,) if a_vec else tuple(batch_a) + (n, k)
+    b_shape = (k,) if b_vec else tuple(batch_b) + (k, m)
+    try:
+        np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
+    except ValueError:
+        return  # batch axes do not broadcast: covered by the error test
+    a, b = rand(a_shape, 1), rand(b_shape, 2)
+    np.testing.assert_allclose((a @ b).data, a.data @ b.data)
+    assert gradcheck(ops.matmul, [a, b])
+
+
+@pytest.mark.parametrize("shapes", [((2, 3), (4, 5)), ((3,), (4,)), ((2, 3), (2,)),
+                                    ((2, 2, 3), (3, 3, 4))], ids=str)
+def test_matmul_shape_mismatch_names_both_shapes(shapes):
+    a, b = Tensor(np.ones(shapes[0])), Tensor(np.ones(shapes[1]))
+    with pytest.raises(ValueError, match=re.escape(f"matmul: shapes {shapes[0]} and {shapes[1]}")):
+        a @ b
+
+
+def test_matmul_with_0d_is_an_error():
+    with pytest.raises(ValueError, match=r"matmul: shapes \(\) and \(3,\)"):
+        Tensor(2.0) @ Tensor([1.0, 2.0, 3.0])
+
+
+def test_matmul_dtypes():
+    a32 = Tensor(np.ones((2, 3)), dtype=engine.float32, requires_grad=True)
+    b64 = Tensor(np.ones((3, 2)), dtype=engine.float64, requires_grad=True)
+    assert (a32 @ a32.T).dtype == np.float32
+    y = a32 @ b64
+    assert y.dtype == np.float64
+    y.sum().backward()
+    assert a32.grad.dtype == np.float32 and b64.grad.dtype == np.float64
+
+
+def test_matmul_with_numpy_operands():
+    a = rand((2, 3))
+    m = np.ones((3, 2))
+    assert gradcheck(lambda a: a @ m, [a])
+    assert gradcheck(lambda a: m @ a, [a])
