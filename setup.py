@@ -108,7 +108,7 @@ class BuildExt(build_ext):
 
 extension = Extension(
     "engine._C",
-    sources=["engine/_C.pyx"] + sorted(glob.glob(os.path.join("csrc", "*.c"))),
+    sources=["engine/_C.pyx"] + sorted(glob.glob(os.path.join("csrc", "**", "*.c"), recursive=True)),
     include_dirs=["csrc"],
     depends=sorted(glob.glob(os.path.join("csrc", "*.h"))),   # rebuild when a header changes
     libraries=[] if os.name == "nt" else ["m"],

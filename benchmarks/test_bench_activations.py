@@ -10,7 +10,7 @@ import os
 import numpy as np
 import pytest
 
-from engine import bench
+from engine.bench import activations as bench
 
 native = pytest.importorskip("engine.backend.native")
 

@@ -83,7 +83,7 @@ def test_engine_isa_environment_variable_forces_a_kernel():
 @needs_native
 def test_bench_quick_runs_and_writes_json(tmp_path):
     path = tmp_path / "bench.json"
-    from engine import bench
+    from engine.bench import activations as bench
     rows = bench.bench_activations(n=20_000, repeats=1)
     table = bench.activation_table(rows)
     assert "relu" in table and "floor = copy" in table

@@ -1,38 +1,19 @@
-"""The benchmark suite behind ``python -m engine bench``.
+"""Benchmark group ``activations``.
 
-Each group times the engine's kernels against what a student would otherwise write, all in
-the same run, and prints ratios (not thresholds: the figures depend on the machine).
-
-activations
-    10M float32 elements, forward (``out=`` preallocated, as a training loop reuses its
-    buffers) and backward, for the native kernels at 1 thread and at all threads, and for the
-    plain NumPy expression. The floor is memory bandwidth: a large copy (``np.copyto``,
-    read 40 MB + write 40 MB) moves what a forward moves; a backward moves 1.5 times that
-    (reads x and ∂L/∂y, writes ∂L/∂x).
+10M float32 elements, forward (``out=`` preallocated, as a training loop reuses its buffers)
+and backward, for the native kernels at 1 thread and at all threads, and for the plain NumPy
+expression. The floor is memory bandwidth: a large copy (``np.copyto``, read 40 MB + write
+40 MB) moves what a forward moves; a backward moves 1.5 times that (reads x and ∂L/∂y,
+writes ∂L/∂x).
 """
-import json
-import time
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
-from . import backend
+from .. import backend
+from .timing import best_time
 
-
-def best_time(fn, repeats, warmup=1):
-    """The fastest of ``repeats`` runs of ``fn()`` in seconds (the least disturbed one)."""
-    for _ in range(warmup):
-        fn()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-# ----------------------------------------------------------------- activations
 
 @dataclass
 class ActivationCase:
@@ -133,7 +114,7 @@ def activation_inputs(case, n, dtype=np.float32, seed=0):
 
 def bench_activations(n=10_000_000, repeats=7):
     """Rows of {case, impl, forward_ms, backward_ms} plus the copy floor."""
-    from .backend import native
+    from ..backend import native
     threads = backend.get_num_threads()
     src = np.random.default_rng(1).standard_normal(n, dtype=np.float32)
     dst = np.zeros_like(src)
@@ -178,29 +159,9 @@ def activation_table(rows):
     return "\n".join(lines)
 
 
-GROUPS = {
-    "activations": (lambda quick: bench_activations(n=1_000_000 if quick else 10_000_000,
-                                                    repeats=3 if quick else 7),
-                    activation_table),
-}
+def run(quick):
+    """The group's rows: 1M elements and 3 repeats with ``--quick``, else 10M and 7."""
+    return bench_activations(n=1_000_000 if quick else 10_000_000, repeats=3 if quick else 7)
 
 
-def main(quick=False, json_path=None, only=None):
-    if only is not None and only not in GROUPS:
-        raise SystemExit(f"unknown benchmark group {only!r}; groups: {', '.join(GROUPS)}")
-    if not backend.native_available():
-        raise SystemExit("the benchmark suite needs the compiled extension engine._C")
-    from . import info
-    print(info.report(), end="\n\n")
-    results = []
-    for name, (run, table) in GROUPS.items():
-        if only not in (None, name):
-            continue
-        rows = run(quick)
-        results.extend(rows)
-        print(table(rows), end="\n\n")
-    if json_path:
-        with open(json_path, "w", encoding="utf-8") as f:
-            json.dump({"info": info.collect(), "results": results}, f, indent=2)
-        print(f"results written to {json_path}")
-    return 0
+table = activation_table
