@@ -78,3 +78,31 @@ def prelu_layout(x, weight):
             f"PReLU with {weight.size} slopes needs an input of shape (N, {weight.size}, ...), "
             f"got {x.shape}")
     return x.shape[0], weight.size, x.size // max(1, x.shape[0] * weight.size)
+
+
+def gemm_operands(a, b, c, trans_a, trans_b):
+    """Check C = α·op(A)·op(B) + β·C's operands; return (a, b, m, n, k).
+
+    ``a`` and ``b`` are 2-D float arrays of one dtype (any strides: a kernel packs them);
+    ``c``, when given, is (m, n) of that dtype.
+    """
+    for name, x in (("a", a), ("b", b)):
+        if not isinstance(x, np.ndarray):
+            raise TypeError(f"gemm: {name} must be a NumPy array, got {type(x).__name__}")
+        if x.dtype not in FLOAT_DTYPES:
+            raise TypeError(f"gemm: {name} must be float32 or float64, got dtype {x.dtype}")
+        if x.ndim != 2:
+            raise ValueError(f"gemm: {name} must be 2-D, got shape {x.shape}")
+    if a.dtype != b.dtype:
+        raise TypeError(f"gemm: a and b must have one dtype, got {a.dtype} and {b.dtype}")
+    m, k = a.shape[::-1] if trans_a else a.shape
+    k_b, n = b.shape[::-1] if trans_b else b.shape
+    if k != k_b:
+        raise ValueError(f"gemm: op(a) is ({m}, {k}) and op(b) is ({k_b}, {n}): "
+                         f"inner sizes {k} and {k_b} differ")
+    if c is not None:
+        if not isinstance(c, np.ndarray) or c.dtype != a.dtype:
+            raise TypeError(f"gemm: c must be a {a.dtype} NumPy array")
+        if c.shape != (m, n):
+            raise ValueError(f"gemm: c must have shape ({m}, {n}), got {c.shape}")
+    return m, n, k

@@ -192,9 +192,21 @@ def log_softmax_backward(y, gy, axis=-1, out=None):
     return _along_axis(_C.log_softmax_backward, (y, same_as(y, gy, "gy", "y")), axis, out)
 
 
+# ------------------------------------------------------------------ GEMM
+
+def gemm(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
+    """General matrix multiply: C = α·op(A)·op(B) + β·C (``c`` updated in place and returned).
+
+    For now this is NumPy's BLAS, as in the reference backend; the packed C GEMM in
+    csrc/gemm/ takes its place.
+    """
+    from .reference import gemm as numpy_gemm
+    return numpy_gemm(a, b, c, alpha, beta, trans_a, trans_b)
+
+
 __all__ = [
     "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "prelu", "prelu_backward",
     "elu", "elu_backward", "sigmoid", "sigmoid_backward", "tanh", "tanh_backward",
     "softplus", "softplus_backward", "heaviside", "heaviside_backward",
-    "softmax", "softmax_backward", "log_softmax", "log_softmax_backward",
+    "softmax", "softmax_backward", "log_softmax", "log_softmax_backward", "gemm",
 ]

@@ -8,7 +8,7 @@ result. A backward function takes the upstream gradient ``gy = ∂L/∂y`` and r
 """
 import numpy as np
 
-from ._checks import float_input, normalize_axis, output, prelu_layout, same_as
+from ._checks import float_input, gemm_operands, normalize_axis, output, prelu_layout, same_as
 
 name = "reference"
 
@@ -192,5 +192,25 @@ __all__ = [
     "relu", "relu_backward", "leaky_relu", "leaky_relu_backward", "prelu", "prelu_backward",
     "elu", "elu_backward", "sigmoid", "sigmoid_backward", "tanh", "tanh_backward",
     "softplus", "softplus_backward", "heaviside", "heaviside_backward",
-    "softmax", "softmax_backward", "log_softmax", "log_softmax_backward",
+    "softmax", "softmax_backward", "log_softmax", "log_softmax_backward", "gemm",
 ]
+
+
+# ------------------------------------------------------------------ GEMM
+
+def gemm(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
+    """General matrix multiply: C = α·op(A)·op(B) + β·C, op(X) = X or Xᵀ.
+
+    ``c`` is updated in place and returned; without it a new (m, n) array is returned
+    (β is then ignored). Here NumPy's ``@`` (its BLAS) does the work.
+    """
+    gemm_operands(a, b, c, trans_a, trans_b)
+    product = (a.T if trans_a else a) @ (b.T if trans_b else b)
+    if c is None:
+        return product * a.dtype.type(alpha) if alpha != 1 else product
+    if beta == 0:
+        c[...] = 0  # β = 0 overwrites c, even a NaN in it (0·NaN would stay NaN)
+    else:
+        c *= beta
+    c += alpha * product
+    return c
