@@ -221,6 +221,21 @@ class Tensor:
     def retains_grad(self):
         return self._retains_grad
 
+    def to(self, device):
+        """This tensor on ``device`` ("cpu" or "cuda"): itself when it is already there.
+
+        Moving to "cuda" needs the CuPy backend; until it exists this raises a RuntimeError
+        that says why (``engine.cuda.why_unavailable()``).
+        """
+        if device not in ("cpu", "cuda"):
+            raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+        if device == self.device:
+            return self
+        from . import cuda
+        if not cuda.is_available():
+            raise RuntimeError(f"cannot move a tensor to 'cuda': {cuda.why_unavailable()}")
+        raise RuntimeError("moving tensors between devices is not supported yet")
+
     def detach(self):
         """A new leaf sharing this tensor's data, cut off from the graph."""
         return _wrap(self.data)

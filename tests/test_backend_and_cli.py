@@ -93,3 +93,12 @@ def test_bench_quick_runs_and_writes_json(tmp_path):
     assert main(["bench", "--quick", "--only", "activations", "--json", str(path)]) == 0
     saved = json.loads(path.read_text())
     assert saved["results"] and saved["info"]["kernels"]["activations"]
+
+
+def test_tensor_to_device():
+    t = engine.tensor([1.0, 2.0])
+    assert t.to("cpu") is t
+    with pytest.raises(RuntimeError, match="not implemented"):
+        t.to("cuda")
+    with pytest.raises(ValueError, match="'cpu' or 'cuda'"):
+        t.to("tpu")
