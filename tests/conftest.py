@@ -23,3 +23,25 @@ def pytest_sessionstart(session):
     if os.environ.get("ENGINE_REQUIRE_NATIVE") == "1" and not engine.backend.native_available():
         raise pytest.UsageError("ENGINE_REQUIRE_NATIVE=1 but engine._C did not import "
                                 f"(engine was imported from {engine.__file__})")
+
+
+def _available_isas():
+    try:
+        from engine import _C
+    except ImportError:
+        return []
+    return _C.available_isas()
+
+
+@pytest.fixture(params=_available_isas() or
+                [pytest.param(None, marks=pytest.mark.skip(reason="engine._C not built"))])
+def isa(request):
+    """Run a test once per instruction set this CPU runs, every kernel family forced to it."""
+    from engine import _C
+    from engine.backend.native import KERNEL_FAMILIES
+    before = {family: _C.kernel_isa(family) for family in KERNEL_FAMILIES}
+    for family in KERNEL_FAMILIES:
+        _C.set_kernel_isa(family, request.param)
+    yield request.param
+    for family, isa_name in before.items():
+        _C.set_kernel_isa(family, isa_name)

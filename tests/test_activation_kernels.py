@@ -18,15 +18,6 @@ _C = pytest.importorskip("engine._C")
 TOLERANCE = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-12, atol=1e-13)}
 
 
-@pytest.fixture(params=_C.available_isas())
-def isa(request):
-    """Run the test once per instruction set the CPU supports, then restore the default."""
-    before = _C.kernel_isa("activations")
-    _C.set_kernel_isa("activations", request.param)
-    yield request.param
-    _C.set_kernel_isa("activations", before)
-
-
 @st.composite
 def inputs(draw, dtype, min_dims=0):
     """An array (maybe a non-contiguous view), an upstream gradient, PReLU slopes and an axis."""

@@ -19,15 +19,6 @@ DTYPES = [np.float32, np.float64]
 TOL = {np.float32: dict(rtol=2e-6, atol=1e-7), np.float64: dict(rtol=1e-13, atol=1e-15)}
 
 
-@pytest.fixture(params=_C.available_isas())
-def isa(request):
-    """Run a test once per ISA this CPU supports, then restore the default."""
-    before = _C.kernel_isa("activations")
-    _C.set_kernel_isa("activations", request.param)
-    yield request.param
-    _C.set_kernel_isa("activations", before)
-
-
 @pytest.fixture
 def threads():
     """Restore the thread count after a test that changes it."""
