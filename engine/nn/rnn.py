@@ -116,8 +116,8 @@ class RNN(_RNNBase):
                  batch_first=False, dtype=None):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
-        self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
+        self.nonlinearity = nonlinearity
 
     def forward(self, x, h0=None):
         x, unbatched = self._prepare(x)
