@@ -1,10 +1,10 @@
 """``Dropout``: randomly zero activations while training (a regulariser)."""
-from ..ops.embedding import Dropout as _DropoutFn
+from ..ops.dropout import Dropout as _DropoutFn
 from .module import Module
 
 
 def dropout(x, p=0.5, training=True):
-    """Inverted dropout (see ``engine.ops.embedding.Dropout``); the identity when not training."""
+    """Inverted dropout (see ``engine.ops.dropout.Dropout``); the identity when not training."""
     if not training or p == 0:
         return x
     return _DropoutFn(p)(x)
