@@ -24,3 +24,10 @@ __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",
     "sum", "mean", "max", "reshape", "transpose", "concatenate", "stack", "matmul",
 ]
+
+# ---------------------------------------------------------------------------------------
+# pylayer branch: checkpoints (engine.save / engine.load) and optimizers.
+from . import optim  # noqa: E402
+from .io import load, save  # noqa: E402
+
+__all__ += ["optim", "save", "load"]

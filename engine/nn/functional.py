@@ -66,3 +66,53 @@ def softmax(x, axis=-1, *, dim=None):
 def log_softmax(x, axis=-1, *, dim=None):
     """y_i = x_i − log Σ_j e^(x_j) along ``axis`` (or ``dim``). See ``LogSoftmax``."""
     return act.LogSoftmax(_axis(axis, dim))(x)
+
+
+# ---------------------------------------------------------------------------------------
+# pylayer branch: losses, dropout, batch norm, embedding (Functions in engine/ops/loss.py,
+# engine/ops/normalization.py, engine/ops/embedding.py).
+from ..ops import loss as _loss  # noqa: E402
+from .batchnorm import batch_norm  # noqa: E402,F401
+from .dropout import dropout  # noqa: E402,F401
+from .embedding import embedding  # noqa: E402,F401
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error: mean of (y − t)². See ``engine.ops.loss.MSELoss``."""
+    return _loss.MSELoss(reduction)(input, target)
+
+
+def l1_loss(input, target, reduction="mean"):
+    """Mean absolute error: mean of |y − t|. See ``L1Loss``."""
+    return _loss.L1Loss(reduction)(input, target)
+
+
+def hinge_loss(input, target, reduction="mean"):
+    """mean of max(0, 1 − t·y) for targets t ∈ {−1, +1}. See ``HingeLoss``."""
+    return _loss.HingeLoss(reduction)(input, target)
+
+
+def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=0.0):
+    """Softmax cross-entropy from logits (N, C) and integer class labels (N,); optional class
+    ``weight`` (C,) and ``label_smoothing``. See ``engine.ops.loss.CrossEntropy``."""
+    if weight is not None and hasattr(weight, "grad_fn"):
+        weight = weight.numpy()
+    return _loss.CrossEntropy(target, weight, label_smoothing, reduction)(input)
+
+
+def binary_cross_entropy(input, target, reduction="mean"):
+    """−[t·log p + (1 − t)·log(1 − p)] from probabilities p. See ``BinaryCrossEntropy``."""
+    return _loss.BinaryCrossEntropy(reduction)(input, target)
+
+
+def binary_cross_entropy_with_logits(input, target, pos_weight=None, reduction="mean"):
+    """BCE of sigmoid(z), computed stably from logits z. See ``BinaryCrossEntropyWithLogits``."""
+    if pos_weight is not None and hasattr(pos_weight, "grad_fn"):
+        pos_weight = pos_weight.numpy()
+    return _loss.BinaryCrossEntropyWithLogits(pos_weight, reduction)(input, target)
+
+
+def kl_div_normal(mu, logvar, reduction="mean"):
+    """KL(N(μ, σ²) ‖ N(0, 1)) = −½ Σ (1 + log σ² − μ² − σ²), for VAEs ("mean": summed over
+    the latent axes, averaged over the batch). See ``engine.ops.loss.KLDivNormal``."""
+    return _loss.KLDivNormal(reduction)(mu, logvar)

@@ -3,6 +3,12 @@
 Assigning ``self.weight = Parameter(...)`` or ``self.fc = Linear(...)`` inside ``__init__``
 registers them, in order, so ``parameters()`` can hand them to an optimizer.
 """
+import numpy as np
+
+from .. import cuda as _cuda
+from .. import dtypes
+from ..autograd import no_grad
+from ..tensor import Tensor, get_array_module
 from .parameter import Parameter
 
 
@@ -12,6 +18,8 @@ class Module:
     def __init__(self):
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name, value):
@@ -19,6 +27,13 @@ class Module:
             raise AttributeError(
                 f"{type(self).__name__}.__init__ must call super().__init__() before "
                 f"assigning attributes")
+        if name in self._buffers:  # assigning to a buffer replaces its array
+            if value is not None and not hasattr(value, "dtype"):
+                raise TypeError(f"buffer {name!r} must be an array or None, "
+                                f"got {type(value).__name__}")
+            self._buffers[name] = value
+            object.__setattr__(self, name, value)
+            return
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         if isinstance(value, Parameter):
@@ -57,6 +72,202 @@ class Module:
     def parameters(self):
         return (param for _, param in self.named_parameters())
 
+    # ------------------------------------------------------------ buffers
+    def register_buffer(self, name, array, persistent=True):
+        """Register an array the layer keeps but does not learn (e.g. BatchNorm's running mean).
+
+        Buffers are NumPy arrays (or None), saved in ``state_dict()`` unless
+        ``persistent=False``, cast by ``double()/float()`` and moved by ``to()``.
+        """
+        if not isinstance(name, str) or not name or "." in name:
+            raise ValueError(f"buffer name must be a non-empty string without '.', got {name!r}")
+        if name in self._parameters or name in self._modules:
+            raise ValueError(f"{name!r} is already a parameter or sub-module")
+        if array is not None and not hasattr(array, "dtype"):
+            raise TypeError(f"buffer {name!r} must be an array or None, got {type(array).__name__}")
+        self._buffers[name] = array
+        if not persistent:
+            self._non_persistent.add(name)
+        object.__setattr__(self, name, array)
+
+    def named_buffers(self, prefix=""):
+        """``(name, array)`` pairs for the buffers of this module and its sub-modules."""
+        for module_name, module in self.named_modules(prefix):
+            for name, buf in module._buffers.items():
+                if buf is not None:
+                    yield (f"{module_name}.{name}" if module_name else name), buf
+
+    def buffers(self):
+        return (buf for _, buf in self.named_buffers())
+
+    # ------------------------------------------------------------ state
+    def state_dict(self):
+        """Parameters and persistent buffers by PyTorch's names, as NumPy arrays (copies).
+
+        E.g. ``{"0.weight": array(...), "0.bias": ..., "1.running_mean": ...}``; it is what
+        ``engine.save`` writes and ``load_state_dict`` reads back.
+        """
+        state = {}
+        for module_name, module in self.named_modules():
+            prefix = f"{module_name}." if module_name else ""
+            for name, param in module._parameters.items():
+                state[prefix + name] = _to_numpy(param.data).copy()
+            for name, buf in module._buffers.items():
+                if buf is not None and name not in module._non_persistent:
+                    state[prefix + name] = _to_numpy(buf).copy()
+        return state
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy arrays from ``state_dict`` into the parameters and buffers, in place.
+
+        Names and shapes must match (ValueError naming the key otherwise).  With
+        ``strict=True`` (default) missing and unexpected keys are errors; with
+        ``strict=False`` they are skipped.  Returns ``(missing_keys, unexpected_keys)``.
+        Values are cast to each parameter's dtype.
+        """
+        if not hasattr(state_dict, "items"):
+            raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state_dict).__name__}")
+        targets = {}
+        for module_name, module in self.named_modules():
+            prefix = f"{module_name}." if module_name else ""
+            for name in module._parameters:
+                targets[prefix + name] = (module, name, True)
+            for name, buf in module._buffers.items():
+                if buf is not None and name not in module._non_persistent:
+                    targets[prefix + name] = (module, name, False)
+        missing = [k for k in targets if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in targets]
+        if strict and (missing or unexpected):
+            raise ValueError(f"load_state_dict for {type(self).__name__}: "
+                             f"missing keys {missing}, unexpected keys {unexpected}")
+        # Check every shape before changing anything, so a bad dict leaves the model as it was.
+        arrays = {}
+        for key, (module, name, is_param) in targets.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            value = _to_numpy(value.data if isinstance(value, Tensor) else value)
+            value = np.asarray(value)
+            current = module._parameters[name].data if is_param else module._buffers[name]
+            if value.shape != current.shape:
+                raise ValueError(f"load_state_dict: {key!r} has shape {current.shape} in the "
+                                 f"model, but the state_dict gives shape {value.shape}")
+            arrays[key] = value
+        for key, value in arrays.items():
+            module, name, is_param = targets[key]
+            if is_param:
+                param = module._parameters[name]
+                xp = get_array_module(param.data)
+                param.data[...] = xp.asarray(value, dtype=param.data.dtype)
+            else:
+                buf = module._buffers[name]
+                buf[...] = get_array_module(buf).asarray(value, dtype=buf.dtype)
+        return missing, unexpected
+
+    # ------------------------------------------------------------ dtype, device, freezing
+    def _apply(self, convert):
+        """Replace every parameter's and floating buffer's array by ``convert(array)``."""
+        for module in self.modules():
+            for param in module._parameters.values():
+                param.data = convert(param.data)
+                if param._grad is not None:
+                    param._grad.data = convert(param._grad.data)
+            for name, buf in list(module._buffers.items()):
+                if buf is not None:
+                    new = convert(buf) if buf.dtype.kind == "f" else _move_like(buf, convert)
+                    module._buffers[name] = new
+                    object.__setattr__(module, name, new)
+        return self
+
+    def double(self):
+        """Cast parameters and floating buffers to float64, in place; returns self."""
+        return self._apply(lambda a: a.astype(dtypes.float64, copy=False))
+
+    def float(self):
+        """Cast parameters and floating buffers to float32, in place; returns self."""
+        return self._apply(lambda a: a.astype(dtypes.float32, copy=False))
+
+    def to(self, device=None, dtype=None):
+        """Move to ``"cpu"`` or ``"cuda"`` and/or cast to ``dtype``; in place, returns self."""
+        if dtype is not None:
+            dtype = dtypes.as_float_dtype(dtype)
+            self._apply(lambda a: a.astype(dtype, copy=False))
+        if device is None:
+            return self
+        if device not in ("cpu", "cuda"):
+            raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+        if device == "cuda":
+            if not _cuda.is_available():
+                raise RuntimeError("cannot move a module to 'cuda': no GPU backend is available "
+                                   f"({_cuda.why_unavailable()})")
+            import cupy
+            return self._apply(cupy.asarray)
+        return self._apply(_to_numpy)
+
+    def requires_grad_(self, requires_grad=True):
+        """Freeze (False) or unfreeze (True) every parameter; returns self.
+
+        A frozen parameter gets no gradient, so optimizers leave it alone.  (It does not
+        change the mode: a frozen BatchNorm in training mode still updates its statistics;
+        call ``eval()`` to stop that.)
+        """
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    # ------------------------------------------------------------ summary
+    def summary(self, input_shape, dtype=None):
+        """A table of the layers, their output shapes and parameter counts (trainable/frozen).
+
+        ``input_shape`` includes the batch axis, e.g. ``(1, 1, 28, 28)``.  Runs one forward
+        on zeros under no_grad, recording each leaf layer's output (the mode is unchanged,
+        but a BatchNorm in training mode would update its statistics, so the summary is run
+        in eval mode and the mode restored).
+        """
+        if dtype is None:
+            params = list(self.parameters())
+            dtype = params[0].dtype if params else dtypes.get_default_dtype()
+        records = []
+        patched = []
+        for name, module in self.named_modules():
+            if module is self or module._modules:
+                continue
+
+            def recorder(*args, _m=module, _name=name, _fwd=type(module).forward, **kwargs):
+                out = _fwd(_m, *args, **kwargs)
+                records.append((_name, _m, out))
+                return out
+            object.__setattr__(module, "forward", recorder)
+            patched.append(module)
+        was_training = self.training
+        self.eval()
+        try:
+            with no_grad():
+                out = self(Tensor(np.zeros(input_shape, dtype=dtype)))
+        finally:
+            for module in patched:
+                del module.__dict__["forward"]
+            self.train(was_training)
+        rows = [("Layer (type)", "Output shape", "Param #")]
+        for name, module, value in records:
+            count = sum(p.size for p in module.parameters())
+            rows.append((f"{name} ({type(module).__name__})", _shape_text(value), f"{count:,}"))
+        if not records:
+            rows.append((type(self).__name__, _shape_text(out),
+                         f"{sum(p.size for p in self.parameters()):,}"))
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        line = "-" * (sum(widths) + 4)
+        text = [line]
+        for i, r in enumerate(rows):
+            text.append(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}")
+            if i == 0:
+                text.append("=" * len(line))
+        trainable = sum(p.size for p in self.parameters() if p.requires_grad)
+        total = sum(p.size for p in self.parameters())
+        text += [line, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+                 f"Non-trainable params: {total - trainable:,}", line]
+        return "\n".join(text)
+
     # ------------------------------------------------------------ modes
     def train(self, mode=True):
         """Training mode (dropout active, batch norm updating its statistics)."""
@@ -68,10 +279,13 @@ class Module:
         """Evaluation mode: the same as ``train(False)``."""
         return self.train(False)
 
-    def zero_grad(self):
-        """Forget every parameter's gradient (``.grad = None``)."""
+    def zero_grad(self, set_to_none=True):
+        """Forget every parameter's gradient (``.grad = None``, or zeros if not set_to_none)."""
         for param in self.parameters():
-            param.grad = None
+            if set_to_none or param._grad is None:
+                param._grad = None
+            else:
+                param._grad.data[...] = 0
 
     def extra_repr(self):
         return ""
@@ -104,3 +318,20 @@ class Sequential(Module):
         for layer in self._modules.values():
             x = layer(x)
         return x
+
+
+def _to_numpy(a):
+    return a if isinstance(a, np.ndarray) else (a.get() if hasattr(a, "get") else np.asarray(a))
+
+
+def _move_like(buf, convert):
+    """Move a non-float buffer (e.g. an int64 counter) with ``convert`` but keep its dtype."""
+    target_module = get_array_module(convert(np.zeros(0)))  # numpy or cupy
+    return target_module.asarray(buf)
+
+
+def _shape_text(value):
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_shape_text(v) for v in value) + "]"
+    shape = getattr(value, "shape", None)
+    return str(tuple(shape)) if shape is not None else type(value).__name__

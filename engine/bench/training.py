@@ -1,0 +1,185 @@
+"""Benchmark group ``training``: whole training steps (forward, loss, backward, optimizer step).
+
+* MLP 784-256-128-10, ReLU, cross-entropy, SGD with momentum, batch 128, float32, 1 thread:
+  engine (native and reference backends) vs PyTorch (``torch.set_num_threads(1)``).
+* LeNet-5 at batch 64 (conv 1→6 5×5 pad 2, max-pool, conv 6→16 5×5, max-pool, 400-120-84-10):
+  runs when ``engine.nn.Conv2d`` and ``MaxPool2d`` exist, otherwise the row says skipped.
+* XOR 2-4-1 sigmoid network, MSE, full batch of 4, plain SGD, 5000 steps: the cost of Python
+  per operation (the arrays are tiny), engine vs PyTorch.
+PyTorch rows appear when torch is installed.  Ratios are what matter; the figures are noisy.
+"""
+import numpy as np
+
+from .. import backend
+from .timing import best_time
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    return torch
+
+
+# ------------------------------------------------------------------ engine models
+def _engine_mlp():
+    import engine
+    from engine import nn
+    engine.manual_seed(0)
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                         nn.Linear(128, 10))
+
+
+def _engine_lenet():
+    from engine import nn
+    if not (hasattr(nn, "Conv2d") and hasattr(nn, "MaxPool2d")):
+        return None
+    flatten = nn.Flatten() if hasattr(nn, "Flatten") else nn.Reshape(400)
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), flatten,
+                         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                         nn.Linear(84, 10))
+
+
+def _engine_step(model, x, y, lr=0.01, momentum=0.9):
+    import engine
+    from engine.nn import functional as F
+    opt = engine.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    xt = engine.Tensor(x)
+
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(xt), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def _torch_step(torch, model, x, y, lr=0.01, momentum=0.9):
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(xt), yt)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def _torch_mlp(torch):
+    nn = torch.nn
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                         nn.Linear(128, 10))
+
+
+def _torch_lenet(torch):
+    nn = torch.nn
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                         nn.Linear(84, 10))
+
+
+# ------------------------------------------------------------------ XOR
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float32)
+
+
+def xor_engine(steps, lr=0.5):
+    """Train the 2-4-1 sigmoid network; returns the final loss."""
+    import engine
+    from engine import nn
+    from engine.nn import functional as F
+    engine.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.Sigmoid(), nn.Linear(4, 1), nn.Sigmoid())
+    opt = engine.optim.SGD(model.parameters(), lr=lr)
+    x, y = engine.Tensor(XOR_X), engine.Tensor(XOR_Y)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+    return loss.item()
+
+
+def xor_torch(torch, steps, lr=0.5):
+    torch.manual_seed(0)
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(2, 4), nn.Sigmoid(), nn.Linear(4, 1), nn.Sigmoid())
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    x, y = torch.from_numpy(XOR_X), torch.from_numpy(XOR_Y)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+    return loss.item()
+
+
+# ------------------------------------------------------------------ the group
+def _row(case, impl, seconds, ref=None, note=""):
+    return {"group": "training", "case": case, "impl": impl, "seconds": seconds,
+            "vs_torch": None if ref is None or seconds is None else seconds / ref, "note": note}
+
+
+def _time_case(case, make_engine, make_torch, x, y, repeats, torch, with_reference):
+    rows = []
+    threads = backend.get_num_threads()
+    backend.set_num_threads(1)
+    try:
+        t_torch = None
+        if torch is not None:
+            torch.manual_seed(0)
+            t_torch = best_time(_torch_step(torch, make_torch(torch), x, y), repeats)
+        model = make_engine()
+        if model is None:
+            return [_row(case, "engine native", None,
+                         note="skipped: engine.nn.Conv2d / MaxPool2d not on this branch")]
+        t_native = best_time(_engine_step(model, x, y), repeats)
+        rows.append(_row(case, "engine native (1 thread)", t_native, t_torch))
+        if with_reference:
+            with backend.using_backend("reference"):
+                t_ref = best_time(_engine_step(make_engine(), x, y), max(2, repeats // 4))
+            rows.append(_row(case, "engine reference", t_ref, t_torch,
+                             note=f"native is {t_ref / t_native:.1f}x faster"))
+        if t_torch is not None:
+            rows.append(_row(case, "pytorch (1 thread)", t_torch, t_torch))
+    finally:
+        backend.set_num_threads(threads)
+    return rows
+
+
+def run(quick=False):
+    torch = _torch()
+    rng = np.random.default_rng(0)
+    repeats = 5 if quick else 20
+    rows = []
+    x = rng.standard_normal((128, 784), dtype=np.float32)
+    y = rng.integers(0, 10, 128)
+    rows += _time_case("MLP 784-256-128-10, batch 128", _engine_mlp, _torch_mlp, x, y,
+                       repeats, torch, True)
+    x = rng.standard_normal((64, 1, 28, 28), dtype=np.float32)
+    y = rng.integers(0, 10, 64)
+    rows += _time_case("LeNet-5, batch 64", _engine_lenet, _torch_lenet, x, y,
+                       max(3, repeats // 2), torch, True)
+    steps = 1000 if quick else 5000
+    case = f"XOR 2-4-1 sigmoid, {steps} SGD steps"
+    t_torch = best_time(lambda: xor_torch(torch, steps), 1 if quick else 3, 0) if torch else None
+    t_engine = best_time(lambda: xor_engine(steps), 1 if quick else 3, 0)
+    rows.append(_row(case, "engine", t_engine, t_torch))
+    if t_torch is not None:
+        rows.append(_row(case, "pytorch", t_torch, t_torch))
+    return rows
+
+
+def table(rows):
+    lines = ["training steps (forward + loss + backward + SGD step); time per step, "
+             "XOR: total", f"{'case':<40} {'implementation':<26} {'time':>10} {'vs torch':>9}  note"]
+    for r in rows:
+        t = "-" if r["seconds"] is None else (f"{r['seconds'] * 1e3:8.2f} ms")
+        ratio = "-" if r["vs_torch"] is None else f"{r['vs_torch']:.2f}x"
+        lines.append(f"{r['case']:<40} {r['impl']:<26} {t:>10} {ratio:>9}  {r['note']}")
+    return "\n".join(lines)

@@ -1,0 +1,145 @@
+"""``engine.save`` / ``engine.load``: checkpoints as .npz files, never pickle.
+
+What can be saved: a nested dict of str → (NumPy array | number | str | bool | None |
+list of numbers | nested dict), e.g. ``{"model": model.state_dict(), "optimizer":
+opt.state_dict(), "epoch": 3}``; a Module or Optimizer (or scheduler) given directly saves its
+``state_dict()``.
+
+How: nested keys are joined with "/" (a character not allowed in keys) into one flat .npz
+entry per value; numbers, strings, bools and lists become small arrays, and a JSON manifest
+(stored as a string array) records each entry's Python type so ``load`` gives back exactly
+what was saved.  Files are read with ``allow_pickle=False``, so loading never runs code, and
+written atomically: to a temporary file in the same directory, flushed to disk, then renamed
+over the target — a crash mid-write leaves the previous file intact.
+"""
+import json
+import numbers
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+SEP = "/"
+_MANIFEST = "__engine_manifest__"
+_FORMAT = 1
+
+
+def _state_of(obj):
+    if hasattr(obj, "state_dict") and callable(obj.state_dict):
+        return obj.state_dict()
+    return obj
+
+
+def _flatten(obj, prefix, arrays, types):
+    obj = _state_of(obj)
+    if not isinstance(obj, dict):
+        raise TypeError(f"engine.save: expected a dict (or a Module/Optimizer) at "
+                        f"{prefix or 'the top level'}, got {type(obj).__name__}")
+    if not obj and prefix:
+        types[prefix] = "dict"
+    for key, value in obj.items():
+        if not isinstance(key, str) or not key or SEP in key or key == _MANIFEST:
+            raise ValueError(f"engine.save: keys must be non-empty strings without {SEP!r}, "
+                             f"got {key!r} at {prefix or 'the top level'}")
+        name = f"{prefix}{SEP}{key}" if prefix else key
+        value = _state_of(value)
+        if isinstance(value, dict):
+            _flatten(value, name, arrays, types)
+        elif value is None:
+            types[name] = "none"
+        elif isinstance(value, bool) or isinstance(value, np.bool_):
+            arrays[name], types[name] = np.array(bool(value)), "bool"
+        elif isinstance(value, numbers.Integral):
+            arrays[name], types[name] = np.array(int(value), dtype=np.int64), "int"
+        elif isinstance(value, numbers.Real):
+            arrays[name], types[name] = np.array(float(value)), "float"
+        elif isinstance(value, str):
+            arrays[name], types[name] = np.array(value), "str"
+        elif isinstance(value, (list, tuple)):
+            if not all(isinstance(v, numbers.Real) for v in value):
+                raise TypeError(f"engine.save: lists must hold numbers only ({name!r})")
+            kind = "int" if all(isinstance(v, numbers.Integral) for v in value) else "float"
+            arrays[name] = np.array(value, dtype=np.int64 if kind == "int" else np.float64)
+            types[name] = f"list_{kind}"
+        elif isinstance(value, np.ndarray) or hasattr(value, "__array__"):
+            arr = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+            if arr.dtype.kind not in "biufcUS":
+                raise TypeError(f"engine.save: {name!r} has dtype {arr.dtype}; object arrays "
+                                f"would need pickle and are refused")
+            arrays[name], types[name] = arr, "array"
+        else:
+            raise TypeError(f"engine.save: cannot store {type(value).__name__} at {name!r} "
+                            f"(arrays, numbers, strings, bools, None, lists of numbers, dicts)")
+
+
+def save(obj, path):
+    """Write ``obj`` (see the module docstring) to ``path`` as .npz, atomically."""
+    arrays, types = {}, {}
+    _flatten(obj, "", arrays, types)
+    arrays[_MANIFEST] = np.array(json.dumps({"format": _FORMAT, "types": types}))
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _restore(arr, kind):
+    if kind == "array":
+        return arr
+    if kind == "bool":
+        return bool(arr)
+    if kind == "int":
+        return int(arr)
+    if kind == "float":
+        return float(arr)
+    if kind == "str":
+        return str(arr)
+    if kind in ("list_int", "list_float"):
+        return arr.tolist()
+    raise ValueError(f"unknown entry type {kind!r}")
+
+
+def load(path):
+    """Read a file written by ``save``: the same nested dict (arrays as NumPy arrays).
+
+    A missing file raises FileNotFoundError; a corrupt, truncated or foreign file raises
+    ValueError naming the path.  Pickled (object) arrays are refused.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if _MANIFEST not in data.files:
+                raise ValueError("no engine manifest (not written by engine.save)")
+            manifest = json.loads(str(data[_MANIFEST]))
+            types = manifest["types"]
+            flat = {name: _restore(data[name], kind) if kind not in ("none", "dict") else
+                    (None if kind == "none" else {}) for name, kind in types.items()
+                    if kind in ("none", "dict") or name in data.files}
+            missing = [n for n, k in types.items() if k not in ("none", "dict") and n not in flat]
+            if missing:
+                raise ValueError(f"entries listed but missing: {missing[:5]}")
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
+        raise ValueError(f"engine.load: {path} is not a valid engine checkpoint "
+                         f"(corrupt, truncated or not written by engine.save): {err}") from None
+    result = {}
+    for name, value in flat.items():
+        parts = name.split(SEP)
+        node = result
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return result

@@ -1,0 +1,36 @@
+"""``Embedding``: a learnt lookup table from integer ids to vectors."""
+import numpy as np
+
+from .. import dtypes
+from ..ops.embedding import Embedding as _EmbeddingFn
+from ..tensor import Tensor
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def embedding(indices, weight):
+    """Rows of ``weight`` picked by the integer array ``indices`` (see ops.embedding.Embedding)."""
+    if isinstance(indices, Tensor):
+        raise TypeError("embedding indices must be an integer NumPy array, not a (float) Tensor")
+    return _EmbeddingFn(indices)(weight)
+
+
+class Embedding(Module):
+    """y = W[idx] with W ``weight`` (num_embeddings, embedding_dim) ~ N(0, 1) (as PyTorch);
+    idx: an int array of any shape → y: idx.shape + (embedding_dim,)."""
+
+    def __init__(self, num_embeddings, embedding_dim, dtype=None):
+        super().__init__()
+        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        if self.num_embeddings < 1 or self.embedding_dim < 1:
+            raise ValueError("num_embeddings and embedding_dim must be positive")
+        dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim), dtype=dtype))
+        init.normal_(self.weight)
+
+    def forward(self, indices):
+        return embedding(indices, self.weight)
+
+    def extra_repr(self):
+        return f"{self.num_embeddings}, {self.embedding_dim}"

@@ -1,0 +1,75 @@
+"""Loss layers: Modules wrapping the loss functions of ``engine.nn.functional``.
+
+``loss_fn = CrossEntropyLoss(); loss = loss_fn(logits, labels)``.  Every loss takes
+``reduction="mean" | "sum" | "none"``.  The equations are in ``engine/ops/loss.py``.
+"""
+from ..ops.loss import check_reduction
+from . import functional as F
+from .module import Module
+
+
+class _Loss(Module):
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        self.reduction = check_reduction(reduction)
+
+    def extra_repr(self):
+        return f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Mean squared error: mean of (y − t)² (regression)."""
+
+    def forward(self, input, target):
+        return F.mse_loss(input, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error: mean of |y − t|."""
+
+    def forward(self, input, target):
+        return F.l1_loss(input, target, self.reduction)
+
+
+class HingeLoss(_Loss):
+    """mean of max(0, 1 − t·y), targets t ∈ {−1, +1} (SVM-style margin loss)."""
+
+    def forward(self, input, target):
+        return F.hinge_loss(input, target, self.reduction)
+
+
+class CrossEntropyLoss(_Loss):
+    """Softmax + negative log-likelihood from logits (N, C) and integer labels (N,)."""
+
+    def __init__(self, weight=None, reduction="mean", label_smoothing=0.0):
+        super().__init__(reduction)
+        self.weight, self.label_smoothing = weight, float(label_smoothing)
+
+    def forward(self, input, target):
+        return F.cross_entropy(input, target, self.weight, self.reduction, self.label_smoothing)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy from probabilities (after a sigmoid)."""
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy from logits (sigmoid included, numerically stable); ``pos_weight``
+    multiplies the positive term (class imbalance)."""
+
+    def __init__(self, pos_weight=None, reduction="mean"):
+        super().__init__(reduction)
+        self.pos_weight = pos_weight
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(input, target, self.pos_weight, self.reduction)
+
+
+class KLDivNormal(_Loss):
+    """KL(N(μ, σ²) ‖ N(0, 1)) of a VAE's encoder: ``KLDivNormal()(mu, logvar)``."""
+
+    def forward(self, mu, logvar):
+        return F.kl_div_normal(mu, logvar, self.reduction)

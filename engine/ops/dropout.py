@@ -1,0 +1,30 @@
+"""Inverted dropout as a differentiable operation."""
+import numpy as np
+
+from .. import random as _random
+from ..autograd import Function
+
+
+class Dropout(Function):
+    """Inverted dropout: y = x·mask / (1 − p), mask_i ~ Bernoulli(1 − p) (drawn in forward).
+
+    ∂L/∂x = ∂L/∂y · mask / (1 − p).  Scaling at training time keeps E[y] = x, so evaluation
+    needs no rescaling (the layer is the identity in eval mode).  ``mask`` may be given (tests).
+    """
+
+    def __init__(self, p=0.5, mask=None):
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"dropout probability must be in [0, 1), got {p}")
+        self.p = float(p)
+        self.mask = mask
+
+    def forward(self, x):
+        if self.mask is None:
+            keep = _random.get_generator().random(x.shape) >= self.p
+            self.mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
+        else:
+            self.mask = np.asarray(self.mask, dtype=x.dtype) / (1.0 - self.p)
+        return x * self.mask
+
+    def backward(self, gy):
+        return gy * self.mask

@@ -1,0 +1,274 @@
+"""Loss functions as differentiable operations, each forward beside its backward.
+
+Every loss computes per-element (or per-sample) values ℓ and then reduces them:
+``reduction="mean"`` (the default) averages, ``"sum"`` adds up, ``"none"`` returns ℓ itself.
+The backward of the reduction is folded into each loss: for "mean" the upstream gradient is
+divided by the number of terms averaged, for "none" it is used elementwise.
+
+Targets that are class labels (cross-entropy) are integer arrays given to ``__init__``: they
+are data, not something we differentiate.  Float targets (MSE, L1, hinge, BCE) are inputs and
+receive a gradient too when they require one, as in PyTorch.
+"""
+import numpy as np
+
+from ..autograd import Function
+from ..tensor import get_array_module
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    return reduction
+
+
+def _reduce(loss, reduction, count=None):
+    """ℓ (an array) → the reduced loss; count = the denominator of "mean" (default ℓ.size)."""
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    return total / (loss.size if count is None else count)
+
+
+def _upstream(gy, reduction, count):
+    """∂L/∂ℓ for each term: gy itself ("none"), or the scalar gy (÷ count for "mean")."""
+    if reduction == "none":
+        return gy
+    return gy / count if reduction == "mean" else gy
+
+
+def check_same_shape(name, y, t):
+    if y.shape != t.shape:
+        raise ValueError(f"{name}: target shape {t.shape} must equal the input shape {y.shape}")
+
+
+class MSELoss(Function):
+    """ℓ_i = (y_i − t_i)²;  ∂ℓ_i/∂y_i = 2(y_i − t_i),  ∂ℓ_i/∂t_i = −2(y_i − t_i)."""
+
+    def __init__(self, reduction="mean"):
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, y, t):
+        check_same_shape("mse_loss", y, t)
+        self.diff = y - t
+        return _reduce(self.diff * self.diff, self.reduction)
+
+    def backward(self, gy):
+        g = _upstream(gy, self.reduction, self.diff.size) * 2 * self.diff
+        return g, (-g if self.needs_input_grad[1] else None)
+
+
+class L1Loss(Function):
+    """ℓ_i = |y_i − t_i|;  ∂ℓ_i/∂y_i = sign(y_i − t_i) (0 at a tie),  ∂ℓ_i/∂t_i = −sign(y_i − t_i)."""
+
+    def __init__(self, reduction="mean"):
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, y, t):
+        check_same_shape("l1_loss", y, t)
+        self.sign = get_array_module(y).sign(y - t)
+        return _reduce(abs(y - t), self.reduction)
+
+    def backward(self, gy):
+        g = _upstream(gy, self.reduction, self.sign.size) * self.sign
+        return g, (-g if self.needs_input_grad[1] else None)
+
+
+class HingeLoss(Function):
+    """ℓ_i = max(0, 1 − t_i·y_i) with t_i ∈ {−1, +1} (the SVM / perceptron-margin loss);
+
+    ∂ℓ_i/∂y_i = −t_i where t_i·y_i < 1, else 0;   ∂ℓ_i/∂t_i = −y_i where t_i·y_i < 1, else 0.
+    """
+
+    def __init__(self, reduction="mean"):
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, y, t):
+        check_same_shape("hinge_loss", y, t)
+        if not np.all((t == 1) | (t == -1)):
+            raise ValueError("hinge_loss: targets must be -1 or +1 "
+                             f"(got values {np.unique(t)[:5].tolist()}...)")
+        self.y, self.t = y, t
+        margin = 1 - t * y
+        self.active = margin > 0
+        return _reduce(np.maximum(margin, 0), self.reduction)
+
+    def backward(self, gy):
+        up = _upstream(gy, self.reduction, self.y.size) * self.active
+        gt = -up * self.y if self.needs_input_grad[1] else None
+        return -up * self.t, gt
+
+
+def check_class_targets(name, target, n, n_classes):
+    """Integer class labels of shape (n,) in [0, n_classes)."""
+    target = np.asarray(target.data if hasattr(target, "data") and hasattr(target, "grad_fn")
+                        else target)
+    if target.dtype.kind not in "iu":
+        if target.dtype.kind == "f" and target.size and np.all(target == np.round(target)):
+            raise TypeError(f"{name}: targets must be integer class labels (an int array), got "
+                            f"dtype {target.dtype}; convert with .astype(np.int64)")
+        raise TypeError(f"{name}: targets must be integer class labels, got dtype {target.dtype}")
+    if target.shape != (n,):
+        raise ValueError(f"{name}: targets must have shape ({n},) (one label per row of the "
+                         f"input), got {target.shape}")
+    if target.size and (target.min() < 0 or target.max() >= n_classes):
+        raise ValueError(f"{name}: class labels must lie in [0, {n_classes}), got values from "
+                         f"{target.min()} to {target.max()}")
+    return target.astype(np.intp, copy=False)
+
+
+class CrossEntropy(Function):
+    """Softmax + negative log-likelihood, fused and stable, from logits z (N, C) and labels t (N,).
+
+    Forward (log-softmax with the max subtracted, so e^z never overflows):
+        log p_ic = z_ic − m_i − log Σ_j e^(z_ij − m_i),   m_i = max_j z_ij
+        ℓ_i = −w_{t_i} · [(1 − ε) log p_{i,t_i} + (ε/C) Σ_c log p_ic]
+    with class weights w (default 1) and label smoothing ε (default 0); "mean" divides by
+    Σ_i w_{t_i} (PyTorch's weighted mean).
+    With ε = 0 the sum simplifies to ℓ_i = −w_{t_i} log p_{i,t_i}.
+
+    Backward (the classic "softmax minus one-hot"):
+        ∂ℓ_i/∂z_ic = w_{t_i} · (p_ic − q_ic),   q_ic = (1 − ε)·1[c = t_i] + ε/C.
+    (PyTorch weights the smoothing term per class, w_c, rather than w_{t_i}; with weights and
+    smoothing together the two differ — we document and use w_{t_i}.)
+    """
+
+    def __init__(self, target, weight=None, label_smoothing=0.0, reduction="mean"):
+        self.target = target
+        self.weight = weight
+        self.label_smoothing = float(label_smoothing)
+        if not 0.0 <= self.label_smoothing <= 1.0:
+            raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, z):
+        if z.ndim != 2:
+            raise ValueError(f"cross_entropy: logits must have shape (N, C), got {z.shape}")
+        n, c = z.shape
+        t = self.target = check_class_targets("cross_entropy", self.target, n, c)
+        shifted = z - z.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        self.log_p = log_p
+        rows = np.arange(n)
+        eps = self.label_smoothing
+        loss = -log_p[rows, t]
+        if eps:
+            loss = (1 - eps) * loss - (eps / c) * log_p.sum(axis=1)
+        if self.weight is not None:
+            w = np.asarray(self.weight, dtype=z.dtype)
+            if w.shape != (c,):
+                raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
+            self.w_t = w[t]
+            loss = loss * self.w_t
+            self.count = self.w_t.sum()
+        else:
+            self.w_t = None
+            self.count = n
+        return _reduce(loss, self.reduction, self.count)
+
+    def backward(self, gy):
+        n, c = self.log_p.shape
+        g = np.exp(self.log_p)                      # p
+        eps = self.label_smoothing
+        if eps:
+            g -= eps / c
+        g[np.arange(n), self.target] -= 1 - eps     # p − q
+        scale = _upstream(gy, self.reduction, self.count)
+        if self.w_t is not None:
+            scale = scale * self.w_t
+        if np.ndim(scale):
+            scale = scale[:, None]
+        g *= scale
+        return g
+
+
+class BinaryCrossEntropy(Function):
+    """ℓ_i = −[t_i log p_i + (1 − t_i) log(1 − p_i)] from probabilities p ∈ [0, 1];
+
+    each log is clamped at −100 (as PyTorch) so p = 0 or 1 gives a large finite loss.
+    ∂ℓ_i/∂p_i = (p_i − t_i) / (p_i (1 − p_i))  (denominator clamped at 1e-12);
+    ∂ℓ_i/∂t_i = log(1 − p_i) − log p_i.
+    """
+
+    def __init__(self, reduction="mean"):
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, p, t):
+        check_same_shape("binary_cross_entropy", p, t)
+        if p.size and (p.min() < 0 or p.max() > 1):
+            raise ValueError("binary_cross_entropy: inputs must be probabilities in [0, 1] "
+                             "(for logits use binary_cross_entropy_with_logits)")
+        self.p, self.t = p, t
+        with np.errstate(divide="ignore"):
+            self.log_p = np.maximum(np.log(p), -100)
+            self.log_1p = np.maximum(np.log1p(-p), -100)
+        return _reduce(-(t * self.log_p + (1 - t) * self.log_1p), self.reduction)
+
+    def backward(self, gy):
+        up = _upstream(gy, self.reduction, self.p.size)
+        p, t = self.p, self.t
+        gp = up * (p - t) / np.maximum(p * (1 - p), 1e-12)
+        gt = up * (self.log_1p - self.log_p) if self.needs_input_grad[1] else None
+        return gp, gt
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """BCE of σ(z) computed from the logits z without ever forming log σ(z) directly:
+
+        ℓ_i = w_p·t_i·softplus(−z_i) + (1 − t_i)·softplus(z_i),   softplus(x) = log(1 + eˣ)
+    (w_p = ``pos_weight``, default 1; softplus evaluated as max(x, 0) + log1p(e^−|x|)).
+        ∂ℓ_i/∂z_i = (1 − t_i)·σ(z_i) − w_p·t_i·(1 − σ(z_i))   (= σ(z_i) − t_i when w_p = 1)
+        ∂ℓ_i/∂t_i = w_p·softplus(−z_i) − softplus(z_i)
+    """
+
+    def __init__(self, pos_weight=None, reduction="mean"):
+        self.pos_weight = pos_weight
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, z, t):
+        check_same_shape("binary_cross_entropy_with_logits", z, t)
+        log1p_e = np.log1p(np.exp(-np.abs(z)))
+        self.sp_pos = np.maximum(z, 0) + log1p_e      # softplus(z)
+        self.sp_neg = self.sp_pos - z                 # softplus(−z)
+        self.z, self.t = z, t
+        w = 1 if self.pos_weight is None else np.asarray(self.pos_weight, dtype=z.dtype)
+        self.w = w
+        return _reduce(w * t * self.sp_neg + (1 - t) * self.sp_pos, self.reduction)
+
+    def backward(self, gy):
+        up = _upstream(gy, self.reduction, self.z.size)
+        s = 1 / (1 + np.exp(-self.z))
+        gz = up * ((1 - self.t) * s - self.w * self.t * (1 - s))
+        gt = up * (self.w * self.sp_neg - self.sp_pos) if self.needs_input_grad[1] else None
+        if gt is not None and gt.shape != self.t.shape:
+            gt = np.broadcast_to(gt, self.t.shape)
+        return np.broadcast_to(gz, self.z.shape), gt
+
+
+class KLDivNormal(Function):
+    """KL(N(μ, σ²) ‖ N(0, 1)) of a VAE's encoder, from μ and log σ² (both (N, D)):
+
+        kl_ij = −½ (1 + log σ²_ij − μ²_ij − σ²_ij)
+        ∂kl/∂μ = μ,    ∂kl/∂(log σ²) = ½ (σ² − 1)
+    Reduction: "mean" sums over the latent axes and averages over the batch (the per-sample KL
+    a VAE adds to its reconstruction loss), "sum" adds every term, "none" returns kl_ij.
+    """
+
+    def __init__(self, reduction="mean"):
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, mu, logvar):
+        check_same_shape("kl_div_normal", mu, logvar)
+        self.mu = mu
+        self.var = np.exp(logvar)
+        kl = -0.5 * (1 + logvar - mu * mu - self.var)
+        n = mu.shape[0] if mu.ndim else 1
+        return _reduce(kl, self.reduction, n)
+
+    def backward(self, gy):
+        n = self.mu.shape[0] if self.mu.ndim else 1
+        up = _upstream(gy, self.reduction, n)
+        return up * self.mu, up * 0.5 * (self.var - 1)

@@ -1,0 +1,167 @@
+"""Optimizers with per-parameter step sizes: Adagrad, RMSprop, Adam, AdamW (PyTorch's rules).
+
+All four divide the step by a running measure of the gradient's size, so parameters with
+large, noisy gradients take smaller steps.  Every update is written in place (``out=``, ``*=``)
+into the state buffers and the work array ``tmp``.
+"""
+import math
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+def _check_eps(eps):
+    if eps < 0:
+        raise ValueError(f"invalid eps: {eps}")
+
+
+class Adagrad(Optimizer):
+    """Sum of squared gradients:  (t = step number from 1)
+
+        g ← ∇w L + weight_decay·w
+        s ← s + g²                                   (s starts at initial_accumulator_value)
+        w ← w − lr / (1 + (t − 1)·lr_decay) · g / (√s + eps)
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
+                 initial_accumulator_value=0.0, eps=1e-10):
+        _check_eps(eps)
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value, eps=eps))
+
+    def _update(self, w, g, state, group, tmp):
+        if not state:
+            state["step"] = 0
+            state["sum"] = np.full_like(w, group["initial_accumulator_value"])
+        state["step"] += 1
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * w
+        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        s = state["sum"]
+        s += np.multiply(g, g, out=tmp)
+        np.sqrt(s, out=tmp)
+        tmp += group["eps"]
+        np.divide(g, tmp, out=tmp)
+        tmp *= clr
+        w -= tmp
+
+
+class RMSprop(Optimizer):
+    """Running mean of squared gradients:
+
+        g ← ∇w L + weight_decay·w
+        v ← α·v + (1 − α)·g²
+        centered:  a ← α·a + (1 − α)·g,   d ← √(v − a²) + eps     (else d ← √v + eps)
+        momentum > 0:  b ← momentum·b + g / d,   w ← w − lr·b      (else w ← w − lr·g / d)
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                 centered=False):
+        _check_eps(eps)
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                                      momentum=momentum, centered=centered))
+
+    def _update(self, w, g, state, group, tmp):
+        alpha, momentum = group["alpha"], group["momentum"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(w)
+            if momentum:
+                state["momentum_buffer"] = np.zeros_like(w)
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(w)
+        state["step"] += 1
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * w
+        v = state["square_avg"]
+        v *= alpha
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - alpha
+        v += tmp
+        if group["centered"]:
+            a = state["grad_avg"]
+            a *= alpha
+            a += (1 - alpha) * g
+            np.multiply(a, a, out=tmp)
+            np.subtract(v, tmp, out=tmp)
+            np.sqrt(tmp, out=tmp)
+        else:
+            np.sqrt(v, out=tmp)
+        tmp += group["eps"]
+        np.divide(g, tmp, out=tmp)            # g / d
+        if momentum:
+            b = state.setdefault("momentum_buffer", np.zeros_like(w))
+            b *= momentum
+            b += tmp
+            np.multiply(b, group["lr"], out=tmp)
+        else:
+            tmp *= group["lr"]
+        w -= tmp
+
+
+class Adam(Optimizer):
+    """Adaptive moments (Kingma & Ba), t = step number from 1:
+
+        g ← ∇w L + weight_decay·w          (L2 penalty folded into the gradient)
+        m ← β₁·m + (1 − β₁)·g,    v ← β₂·v + (1 − β₂)·g²
+        amsgrad:  v̂ ← max(v̂, v), and v̂ replaces v below
+        w ← w − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + eps)
+    """
+
+    decoupled = False  # AdamW: decay the weights directly instead of through the gradient
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                 amsgrad=False):
+        _check_eps(eps)
+        betas = tuple(float(b) for b in betas)
+        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad))
+
+    def _update(self, w, g, state, group, tmp):
+        beta1, beta2 = group["betas"]
+        lr, wd = group["lr"], group["weight_decay"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(w)
+            state["exp_avg_sq"] = np.zeros_like(w)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(w)
+        state["step"] += 1
+        t = state["step"]
+        if wd:
+            if self.decoupled:
+                w *= 1 - lr * wd
+            else:
+                g = g + wd * w
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= beta1
+        np.multiply(g, 1 - beta1, out=tmp)
+        m += tmp
+        v *= beta2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - beta2
+        v += tmp
+        if group["amsgrad"]:
+            v = np.maximum(state.setdefault("max_exp_avg_sq", np.zeros_like(w)), v,
+                           out=state["max_exp_avg_sq"])
+        np.sqrt(v, out=tmp)
+        tmp /= math.sqrt(1 - beta2 ** t)
+        tmp += group["eps"]
+        np.divide(m, tmp, out=tmp)
+        tmp *= lr / (1 - beta1 ** t)
+        w -= tmp
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): w ← w·(1 − lr·weight_decay)
+    before the Adam step, instead of adding weight_decay·w to the gradient.  Default
+    weight_decay = 0.01, as PyTorch."""
+
+    decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)

@@ -1,0 +1,164 @@
+"""``Optimizer``: the base of every optimizer — parameter groups, state, zero_grad, state_dict.
+
+An optimizer holds ``param_groups``: a list of dicts, each with ``"params"`` (a list of
+Parameters) and the hyper-parameters for them (``"lr"``, ``"momentum"``, ...).  Schedulers
+change ``group["lr"]`` between steps.  ``state[p]`` keeps per-parameter buffers (momentum,
+running averages); ``step()`` updates ``p.data`` in place, reusing those buffers and one
+scratch array per parameter, so a training step allocates nothing here.
+"""
+import numbers
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..tensor import Tensor
+
+
+class Optimizer:
+    """Subclasses set ``defaults`` via ``super().__init__(params, defaults)`` and write ``_update``."""
+
+    def __init__(self, params, defaults):
+        self.defaults = dict(defaults)
+        self.param_groups = []
+        self.state = {}
+        self._scratch = {}
+        if isinstance(params, Tensor):
+            raise TypeError("params must be an iterable of Parameters (e.g. model.parameters()), "
+                            "not a single Tensor")
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group):
+        """Add a dict ``{"params": [...], hyper-parameter: value ...}``; missing ones take the defaults."""
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError("a parameter group is a dict with a 'params' entry")
+        params = group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizers take Tensors (Parameters), got {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError("optimizers can only update leaf tensors (like Parameters)")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in seen for p in params):
+            raise ValueError("a parameter appears in more than one parameter group")
+        full = dict(self.defaults)
+        full.update(group)
+        full["params"] = params
+        for key, value in full.items():
+            if key != "params" and isinstance(value, numbers.Real) and not isinstance(value, bool) \
+                    and value < 0:
+                raise ValueError(f"invalid {key}: {value} (must be >= 0)")
+        self.param_groups.append(full)
+
+    def zero_grad(self, set_to_none=True):
+        """Reset gradients before the next backward: to None (default) or to zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none or p._grad is None:
+                    p._grad = None
+                else:
+                    p._grad.data[...] = 0
+
+    def scratch(self, p):
+        """A work array shaped like ``p``, reused across steps (not part of the state)."""
+        buf = self._scratch.get(p)
+        if buf is None or buf.shape != p.data.shape or buf.dtype != p.data.dtype:
+            buf = self._scratch[p] = np.empty_like(p.data)
+        return buf
+
+    @no_grad()
+    def step(self, closure=None):
+        """Update every parameter that has a gradient; ``closure`` (re-evaluating the loss) is
+        called first if given, and its value returned."""
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {}
+                self._update(p.data, p._grad.data, state, group, self.scratch(p))
+        return loss
+
+    def _update(self, w, g, state, group, tmp):
+        """Update the array w in place from its gradient g; tmp is a free work array."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------- saving and resuming
+    def state_dict(self):
+        """Arrays and numbers only (so ``engine.save`` can write it to .npz)::
+
+            {"state": {"0": {"step": 3, "exp_avg": array, ...}, ...},
+             "param_groups": {"0": {"lr": 0.01, ..., "params": [0, 1, 2]}, ...}}
+
+        Parameters are numbered in order over all groups, as in PyTorch.
+        """
+        index, groups = {}, {}
+        for gi, group in enumerate(self.param_groups):
+            saved = {}
+            for key, value in group.items():
+                if key == "params":
+                    continue
+                saved[key] = list(value) if isinstance(value, tuple) else value
+            ids = []
+            for p in group["params"]:
+                index[p] = len(index)
+                ids.append(index[p])
+            saved["params"] = ids
+            groups[str(gi)] = saved
+        state = {}
+        for p, s in self.state.items():
+            if p in index and s:
+                state[str(index[p])] = {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                                        for k, v in s.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restore hyper-parameters and buffers saved by ``state_dict()`` (same parameter layout)."""
+        groups = state_dict["param_groups"]
+        if isinstance(groups, dict):
+            groups = [groups[k] for k in sorted(groups, key=int)]
+        if len(groups) != len(self.param_groups):
+            raise ValueError(f"optimizer state_dict has {len(groups)} parameter groups, "
+                             f"this optimizer has {len(self.param_groups)}")
+        params = []
+        for saved, group in zip(groups, self.param_groups):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(f"a parameter group of the state_dict has {len(saved['params'])} "
+                                 f"parameters, the optimizer's has {len(group['params'])}")
+            params.extend(group["params"])
+        for saved, group in zip(groups, self.param_groups):
+            for key, value in saved.items():
+                if key == "params":
+                    continue
+                group[key] = tuple(value) if isinstance(group.get(key), tuple) else value
+        self.state = {}
+        for key, s in state_dict.get("state", {}).items():
+            i = int(key)
+            if not 0 <= i < len(params):
+                raise ValueError(f"optimizer state for parameter {i}, but there are {len(params)}")
+            p = params[i]
+            restored = {}
+            for k, v in s.items():
+                if isinstance(v, np.ndarray) and v.ndim > 0:
+                    if v.shape != p.shape:
+                        raise ValueError(f"optimizer state {k!r} of parameter {i} has shape "
+                                         f"{v.shape}, the parameter has {p.shape}")
+                    v = v.astype(p.dtype, copy=True)
+                elif isinstance(v, np.ndarray):
+                    v = v.item()
+                restored[k] = v
+            self.state[p] = restored
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines + [")"])
