@@ -66,3 +66,94 @@ def softmax(x, axis=-1, *, dim=None):
 def log_softmax(x, axis=-1, *, dim=None):
     """y_i = x_i − log Σ_j e^(x_j) along ``axis`` (or ``dim``). See ``LogSoftmax``."""
     return act.LogSoftmax(_axis(axis, dim))(x)
+
+
+# --- convolution and pooling (conv branch) ---------------------------------------------
+from ..ops import conv as _conv  # noqa: E402
+from ..ops import pool as _pool  # noqa: E402
+
+
+def _conv_padding(padding, weight, dilation, stride, dims):
+    """PyTorch's string paddings: 'valid' = 0; 'same' keeps the size (stride 1 only)."""
+    if not isinstance(padding, str):
+        return padding
+    if padding == "valid":
+        return 0
+    if padding != "same":
+        raise ValueError(f"padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
+    from ..backend._conv_checks import expand
+    if any(s != 1 for s in expand(stride, dims, "stride", 1)):
+        raise ValueError("padding='same' needs stride 1")
+    total = [d * (k - 1) for d, k in zip(expand(dilation, dims, "dilation", 1),
+                                         weight.shape[2:])]
+    if any(t % 2 for t in total):
+        raise ValueError(f"padding='same' with kernel {tuple(weight.shape[2:])} and dilation "
+                         f"{dilation} needs uneven padding, which is not supported")
+    return tuple(t // 2 for t in total)
+
+
+def _convnd(x, weight, bias, stride, padding, dilation, groups, dims):
+    if x.ndim != dims + 2:
+        raise ValueError(f"conv{dims}d expects an input with {dims + 2} axes (N, C, ...), "
+                         f"got shape {tuple(x.shape)}")
+    padding = _conv_padding(padding, weight, dilation, stride, dims)
+    return _conv.conv(x, weight, bias, stride, padding, dilation, groups)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution: x (N, C, L), weight (O, C/groups, k), bias (O,) → (N, O, L_out).
+
+    Y = W·im2col(X) + b;  L_out = ⌊(L + 2p − d·(k − 1) − 1)/s⌋ + 1. See ``ops.conv.ConvNd``.
+    """
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, oh, ow).
+
+    Y = W·im2col(X) + b;  o = ⌊(i + 2p − d·(k − 1) − 1)/s⌋ + 1 per axis;
+    dW = dY·im2col(X)ᵀ, dX = col2im(Wᵀ·dY). See ``ops.conv.ConvNd``.
+    """
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution: x (N, C, D, H, W), weight (O, C/groups, kd, kh, kw) → (N, O, od, oh, ow).
+
+    Y = W·im2col(X) + b, as conv2d with one more axis. See ``ops.conv.ConvNd``.
+    """
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 3)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 2-D convolution: x (N, C_in, H, W), weight (C_in, C_out/groups, kh, kw).
+
+    Y = col2im(Wᵀ·X) + b, output o = (i − 1)·s − 2p + d·(k − 1) + output_padding + 1.
+    See ``ops.conv.ConvTransposeNd``.
+    """
+    if input.ndim != 4:
+        raise ValueError(f"conv_transpose2d expects an input (N, C, H, W), got shape "
+                         f"{tuple(input.shape)}")
+    return _conv.conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                                dilation)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0):
+    """Max over windows of the last axis of (N, C, L); stride defaults to kernel_size. See ``MaxPool``."""
+    return _pool.max_pool(input, kernel_size, stride, padding, dims=1)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0):
+    """Max over windows of the last two axes of (N, C, H, W); stride defaults to kernel_size."""
+    return _pool.max_pool(input, kernel_size, stride, padding, dims=2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0):
+    """Mean over windows of the last axis (padding counted as zeros). See ``AvgPool``."""
+    return _pool.avg_pool(input, kernel_size, stride, padding, dims=1)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0):
+    """Mean over windows of the last two axes (padding counted as zeros). See ``AvgPool``."""
+    return _pool.avg_pool(input, kernel_size, stride, padding, dims=2)
