@@ -21,10 +21,9 @@ static inline void SFX(valid_range)(ptrdiff_t start, ptrdiff_t stride, ptrdiff_t
 
 /* One output row of a column-matrix row: dst[ow] = src[start + ow*stride] (0 outside). */
 static inline void SFX(gather_row)(const REAL *restrict src, REAL *restrict dst, ptrdiff_t start,
-                                   ptrdiff_t stride, ptrdiff_t width, ptrdiff_t out_width)
+                                   ptrdiff_t stride, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t out_width)
 {
-    ptrdiff_t lo, hi, ow;
-    SFX(valid_range)(start, stride, width, out_width, &lo, &hi);
+    ptrdiff_t ow;
     for (ow = 0; ow < lo; ow++) dst[ow] = 0;
     if (stride == 1) {
         const REAL *s = src + start;
@@ -40,10 +39,9 @@ static inline void SFX(gather_row)(const REAL *restrict src, REAL *restrict dst,
 
 /* The adjoint of gather_row: dst[start + ow*stride] += src[ow] (inside only). */
 static inline void SFX(scatter_row)(const REAL *restrict src, REAL *restrict dst, ptrdiff_t start,
-                                    ptrdiff_t stride, ptrdiff_t width, ptrdiff_t out_width)
+                                    ptrdiff_t stride, ptrdiff_t lo, ptrdiff_t hi)
 {
-    ptrdiff_t lo, hi, ow;
-    SFX(valid_range)(start, stride, width, out_width, &lo, &hi);
+    ptrdiff_t ow;
     if (stride == 1) {
         REAL *d = dst + start;
         for (ow = lo; ow < hi; ow++) d[ow] += src[ow];
@@ -73,6 +71,8 @@ void SFX(eng_im2col)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geom
         for (ptrdiff_t kw = 0; kw < KW; kw++) {
             REAL *row = block + ((kd * KH + kh) * KW + kw) * ld;
             const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
+            ptrdiff_t lo, hi;       /* valid output columns: the same for every row */
+            SFX(valid_range)(w0, g->stride[2], W, OW, &lo, &hi);
             for (ptrdiff_t od = 0; od < OD; od++) {
                 const ptrdiff_t id = od * g->stride[0] - g->pad[0] + kd * g->dilation[0];
                 for (ptrdiff_t oh = 0; oh < OH; oh++) {
@@ -82,7 +82,7 @@ void SFX(eng_im2col)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geom
                         for (ptrdiff_t ow = 0; ow < OW; ow++) dst[ow] = 0;
                         continue;
                     }
-                    SFX(gather_row)(plane + (id * H + ih) * W, dst, w0, g->stride[2], W, OW);
+                    SFX(gather_row)(plane + (id * H + ih) * W, dst, w0, g->stride[2], lo, hi, OW);
                 }
             }
         }
@@ -110,6 +110,8 @@ void SFX(eng_col2im)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geom
         for (ptrdiff_t kw = 0; kw < KW; kw++) {
             const REAL *row = block + ((kd * KH + kh) * KW + kw) * ld;
             const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
+            ptrdiff_t lo, hi;
+            SFX(valid_range)(w0, g->stride[2], W, OW, &lo, &hi);
             for (ptrdiff_t od = 0; od < OD; od++) {
                 const ptrdiff_t id = od * g->stride[0] - g->pad[0] + kd * g->dilation[0];
                 if (id < 0 || id >= D) continue;
@@ -117,7 +119,7 @@ void SFX(eng_col2im)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geom
                     const ptrdiff_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dilation[1];
                     if (ih < 0 || ih >= H) continue;          /* read only padding */
                     SFX(scatter_row)(row + (od * OH + oh) * OW, plane + (id * H + ih) * W,
-                                     w0, g->stride[2], W, OW);
+                                     w0, g->stride[2], lo, hi);
                 }
             }
         }

@@ -41,6 +41,9 @@ void eng_max_pool2d_forward_f32(const float *x, float *y, int32_t *argmax, const
 void eng_max_pool2d_forward_f64(const double *x, double *y, int32_t *argmax, const eng_pool_geometry *g);
 void eng_max_pool2d_backward_f32(const float *gy, const int32_t *argmax, float *gx, const eng_pool_geometry *g);
 void eng_max_pool2d_backward_f64(const double *gy, const int32_t *argmax, double *gx, const eng_pool_geometry *g);
+/* How many of the n indices lie outside [0, limit): the backward's safety check. */
+ptrdiff_t eng_pool_count_bad_indices(const int32_t *idx, ptrdiff_t n, int32_t limit);
+
 void eng_avg_pool2d_forward_f32(const float *x, float *y, const eng_pool_geometry *g);
 void eng_avg_pool2d_forward_f64(const double *x, double *y, const eng_pool_geometry *g);
 void eng_avg_pool2d_backward_f32(const float *gy, float *gx, const eng_pool_geometry *g);

@@ -73,26 +73,11 @@ void SFX(eng_max_pool2d_backward)(const REAL *gy, const int32_t *argmax, REAL *g
         const REAL *gyp = gy + p * OH * OW;
         const int32_t *ap = argmax + p * OH * OW;
         REAL *gxp = gx + p * H * W;
-        if (fast) {
-            /* windows tile the plane without overlap: write each 2x2 block once
-             * (gy at the argmax, 0 elsewhere) instead of zeroing and scattering */
-            for (ptrdiff_t i = 0; i < OH; i++) {
-                REAL *r0 = gxp + (2 * i) * W, *r1 = r0 + W;
-                const int32_t base = (int32_t)(2 * i * W);
-                for (ptrdiff_t j = 0; j < OW; j++) {
-                    const int32_t a = ap[i * OW + j] - base - (int32_t)(2 * j);
-                    const REAL v = gyp[i * OW + j];
-                    r0[2 * j] = a == 0 ? v : 0;
-                    r0[2 * j + 1] = a == 1 ? v : 0;
-                    r1[2 * j] = a == (int32_t)W ? v : 0;
-                    r1[2 * j + 1] = a == (int32_t)W + 1 ? v : 0;
-                }
-                for (ptrdiff_t c = 2 * OW; c < W; c++) r0[c] = r1[c] = 0;  /* odd width */
-            }
-            for (ptrdiff_t e = 2 * OH * W; e < H * W; e++) gxp[e] = 0;   /* odd height */
+        for (ptrdiff_t e = 0; e < H * W; e++) gxp[e] = 0;
+        if (fast) {     /* windows do not overlap: each element gets at most one gradient */
+            for (ptrdiff_t o = 0; o < OH * OW; o++) gxp[ap[o]] = gyp[o];
             continue;
         }
-        for (ptrdiff_t e = 0; e < H * W; e++) gxp[e] = 0;
         for (ptrdiff_t o = 0; o < OH * OW; o++) gxp[ap[o]] += gyp[o];
     }
 }

@@ -29,6 +29,7 @@ cdef extern from "pool.h" nogil:
     void eng_max_pool2d_forward_f64(const double *x, double *y, int32_t *argmax, const eng_pool_geometry *g)
     void eng_max_pool2d_backward_f32(const float *gy, const int32_t *argmax, float *gx, const eng_pool_geometry *g)
     void eng_max_pool2d_backward_f64(const double *gy, const int32_t *argmax, double *gx, const eng_pool_geometry *g)
+    ptrdiff_t eng_pool_count_bad_indices(const int32_t *idx, ptrdiff_t n, int32_t limit)
     void eng_avg_pool2d_forward_f32(const float *x, float *y, const eng_pool_geometry *g)
     void eng_avg_pool2d_forward_f64(const double *x, double *y, const eng_pool_geometry *g)
     void eng_avg_pool2d_backward_f32(const float *gy, float *gx, const eng_pool_geometry *g)
@@ -160,7 +161,7 @@ def max_pool2d_backward(const floating[::1] gy, const int32_t[::1] argmax, float
                         tuple stride, tuple padding):
     """gx = 0, then gx[argmax] += gy per plane."""
     cdef eng_pool_geometry g
-    cdef Py_ssize_t i, plane_out, plane_in
+    cdef Py_ssize_t plane_in
     _fill_pool_geometry(&g, "max_pool2d_backward", planes, in_size, out_size, kernel, stride,
                         padding, True)
     _check_size("max_pool2d_backward", "gy", gy.shape[0], planes * g.oh * g.ow)
@@ -170,12 +171,9 @@ def max_pool2d_backward(const floating[::1] gy, const int32_t[::1] argmax, float
         return
     # an index outside its plane would write out of bounds: check them all (cheap, no GIL)
     plane_in = g.h * g.w
-    cdef int bad = 0
+    cdef ptrdiff_t bad
     with nogil:
-        for i in range(argmax.shape[0]):
-            if argmax[i] < 0 or argmax[i] >= plane_in:
-                bad = 1
-                break
+        bad = eng_pool_count_bad_indices(&argmax[0], argmax.shape[0], <int32_t>plane_in)
     if bad:
         raise ValueError(f"max_pool2d_backward: argmax holds an index outside [0, {plane_in})")
     with nogil:

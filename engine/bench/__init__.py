@@ -13,6 +13,7 @@ from .timing import best_time
 
 # The groups, in the order they run.
 GROUP_NAMES = ["activations"]
+GROUP_NAMES += ["conv"]  # conv branch: convolution and pooling
 
 
 def group(name):
