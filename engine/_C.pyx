@@ -47,6 +47,8 @@ cdef int _check_shape(str func, Py_ssize_t size, Py_ssize_t a, Py_ssize_t b, Py_
 _FAMILIES = {}
 
 include "_activations.pxi"
+# --- conv/pool (conv branch) ---
+include "_conv.pxi"
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from engine import Function, Tensor, gradcheck
 from engine.ops import activation as act
 from engine.ops import dropout
 from engine.ops import embedding as emb
-from engine.ops import loss, math, normalization, reduce, shape
+from engine.ops import conv, loss, math, normalization, pool, reduce, shape
 from engine.ops.linalg import MatMul
 
 
@@ -108,6 +108,16 @@ CASES = {
                           (rand(4, 3, 2), rand(3, low=0.5, high=1.5, seed=1), rand(3, seed=2))),
     "Embedding": lambda: (lambda w: emb.Embedding(np.array([[0, 2], [2, 2]]))(w), (rand(4, 3),)),
     "Dropout": lambda: (lambda x: dropout.Dropout(0.5, mask=np.array([1., 0, 1, 1, 0]))(x), (rand(5),)),
+    "ConvNd": lambda: (lambda x, w, b: conv.ConvNd(stride=2, padding=1, dilation=1, groups=2)(x, w, b),
+                       (rand(2, 4, 5, 5), rand(6, 2, 3, 3, seed=1), rand(6, seed=2))),
+    "ConvTransposeNd": lambda: (
+        lambda x, w, b: conv.ConvTransposeNd(stride=2, padding=1, output_padding=1)(x, w, b),
+        (rand(2, 3, 3, 3), rand(3, 2, 3, 3, seed=1), rand(2, seed=2))),
+    # Distinct values, so the maximum of each window is unique and the max is differentiable.
+    "MaxPool": lambda: (lambda x: pool.MaxPool(2, stride=2)(x),
+                        (Tensor(np.random.default_rng(5).permutation(64).reshape(1, 1, 8, 8) / 7.0,
+                                requires_grad=True, dtype=engine.float64),)),
+    "AvgPool": lambda: (lambda x: pool.AvgPool(3, stride=2, padding=1)(x), (rand(2, 2, 5, 5),)),
 }
 
 

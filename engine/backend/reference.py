@@ -214,3 +214,12 @@ def gemm(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
         c *= beta
     c += alpha * product
     return c
+
+
+# --- convolution and pooling (conv branch): im2col/col2im, max/avg pooling -------------
+from .reference_conv import (avg_pool1d, avg_pool1d_backward, avg_pool2d,  # noqa: E402
+                             avg_pool2d_backward, col2im, im2col, max_pool1d,
+                             max_pool1d_backward, max_pool2d, max_pool2d_backward)
+from .reference_conv import __all__ as _conv_names  # noqa: E402
+
+__all__ = __all__ + list(_conv_names)

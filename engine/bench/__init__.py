@@ -12,8 +12,7 @@ from .. import backend
 from .timing import best_time
 
 # The groups, in the order they run.
-GROUP_NAMES = ["activations"]
-GROUP_NAMES += ["training"]  # pylayer branch
+GROUP_NAMES = ["activations", "conv", "training"]
 
 
 def group(name):

@@ -1,25 +1,30 @@
-"""``engine.nn``: layers (Modules), their parameters, and the functional forms in ``F``."""
-from . import functional
+"""``engine.nn``: layers (Modules), their parameters, initialisers, losses, and ``F``."""
+from . import functional, init
 from .activation import (ELU, Heaviside, Identity, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid,
                          Softmax, Softplus, Tanh)
+from .batchnorm import BatchNorm1d, BatchNorm2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose2d
+from .dropout import Dropout
+from .embedding import Embedding
+from .linear import Dense, Linear
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, KLDivNormal, L1Loss,
+                   MSELoss)
 from .module import Module, Sequential
 from .parameter import Parameter
+from .pooling import AvgPool1d, AvgPool2d, Flatten, MaxPool1d, MaxPool2d
+from .reshape import Reshape
+from .rnn import LSTM, RNN
 
-__all__ = ["functional", "Module", "Sequential", "Parameter", "ReLU", "LeakyReLU", "PReLU", "ELU",
-           "Sigmoid", "Tanh", "Softplus", "Heaviside", "Softmax", "LogSoftmax", "Identity"]
-
-# ---------------------------------------------------------------------------------------
-# pylayer branch: layers, losses, initialisers.
-from . import init  # noqa: E402
-from .batchnorm import BatchNorm1d, BatchNorm2d  # noqa: E402
-from .dropout import Dropout  # noqa: E402
-from .embedding import Embedding  # noqa: E402
-from .linear import Dense, Linear  # noqa: E402
-from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, KLDivNormal,  # noqa: E402
-                   L1Loss, MSELoss)
-from .reshape import Reshape  # noqa: E402
-from .rnn import LSTM, RNN  # noqa: E402
-
-__all__ += ["init", "Linear", "Dense", "Reshape", "Dropout", "BatchNorm1d", "BatchNorm2d", "RNN",
-            "LSTM", "Embedding", "MSELoss", "L1Loss", "HingeLoss", "CrossEntropyLoss", "BCELoss",
-            "BCEWithLogitsLoss", "KLDivNormal"]
+__all__ = [
+    "functional", "init", "Module", "Sequential", "Parameter",
+    # activations
+    "ReLU", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "Softplus", "Heaviside", "Softmax",
+    "LogSoftmax", "Identity",
+    # layers
+    "Linear", "Dense", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d",
+    "AvgPool1d", "AvgPool2d", "Flatten", "Reshape", "Dropout", "BatchNorm1d", "BatchNorm2d",
+    "RNN", "LSTM", "Embedding",
+    # losses
+    "MSELoss", "L1Loss", "HingeLoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss",
+    "KLDivNormal",
+]

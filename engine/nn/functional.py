@@ -5,6 +5,12 @@ forward and backward equations are found in one place: the class named in each d
 """
 from .. import ops
 from ..ops import activation as act
+from ..ops import conv as _conv
+from ..ops import loss as _loss
+from ..ops import pool as _pool
+from .batchnorm import batch_norm  # noqa: F401  (the layer modules define these three)
+from .dropout import dropout  # noqa: F401
+from .embedding import embedding  # noqa: F401
 
 
 def _axis(axis, dim):
@@ -69,12 +75,8 @@ def log_softmax(x, axis=-1, *, dim=None):
 
 
 # ---------------------------------------------------------------------------------------
-# pylayer branch: losses, dropout, batch norm, embedding (Functions in engine/ops/loss.py,
-# engine/ops/normalization.py, engine/ops/embedding.py).
-from ..ops import loss as _loss  # noqa: E402
-from .batchnorm import batch_norm  # noqa: E402,F401
-from .dropout import dropout  # noqa: E402,F401
-from .embedding import embedding  # noqa: E402,F401
+# losses (Functions in engine/ops/loss.py); dropout, batch norm and embedding are imported
+# above from the modules that define their layers.
 
 
 def mse_loss(input, target, reduction="mean"):
@@ -116,3 +118,93 @@ def kl_div_normal(mu, logvar, reduction="mean"):
     """KL(N(μ, σ²) ‖ N(0, 1)) = −½ Σ (1 + log σ² − μ² − σ²), for VAEs ("mean": summed over
     the latent axes, averaged over the batch). See ``engine.ops.loss.KLDivNormal``."""
     return _loss.KLDivNormal(reduction)(mu, logvar)
+
+
+# ---------------------------------------------------------------------------------------
+# convolution and pooling (Functions in engine/ops/conv.py and engine/ops/pool.py)
+
+
+def _conv_padding(padding, weight, dilation, stride, dims):
+    """PyTorch's string paddings: 'valid' = 0; 'same' keeps the size (stride 1 only)."""
+    if not isinstance(padding, str):
+        return padding
+    if padding == "valid":
+        return 0
+    if padding != "same":
+        raise ValueError(f"padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
+    from ..backend._conv_checks import expand
+    if any(s != 1 for s in expand(stride, dims, "stride", 1)):
+        raise ValueError("padding='same' needs stride 1")
+    total = [d * (k - 1) for d, k in zip(expand(dilation, dims, "dilation", 1),
+                                         weight.shape[2:])]
+    if any(t % 2 for t in total):
+        raise ValueError(f"padding='same' with kernel {tuple(weight.shape[2:])} and dilation "
+                         f"{dilation} needs uneven padding, which is not supported")
+    return tuple(t // 2 for t in total)
+
+
+def _convnd(x, weight, bias, stride, padding, dilation, groups, dims):
+    if x.ndim != dims + 2:
+        raise ValueError(f"conv{dims}d expects an input with {dims + 2} axes (N, C, ...), "
+                         f"got shape {tuple(x.shape)}")
+    padding = _conv_padding(padding, weight, dilation, stride, dims)
+    return _conv.conv(x, weight, bias, stride, padding, dilation, groups)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution: x (N, C, L), weight (O, C/groups, k), bias (O,) → (N, O, L_out).
+
+    Y = W·im2col(X) + b;  L_out = ⌊(L + 2p − d·(k − 1) − 1)/s⌋ + 1. See ``ops.conv.ConvNd``.
+    """
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution: x (N, C, H, W), weight (O, C/groups, kh, kw), bias (O,) → (N, O, oh, ow).
+
+    Y = W·im2col(X) + b;  o = ⌊(i + 2p − d·(k − 1) − 1)/s⌋ + 1 per axis;
+    dW = dY·im2col(X)ᵀ, dX = col2im(Wᵀ·dY). See ``ops.conv.ConvNd``.
+    """
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution: x (N, C, D, H, W), weight (O, C/groups, kd, kh, kw) → (N, O, od, oh, ow).
+
+    Y = W·im2col(X) + b, as conv2d with one more axis. See ``ops.conv.ConvNd``.
+    """
+    return _convnd(input, weight, bias, stride, padding, dilation, groups, 3)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 2-D convolution: x (N, C_in, H, W), weight (C_in, C_out/groups, kh, kw).
+
+    Y = col2im(Wᵀ·X) + b, output o = (i − 1)·s − 2p + d·(k − 1) + output_padding + 1.
+    See ``ops.conv.ConvTransposeNd``.
+    """
+    if input.ndim != 4:
+        raise ValueError(f"conv_transpose2d expects an input (N, C, H, W), got shape "
+                         f"{tuple(input.shape)}")
+    return _conv.conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                                dilation)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0):
+    """Max over windows of the last axis of (N, C, L); stride defaults to kernel_size. See ``MaxPool``."""
+    return _pool.max_pool(input, kernel_size, stride, padding, dims=1)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0):
+    """Max over windows of the last two axes of (N, C, H, W); stride defaults to kernel_size."""
+    return _pool.max_pool(input, kernel_size, stride, padding, dims=2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0):
+    """Mean over windows of the last axis (padding counted as zeros). See ``AvgPool``."""
+    return _pool.avg_pool(input, kernel_size, stride, padding, dims=1)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0):
+    """Mean over windows of the last two axes (padding counted as zeros). See ``AvgPool``."""
+    return _pool.avg_pool(input, kernel_size, stride, padding, dims=2)

@@ -1,0 +1,127 @@
+/*
+ * im2col_body.h -- im2col / col2im for one floating-point type.
+ *
+ * NO include guard on purpose: im2col.c includes it twice, with
+ * REAL = float / double and SFX(name) = name##_f32 / name##_f64.
+ * Layout and equations: see im2col.h.
+ */
+
+/* The valid output columns [*lo, *hi) of one kernel offset along the width:
+ * input column iw = start + ow*stride must lie in [0, width). */
+static inline void SFX(valid_range)(ptrdiff_t start, ptrdiff_t stride, ptrdiff_t width,
+                                    ptrdiff_t out_width, ptrdiff_t *lo, ptrdiff_t *hi)
+{
+    ptrdiff_t a = start >= 0 ? 0 : (-start + stride - 1) / stride;
+    ptrdiff_t b = start > width - 1 ? 0 : (width - 1 - start) / stride + 1;
+    if (b > out_width) b = out_width;
+    if (a > b) a = b;
+    *lo = a;
+    *hi = b;
+}
+
+/* One output row of a column-matrix row: dst[ow] = src[start + ow*stride] (0 outside). */
+static inline void SFX(gather_row)(const REAL *restrict src, REAL *restrict dst, ptrdiff_t start,
+                                   ptrdiff_t stride, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t out_width)
+{
+    ptrdiff_t ow;
+    for (ow = 0; ow < lo; ow++) dst[ow] = 0;
+    if (stride == 1) {
+        const REAL *s = src + start;
+        for (ow = lo; ow < hi; ow++) dst[ow] = s[ow];
+    } else if (stride == 2) {
+        const REAL *s = src + start;
+        for (ow = lo; ow < hi; ow++) dst[ow] = s[2 * ow];
+    } else {
+        for (ow = lo; ow < hi; ow++) dst[ow] = src[start + ow * stride];
+    }
+    for (ow = hi; ow < out_width; ow++) dst[ow] = 0;
+}
+
+/* The adjoint of gather_row: dst[start + ow*stride] += src[ow] (inside only). */
+static inline void SFX(scatter_row)(const REAL *restrict src, REAL *restrict dst, ptrdiff_t start,
+                                    ptrdiff_t stride, ptrdiff_t lo, ptrdiff_t hi)
+{
+    ptrdiff_t ow;
+    if (stride == 1) {
+        REAL *d = dst + start;
+        for (ow = lo; ow < hi; ow++) d[ow] += src[ow];
+    } else {
+        for (ow = lo; ow < hi; ow++) dst[start + ow * stride] += src[ow];
+    }
+}
+
+void SFX(eng_im2col)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geometry *g)
+{
+    const ptrdiff_t C = g->channels;
+    const ptrdiff_t D = g->in[0], H = g->in[1], W = g->in[2];
+    const ptrdiff_t OD = g->out[0], OH = g->out[1], OW = g->out[2];
+    const ptrdiff_t KD = g->kernel[0], KH = g->kernel[1], KW = g->kernel[2];
+    const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = n * L;
+    const ptrdiff_t work = n * C * K * L;
+    ptrdiff_t ic;
+
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: work >= ENG_PAR_MIN_COPY)
+    for (ic = 0; ic < n * C; ic++) {
+        const ptrdiff_t i = ic / C, c = ic % C;
+        const REAL *plane = x + ic * (D * H * W);
+        /* row (c, 0, 0, 0) of the matrix, at image i's block of L columns */
+        REAL *block = cols + (c * K) * ld + i * L;
+        for (ptrdiff_t kd = 0; kd < KD; kd++)
+        for (ptrdiff_t kh = 0; kh < KH; kh++)
+        for (ptrdiff_t kw = 0; kw < KW; kw++) {
+            REAL *row = block + ((kd * KH + kh) * KW + kw) * ld;
+            const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
+            ptrdiff_t lo, hi;       /* valid output columns: the same for every row */
+            SFX(valid_range)(w0, g->stride[2], W, OW, &lo, &hi);
+            for (ptrdiff_t od = 0; od < OD; od++) {
+                const ptrdiff_t id = od * g->stride[0] - g->pad[0] + kd * g->dilation[0];
+                for (ptrdiff_t oh = 0; oh < OH; oh++) {
+                    const ptrdiff_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dilation[1];
+                    REAL *dst = row + (od * OH + oh) * OW;
+                    if (id < 0 || id >= D || ih < 0 || ih >= H) {   /* a padding row */
+                        for (ptrdiff_t ow = 0; ow < OW; ow++) dst[ow] = 0;
+                        continue;
+                    }
+                    SFX(gather_row)(plane + (id * H + ih) * W, dst, w0, g->stride[2], lo, hi, OW);
+                }
+            }
+        }
+    }
+}
+
+void SFX(eng_col2im)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geometry *g)
+{
+    const ptrdiff_t C = g->channels;
+    const ptrdiff_t D = g->in[0], H = g->in[1], W = g->in[2];
+    const ptrdiff_t OD = g->out[0], OH = g->out[1], OW = g->out[2];
+    const ptrdiff_t KD = g->kernel[0], KH = g->kernel[1], KW = g->kernel[2];
+    const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = n * L;
+    const ptrdiff_t work = n * C * K * L;
+    ptrdiff_t ic;
+
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: work >= ENG_PAR_MIN_COPY)
+    for (ic = 0; ic < n * C; ic++) {
+        const ptrdiff_t i = ic / C, c = ic % C;
+        REAL *plane = x + ic * (D * H * W);
+        const REAL *block = cols + (c * K) * ld + i * L;
+        for (ptrdiff_t e = 0; e < D * H * W; e++) plane[e] = 0;
+        for (ptrdiff_t kd = 0; kd < KD; kd++)
+        for (ptrdiff_t kh = 0; kh < KH; kh++)
+        for (ptrdiff_t kw = 0; kw < KW; kw++) {
+            const REAL *row = block + ((kd * KH + kh) * KW + kw) * ld;
+            const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
+            ptrdiff_t lo, hi;
+            SFX(valid_range)(w0, g->stride[2], W, OW, &lo, &hi);
+            for (ptrdiff_t od = 0; od < OD; od++) {
+                const ptrdiff_t id = od * g->stride[0] - g->pad[0] + kd * g->dilation[0];
+                if (id < 0 || id >= D) continue;
+                for (ptrdiff_t oh = 0; oh < OH; oh++) {
+                    const ptrdiff_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dilation[1];
+                    if (ih < 0 || ih >= H) continue;          /* read only padding */
+                    SFX(scatter_row)(row + (od * OH + oh) * OW, plane + (id * H + ih) * W,
+                                     w0, g->stride[2], lo, hi);
+                }
+            }
+        }
+    }
+}

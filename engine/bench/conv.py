@@ -1,0 +1,225 @@
+"""Benchmark group ``conv``: convolution (im2col + GEMM) and 2×2 pooling, at 1 thread.
+
+Per case: forward and forward+backward (input, weight and bias gradients) through the
+autograd ops, for the native backend, the reference backend and PyTorch's CPU convolution
+(oneDNN) when PyTorch is importable, all with 1 thread (PyTorch: ``torch.set_num_threads(1)``;
+NumPy's BLAS is limited with threadpoolctl when that is installed). Ratios are taken within
+the run. For the native convolutions a breakdown shows how much of the fwd+bwd time is the
+three GEMMs and how much is im2col/col2im (2 im2col + 1 col2im), each timed alone on the
+same shapes; the rest is chunking, layout copies, the bias and Python.
+"""
+import contextlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import backend
+from .timing import best_time
+
+
+@dataclass
+class ConvCase:
+    name: str
+    n: int
+    c_in: int
+    c_out: int
+    size: int
+    kernel: int
+    stride: int = 1
+    padding: int = 0
+    dilation: int = 1
+
+
+CONV_CASES = [
+    ConvCase("lenet conv1 1→6 5x5 p2 28²", 64, 1, 6, 28, 5, padding=2),
+    ConvCase("lenet conv2 6→16 5x5 14²", 64, 6, 16, 14, 5),
+    ConvCase("64→64 3x3 p1 32²", 32, 64, 64, 32, 3, padding=1),
+    ConvCase("3→32 3x3 s2 p1 32²", 32, 3, 32, 32, 3, stride=2, padding=1),
+    ConvCase("16→16 3x3 d2 p2 32²", 32, 16, 16, 32, 3, padding=2, dilation=2),
+]
+
+POOL_CASES = [("max_pool2d 2x2", "max"), ("avg_pool2d 2x2", "avg")]
+POOL_SHAPE = (64, 16, 28, 28)
+
+
+def conv_inputs(case, dtype=np.float32, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((case.n, case.c_in, case.size, case.size)).astype(dtype)
+    w = (rng.standard_normal((case.c_out, case.c_in, case.kernel, case.kernel)) * 0.1).astype(dtype)
+    b = rng.standard_normal(case.c_out).astype(dtype)
+    return x, w, b
+
+
+def _kwargs(case):
+    return dict(stride=case.stride, padding=case.padding, dilation=case.dilation)
+
+
+def engine_conv_step(case, x, w, b, with_backward):
+    """One forward (and backward) through engine's autograd ops, returning a callable."""
+    from .. import Tensor
+    from ..nn import functional as F
+    kw = _kwargs(case)
+
+    def step():
+        xt, wt, bt = (Tensor(a, requires_grad=with_backward) for a in (x, w, b))
+        y = F.conv2d(xt, wt, bt, **kw)
+        if with_backward:
+            y.backward(Tensor(np.ones(y.shape, dtype=x.dtype)))
+    return step
+
+
+def torch_conv_step(case, x, w, b, with_backward):
+    import torch
+    kw = _kwargs(case)
+    tx, tw, tb = (torch.tensor(a, requires_grad=with_backward) for a in (x, w, b))
+
+    def step():
+        if with_backward:
+            tx.grad = tw.grad = tb.grad = None
+            torch.nn.functional.conv2d(tx, tw, tb, **kw).sum().backward()
+        else:
+            with torch.no_grad():
+                torch.nn.functional.conv2d(tx, tw, tb, **kw)
+    return step
+
+
+def engine_pool_step(kind, x, with_backward):
+    from .. import Tensor
+    from ..nn import functional as F
+    pool = F.max_pool2d if kind == "max" else F.avg_pool2d
+
+    def step():
+        xt = Tensor(x, requires_grad=with_backward)
+        y = pool(xt, 2)
+        if with_backward:
+            y.backward(Tensor(np.ones(y.shape, dtype=x.dtype)))
+    return step
+
+
+def torch_pool_step(kind, x, with_backward):
+    import torch
+    pool = torch.nn.functional.max_pool2d if kind == "max" else torch.nn.functional.avg_pool2d
+    tx = torch.tensor(x, requires_grad=with_backward)
+
+    def step():
+        if with_backward:
+            tx.grad = None
+            pool(tx, 2).sum().backward()
+        else:
+            with torch.no_grad():
+                pool(tx, 2)
+    return step
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    return torch
+
+
+@contextlib.contextmanager
+def one_thread():
+    """engine's kernels and NumPy's BLAS at 1 thread (BLAS only if threadpoolctl is there)."""
+    threads = backend.get_num_threads()
+    backend.set_num_threads(1)
+    try:
+        from threadpoolctl import threadpool_limits
+        limiter = threadpool_limits(1)
+    except ImportError:
+        limiter = contextlib.nullcontext()
+    try:
+        with limiter:
+            yield
+    finally:
+        backend.set_num_threads(threads)
+
+
+def conv_breakdown(case, x, w, repeats):
+    """Seconds for the fwd+bwd GEMMs alone and for im2col/col2im alone (whole batch at once)."""
+    from ..backend import native
+    kw = _kwargs(case)
+    cols = native.im2col(x, case.kernel, **kw)
+    L = cols.shape[1]
+    w_mat = w.reshape(case.c_out, -1)
+    y = np.empty((case.c_out, L), x.dtype)
+    gw = np.empty_like(w_mat)
+    dcols = np.empty_like(cols)
+    gx = np.empty_like(x)
+
+    def gemms():
+        native.gemm(w_mat, cols, y)                              # Y = W·cols
+        native.gemm(y, cols, gw, trans_b=True)                   # dW = dY·colsᵀ
+        native.gemm(w_mat, y, dcols, trans_a=True)               # dcols = Wᵀ·dY
+
+    def unfold():
+        native.im2col(x, case.kernel, out=cols, **kw)            # forward
+        native.im2col(x, case.kernel, out=cols, **kw)            # backward recomputes it
+        native.col2im(dcols, x.shape, case.kernel, out=gx, **kw)
+    return best_time(gemms, repeats), best_time(unfold, repeats)
+
+
+def bench_conv(quick=False):
+    repeats = 3 if quick else 10
+    torch = _torch()
+    rows = []
+    cases = CONV_CASES
+    with one_thread():
+        for case in cases:
+            x, w, b = conv_inputs(case)
+            timings = {}
+            for impl in ("native", "reference"):
+                with backend.using_backend(impl):
+                    timings[impl] = tuple(
+                        best_time(engine_conv_step(case, x, w, b, bwd),
+                                  max(1, repeats // 3) if impl == "reference" else repeats)
+                        for bwd in (False, True))
+            if torch is not None:
+                timings["pytorch"] = tuple(best_time(torch_conv_step(case, x, w, b, bwd), repeats)
+                                           for bwd in (False, True))
+            gemm_s, unfold_s = conv_breakdown(case, x, w, repeats)
+            for impl, (fwd, both) in timings.items():
+                row = {"group": "conv", "case": case.name, "impl": impl,
+                       "forward_ms": 1e3 * fwd, "fwd_bwd_ms": 1e3 * both}
+                if impl == "native":
+                    row.update(gemm_ms=1e3 * gemm_s, im2col_col2im_ms=1e3 * unfold_s)
+                rows.append(row)
+        x = np.random.default_rng(0).standard_normal(POOL_SHAPE).astype(np.float32)
+        for name, kind in POOL_CASES:
+            timings = {}
+            for impl in ("native", "reference"):
+                with backend.using_backend(impl):
+                    timings[impl] = tuple(best_time(engine_pool_step(kind, x, bwd), repeats)
+                                          for bwd in (False, True))
+            if torch is not None:
+                timings["pytorch"] = tuple(best_time(torch_pool_step(kind, x, bwd), repeats)
+                                           for bwd in (False, True))
+            for impl, (fwd, both) in timings.items():
+                rows.append({"group": "conv", "case": name, "impl": impl,
+                             "forward_ms": 1e3 * fwd, "fwd_bwd_ms": 1e3 * both})
+    return rows
+
+
+def conv_table(rows):
+    torch_rows = {r["case"]: r for r in rows if r["impl"] == "pytorch"}
+    lines = ["conv: float32, 1 thread; pools on (64, 16, 28, 28); ratios = this / PyTorch "
+             "(< 1: faster); gemm and im2col/col2im: the native fwd+bwd's parts timed alone",
+             f"{'case':28} {'impl':10} {'fwd ms':>8} {'fwd+bwd':>8} {'fwd/pt':>7} "
+             f"{'f+b/pt':>7} {'gemm ms':>8} {'i2c+c2i':>8}"]
+    for r in rows:
+        pt = torch_rows.get(r["case"])
+        ratios = (f"{r['forward_ms'] / pt['forward_ms']:7.2f} {r['fwd_bwd_ms'] / pt['fwd_bwd_ms']:7.2f}"
+                  if pt else f"{'-':>7} {'-':>7}")
+        parts = (f"{r['gemm_ms']:8.2f} {r['im2col_col2im_ms']:8.2f}" if "gemm_ms" in r else "")
+        lines.append(f"{r['case']:28} {r['impl']:10} {r['forward_ms']:8.2f} {r['fwd_bwd_ms']:8.2f} "
+                     f"{ratios} {parts}")
+    return "\n".join(lines)
+
+
+def run(quick):
+    return bench_conv(quick)
+
+
+table = conv_table

@@ -1,0 +1,353 @@
+"""Convolution as differentiable operations: im2col + GEMM, forward and backward in one place.
+
+The slides' convolution (cross-correlation, as every framework computes it) of an input x
+(N, C, *spatial) with a weight W (O, C/groups, *k) and bias b (O,) is, per output channel o
+and output position l,
+
+    y[n, o, l] = b[o] + Σ_{c, k} W[o, c, k] · x_pad[n, c, l·s + k·d]
+
+with, per spatial axis, the output size   o = ⌊(i + 2p − d·(k − 1) − 1)/s⌋ + 1.
+
+Unfolding the patches into columns (``im2col``, see engine/backend/reference_conv.py) makes
+this one matrix product per group:
+
+    cols = im2col(X)                  (C·K, N·L)       K = ∏k, L = ∏o
+    Y    = W · cols + b               (O, N·L)         W viewed as (O, C·K)
+    dW   = dY · colsᵀ                 (O, C·K)
+    db   = Σ_{n, l} dY
+    dX   = col2im(Wᵀ · dY)            (N, C, *spatial)
+
+(with groups, each group's rows of W, cols and Y form their own product).
+
+Bounded memory: the column matrix of the whole batch can be huge (C·K·N·L elements), so the
+batch is processed in chunks whose columns fit in a workspace of at most
+``get_workspace_limit()`` bytes (64 MiB by default; ``set_workspace_limit``). The workspace
+is allocated once and reused by every call (grown when a bigger one is needed), never
+allocated per call. The backward recomputes each chunk's columns instead of keeping them.
+One workspace for the process: the ops are not meant to run concurrently from threads.
+"""
+import numpy as np
+
+from ..autograd import Function
+from ..backend import kernels_for
+from ..backend._conv_checks import conv_geometry, expand
+
+# ---------------------------------------------------------------- workspace
+
+_DEFAULT_LIMIT = 64 * 2**20
+_ALIGN = 64                       # bytes: each carved array starts on a cache line
+_workspace_limit = _DEFAULT_LIMIT
+_workspace = np.empty(0, dtype=np.uint8)
+
+
+def set_workspace_limit(nbytes):
+    """Let convolutions use at most ``nbytes`` of column workspace (the batch is chunked).
+
+    A single image that needs more than the limit is still processed (alone, one per chunk).
+    Shrinking the limit frees a workspace larger than the new limit.
+    """
+    global _workspace_limit, _workspace
+    if isinstance(nbytes, bool) or not isinstance(nbytes, (int, np.integer)):
+        raise TypeError(f"the workspace limit must be an int number of bytes, got {nbytes!r}")
+    if nbytes < 1:
+        raise ValueError(f"the workspace limit must be positive, got {nbytes}")
+    _workspace_limit = int(nbytes)
+    if _workspace.nbytes > _workspace_limit:
+        _workspace = np.empty(0, dtype=np.uint8)
+
+
+def get_workspace_limit():
+    """The most bytes of column workspace a convolution uses (unless one image needs more)."""
+    return _workspace_limit
+
+
+def workspace_size():
+    """Bytes of workspace allocated now (the peak any convolution so far needed)."""
+    return _workspace.nbytes
+
+
+def release_workspace():
+    """Free the workspace (the next convolution allocates it again)."""
+    global _workspace
+    _workspace = np.empty(0, dtype=np.uint8)
+
+
+def _padded(nbytes):
+    return -(-nbytes // _ALIGN) * _ALIGN
+
+
+def _workspace_arrays(dtype, *shapes):
+    """C-contiguous arrays of ``shapes`` carved from the persistent workspace (grown if needed).
+
+    They are only valid until the next call: the same memory is handed out again.
+    """
+    global _workspace
+    itemsize = np.dtype(dtype).itemsize
+    sizes = [_padded(int(np.prod(s)) * itemsize) for s in shapes]
+    total = sum(sizes) + _ALIGN
+    if _workspace.nbytes < total:
+        _workspace = np.empty(total, dtype=np.uint8)
+    start = (-_workspace.ctypes.data) % _ALIGN
+    arrays = []
+    for shape, size in zip(shapes, sizes):
+        count = int(np.prod(shape))
+        arrays.append(_workspace[start:start + count * itemsize].view(dtype).reshape(shape))
+        start += size
+    return arrays
+
+
+def _chunk_size(n, elements_per_image, dtype):
+    """How many images' buffers fit in the workspace limit (at least 1)."""
+    per_image = _padded(elements_per_image * np.dtype(dtype).itemsize) + 2 * _ALIGN
+    return max(1, min(n, (_workspace_limit - _ALIGN) // per_image))
+
+
+# ------------------------------------------------- channel-major <-> batch-major
+
+def _to_channel_major(a, buf):
+    """(m, C, L) → (C, m·L): the GEMM's layout, with the images side by side."""
+    m, c, l = a.shape
+    np.copyto(buf.reshape(c, m, l), a.transpose(1, 0, 2))
+    return buf
+
+
+def _from_channel_major(buf, out, bias):
+    """(C, m·L) → out (m, C, L), adding ``bias[c]`` on the way (one pass)."""
+    m, c, l = out.shape
+    src = buf.reshape(c, m, l).transpose(1, 0, 2)
+    if bias is None:
+        np.copyto(out, src)
+    else:
+        np.add(src, bias.reshape(1, c, 1), out=out)
+
+
+def _grouped_gemm(kernels, groups, a, b, c, beta=0.0, trans_a=False, trans_b=False):
+    """c_g = op(a_g)·op(b_g) + β·c_g for each group g: a, b, c are stacks split along rows."""
+    a_rows, b_rows, c_rows = a.shape[0] // groups, b.shape[0] // groups, c.shape[0] // groups
+    for g in range(groups):
+        kernels.gemm(a[g * a_rows:(g + 1) * a_rows], b[g * b_rows:(g + 1) * b_rows],
+                     c[g * c_rows:(g + 1) * c_rows], 1.0, beta, trans_a, trans_b)
+
+
+def _same_dtype(x, weight, bias):
+    dtype = np.result_type(x, weight) if bias is None else np.result_type(x, weight, bias)
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"convolution needs float32 or float64 arrays, got {x.dtype} and "
+                        f"{weight.dtype}")
+    cast = [np.ascontiguousarray(a, dtype=dtype) if a is not None else None
+            for a in (x, weight, bias)]
+    return cast
+
+
+def _check_bias(bias, channels, func):
+    if bias is not None and bias.shape != (channels,):
+        raise ValueError(f"{func}: bias must have shape ({channels},), got {bias.shape}")
+
+
+def _check_groups(groups, func):
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{func}: groups must be a positive int, got {groups!r}")
+    return int(groups)
+
+
+# ----------------------------------------------------------------- convolution
+
+class ConvNd(Function):
+    """Convolution with 1, 2 or 3 spatial axes (the axes count comes from the input).
+
+    Shapes: x (N, C, *i), weight (O, C/groups, *k), bias (O,) or none → y (N, O, *o),
+    o = ⌊(i + 2p − d·(k − 1) − 1)/s⌋ + 1 per axis.
+
+    Forward   Y = W·im2col(X) + b
+    Backward  dW = dY·im2col(X)ᵀ,   db = Σ_{n,l} dY,   dX = col2im(Wᵀ·dY)
+    """
+
+    def __init__(self, stride=1, padding=0, dilation=1, groups=1):
+        self.stride, self.padding, self.dilation = stride, padding, dilation
+        self.groups = _check_groups(groups, "conv")
+
+    def _geometry(self, x, weight):
+        if weight.ndim != x.ndim:
+            raise ValueError(f"conv: weight must have {x.ndim} axes (out, in/groups, *kernel) "
+                             f"for an input of shape {x.shape}, got shape {weight.shape}")
+        c, o, g = x.shape[1], weight.shape[0], self.groups
+        if c % g or o % g:
+            raise ValueError(f"conv: in_channels {c} and out_channels {o} must be divisible by "
+                             f"groups {g}")
+        if weight.shape[1] != c // g:
+            raise ValueError(f"conv: weight {weight.shape} expects {weight.shape[1] * g} input "
+                             f"channels, but the input has {c} (shape {x.shape}, groups {g})")
+        return conv_geometry(x.shape, weight.shape[2:], self.stride, self.padding,
+                             self.dilation, "conv")
+
+    def forward(self, x, weight, bias=None):
+        x, weight, bias = _same_dtype(x, weight, bias)
+        geo = self._geometry(x, weight)
+        _check_bias(bias, weight.shape[0], "conv")
+        self.kernels, self.x, self.weight, self.geo = kernels_for(x), x, weight, geo
+        n, out_channels = x.shape[0], weight.shape[0]
+        w_mat = weight.reshape(out_channels, -1)                     # (O, C/g·K)
+        y = np.empty((n, out_channels) + geo.out_size, dtype=x.dtype)
+        y3 = y.reshape(n, out_channels, geo.L)
+        ck, L = geo.channels * geo.K, geo.L
+        chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
+        for start in range(0, n, chunk):
+            m = min(chunk, n - start)
+            cols, ybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L))
+            self._im2col(x[start:start + m], cols)
+            if m == 1:      # one image: its (O, L) output is already channel-major
+                _grouped_gemm(self.kernels, self.groups, w_mat, cols, y3[start])
+                if bias is not None:
+                    y3[start] += bias[:, None]
+                continue
+            _grouped_gemm(self.kernels, self.groups, w_mat, cols, ybuf)
+            _from_channel_major(ybuf, y3[start:start + m], bias)
+        return y
+
+    def _im2col(self, x, cols):
+        geo = self.geo
+        self.kernels.im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation, out=cols)
+
+    def backward(self, gy):
+        need_x, need_w = self.needs_input_grad[:2]
+        need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
+        x, weight, geo = self.x, self.weight, self.geo
+        n, out_channels = x.shape[0], weight.shape[0]
+        ck, L = geo.channels * geo.K, geo.L
+        gy3 = np.ascontiguousarray(gy, dtype=x.dtype).reshape(n, out_channels, L)
+        w_mat = weight.reshape(out_channels, -1)
+        gx = np.empty_like(x) if need_x else None
+        gw = np.empty_like(w_mat) if need_w else None
+        chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
+        for start in range(0, n, chunk):
+            m = min(chunk, n - start)
+            cols, dybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L))
+            dy = gy3[start] if m == 1 else _to_channel_major(gy3[start:start + m], dybuf)
+            if need_w:      # dW += dY·colsᵀ  (the columns are recomputed, not kept)
+                self._im2col(x[start:start + m], cols)
+                _grouped_gemm(self.kernels, self.groups, dy, cols, gw,
+                              beta=0.0 if start == 0 else 1.0, trans_b=True)
+            if need_x:      # dX = col2im(Wᵀ·dY)  (the columns' buffer is reused)
+                _grouped_gemm(self.kernels, self.groups, w_mat, dy, cols, trans_a=True)
+                self.kernels.col2im(cols, (m,) + x.shape[1:], geo.kernel, geo.stride,
+                                    geo.padding, geo.dilation, out=gx[start:start + m])
+        grads = (gx, None if gw is None else gw.reshape(weight.shape))
+        if len(self.needs_input_grad) > 2:
+            grads += (gy3.sum(axis=(0, 2)) if need_b else None,)
+        return grads
+
+
+class ConvTransposeNd(Function):
+    """Transposed convolution ("deconvolution"): the adjoint of ConvNd w.r.t. its input.
+
+    Shapes: x (N, C_in, *i), weight (C_in, C_out/groups, *k), bias (C_out,) → y (N, C_out, *o),
+    o = (i − 1)·s − 2p + d·(k − 1) + output_padding + 1 per axis.
+
+    Forward   Y = col2im(Wᵀ·X) + b         (W viewed as (C_in, C_out/g·K))
+    Backward  dX = W·im2col(dY),   dW = X·im2col(dY)ᵀ,   db = Σ_{n,l} dY
+
+    i.e. the forward of a transposed convolution is the input gradient of a convolution, and
+    its input gradient is a convolution's forward.
+    """
+
+    def __init__(self, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+        self.stride, self.padding, self.dilation = stride, padding, dilation
+        self.output_padding = output_padding
+        self.groups = _check_groups(groups, "conv_transpose")
+
+    def _geometry(self, x, weight):
+        dims, g = x.ndim - 2, self.groups
+        if dims not in (1, 2, 3) or weight.ndim != x.ndim:
+            raise ValueError(f"conv_transpose: expected x (N, C_in, *spatial) and weight "
+                             f"(C_in, C_out/groups, *kernel) with as many axes, got {x.shape} "
+                             f"and {weight.shape}")
+        if x.shape[1] != weight.shape[0] or x.shape[1] % g:
+            raise ValueError(f"conv_transpose: weight {weight.shape} expects {weight.shape[0]} "
+                             f"input channels (divisible by groups {g}), the input has "
+                             f"{x.shape[1]}")
+        kernel = weight.shape[2:]
+        stride = expand(self.stride, dims, "stride", 1)
+        padding = expand(self.padding, dims, "padding", 0)
+        dilation = expand(self.dilation, dims, "dilation", 1)
+        extra = expand(self.output_padding, dims, "output_padding", 0)
+        if any(e >= max(s, d) for e, s, d in zip(extra, stride, dilation)):
+            raise ValueError(f"conv_transpose: output_padding {extra} must be smaller than "
+                             f"stride {stride} or dilation {dilation}")
+        out = tuple((i - 1) * s - 2 * p + d * (k - 1) + e + 1 for i, s, p, d, k, e
+                    in zip(x.shape[2:], stride, padding, dilation, kernel, extra))
+        if any(o < 1 for o in out):
+            raise ValueError(f"conv_transpose: output size {out} must be >= 1")
+        y_shape = (x.shape[0], weight.shape[1] * g) + out
+        # the convolution this one is the transpose of: from y's shape back to x's
+        geo = conv_geometry(y_shape, kernel, stride, padding, dilation, "conv_transpose")
+        assert geo.out_size == tuple(x.shape[2:])
+        return geo, y_shape
+
+    def forward(self, x, weight, bias=None):
+        x, weight, bias = _same_dtype(x, weight, bias)
+        geo, y_shape = self._geometry(x, weight)
+        _check_bias(bias, y_shape[1], "conv_transpose")
+        self.kernels, self.x, self.weight, self.geo = kernels_for(x), x, weight, geo
+        n, c_in, c_out = x.shape[0], x.shape[1], y_shape[1]
+        w_mat = weight.reshape(c_in, -1)                             # (C_in, C_out/g·K)
+        x3 = x.reshape(n, c_in, geo.L)
+        y = np.empty(y_shape, dtype=x.dtype)
+        ck, L = c_out * geo.K, geo.L
+        chunk = _chunk_size(n, (ck + c_in) * L, x.dtype)
+        for start in range(0, n, chunk):
+            m = min(chunk, n - start)
+            cols, xbuf = _workspace_arrays(x.dtype, (ck, m * L), (c_in, m * L))
+            xm = x3[start] if m == 1 else _to_channel_major(x3[start:start + m], xbuf)
+            _grouped_gemm(self.kernels, self.groups, w_mat, xm, cols, trans_a=True)
+            self.kernels.col2im(cols, (m,) + y_shape[1:], geo.kernel, geo.stride, geo.padding,
+                                geo.dilation, out=y[start:start + m])
+        if bias is not None:
+            y.reshape(n, c_out, -1)[...] += bias[:, None]
+        return y
+
+    def backward(self, gy):
+        need_x, need_w = self.needs_input_grad[:2]
+        need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
+        x, weight, geo = self.x, self.weight, self.geo
+        n, c_in = x.shape[:2]
+        c_out, L = geo.channels, geo.L
+        ck = c_out * geo.K
+        gy = np.ascontiguousarray(gy, dtype=x.dtype)
+        w_mat = weight.reshape(c_in, -1)
+        x3 = x.reshape(n, c_in, L)
+        gx = np.empty_like(x) if need_x else None
+        gx3 = None if gx is None else gx.reshape(n, c_in, L)
+        gw = np.empty_like(w_mat) if need_w else None
+        chunk = _chunk_size(n, (ck + c_in) * L, x.dtype)
+        for start in range(0, n, chunk):
+            m = min(chunk, n - start)
+            cols, buf = _workspace_arrays(x.dtype, (ck, m * L), (c_in, m * L))
+            self.kernels.im2col(gy[start:start + m], geo.kernel, geo.stride, geo.padding,
+                                geo.dilation, out=cols)
+            if need_x:      # dX = W·im2col(dY)
+                if m == 1:
+                    _grouped_gemm(self.kernels, self.groups, w_mat, cols, gx3[start])
+                else:
+                    _grouped_gemm(self.kernels, self.groups, w_mat, cols, buf)
+                    _from_channel_major(buf, gx3[start:start + m], None)
+            if need_w:      # dW += X·im2col(dY)ᵀ
+                xm = x3[start] if m == 1 else _to_channel_major(x3[start:start + m], buf)
+                _grouped_gemm(self.kernels, self.groups, xm, cols, gw,
+                              beta=0.0 if start == 0 else 1.0, trans_b=True)
+        grads = (gx, None if gw is None else gw.reshape(weight.shape))
+        if len(self.needs_input_grad) > 2:
+            grads += (gy.reshape(n, c_out, -1).sum(axis=(0, 2)) if need_b else None,)
+        return grads
+
+
+def conv(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Apply ConvNd (any of 1-D, 2-D, 3-D, from the input's shape)."""
+    f = ConvNd(stride, padding, dilation, groups)
+    return f(x, weight) if bias is None else f(x, weight, bias)
+
+
+def conv_transpose(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                   dilation=1):
+    """Apply ConvTransposeNd."""
+    f = ConvTransposeNd(stride, padding, output_padding, groups, dilation)
+    return f(x, weight) if bias is None else f(x, weight, bias)
