@@ -48,6 +48,9 @@ _FAMILIES = {}
 
 include "_activations.pxi"
 
+# ---- gemm (csrc/gemm/) ----
+include "_gemm.pxi"
+
 
 # ---------------------------------------------------------------------------
 # instruction sets, CPU features, threads
