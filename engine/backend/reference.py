@@ -214,3 +214,34 @@ def gemm(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
         c *= beta
     c += alpha * product
     return c
+
+
+# ------------------------------------------------------- GEMM (gemm part)
+
+def gemm_batched(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
+    """``gemm`` on each matrix of a batch: C[i] = α·op(A[i])·op(B[i]) + β·C[i].
+
+    3-D arrays with one batch size; op(X) swaps X's last two axes when asked.
+    """
+    for name, x in (("a", a), ("b", b)):
+        if not isinstance(x, np.ndarray) or x.ndim != 3:
+            raise ValueError(f"gemm_batched: {name} must be a 3-D NumPy array, got "
+                             f"{getattr(x, 'shape', type(x).__name__)}")
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(f"gemm_batched: a and b must have the same batch size, "
+                         f"got {a.shape[0]} and {b.shape[0]}")
+    gemm_operands(a[0], b[0], None if c is None else c[0], trans_a, trans_b)
+    product = (a.swapaxes(1, 2) if trans_a else a) @ (b.swapaxes(1, 2) if trans_b else b)
+    if c is None:
+        return product * a.dtype.type(alpha) if alpha != 1 else product
+    if c.shape != product.shape:
+        raise ValueError(f"gemm_batched: c must have shape {product.shape}, got {c.shape}")
+    if beta == 0:
+        c[...] = 0
+    else:
+        c *= beta
+    c += alpha * product
+    return c
+
+
+__all__ += ["gemm_batched"]
