@@ -57,7 +57,7 @@ cdef int _acquire(str func, str name, object x, int ndim, bint writable, _Mat *o
     flags = PyBUF_RECORDS if writable else PyBUF_RECORDS_RO
     try:
         PyObject_GetBuffer(x, &out.buf, flags)
-    except BufferError:
+    except (BufferError, ValueError):
         raise ValueError(f"{func}: {name} must be a writeable array") from None
     out.held = True
     cdef const char *fmt = out.buf.format
