@@ -110,7 +110,7 @@ extension = Extension(
     "engine._C",
     sources=["engine/_C.pyx"] + sorted(glob.glob(os.path.join("csrc", "**", "*.c"), recursive=True)),
     include_dirs=["csrc"],
-    depends=sorted(glob.glob(os.path.join("csrc", "*.h"))),   # rebuild when a header changes
+    depends=sorted(glob.glob(os.path.join("csrc", "**", "*.h"), recursive=True)),  # rebuild on header change
     libraries=[] if os.name == "nt" else ["m"],
 )
 

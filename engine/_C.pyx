@@ -46,9 +46,9 @@ cdef int _check_shape(str func, Py_ssize_t size, Py_ssize_t a, Py_ssize_t b, Py_
 # Each family's .pxi file registers itself here when it is included below.
 _FAMILIES = {}
 
-include "_activations.pxi"
-# --- conv/pool (conv branch) ---
-include "_conv.pxi"
+include "_activations.pxi"    # activations, softmax (csrc/activations*)
+include "_gemm.pxi"           # C = α·op(A)·op(B) + β·C (csrc/gemm/)
+include "_conv.pxi"           # im2col/col2im, pooling (csrc/im2col.c, csrc/pool.c)
 
 
 # ---------------------------------------------------------------------------

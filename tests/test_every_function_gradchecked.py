@@ -16,6 +16,7 @@ from engine.ops import activation as act
 from engine.ops import dropout
 from engine.ops import embedding as emb
 from engine.ops import conv, loss, math, normalization, pool, reduce, shape
+from engine.ops import linalg
 from engine.ops.linalg import MatMul
 
 
@@ -108,6 +109,8 @@ CASES = {
                           (rand(4, 3, 2), rand(3, low=0.5, high=1.5, seed=1), rand(3, seed=2))),
     "Embedding": lambda: (lambda w: emb.Embedding(np.array([[0, 2], [2, 2]]))(w), (rand(4, 3),)),
     "Dropout": lambda: (lambda x: dropout.Dropout(0.5, mask=np.array([1., 0, 1, 1, 0]))(x), (rand(5),)),
+    "Linear": lambda: (lambda x, w, b: linalg.Linear()(x, w, b),
+                       (rand(5, 3), rand(4, 3, seed=1), rand(4, seed=2))),
     "ConvNd": lambda: (lambda x, w, b: conv.ConvNd(stride=2, padding=1, dilation=1, groups=2)(x, w, b),
                        (rand(2, 4, 5, 5), rand(6, 2, 3, 3, seed=1), rand(6, seed=2))),
     "ConvTransposeNd": lambda: (

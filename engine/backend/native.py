@@ -16,7 +16,9 @@ from ._checks import float_input, normalize_axis, output, prelu_layout, same_as,
 
 name = "native"
 
-KERNEL_FAMILIES = ("activations",)
+KERNEL_FAMILIES = ("activations",
+                   "gemm",  # --- gemm part ---
+                   )
 
 
 def _force_isa_from_environment():
@@ -195,13 +197,22 @@ def log_softmax_backward(y, gy, axis=-1, out=None):
 # ------------------------------------------------------------------ GEMM
 
 def gemm(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
-    """General matrix multiply: C = α·op(A)·op(B) + β·C (``c`` updated in place and returned).
+    """General matrix multiply: C = α·op(A)·op(B) + β·C, op(X) = X or Xᵀ.
 
-    For now this is NumPy's BLAS, as in the reference backend; the packed C GEMM in
-    csrc/gemm/ takes its place.
+    ``c`` (m, n) is updated in place and returned; without it a new array is returned
+    (β is then ignored).  β = 0 overwrites ``c`` (a NaN there does not leak through).
+    ``a`` and ``b`` may have any strides (slices, transposed views): the packed C GEMM of
+    csrc/gemm/ reads them through their strides, without a copy.  All checks (dtype,
+    2-D, matching inner sizes, ``c``'s shape) happen in ``_C.gemm`` before the GIL is
+    released, with the messages of ``_checks.gemm_operands``.
     """
-    from .reference import gemm as numpy_gemm
-    return numpy_gemm(a, b, c, alpha, beta, trans_a, trans_b)
+    return _C.gemm(a, b, c, alpha, beta, trans_a, trans_b)
+
+
+def gemm_batched(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
+    """``gemm`` on each matrix of a batch: C[i] = α·op(A[i])·op(B[i]) + β·C[i] (3-D arrays,
+    the same batch size; op transposes the last two axes)."""
+    return _C.gemm_batched(a, b, c, alpha, beta, trans_a, trans_b)
 
 
 __all__ = [
@@ -209,6 +220,8 @@ __all__ = [
     "elu", "elu_backward", "sigmoid", "sigmoid_backward", "tanh", "tanh_backward",
     "softplus", "softplus_backward", "heaviside", "heaviside_backward",
     "softmax", "softmax_backward", "log_softmax", "log_softmax_backward", "gemm",
+    # --- gemm part ---
+    "gemm_batched",
 ]
 
 

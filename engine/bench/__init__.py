@@ -12,7 +12,7 @@ from .. import backend
 from .timing import best_time
 
 # The groups, in the order they run.
-GROUP_NAMES = ["activations", "conv", "training"]
+GROUP_NAMES = ["activations", "gemm", "conv", "training"]
 
 
 def group(name):

@@ -6,6 +6,7 @@ forward and backward equations are found in one place: the class named in each d
 from .. import ops
 from ..ops import activation as act
 from ..ops import conv as _conv
+from ..ops import linalg
 from ..ops import loss as _loss
 from ..ops import pool as _pool
 from .batchnorm import batch_norm  # noqa: F401  (the layer modules define these three)
@@ -20,8 +21,7 @@ def _axis(axis, dim):
 
 def linear(x, weight, bias=None):
     """Dense layer: y = x·Wᵀ + b, with x (N, in), W (out, in), b (out,) → y (N, out)."""
-    y = ops.matmul(x, ops.transpose(weight))
-    return y if bias is None else y + bias
+    return linalg.linear(x, weight, bias)   # fused Function: engine/ops/linalg.py Linear
 
 
 def relu(x):

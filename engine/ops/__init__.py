@@ -22,3 +22,7 @@ __all__ = [
     "maximum", "minimum", "cast", "sum", "mean", "max", "min", "reshape", "transpose",
     "getitem", "concatenate", "stack", "matmul", "unbroadcast",
 ]
+
+# --- gemm part: the fused dense layer ---
+from .linalg import Linear, linear  # noqa: E402
+__all__ += ["linear"]

@@ -1,0 +1,63 @@
+/*
+ * gemm/blocking.h -- the block sizes, and the caches they are chosen for.
+ *
+ * The five loops of gemm.c cut the problem into blocks so that each piece of
+ * data is loaded from main memory once and then reused from a cache:
+ *
+ *   NC  columns of B and C per outer block (loop jc).  The packed KC x NC
+ *       panel of B is shared by all threads and lives in the L3 cache.
+ *   KC  the depth of one rank-KC update (loop pc).  Sets how long a micro-
+ *       kernel keeps its accumulators before it must read and write C: the
+ *       larger, the better the C traffic is amortised, as long as the
+ *       micro-panel of B (KC x NR) stays close (L1, at worst L2).
+ *   MC  rows of A per packed block (loop ic): the MC x KC block of A is
+ *       streamed through the micro-kernel once per micro-panel of B, so it
+ *       must stay in the L2 cache (we aim at about half of it).
+ *   NR, MR  the register block: the MR x NR tile of C held in registers by
+ *       the micro-kernel (kernels.h); limited by the number of registers.
+ *
+ * Target machine: AMD EPYC (Zen 4) -- L1d 32 KiB per core, L2 1 MiB per
+ * core, L3 32 MiB shared; 32 zmm registers.  Other CPUs have similar or
+ * larger caches, so these sizes are safe (if not optimal) there too.
+ *
+ * Register blocks:
+ *   AVX-512: 32 zmm registers.  float: 14 x 32 = 14 rows x 2 zmm = 28
+ *            accumulators, + 2 for the row of B, + 1 for a broadcast A value
+ *            = 31.  double: 14 x 16 (8 doubles per zmm), same count.
+ *   AVX2:    16 ymm registers.  float 6 x 16 and double 6 x 8: 12
+ *            accumulators + 2 for B + 1 broadcast = 15.
+ *   generic: SSE2 has 16 xmm registers: float 4 x 8 (8 accumulators),
+ *            double 4 x 4 (8 accumulators); GCC vectorises the C loops.
+ *
+ * Cache blocks (bytes = rows x cols x element size):
+ *   AVX-512 float : KC 384 -> B micro-panel 384*32*4 = 48 KiB (L1 + L2);
+ *                   MC 280 -> A block 280*384*4 = 420 KiB (< half of L2);
+ *                   NC 4096 -> B panel 384*4096*4 = 6 MiB (L3).
+ *   AVX-512 double: KC 256 -> B micro-panel 256*16*8 = 32 KiB;
+ *                   MC 224 -> A block 224*256*8 = 448 KiB; NC 2048 (4 MiB).
+ *   AVX2 float    : KC 256 -> 256*16*4 = 16 KiB (half of L1);
+ *                   MC 240 -> 240 KiB; NC 4096 (4 MiB).
+ *   AVX2 double   : KC 256 -> 16 KiB; MC 240 -> 480 KiB; NC 2048 (4 MiB).
+ *   generic       : KC 256, MC 256, NC 4096 / 2048.
+ *
+ * The micro-kernels here are not limited by L1 versus L2 bandwidth (a step
+ * reads ~180 bytes for 28 vector FMAs), so KC leans large to amortise C.
+ * eng_gemm_set_blocking() overrides KC/MC/NC at run time (tests use tiny
+ * blocks to cross every boundary with small matrices).
+ */
+#ifndef ENGINE_GEMM_BLOCKING_H
+#define ENGINE_GEMM_BLOCKING_H
+
+/*                              MR  NR   KC   MC    NC */
+#define ENG_GEMM_AVX512_F32   { 14, 32, 384, 280, 4096 }
+#define ENG_GEMM_AVX512_F64   { 14, 16, 256, 224, 2048 }
+#define ENG_GEMM_AVX2_F32     {  6, 16, 256, 240, 4096 }
+#define ENG_GEMM_AVX2_F64     {  6,  8, 256, 240, 2048 }
+#define ENG_GEMM_GENERIC_F32  {  4,  8, 256, 256, 4096 }
+#define ENG_GEMM_GENERIC_F64  {  4,  4, 256, 256, 2048 }
+
+/* Problems with m*n*k at most this take the unpacked triple loop: for them
+ * packing and the parallel region cost more than they save. */
+#define ENG_GEMM_SMALL_MAX 4096L
+
+#endif /* ENGINE_GEMM_BLOCKING_H */

@@ -1,0 +1,352 @@
+/*
+ * gemm/gemm.c -- C = alpha * op(A) * op(B) + beta * C, the BLIS way.
+ *
+ * The algorithm (Goto; Van Zee & van de Geijn, "BLIS", 2015) is five loops
+ * around a micro-kernel.  Reading from the outside in:
+ *
+ *   for jc in 0..n step NC          loop 5: a KC x NC panel of B ...
+ *     for pc in 0..k step KC        loop 4: ... one rank-KC update at a time
+ *       pack B(pc:+KC, jc:+NC)      -> Bp, in the L3 cache, shared by threads
+ *       for ic in 0..m step MC      loop 3: an MC x KC block of A ...
+ *         pack A(ic:+MC, pc:+KC)    -> Ap, in the L2 cache
+ *         for jr in 0..NC step NR   loop 2: a KC x NR micro-panel of Bp (L1)
+ *           for ir in 0..MC step MR loop 1: an MR x KC micro-panel of Ap
+ *             micro-kernel: C(ic+ir:+MR, jc+jr:+NR) += Ap_ir * Bp_jr
+ *
+ * Each level keeps one operand in one cache level while the loop inside it
+ * streams the others (blocking.h has the sizes and the reasoning).  The
+ * micro-kernel keeps its MR x NR tile of C in registers for all KC steps.
+ *
+ * Threads (OpenMP): both packings are split among the threads, and so are
+ * the tiles of loops 2 and 1 (collapsed: for wide matrices each thread gets
+ * its own columns jr of the panel, for a tall, narrow C its own rows ir).
+ * Every element of C is computed by one thread, summing over k in the same
+ * order whatever the thread count: results are bitwise reproducible, and
+ * identical for 1 and for N threads.
+ *
+ * Tiny problems (m*n*k <= small_max) skip all of this and run the triple
+ * loop of reference.h: packing and a parallel region would cost more than
+ * the arithmetic.
+ *
+ * Packed buffers are 64-byte aligned and kept between calls (one workspace
+ * per calling thread, grown when a larger problem comes), so a training
+ * loop does not allocate and page-fault on every multiply.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "gemm.h"
+#include "kernels.h"
+#include "blocking.h"
+
+#if defined(_MSC_VER)
+#define ENG_ALIGN64 __declspec(align(64))
+#define ENG_THREAD_LOCAL __declspec(thread)
+#elif defined(__GNUC__)
+#define ENG_ALIGN64 __attribute__((aligned(64)))
+#define ENG_THREAD_LOCAL __thread
+#else
+#define ENG_ALIGN64
+#define ENG_THREAD_LOCAL            /* no TLS: one workspace (callers must not overlap) */
+#endif
+
+/* ---- instruction-set choice --------------------------------------------- */
+
+static const eng_gemm_kernels *kernels_by_name(const char *name)
+{
+    if (name == NULL)
+        return NULL;
+    if (strcmp(name, "generic") == 0)
+        return &eng_gemm_kernels_generic;
+    if (strcmp(name, "avx2") == 0)
+        return &eng_gemm_kernels_avx2;
+    if (strcmp(name, "avx512") == 0)
+        return &eng_gemm_kernels_avx512;
+    return NULL;
+}
+
+int eng_gemm_isa_available(const char *name)
+{
+    const eng_gemm_kernels *t = kernels_by_name(name);
+    if (t == NULL || !t->compiled)
+        return 0;
+    if (t == &eng_gemm_kernels_avx2)
+        return eng_cpu_has_avx2_fma();
+    if (t == &eng_gemm_kernels_avx512)
+        return eng_cpu_has_avx512();
+    return 1;
+}
+
+/* The kernels in use; NULL until the first call picks the best this CPU runs
+ * (racing first calls store the same value, so no lock is needed). */
+static const eng_gemm_kernels *g_kernels = NULL;
+
+static const eng_gemm_kernels *kernels(void)
+{
+    if (g_kernels == NULL) {
+        if (eng_gemm_isa_available("avx512"))
+            g_kernels = &eng_gemm_kernels_avx512;
+        else if (eng_gemm_isa_available("avx2"))
+            g_kernels = &eng_gemm_kernels_avx2;
+        else
+            g_kernels = &eng_gemm_kernels_generic;
+    }
+    return g_kernels;
+}
+
+const char *eng_gemm_isa(void)
+{
+    return kernels()->name;
+}
+
+int eng_gemm_set_isa(const char *name)
+{
+    const eng_gemm_kernels *t = kernels_by_name(name);
+    if (t == NULL)
+        return -1;
+    if (!eng_gemm_isa_available(name))
+        return -2;
+    g_kernels = t;
+    return 0;
+}
+
+/* ---- block sizes ------------------------------------------------------------ */
+
+static int g_kc = 0, g_mc = 0, g_nc = 0;      /* 0: the kernel table's default */
+static long g_small_max = ENG_GEMM_SMALL_MAX;
+
+void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
+{
+    g_kc = kc > 0 ? kc : 0;
+    g_mc = mc > 0 ? mc : 0;
+    g_nc = nc > 0 ? nc : 0;
+    g_small_max = small_max < 0 ? ENG_GEMM_SMALL_MAX : small_max;
+}
+
+static ptrdiff_t round_up(ptrdiff_t x, ptrdiff_t multiple)
+{
+    return (x + multiple - 1) / multiple * multiple;
+}
+
+/* The blocks for one call: the table's, with any overrides (MC, NC rounded
+ * up to whole micro-panels). */
+static eng_gemm_blocks blocks_for(const eng_gemm_kernels *t, int is_f64)
+{
+    eng_gemm_blocks b = is_f64 ? t->f64_blocks : t->f32_blocks;
+    if (g_kc) b.kc = g_kc;
+    if (g_mc) b.mc = (int)round_up(g_mc, b.mr);
+    if (g_nc) b.nc = (int)round_up(g_nc, b.nr);
+    return b;
+}
+
+void eng_gemm_get_blocking(int is_f64, long out[6])
+{
+    eng_gemm_blocks b = blocks_for(kernels(), is_f64);
+    out[0] = b.mr; out[1] = b.nr; out[2] = b.kc; out[3] = b.mc; out[4] = b.nc;
+    out[5] = g_small_max;
+}
+
+/* ---- the per-calling-thread workspace -------------------------------------- */
+
+/* A buffer of at least `bytes`, 64-byte aligned (a cache line, and the
+ * alignment of a zmm load), kept for the next call. */
+typedef struct { void *raw; void *aligned; size_t bytes; } buffer;
+
+static ENG_THREAD_LOCAL buffer g_apack, g_bpack;
+
+static void *reserve(buffer *buf, size_t bytes)
+{
+    if (bytes > buf->bytes) {
+        free(buf->raw);
+        buf->raw = malloc(bytes + 64);
+        if (buf->raw == NULL) {
+            buf->aligned = NULL;
+            buf->bytes = 0;
+            return NULL;
+        }
+        buf->aligned = (void *)(((uintptr_t)buf->raw + 63) & ~(uintptr_t)63);
+        buf->bytes = bytes;
+    }
+    return buf->aligned;
+}
+
+/* ---- the problem, as the loops see it -------------------------------------- */
+
+/* The loops below are written once for both types: they handle blocks by
+ * their coordinates and move through the packed buffers in bytes (es =
+ * element size); the typed work is done by the three functions of typed.h. */
+typedef struct gemm_problem gemm_problem;
+struct gemm_problem {
+    ptrdiff_t m, n, k;
+    const void *A, *B;
+    void *C;
+    ptrdiff_t rs_a, cs_a, rs_b, cs_b, rs_c, cs_c;
+    double alpha, beta;
+    size_t es;                 /* sizeof(float) or sizeof(double) */
+    eng_gemm_blocks blk;       /* MR, NR, KC, MC, NC */
+    const void *kernel;        /* the typed micro-kernel of kernels.h */
+    void (*pack_a)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t p0, int mr, ptrdiff_t kc, void *dst);
+    void (*pack_b)(const gemm_problem *, ptrdiff_t p0, ptrdiff_t j0, int nr, ptrdiff_t kc, void *dst);
+    void (*tile)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr, ptrdiff_t kc,
+                 const void *ap, const void *bp, double beta);
+};
+
+#define real float
+#define FN(name) name##_f32
+#include "pack.h"
+#include "reference.h"
+#include "typed.h"
+#undef real
+#undef FN
+
+#define real double
+#define FN(name) name##_f64
+#include "pack.h"
+#include "reference.h"
+#include "typed.h"
+#undef real
+#undef FN
+
+static ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
+
+/* ---- the five loops ---------------------------------------------------------- */
+
+static void gemm_blocked(const gemm_problem *g, char *Ap, char *Bp)
+{
+    const ptrdiff_t m = g->m, n = g->n, k = g->k;
+    const ptrdiff_t MR = g->blk.mr, NR = g->blk.nr;
+    const ptrdiff_t KC = g->blk.kc, MC = g->blk.mc, NC = g->blk.nc;
+    const size_t es = g->es;
+    /* Threads only when there is enough work to share: ~a 64^3 multiply. */
+    const int nthreads = (double)m * n * k >= 262144.0 ? eng_get_num_threads() : 1;
+
+    #pragma omp parallel num_threads(nthreads) if(nthreads > 1)
+    {
+        for (ptrdiff_t jc = 0; jc < n; jc += NC) {                      /* loop 5 */
+            const ptrdiff_t nc = min_p(NC, n - jc);
+            const ptrdiff_t n_jr = (nc + NR - 1) / NR;                  /* micro-panels of B */
+
+            for (ptrdiff_t pc = 0; pc < k; pc += KC) {                  /* loop 4 */
+                const ptrdiff_t kc = min_p(KC, k - pc);
+                /* The first rank-KC update applies the caller's beta; the
+                 * later ones add onto what the earlier ones wrote. */
+                const double beta = pc == 0 ? g->beta : 1.0;
+
+                /* pack B(pc:pc+kc, jc:jc+nc) -> Bp, one NR-column micro-panel at a time */
+                #pragma omp for schedule(static)
+                for (ptrdiff_t t = 0; t < n_jr; t++)
+                    g->pack_b(g, pc, jc + t * NR, (int)min_p(NR, nc - t * NR), kc,
+                              Bp + (size_t)(t * NR * kc) * es);
+                /* (implicit barrier: Bp is complete before anyone uses it) */
+
+                for (ptrdiff_t ic = 0; ic < m; ic += MC) {              /* loop 3 */
+                    const ptrdiff_t mc = min_p(MC, m - ic);
+                    const ptrdiff_t n_ir = (mc + MR - 1) / MR;          /* micro-panels of A */
+
+                    /* pack A(ic:ic+mc, pc:pc+kc) -> Ap, one MR-row micro-panel at a time */
+                    #pragma omp for schedule(static)
+                    for (ptrdiff_t t = 0; t < n_ir; t++)
+                        g->pack_a(g, ic + t * MR, pc, (int)min_p(MR, mc - t * MR), kc,
+                                  Ap + (size_t)(t * MR * kc) * es);
+
+                    #pragma omp for collapse(2) schedule(static)
+                    for (ptrdiff_t jr = 0; jr < n_jr; jr++)             /* loop 2 */
+                        for (ptrdiff_t ir = 0; ir < n_ir; ir++)         /* loop 1 */
+                            g->tile(g, ic + ir * MR, jc + jr * NR,
+                                    (int)min_p(MR, mc - ir * MR), (int)min_p(NR, nc - jr * NR), kc,
+                                    Ap + (size_t)(ir * MR * kc) * es,
+                                    Bp + (size_t)(jr * NR * kc) * es, beta);
+                    /* (implicit barrier: Ap is free to be refilled) */
+                }
+            }
+        }
+    }
+}
+
+/* ---- entry points ------------------------------------------------------------- */
+
+/* C = beta * C (beta == 0: C = 0, whatever was there). */
+#define SCALE_C(real)                                                         \
+    for (ptrdiff_t i = 0; i < m; i++)                                         \
+        for (ptrdiff_t j = 0; j < n; j++) {                                   \
+            real *c = C + i * rs_c + j * cs_c;                                \
+            *c = beta == 0 ? (real)0 : beta * *c;                             \
+        }
+
+/* Fill in the blocks, kernel and buffers; run the loops.  Returns 0, or -1
+ * when the workspace could not be allocated (then nothing was computed). */
+static int run_blocked(gemm_problem *g, int is_f64)
+{
+    const eng_gemm_kernels *t = kernels();
+    g->blk = blocks_for(t, is_f64);
+    g->kernel = is_f64 ? (const void *)t->f64 : (const void *)t->f32;
+    const ptrdiff_t kc = min_p(g->blk.kc, g->k);
+    const ptrdiff_t mc = round_up(min_p(g->blk.mc, g->m), g->blk.mr);
+    const ptrdiff_t nc = round_up(min_p(g->blk.nc, g->n), g->blk.nr);
+    char *Ap = reserve(&g_apack, (size_t)(mc * kc) * g->es);
+    char *Bp = reserve(&g_bpack, (size_t)(kc * nc) * g->es);
+    if (Ap == NULL || Bp == NULL)
+        return -1;
+    gemm_blocked(g, Ap, Bp);
+    return 0;
+}
+
+void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                  const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                  const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                  float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+{
+    if (m <= 0 || n <= 0)
+        return;
+    if (k <= 0 || alpha == 0) {
+        SCALE_C(float)
+        return;
+    }
+    if ((double)m * n * k <= (double)g_small_max) {
+        gemm_reference_f32(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
+        return;
+    }
+    gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
+                       sizeof(float), { 0, 0, 0, 0, 0 }, NULL, pack_a_f32, pack_b_f32, tile_f32 };
+    if (run_blocked(&g, 0) != 0)    /* out of memory: the slow loop still gives the answer */
+        gemm_reference_f32(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
+}
+
+void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
+                  const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                  const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                  double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+{
+    if (m <= 0 || n <= 0)
+        return;
+    if (k <= 0 || alpha == 0) {
+        SCALE_C(double)
+        return;
+    }
+    if ((double)m * n * k <= (double)g_small_max) {
+        gemm_reference_f64(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
+        return;
+    }
+    gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
+                       sizeof(double), { 0, 0, 0, 0, 0 }, NULL, pack_a_f64, pack_b_f64, tile_f64 };
+    if (run_blocked(&g, 1) != 0)
+        gemm_reference_f64(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
+}
+
+void eng_gemm_reference_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                            const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                            const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                            float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+{
+    gemm_reference_f32(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
+}
+
+void eng_gemm_reference_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
+                            const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                            const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                            double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+{
+    gemm_reference_f64(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
+}

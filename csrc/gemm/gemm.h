@@ -1,0 +1,78 @@
+/*
+ * gemm/gemm.h -- general matrix multiply, the public C API.
+ *
+ *     C = alpha * op(A) * op(B) + beta * C        (m x k) times (k x n)
+ *
+ * Every matrix is described by a pointer and two strides, counted in
+ * elements: element (i, j) of X lives at X[i * rs_x + j * cs_x].  A
+ * row-major matrix with leading dimension ld has rs = ld, cs = 1; its
+ * transpose is the same memory with the strides swapped (rs = 1, cs = ld).
+ * So "op(A) = A transposed" costs nothing: the caller swaps A's strides,
+ * and the packing routines (pack.h) read whatever layout they are given.
+ *
+ * beta == 0 overwrites C (NaN or Inf already in C do not leak through);
+ * k == 0 or alpha == 0 gives C = beta * C without reading A or B.
+ * C must not overlap A or B.  Sizes of 0 are allowed.
+ *
+ * The files of this folder, in reading order:
+ *   blocking.h          the block sizes MR, NR, KC, MC, NC and why
+ *   gemm.c              the five loops around the micro-kernel (loops.h),
+ *                       the small-matrix path, ISA choice, workspace
+ *   pack.h              copying panels of A and B into the kernel's order
+ *   kernels.h           what a micro-kernel is (its contract)
+ *   kernel_generic.c    portable C micro-kernel (auto-vectorised)
+ *   kernel_avx2.c       AVX2+FMA micro-kernel (intrinsics)
+ *   kernel_avx512.c     AVX-512F micro-kernel (intrinsics)
+ *   reference.h         the textbook triple loop (small matrices, oracle)
+ *   peak.c              measuring the machine's peak FMA throughput
+ *
+ * Plain C99, no Python headers.
+ */
+#ifndef ENGINE_GEMM_H
+#define ENGINE_GEMM_H
+
+#include <stddef.h>
+
+void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                  const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                  const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                  float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+
+void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
+                  const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                  const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                  double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+
+/* The textbook triple loop, always (no packing, no threads): the oracle
+ * the tests compare against, and what the small-matrix path runs. */
+void eng_gemm_reference_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                            const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                            const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                            float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+void eng_gemm_reference_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
+                            const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                            const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                            double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+
+/* Instruction-set selection, as for the activations: "generic", "avx2",
+ * "avx512".  set_isa returns 0, -1 (unknown name) or -2 (CPU lacks it). */
+const char *eng_gemm_isa(void);
+int eng_gemm_set_isa(const char *name);
+int eng_gemm_isa_available(const char *name);
+
+/* Override the cache block sizes (for tests that want to cross every block
+ * boundary with small matrices).  0 restores a default.  kc >= 1; mc and nc
+ * are rounded up to multiples of MR and NR.  small_max: problems with
+ * m*n*k <= small_max take the unpacked path (-1 restores the default). */
+void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max);
+
+/* The block sizes in use for float (is_f64 == 0) or double (is_f64 == 1):
+ * out = {MR, NR, KC, MC, NC, small_max}. */
+void eng_gemm_get_blocking(int is_f64, long out[6]);
+
+/* Peak floating-point rate of this core (threads = 1) or of `threads`
+ * cores, in GFLOP/s, measured with an FMA loop of ~50 ms (peak.c).
+ * Returns -1 when the ISA is unknown or this CPU cannot run it. */
+double eng_measure_peak_gflops(int is_f64, const char *isa, int threads);
+
+#endif /* ENGINE_GEMM_H */

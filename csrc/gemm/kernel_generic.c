@@ -1,0 +1,47 @@
+/*
+ * gemm/kernel_generic.c -- the portable micro-kernels (plain C).
+ *
+ * The contract is in kernels.h.  Written so that GCC/clang can vectorise
+ * it on any CPU (SSE2 on every x86-64): the accumulator tile ab[MR][NR] is
+ * small enough to stay in registers, and the innermost j loop over NR
+ * values of B is a vector multiply-add with A's value broadcast.
+ */
+#include "blocking.h"
+#include "kernels.h"
+
+#define MR_F32 4
+#define NR_F32 8
+#define MR_F64 4
+#define NR_F64 4
+
+static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict b,
+                    float *restrict c, ptrdiff_t ldc, float alpha, float beta)
+{
+    float ab[MR_F32][NR_F32] = {{0}};
+    for (ptrdiff_t p = 0; p < kc; p++, a += MR_F32, b += NR_F32)
+        for (int i = 0; i < MR_F32; i++)
+            for (int j = 0; j < NR_F32; j++)
+                ab[i][j] += a[i] * b[j];
+    for (int i = 0; i < MR_F32; i++)
+        for (int j = 0; j < NR_F32; j++)
+            c[i * ldc + j] = beta == 0 ? alpha * ab[i][j]
+                                       : alpha * ab[i][j] + beta * c[i * ldc + j];
+}
+
+static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restrict b,
+                    double *restrict c, ptrdiff_t ldc, double alpha, double beta)
+{
+    double ab[MR_F64][NR_F64] = {{0}};
+    for (ptrdiff_t p = 0; p < kc; p++, a += MR_F64, b += NR_F64)
+        for (int i = 0; i < MR_F64; i++)
+            for (int j = 0; j < NR_F64; j++)
+                ab[i][j] += a[i] * b[j];
+    for (int i = 0; i < MR_F64; i++)
+        for (int j = 0; j < NR_F64; j++)
+            c[i * ldc + j] = beta == 0 ? alpha * ab[i][j]
+                                       : alpha * ab[i][j] + beta * c[i * ldc + j];
+}
+
+const eng_gemm_kernels eng_gemm_kernels_generic = {
+    "generic", 1, ENG_GEMM_GENERIC_F32, ukr_f32, ENG_GEMM_GENERIC_F64, ukr_f64
+};

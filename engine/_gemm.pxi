@@ -1,0 +1,262 @@
+# engine/_gemm.pxi -- included by _C.pyx: general matrix multiply (csrc/gemm/).
+#
+# Unlike the elementwise kernels, GEMM takes 2-D (or batched 3-D) arrays with
+# any strides: the C code reads every operand through (row stride, column
+# stride), so views, slices with steps and transposes cost no copy.  The
+# arrays are reached through the buffer protocol directly (cheaper than typed
+# memoryviews: a 2 x 2 product must cost a few microseconds, not ten).
+
+from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS_RO,
+                             PyBUF_RECORDS)
+from libc.stddef cimport ptrdiff_t
+import numpy as _np
+
+
+cdef extern from "gemm/gemm.h" nogil:
+    void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                      const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                      const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                      float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+    void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
+                      const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                      const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                      double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+    void eng_gemm_reference_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                                const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                                float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+    void eng_gemm_reference_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
+                                const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                                const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
+                                double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+    const char *eng_gemm_isa()
+    int eng_gemm_set_isa(const char *name)
+    int eng_gemm_isa_available(const char *name)
+    void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
+    void eng_gemm_get_blocking(int is_f64, long out[6])
+    double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
+
+
+# One operand as the C code sees it: base pointer, sizes and strides in
+# elements; `buf` keeps the buffer (released by _release).
+cdef struct _Mat:
+    char *data
+    Py_ssize_t batch, rows, cols
+    Py_ssize_t bs, rs, cs          # batch, row and column strides, in elements
+    int is_f64
+    Py_buffer buf
+    bint held
+
+
+cdef int _acquire(str func, str name, object x, int ndim, bint writable, _Mat *out) except -1:
+    """Fill `out` from the array `x` (ndim 2 or 3, float32/float64), or raise."""
+    if not isinstance(x, _np.ndarray):
+        raise TypeError(f"{func}: {name} must be a NumPy array, got {type(x).__name__}")
+    if x.ndim != ndim:
+        raise ValueError(f"{func}: {name} must be {ndim}-D, got shape {x.shape}")
+    flags = PyBUF_RECORDS if writable else PyBUF_RECORDS_RO
+    try:
+        PyObject_GetBuffer(x, &out.buf, flags)
+    except (BufferError, ValueError):
+        raise ValueError(f"{func}: {name} must be a writeable array") from None
+    out.held = True
+    cdef const char *fmt = out.buf.format
+    if fmt[0] == b'f' and fmt[1] == 0:
+        out.is_f64 = 0
+    elif fmt[0] == b'd' and fmt[1] == 0:
+        out.is_f64 = 1
+    else:
+        raise TypeError(f"{func}: {name} must be float32 or float64, got dtype {x.dtype}")
+    cdef Py_ssize_t size = out.buf.itemsize, d
+    for d in range(ndim):
+        if out.buf.strides[d] % size != 0:
+            raise ValueError(f"{func}: {name}'s strides {x.strides} are not whole elements")
+    out.data = <char *>out.buf.buf
+    out.batch = out.buf.shape[0] if ndim == 3 else 1
+    out.bs = out.buf.strides[0] // size if ndim == 3 else 0
+    out.rows = out.buf.shape[ndim - 2]
+    out.cols = out.buf.shape[ndim - 1]
+    out.rs = out.buf.strides[ndim - 2] // size
+    out.cs = out.buf.strides[ndim - 1] // size
+    return 0
+
+
+cdef inline void _release(_Mat *x):
+    if x.held:
+        PyBuffer_Release(&x.buf)
+        x.held = False
+
+
+cdef inline void _transpose(_Mat *x):
+    """op(X) = Xᵀ: the same memory with rows and columns swapped."""
+    x.rows, x.cols = x.cols, x.rows
+    x.rs, x.cs = x.cs, x.rs
+
+
+cdef void _extent(const _Mat *x, char **lo, char **hi):
+    """The first and one-past-last byte that `x` can touch."""
+    cdef Py_ssize_t size = 8 if x.is_f64 else 4
+    cdef Py_ssize_t low = 0, high = 0, span
+    for span in ((x.batch - 1) * x.bs, (x.rows - 1) * x.rs, (x.cols - 1) * x.cs):
+        if span < 0:
+            low += span
+        else:
+            high += span
+    lo[0] = x.data + low * size
+    hi[0] = x.data + (high + 1) * size
+
+
+cdef bint _overlap(const _Mat *x, const _Mat *y):
+    if x.batch == 0 or x.rows == 0 or x.cols == 0 or y.batch == 0 or y.rows == 0 or y.cols == 0:
+        return False
+    cdef char *xlo
+    cdef char *xhi
+    cdef char *ylo
+    cdef char *yhi
+    _extent(x, &xlo, &xhi)
+    _extent(y, &ylo, &yhi)
+    return xlo < yhi and ylo < xhi
+
+
+cdef object _gemm(str func, a, b, c, double alpha, double beta, bint trans_a, bint trans_b,
+                  int ndim, bint reference):
+    cdef _Mat A, B, C
+    A.held = B.held = C.held = False
+    cdef Py_ssize_t i, m, n, k, batch
+    try:
+        _acquire(func, "a", a, ndim, False, &A)
+        _acquire(func, "b", b, ndim, False, &B)
+        if A.is_f64 != B.is_f64:
+            raise TypeError(f"{func}: a and b must have one dtype, got {a.dtype} and {b.dtype}")
+        if trans_a:
+            _transpose(&A)
+        if trans_b:
+            _transpose(&B)
+        m, k, n = A.rows, A.cols, B.cols
+        if B.rows != k:
+            raise ValueError(f"{func}: op(a) is ({m}, {k}) and op(b) is ({B.rows}, {n}): "
+                             f"inner sizes {k} and {B.rows} differ")
+        batch = A.batch
+        if B.batch != batch:
+            raise ValueError(f"{func}: a and b must have the same batch size, "
+                             f"got {A.batch} and {B.batch}")
+        shape = (<object>m, <object>n) if ndim == 2 else (<object>batch, <object>m, <object>n)
+        if c is None:
+            c = _np.empty(shape, _np.float64 if A.is_f64 else _np.float32)
+            beta = 0.0
+        _acquire(func, "c", c, ndim, True, &C)
+        if C.is_f64 != A.is_f64:
+            raise TypeError(f"{func}: c must be a {a.dtype} array, got {c.dtype}")
+        if C.batch != batch or C.rows != m or C.cols != n:
+            raise ValueError(f"{func}: c must have shape {shape}, got {c.shape}")
+        if _overlap(&C, &A) or _overlap(&C, &B):
+            # c is written while a and b are still being read: work on copies
+            _release(&A)
+            _release(&B)
+            return _gemm(func, _np.array(a), _np.array(b), c, alpha, beta,
+                         trans_a, trans_b, ndim, reference)
+        with nogil:
+            for i in range(batch):
+                if A.is_f64 and reference:
+                    eng_gemm_reference_f64(m, n, k, alpha,
+                        <const double *>A.data + i * A.bs, A.rs, A.cs,
+                        <const double *>B.data + i * B.bs, B.rs, B.cs,
+                        beta, <double *>C.data + i * C.bs, C.rs, C.cs)
+                elif A.is_f64:
+                    eng_gemm_f64(m, n, k, alpha,
+                        <const double *>A.data + i * A.bs, A.rs, A.cs,
+                        <const double *>B.data + i * B.bs, B.rs, B.cs,
+                        beta, <double *>C.data + i * C.bs, C.rs, C.cs)
+                elif reference:
+                    eng_gemm_reference_f32(m, n, k, <float>alpha,
+                        <const float *>A.data + i * A.bs, A.rs, A.cs,
+                        <const float *>B.data + i * B.bs, B.rs, B.cs,
+                        <float>beta, <float *>C.data + i * C.bs, C.rs, C.cs)
+                else:
+                    eng_gemm_f32(m, n, k, <float>alpha,
+                        <const float *>A.data + i * A.bs, A.rs, A.cs,
+                        <const float *>B.data + i * B.bs, B.rs, B.cs,
+                        <float>beta, <float *>C.data + i * C.bs, C.rs, C.cs)
+    finally:
+        _release(&A)
+        _release(&B)
+        _release(&C)
+    return c
+
+
+def gemm(a, b, c=None, double alpha=1.0, double beta=0.0, bint trans_a=False,
+         bint trans_b=False):
+    """C = α·op(A)·op(B) + β·C for 2-D float32/float64 arrays of any strides.
+
+    op(X) is X, or Xᵀ when trans_x is true (no copy: the strides are swapped).
+    ``c`` (m, n) is updated in place and returned; without it a new array is
+    returned (β is then ignored).  β = 0 overwrites c, NaN included.
+    """
+    return _gemm("gemm", a, b, c, alpha, beta, trans_a, trans_b, 2, False)
+
+
+def gemm_batched(a, b, c=None, double alpha=1.0, double beta=0.0, bint trans_a=False,
+                 bint trans_b=False):
+    """gemm for each i of a batch: C[i] = α·op(A[i])·op(B[i]) + β·C[i] (3-D arrays)."""
+    return _gemm("gemm_batched", a, b, c, alpha, beta, trans_a, trans_b, 3, False)
+
+
+def gemm_reference(a, b, c=None, double alpha=1.0, double beta=0.0, bint trans_a=False,
+                   bint trans_b=False):
+    """gemm by the C triple loop (no packing, no threads): the textbook definition."""
+    return _gemm("gemm_reference", a, b, c, alpha, beta, trans_a, trans_b, 2, True)
+
+
+def gemm_set_blocking(int kc=0, int mc=0, int nc=0, long small_max=-1):
+    """Override GEMM's cache blocks KC, MC, NC (0: default) and the small-matrix
+    limit on m·n·k (-1: default).  For tests: tiny blocks cross every boundary
+    with small matrices.  Call with no arguments to restore the defaults."""
+    if kc < 0 or mc < 0 or nc < 0:
+        raise ValueError(f"gemm_set_blocking: block sizes must be >= 0, got {kc}, {mc}, {nc}")
+    eng_gemm_set_blocking(kc, mc, nc, small_max)
+
+
+def gemm_blocking(dtype="float32"):
+    """The block sizes in use for ``dtype``: dict of mr, nr, kc, mc, nc, small_max."""
+    cdef long out[6]
+    name = _np.dtype(dtype).name
+    if name not in ("float32", "float64"):
+        raise TypeError(f"gemm_blocking: dtype must be float32 or float64, got {name}")
+    eng_gemm_get_blocking(name == "float64", out)
+    return dict(zip(("mr", "nr", "kc", "mc", "nc", "small_max"), [out[i] for i in range(6)]))
+
+
+def measure_peak_gflops(dtype="float32", isa=None, int threads=1):
+    """Peak GFLOP/s of ``threads`` cores for ``dtype`` with instruction set ``isa``
+    (default: the one GEMM uses), measured by an FMA-throughput loop (~0.2 s)."""
+    name = _np.dtype(dtype).name
+    if name not in ("float32", "float64"):
+        raise TypeError(f"measure_peak_gflops: dtype must be float32 or float64, got {name}")
+    if isa is None:
+        isa = _gemm_get()
+    if threads < 1:
+        raise ValueError(f"measure_peak_gflops: threads must be >= 1, got {threads}")
+    cdef bytes isa_b = str(isa).encode("ascii")
+    cdef const char *isa_c = isa_b
+    cdef int is_f64 = name == "float64"
+    cdef double result
+    with nogil:
+        result = eng_measure_peak_gflops(is_f64, isa_c, threads)
+    if result < 0:
+        raise ValueError(f"measure_peak_gflops: this CPU cannot run ISA {isa!r}")
+    return result
+
+
+def _gemm_get():
+    return eng_gemm_isa().decode("ascii")
+
+
+def _gemm_set(str isa):
+    return eng_gemm_set_isa(isa.encode("ascii"))
+
+
+def _gemm_available(str isa):
+    return bool(eng_gemm_isa_available(isa.encode("ascii")))
+
+
+_FAMILIES["gemm"] = (_gemm_get, _gemm_set, _gemm_available)

@@ -1,0 +1,137 @@
+"""Benchmark group ``gemm``: the packed C GEMM against NumPy's BLAS (and PyTorch if installed).
+
+Cases: square n × n · n × n for n = 64 … 2048, and the products a small CNN/MLP runs:
+  * MLP layer         128×784 · 784×256
+  * LeNet conv1       W(6×25)   · cols(25×(64·784))    (batch 64, 1→6, 5×5, pad 2, 28×28)
+  * LeNet conv2       W(16×150) · cols(150×(64·100))   (batch 64, 6→16, 5×5, 14×14 → 10×10)
+  * 3×3 conv 64→64    W(64×576) · cols(576×(32·1024))  (batch 32, 32×32)
+in float32 and float64, at 1 and 2 threads.  Reported: GFLOP/s (2·m·n·k / best time), the
+ratios native/NumPy and native/PyTorch measured in the same run, and the fraction of the
+machine's peak (``_C.measure_peak_gflops``: an FMA-throughput loop, per ISA, dtype and
+thread count).  NumPy's BLAS is limited to the same thread count when threadpoolctl is
+importable (else it uses its own default; the table says which).  Best-of-N timings.
+"""
+import numpy as np
+
+from .. import backend
+from .timing import best_time
+
+SQUARE = [64, 128, 256, 512, 1024, 2048]
+LAYERS = [
+    ("mlp 128x784.784x256", 128, 256, 784),
+    ("lenet conv1 im2col", 6, 64 * 784, 25),
+    ("lenet conv2 im2col", 16, 64 * 100, 150),
+    ("conv3x3 64->64 im2col", 64, 32 * 1024, 576),
+]
+
+
+def cases(quick):
+    """(name, m, n, k) for every product timed."""
+    sizes = [s for s in SQUARE if not (quick and s > 1024)]
+    return [(f"square {s}", s, s, s) for s in sizes] + list(LAYERS)
+
+
+def _blas_threads(threads):
+    """A context manager limiting NumPy's BLAS to ``threads`` (None if threadpoolctl is absent)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return threadpool_limits(limits=threads, user_api="blas")
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+def _repeats(flops, quick):
+    """Enough runs for a stable best-of, fewer for big products."""
+    base = 3 if quick else 7
+    return base if flops > 1e9 else base * 3
+
+
+def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2)):
+    """Rows of {case, m, n, k, dtype, threads, native/numpy/torch GFLOP/s, peak GFLOP/s}."""
+    from .. import _C
+    from ..backend import native
+    torch = _torch()
+    isa = _C.kernel_isa("gemm")
+    saved_threads = backend.get_num_threads()
+    rng = np.random.default_rng(0)
+    rows = []
+    for dtype in dtypes:
+        peaks = {t: _C.measure_peak_gflops(dtype, isa, t) for t in thread_counts}
+        for name, m, n, k in cases(quick):
+            a = rng.standard_normal((m, k)).astype(dtype)
+            b = rng.standard_normal((k, n)).astype(dtype)
+            c = np.empty((m, n), dtype)
+            flops = 2.0 * m * n * k
+            repeats = _repeats(flops, quick)
+            for threads in thread_counts:
+                backend.set_num_threads(threads)
+                row = {"group": "gemm", "case": name, "m": m, "n": n, "k": k, "dtype": dtype,
+                       "threads": threads, "isa": isa, "peak_gflops": peaks[threads]}
+                row["native_gflops"] = flops / best_time(lambda: native.gemm(a, b, c), repeats) / 1e9
+                limiter = _blas_threads(threads)
+                row["numpy_threads"] = threads if limiter is not None else "default"
+                try:
+                    row["numpy_gflops"] = flops / best_time(lambda: np.matmul(a, b, out=c),
+                                                            repeats) / 1e9
+                finally:
+                    if limiter is not None:
+                        limiter.unregister()
+                if torch is not None:
+                    torch.set_num_threads(threads)
+                    ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+                    tc = torch.from_numpy(c)
+                    row["torch_gflops"] = flops / best_time(lambda: torch.mm(ta, tb, out=tc),
+                                                            repeats) / 1e9
+                rows.append(row)
+    backend.set_num_threads(saved_threads)
+    return rows
+
+
+def gemm_table(rows):
+    """Text table: GFLOP/s per implementation, ratios, % of peak."""
+    if not rows:
+        return "gemm: no rows"
+    has_torch = any("torch_gflops" in r for r in rows)
+    peaks = sorted({(r["dtype"], r["threads"], round(r["peak_gflops"], 1)) for r in rows})
+    lines = [f"gemm: C = A·B, GFLOP/s (best of N runs; a shared machine is noisy); "
+             f"native ISA {rows[0]['isa']}; NumPy BLAS threads: {rows[0]['numpy_threads']} "
+             f"(matched to the row's threads when 'default' is not shown)",
+             "peak (FMA loop): " + ", ".join(f"{d} {t}T {p} GFLOP/s" for d, t, p in peaks),
+             f"{'case':24} {'m':>5} {'n':>6} {'k':>5} {'dtype':8} {'thr':>3} {'native':>8} "
+             f"{'numpy':>8} {'nat/np':>7}" + (f" {'torch':>8} {'nat/torch':>9}" if has_torch else "")
+             + f" {'%peak':>6}"]
+    for r in rows:
+        line = (f"{r['case']:24} {r['m']:5} {r['n']:6} {r['k']:5} {r['dtype']:8} {r['threads']:3} "
+                f"{r['native_gflops']:8.1f} {r['numpy_gflops']:8.1f} "
+                f"{r['native_gflops'] / r['numpy_gflops']:7.2f}")
+        if has_torch:
+            t = r.get("torch_gflops")
+            line += (f" {t:8.1f} {r['native_gflops'] / t:9.2f}" if t else f" {'-':>8} {'-':>9}")
+        line += f" {100 * r['native_gflops'] / r['peak_gflops']:6.1f}"
+        lines.append(line)
+    # thread scaling of the native kernel on the largest products
+    by_key = {(r["case"], r["dtype"], r["threads"]): r["native_gflops"] for r in rows}
+    scaling = [f"{case} {dtype}: {by_key[(case, dtype, 2)] / one:.2f}x"
+               for (case, dtype, threads), one in by_key.items()
+               if threads == 1 and (case, dtype, 2) in by_key and case.startswith("square")
+               and int(case.split()[1]) >= 512]
+    if scaling:
+        lines.append("native 2 threads / 1 thread: " + "; ".join(scaling))
+    return "\n".join(lines)
+
+
+def run(quick):
+    """The group's rows: every case, float32 and float64, 1 and 2 threads
+    (``--quick``: no 2048, fewer repeats)."""
+    return bench_gemm(quick=quick)
+
+
+table = gemm_table

@@ -1,0 +1,290 @@
+"""The packed C GEMM (csrc/gemm/) against NumPy: shapes, transposes, strides, α/β, every ISA,
+threads, bad input; and the ops built on it (MatMul's GEMM paths, the fused Linear)."""
+import contextlib
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import engine
+from engine import Tensor, gradcheck
+from engine.backend import reference
+
+native = pytest.importorskip("engine.backend.native")
+from engine import _C  # noqa: E402
+
+ISAS = _C.available_isas()
+DTYPES = [np.float32, np.float64]
+
+
+@contextlib.contextmanager
+def gemm_settings(isa=None, blocks=None, threads=None):
+    """Run a block with one GEMM ISA / block sizes / thread count, then restore them."""
+    old_isa, old_threads = _C.kernel_isa("gemm"), _C.get_num_threads()
+    try:
+        if isa is not None:
+            _C.set_kernel_isa("gemm", isa)
+        if blocks is not None:
+            _C.gemm_set_blocking(*blocks)
+        if threads is not None:
+            _C.set_num_threads(threads)
+        yield
+    finally:
+        _C.set_kernel_isa("gemm", old_isa)
+        _C.gemm_set_blocking()
+        _C.set_num_threads(old_threads)
+
+
+def operand(rng, shape, dtype, layout):
+    """A (rows, cols) array: contiguous, a view with a step in both axes, or a transposed view."""
+    rows, cols = shape
+    if layout == "contiguous":
+        return rng.standard_normal(shape).astype(dtype)
+    if layout == "strided":          # every other row and column of a bigger array
+        return rng.standard_normal((2 * rows + 1, 2 * cols + 1)).astype(dtype)[1::2, 1::2]
+    return rng.standard_normal((cols, rows)).astype(dtype).T   # column-major memory
+
+
+def expected(a, b, c, alpha, beta, trans_a, trans_b):
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    product = (a64.T if trans_a else a64) @ (b64.T if trans_b else b64)
+    return alpha * product + (0 if beta == 0 else beta * c.astype(np.float64))
+
+
+def assert_close(got, want, k, dtype):
+    scale = 1 + np.abs(want).max(initial=0)
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(got, want, rtol=0, atol=4 * eps * (k + 2) * scale)
+
+
+# Tiny cache blocks (KC, MC, NC) and no small-matrix path: a 30 x 40 x 20 product then crosses
+# every block boundary of the five loops, as a 3000 x 4000 x 2000 one does with the defaults.
+TINY_BLOCKS = (5, 1, 1, 0)
+
+
+@given(m=st.integers(0, 40), n=st.integers(0, 40), k=st.integers(0, 30),
+       dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS),
+       trans_a=st.booleans(), trans_b=st.booleans(),
+       layouts=st.tuples(*[st.sampled_from(["contiguous", "strided", "transposed"])] * 3),
+       alpha_beta=st.sampled_from([(1.0, 0.0), (2.5, 0.0), (1.0, 1.0), (-0.5, 2.0), (0.0, 0.5)]),
+       blocks=st.sampled_from([None, TINY_BLOCKS, (3, 30, 40, 0), (0, 0, 0, 10 ** 9)]),
+       seed=st.integers(0, 2 ** 16))
+def test_gemm_matches_numpy(m, n, k, dtype, isa, trans_a, trans_b, layouts, alpha_beta,
+                            blocks, seed):
+    rng = np.random.default_rng(seed)
+    alpha, beta = alpha_beta
+    a = operand(rng, (k, m) if trans_a else (m, k), dtype, layouts[0])
+    b = operand(rng, (n, k) if trans_b else (k, n), dtype, layouts[1])
+    c = operand(rng, (m, n), dtype, layouts[2])
+    want = expected(a, b, c, alpha, beta, trans_a, trans_b)
+    a_before, b_before = a.copy(), b.copy()
+    with gemm_settings(isa=isa, blocks=blocks):
+        got = native.gemm(a, b, c, alpha=alpha, beta=beta, trans_a=trans_a, trans_b=trans_b)
+    assert got is c
+    assert_close(c, want, k, dtype)
+    np.testing.assert_array_equal(a, a_before)   # inputs untouched
+    np.testing.assert_array_equal(b, b_before)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("blocks", [None, TINY_BLOCKS], ids=["default blocks", "tiny blocks"])
+def test_beta_zero_overwrites_nan(dtype, isa, blocks):
+    rng = np.random.default_rng(1)
+    for m, n, k in [(2, 2, 2), (17, 33, 9), (40, 70, 30)]:   # small path and packed path
+        a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+        c = np.full((m, n), np.nan, dtype)
+        with gemm_settings(isa=isa, blocks=blocks):
+            native.gemm(a, b, c, alpha=1.0, beta=0.0)
+        assert_close(c, expected(a, b, c, 1, 0, False, False), k, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_zero_sized_and_k_zero(dtype):
+    assert native.gemm(np.ones((0, 3), dtype), np.ones((3, 4), dtype)).shape == (0, 4)
+    assert native.gemm(np.ones((2, 3), dtype), np.ones((3, 0), dtype)).shape == (2, 0)
+    c = np.full((2, 4), 3.0, dtype)
+    native.gemm(np.ones((2, 0), dtype), np.ones((0, 4), dtype), c, beta=2.0)
+    np.testing.assert_array_equal(c, 6.0)
+    c[...] = np.nan
+    native.gemm(np.ones((2, 0), dtype), np.ones((0, 4), dtype), c, beta=0.0)
+    np.testing.assert_array_equal(c, 0.0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_large_problem_crosses_default_blocks(dtype):
+    """Sizes just past the default MC, KC and NC of the best ISA (no overrides)."""
+    blocks = _C.gemm_blocking(dtype)
+    m, k, n = blocks["mc"] + 3, blocks["kc"] + 5, blocks["nc"] + 7
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((n, k)).astype(dtype)
+    c = rng.standard_normal((m, n)).astype(dtype)
+    want = expected(a, b, c, 1.5, -1.0, False, True)
+    native.gemm(a, b, c, alpha=1.5, beta=-1.0, trans_b=True)
+    assert_close(c, want, k, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("isa", ISAS)
+def test_threads_bitwise_reproducible(dtype, isa):
+    """Each element of C is summed by one thread in a fixed order: repeated runs are bitwise
+    equal at 1 and at 2 threads -- and (by construction) equal to each other."""
+    rng = np.random.default_rng(3)
+    a, b = rng.standard_normal((150, 300)).astype(dtype), rng.standard_normal((300, 200)).astype(dtype)
+    results = {}
+    for threads in (1, 2):
+        with gemm_settings(isa=isa, threads=threads):
+            runs = [native.gemm(a, b) for _ in range(3)]
+        for r in runs[1:]:
+            np.testing.assert_array_equal(r, runs[0])
+        results[threads] = runs[0]
+    np.testing.assert_array_equal(results[1], results[2])
+    assert_close(results[1], a.astype(np.float64) @ b, 300, dtype)
+
+
+def test_output_overlapping_an_input():
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((20, 20))
+    want = a @ a
+    native.gemm(a, a.copy(), c=a)        # c is a: computed from a copy of the input
+    np.testing.assert_allclose(a, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_c_reference_triple_loop(dtype):
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((7, 9)).astype(dtype), rng.standard_normal((11, 9)).astype(dtype)
+    assert_close(_C.gemm_reference(a, b, trans_b=True), a.astype(np.float64) @ b.T, 9, dtype)
+
+
+@pytest.mark.parametrize("trans_a,trans_b", [(False, False), (True, False), (False, True)])
+@pytest.mark.parametrize("backend", [native, reference], ids=["native", "reference"])
+def test_gemm_batched(backend, trans_a, trans_b):
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal((4, 5, 3) if trans_a else (4, 3, 5))
+    b = rng.standard_normal((4, 6, 5) if trans_b else (4, 5, 6))
+    c = rng.standard_normal((4, 3, 6))
+    want = (2 * ((a.swapaxes(1, 2) if trans_a else a) @ (b.swapaxes(1, 2) if trans_b else b))
+            + 0.5 * c)
+    backend.gemm_batched(a, b, c, alpha=2.0, beta=0.5, trans_a=trans_a, trans_b=trans_b)
+    np.testing.assert_allclose(c, want, rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------- bad input
+
+F32, F64 = np.ones((2, 3), np.float32), np.ones((3, 4), np.float64)
+
+
+@pytest.mark.parametrize("args,kwargs,error,match", [
+    ((np.ones((2, 3), np.float32), np.ones((3, 4), np.float64)), {}, TypeError, "one dtype"),
+    ((np.ones((2, 3), np.int64), np.ones((3, 4), np.int64)), {}, TypeError, "float32 or float64"),
+    (([[1.0]], np.ones((1, 1))), {}, TypeError, "NumPy array"),
+    ((np.ones(3), np.ones((3, 4))), {}, ValueError, "2-D"),
+    ((np.ones((2, 3, 1)), np.ones((3, 4))), {}, ValueError, "2-D"),
+    ((np.ones((2, 3)), np.ones((4, 5))), {}, ValueError, "inner sizes 3 and 4"),
+    ((np.ones((2, 3)), np.ones((4, 3))), {"trans_a": True}, ValueError, "inner sizes 2 and 4"),
+    ((np.ones((2, 3)), np.ones((3, 4)), np.ones((4, 2))), {}, ValueError, r"shape \(2, 4\)"),
+    ((np.ones((2, 3)), np.ones((3, 4)), np.ones((2, 4), np.float32)), {}, TypeError, "c must"),
+])
+def test_bad_input_raises(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        native.gemm(*args, **kwargs)
+
+
+def test_read_only_output_raises():
+    c = np.zeros((2, 4))
+    c.flags.writeable = False
+    with pytest.raises(ValueError, match="writeable"):
+        native.gemm(np.ones((2, 3)), np.ones((3, 4)), c)
+
+
+def test_batched_bad_input():
+    with pytest.raises(ValueError, match="batch size"):
+        native.gemm_batched(np.ones((2, 3, 4)), np.ones((3, 4, 5)))
+    with pytest.raises(ValueError, match="3-D"):
+        native.gemm_batched(np.ones((3, 4)), np.ones((4, 5)))
+
+
+# --------------------------------------------------------- ISA, blocks, peak
+
+def test_gemm_family_is_registered():
+    assert "gemm" in native.KERNEL_FAMILIES
+    assert _C.kernel_isa("gemm") in ISAS
+    for isa in ISAS:
+        with gemm_settings(isa=isa):
+            assert _C.kernel_isa("gemm") == isa
+    with pytest.raises(ValueError):
+        _C.set_kernel_isa("gemm", "sse9")
+    from engine import info
+    assert info.collect()["kernels"]["gemm"] == _C.kernel_isa("gemm")
+
+
+def test_blocking_overrides_and_defaults():
+    default = _C.gemm_blocking("float32")
+    assert default["kc"] > 0 and default["mc"] % default["mr"] == 0
+    assert default["nc"] % default["nr"] == 0
+    with gemm_settings(blocks=(7, 1, 1, 0)):
+        tiny = _C.gemm_blocking("float32")
+        assert (tiny["kc"], tiny["mc"], tiny["nc"], tiny["small_max"]) == (
+            7, default["mr"], default["nr"], 0)
+    assert _C.gemm_blocking("float32") == default
+
+
+def test_measure_peak_gflops():
+    peak = _C.measure_peak_gflops("float64", ISAS[-1], 1)
+    assert peak > 0.1
+    with pytest.raises((ValueError, TypeError)):
+        _C.measure_peak_gflops("int32")
+
+
+# ----------------------------------------------------- MatMul and Linear on GEMM
+
+def rand(shape, seed, dtype=engine.float64):
+    return Tensor(np.random.default_rng(seed).normal(size=shape), requires_grad=True, dtype=dtype)
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 5)), ((2, 3, 4), (4, 5)), ((3, 2, 4), (3, 4, 5))],
+                         ids=str)
+def test_matmul_gemm_paths(shapes):
+    a, b = rand(shapes[0], 1), rand(shapes[1], 2)
+    y = a @ b
+    assert y.grad_fn.path in ("gemm", "batched")
+    np.testing.assert_allclose(y.data, a.data @ b.data, rtol=1e-12)
+    assert gradcheck(engine.ops.matmul, [a, b])
+
+
+def test_matmul_float32_through_gemm():
+    a, b = rand((30, 20), 1, engine.float32), rand((20, 10), 2, engine.float32)
+    y = a @ b
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, a.data.astype(np.float64) @ b.data, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("x_shape", [(5, 4), (2, 3, 4), (4,)], ids=str)
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_linear_values_and_gradcheck(x_shape, with_bias):
+    x, w, b = rand(x_shape, 1), rand((3, 4), 2), rand((3,), 3)
+    F = engine.nn.functional
+    y = F.linear(x, w, b if with_bias else None)
+    want = x.data @ w.data.T + (b.data if with_bias else 0)
+    assert y.shape == want.shape
+    np.testing.assert_allclose(y.data, want, rtol=1e-12)
+    if with_bias:
+        assert gradcheck(lambda x, w, b: F.linear(x, w, b), [x, w, b])
+    else:
+        assert gradcheck(lambda x, w: F.linear(x, w), [x, w])
+
+
+def test_linear_backward_formulas():
+    x, w, b = rand((5, 4), 1), rand((3, 4), 2), rand((3,), 3)
+    gy = np.random.default_rng(4).normal(size=(5, 3))
+    engine.nn.functional.linear(x, w, b).backward(gy)
+    np.testing.assert_allclose(x.grad.data, gy @ w.data)
+    np.testing.assert_allclose(w.grad.data, gy.T @ x.data)
+    np.testing.assert_allclose(b.grad.data, gy.sum(axis=0))
+
+
+def test_linear_bad_shapes():
+    with pytest.raises(ValueError, match="linear"):
+        engine.nn.functional.linear(rand((5, 4), 1), rand((3, 5), 2))
