@@ -23,7 +23,10 @@ Bounded memory: the column matrix of the whole batch can be huge (C·K·N·L ele
 batch is processed in chunks whose columns fit in a workspace of at most
 ``get_workspace_limit()`` bytes (64 MiB by default; ``set_workspace_limit``). The workspace
 is allocated once and reused by every call (grown when a bigger one is needed), never
-allocated per call. The backward recomputes each chunk's columns instead of keeping them.
+allocated per call. The backward recomputes each chunk's columns instead of keeping them,
+except when the whole batch was one chunk and no other convolution has used the workspace
+since this one's forward (the last convolution of a network, whose backward runs first):
+then the columns are still there and the backward reuses them.
 One workspace for the process: the ops are not meant to run concurrently from threads.
 """
 import numpy as np
@@ -38,6 +41,7 @@ _DEFAULT_LIMIT = 64 * 2**20
 _ALIGN = 64                       # bytes: each carved array starts on a cache line
 _workspace_limit = _DEFAULT_LIMIT
 _workspace = np.empty(0, dtype=np.uint8)
+_columns_owner = None             # token of the ConvNd whose whole-batch columns are there
 
 
 def set_workspace_limit(nbytes):
@@ -46,7 +50,8 @@ def set_workspace_limit(nbytes):
     A single image that needs more than the limit is still processed (alone, one per chunk).
     Shrinking the limit frees a workspace larger than the new limit.
     """
-    global _workspace_limit, _workspace
+    global _workspace_limit, _workspace, _columns_owner
+    _columns_owner = None
     if isinstance(nbytes, bool) or not isinstance(nbytes, (int, np.integer)):
         raise TypeError(f"the workspace limit must be an int number of bytes, got {nbytes!r}")
     if nbytes < 1:
@@ -68,7 +73,8 @@ def workspace_size():
 
 def release_workspace():
     """Free the workspace (the next convolution allocates it again)."""
-    global _workspace
+    global _workspace, _columns_owner
+    _columns_owner = None
     _workspace = np.empty(0, dtype=np.uint8)
 
 
@@ -76,12 +82,16 @@ def _padded(nbytes):
     return -(-nbytes // _ALIGN) * _ALIGN
 
 
-def _workspace_arrays(dtype, *shapes):
+def _workspace_arrays(dtype, *shapes, owner=None):
     """C-contiguous arrays of ``shapes`` carved from the persistent workspace (grown if needed).
 
     They are only valid until the next call: the same memory is handed out again.
+    ``owner``: a token of the op whose columns the first array holds afterwards (see
+    _columns_kept; a token, not the op, so the workspace keeps no graph alive); any other
+    call forgets the previous owner.
     """
-    global _workspace
+    global _workspace, _columns_owner
+    _columns_owner = owner
     itemsize = np.dtype(dtype).itemsize
     sizes = [_padded(int(np.prod(s)) * itemsize) for s in shapes]
     total = sum(sizes) + _ALIGN
@@ -94,6 +104,11 @@ def _workspace_arrays(dtype, *shapes):
         arrays.append(_workspace[start:start + count * itemsize].view(dtype).reshape(shape))
         start += size
     return arrays
+
+
+def _columns_kept(owner):
+    """True if the workspace still holds the columns ``owner`` computed (and nothing else ran)."""
+    return owner is not None and _columns_owner is owner
 
 
 def _chunk_size(n, elements_per_image, dtype):
@@ -165,6 +180,7 @@ class ConvNd(Function):
     def __init__(self, stride=1, padding=0, dilation=1, groups=1):
         self.stride, self.padding, self.dilation = stride, padding, dilation
         self.groups = _check_groups(groups, "conv")
+        self._token = object()      # names this op's columns in the workspace
 
     def _geometry(self, x, weight):
         if weight.ndim != x.ndim:
@@ -193,7 +209,8 @@ class ConvNd(Function):
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
-            cols, ybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L))
+            cols, ybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L),
+                                           owner=self._token if m == n else None)
             self._im2col(x[start:start + m], cols)
             if m == 1:      # one image: its (O, L) output is already channel-major
                 _grouped_gemm(self.kernels, self.groups, w_mat, cols, y3[start])
@@ -221,10 +238,12 @@ class ConvNd(Function):
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
+            kept = m == n and _columns_kept(self._token)   # the forward's columns are there
             cols, dybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L))
             dy = gy3[start] if m == 1 else _to_channel_major(gy3[start:start + m], dybuf)
-            if need_w:      # dW += dY·colsᵀ  (the columns are recomputed, not kept)
-                self._im2col(x[start:start + m], cols)
+            if need_w:      # dW += dY·colsᵀ  (the columns are recomputed, unless kept)
+                if not kept:
+                    self._im2col(x[start:start + m], cols)
                 _grouped_gemm(self.kernels, self.groups, dy, cols, gw,
                               beta=0.0 if start == 0 else 1.0, trans_b=True)
             if need_x:      # dX = col2im(Wᵀ·dY)  (the columns' buffer is reused)
