@@ -115,8 +115,9 @@ def _choose_default():
 _choose_default()
 
 
-# --- conv branch: keep freed memory for reuse (no page faults on each step's fresh
-# arrays); see engine/backend/memory.py. ENGINE_KEEP_FREED_MEMORY=0 turns it off.
+# Keep freed memory for reuse, so each training step's fresh arrays land on pages that are
+# already mapped (no page faults); see engine/backend/memory.py. ENGINE_KEEP_FREED_MEMORY=0
+# turns it off.
 from .memory import _apply_default as _keep_memory_default  # noqa: E402
 from .memory import keep_freed_memory, kept_freed_memory  # noqa: E402,F401
 

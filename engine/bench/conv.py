@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import backend
-from .timing import best_time
+from .timing import best_time, import_torch
 
 
 @dataclass
@@ -111,14 +111,6 @@ def torch_pool_step(kind, x, with_backward):
     return step
 
 
-def _torch():
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(1)
-    return torch
-
 
 @contextlib.contextmanager
 def one_thread():
@@ -163,7 +155,7 @@ def conv_breakdown(case, x, w, repeats):
 
 def bench_conv(quick=False):
     repeats = 3 if quick else 10
-    torch = _torch()
+    torch = import_torch(threads=1)
     rows = []
     cases = CONV_CASES
     with one_thread():

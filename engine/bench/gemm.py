@@ -14,7 +14,7 @@ importable (else it uses its own default; the table says which).  Best-of-N timi
 import numpy as np
 
 from .. import backend
-from .timing import best_time
+from .timing import best_time, import_torch
 
 SQUARE = [64, 128, 256, 512, 1024, 2048]
 LAYERS = [
@@ -40,13 +40,6 @@ def _blas_threads(threads):
     return threadpool_limits(limits=threads, user_api="blas")
 
 
-def _torch():
-    try:
-        import torch
-    except ImportError:
-        return None
-    return torch
-
 
 def _repeats(flops, quick):
     """Enough runs for a stable best-of, fewer for big products."""
@@ -58,7 +51,7 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
     """Rows of {case, m, n, k, dtype, threads, native/numpy/torch GFLOP/s, peak GFLOP/s}."""
     from .. import _C
     from ..backend import native
-    torch = _torch()
+    torch = import_torch()
     isa = _C.kernel_isa("gemm")
     saved_threads = backend.get_num_threads()
     rng = np.random.default_rng(0)

@@ -12,3 +12,14 @@ def best_time(fn, repeats, warmup=1):
         fn()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def import_torch(threads=None):
+    """PyTorch for the comparison columns (set to ``threads`` threads), or None if absent."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    if threads is not None:
+        torch.set_num_threads(threads)
+    return torch

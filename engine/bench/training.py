@@ -11,16 +11,8 @@ PyTorch rows appear when torch is installed.  Ratios are what matter; the figure
 import numpy as np
 
 from .. import backend
-from .timing import best_time
+from .timing import best_time, import_torch
 
-
-def _torch():
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(1)
-    return torch
 
 
 # ------------------------------------------------------------------ engine models
@@ -153,7 +145,7 @@ def _time_case(case, make_engine, make_torch, x, y, repeats, torch, with_referen
 
 
 def run(quick=False):
-    torch = _torch()
+    torch = import_torch(threads=1)
     rng = np.random.default_rng(0)
     repeats = 5 if quick else 20
     rows = []
