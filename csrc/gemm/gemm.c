@@ -29,11 +29,12 @@
  * takes the one that pads C the least (choose_shape), so LeNet's 6 x 25 x
  * 50176 product runs a 6-row kernel instead of using 6 of 14 rows.
  *
- * Direct B: when B's rows are contiguous and C has few rows (m <= 2 MR),
- * each packed B element would be used by only one or two micro-panels of
- * A, so copying B costs as much as computing with it: the micro-kernel then
- * reads B in place (ldb = B's row stride) and only the ragged last NR
- * columns are packed (their zero padding is needed).
+ * Direct B: when B's rows are contiguous and either C has few rows (m <=
+ * 2 MR: each packed B element would be used by only one or two micro-panels
+ * of A, so copying B costs as much as computing with it) or B is small
+ * (<= 128 KiB: it stays in L1/L2 as it is, e.g. a 64 x 64 product), the
+ * micro-kernel reads B in place (ldb = B's row stride) and only the ragged
+ * last NR columns are packed (their zero padding is needed).
  *
  * Tiny problems (m*n*k <= small_max) skip all of this and run the triple
  * loop of reference.h: packing and a parallel region would cost more than
@@ -172,9 +173,9 @@ int eng_gemm_num_shapes(int is_f64)
 }
 
 /* The shape that pads C the least: cost = the padded tile area
- * round_up(m, MR) * round_up(n, NR), the alternatives charged 1/16 extra
- * (a few more loads per FMA than the main shape).  E.g. m = 6 -> 6 x 64,
- * m = 16 -> 8 x 48, m = n = 512 -> the main 14 x 32. */
+ * round_up(m, MR) * round_up(n, NR); a tie goes to the lower number.  E.g.
+ * m = 6 -> 6 x 64, m = 16 -> 8 x 48, m = n = 96 -> 14 x 32 (6 x 64 would
+ * pad 96 columns to 128), m = n = 128 -> 6 x 64 (132 rows, not 140). */
 static int choose_shape(const eng_gemm_kernels *t, int is_f64, ptrdiff_t m, ptrdiff_t n)
 {
     if (g_shape >= 0) {
@@ -188,8 +189,6 @@ static int choose_shape(const eng_gemm_kernels *t, int is_f64, ptrdiff_t m, ptrd
     const void *u;
     for (int s = 0; shape_of(t, is_f64, s, &b, &u); s++) {
         double cost = (double)((m + b.mr - 1) / b.mr * b.mr) * (double)((n + b.nr - 1) / b.nr * b.nr);
-        if (s > 0)
-            cost *= 1.0625;
         if (s == 0 || cost < best_cost) {
             best = s;
             best_cost = cost;
@@ -438,7 +437,8 @@ static int run_blocked(gemm_problem *g, int is_f64)
     shape_of(t, is_f64, s, &unused, &g->kernel);
     g->blk = blocks_for(t, is_f64, s);
     g->direct_b = g_direct_b >= 0 ? (g_direct_b && g->cs_b == 1)
-                                  : (g->cs_b == 1 && g->m <= 2 * (ptrdiff_t)g->blk.mr);
+                                  : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr ||
+                                                      (double)g->k * g->n * g->es <= 128 * 1024));
     return gemm_blocked(g);
 }
 
