@@ -34,6 +34,8 @@ cdef extern from "gemm/gemm.h" nogil:
     int eng_gemm_isa_available(const char *name)
     void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
     void eng_gemm_get_blocking(int is_f64, long out[6])
+    void eng_gemm_set_shape(int shape, int direct_b)
+    int eng_gemm_num_shapes(int is_f64)
     double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
 
 
@@ -214,6 +216,23 @@ def gemm_set_blocking(int kc=0, int mc=0, int nc=0, long small_max=-1):
     if kc < 0 or mc < 0 or nc < 0:
         raise ValueError(f"gemm_set_blocking: block sizes must be >= 0, got {kc}, {mc}, {nc}")
     eng_gemm_set_blocking(kc, mc, nc, small_max)
+
+
+def gemm_set_shape(int shape=-1, int direct_b=-1):
+    """Force GEMM's register-block shape (0: the ISA's main one, 1, 2: its shapes for
+    few rows; -1: chosen per call) and direct B (1: read B in place when its rows are
+    contiguous, 0: always pack, -1: when it pays).  For tests; no arguments: automatic."""
+    if shape < -1 or shape >= 8:
+        raise ValueError(f"gemm_set_shape: shape must be -1 or 0..7, got {shape}")
+    eng_gemm_set_shape(shape, direct_b)
+
+
+def gemm_num_shapes(dtype="float32"):
+    """How many register-block shapes the current GEMM ISA has for ``dtype``."""
+    name = _np.dtype(dtype).name
+    if name not in ("float32", "float64"):
+        raise TypeError(f"gemm_num_shapes: dtype must be float32 or float64, got {name}")
+    return eng_gemm_num_shapes(name == "float64")
 
 
 def gemm_blocking(dtype="float32"):

@@ -19,8 +19,9 @@ DTYPES = [np.float32, np.float64]
 
 
 @contextlib.contextmanager
-def gemm_settings(isa=None, blocks=None, threads=None):
-    """Run a block with one GEMM ISA / block sizes / thread count, then restore them."""
+def gemm_settings(isa=None, blocks=None, threads=None, shape=None):
+    """Run a block with one GEMM ISA / block sizes / thread count / (register-block shape,
+    direct B), then restore them."""
     old_isa, old_threads = _C.kernel_isa("gemm"), _C.get_num_threads()
     try:
         if isa is not None:
@@ -29,10 +30,13 @@ def gemm_settings(isa=None, blocks=None, threads=None):
             _C.gemm_set_blocking(*blocks)
         if threads is not None:
             _C.set_num_threads(threads)
+        if shape is not None:
+            _C.gemm_set_shape(*shape)
         yield
     finally:
         _C.set_kernel_isa("gemm", old_isa)
         _C.gemm_set_blocking()
+        _C.gemm_set_shape()
         _C.set_num_threads(old_threads)
 
 
@@ -85,6 +89,69 @@ def test_gemm_matches_numpy(m, n, k, dtype, isa, trans_a, trans_b, layouts, alph
     assert_close(c, want, k, dtype)
     np.testing.assert_array_equal(a, a_before)   # inputs untouched
     np.testing.assert_array_equal(b, b_before)
+
+
+def shapes_of(isa, dtype):
+    """The register-block shape numbers the ISA offers for dtype (0 = the main one)."""
+    with gemm_settings(isa=isa):
+        return list(range(_C.gemm_num_shapes(dtype)))
+
+
+@given(m=st.integers(1, 40), n=st.integers(1, 150), k=st.integers(1, 30),
+       dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), shape=st.integers(0, 2),
+       direct_b=st.sampled_from([0, 1]), threads=st.sampled_from([1, 2]),
+       trans_a=st.booleans(), layout_b=st.sampled_from(["contiguous", "strided", "transposed"]),
+       alpha_beta=st.sampled_from([(1.0, 0.0), (-0.5, 2.0)]),
+       blocks=st.sampled_from([None, TINY_BLOCKS, (4, 7, 50, 0)]), seed=st.integers(0, 2 ** 16))
+def test_every_shape_and_direct_b_match_numpy(m, n, k, dtype, isa, shape, direct_b, threads,
+                                              trans_a, layout_b, alpha_beta, blocks, seed):
+    """Each register-block shape (the ISA's main one and those for few rows), with B packed
+    or read in place (direct B, used when B's rows are contiguous), at 1 and 2 threads."""
+    shapes = shapes_of(isa, dtype)
+    shape = shapes[shape % len(shapes)]
+    rng = np.random.default_rng(seed)
+    alpha, beta = alpha_beta
+    a = operand(rng, (k, m) if trans_a else (m, k), dtype, "contiguous")
+    b = operand(rng, (k, n), dtype, layout_b)
+    c = operand(rng, (m, n), dtype, "contiguous")
+    want = expected(a, b, c, alpha, beta, trans_a, False)
+    with gemm_settings(isa=isa, blocks=blocks, threads=threads, shape=(shape, direct_b)):
+        native.gemm(a, b, c, alpha=alpha, beta=beta, trans_a=trans_a)
+    assert_close(c, want, k, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("isa", ISAS)
+def test_shapes_threads_bitwise_identical(dtype, isa):
+    """Every shape, direct B on and off: 2 threads (each computing its own part of C, cut at
+    whole micro-tiles) give bitwise the 1-thread result, also with beta != 0."""
+    rng = np.random.default_rng(7)
+    for m, n, k in [(6, 3000, 25), (16, 700, 150), (150, 90, 300)]:
+        a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+        c0 = rng.standard_normal((m, n)).astype(dtype)
+        for shape in shapes_of(isa, dtype):
+            for direct_b in (0, 1):
+                results = []
+                for threads in (1, 2):
+                    c = c0.copy()
+                    with gemm_settings(isa=isa, threads=threads, shape=(shape, direct_b),
+                                       blocks=(100, 0, 0, -1)):
+                        native.gemm(a, b, c, alpha=1.5, beta=0.5)
+                    results.append(c)
+                np.testing.assert_array_equal(results[0], results[1])
+                assert_close(results[0], expected(a, b, c0, 1.5, 0.5, False, False), k, dtype)
+
+
+def test_shape_choice_fits_few_rows():
+    """Forcing a shape changes the reported MR; the shapes for few rows have MR < the main's."""
+    isa = _C.kernel_isa("gemm")
+    main = _C.gemm_blocking("float32")
+    for shape in shapes_of(isa, "float32")[1:]:
+        with gemm_settings(shape=(shape, -1)):
+            alt = _C.gemm_blocking("float32")
+        assert alt["mr"] < main["mr"] and alt["mc"] % alt["mr"] == 0 and alt["nc"] % alt["nr"] == 0
+    with pytest.raises(ValueError):
+        _C.gemm_set_shape(99)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

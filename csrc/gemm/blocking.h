@@ -39,6 +39,10 @@
  *                   MC 240 -> 240 KiB; NC 4096 (4 MiB).
  *   AVX2 double   : KC 256 -> 16 KiB; MC 240 -> 480 KiB; NC 2048 (4 MiB).
  *   generic       : KC 256, MC 256, NC 4096 / 2048.
+ *   AVX-512 6 x 64, 8 x 48 (float) and 6 x 32, 8 x 24 (double), the shapes
+ *   for products with few rows: the main shape's KC (the B micro-panel,
+ *   96 / 72 KiB, streams from L2: still ~24 FMAs per 10 loads); MC and NC
+ *   the main shape's rounded to multiples of MR and NR.
  *
  * The micro-kernels here are not limited by L1 versus L2 bandwidth (a step
  * reads ~180 bytes for 28 vector FMAs), so KC leans large to amortise C.
@@ -53,6 +57,11 @@
 #define ENG_GEMM_AVX512_F64   { 14, 16, 256, 224, 2048 }
 #define ENG_GEMM_AVX2_F32     {  6, 16, 256, 240, 4096 }
 #define ENG_GEMM_AVX2_F64     {  6,  8, 256, 240, 2048 }
+/* Alternative AVX-512 shapes for few rows (kernels.h, choose_shape in gemm.c) */
+#define ENG_GEMM_AVX512_F32_6x64 {  6, 64, 384, 276, 4096 }
+#define ENG_GEMM_AVX512_F32_8x48 {  8, 48, 384, 280, 4080 }
+#define ENG_GEMM_AVX512_F64_6x32 {  6, 32, 256, 222, 2048 }
+#define ENG_GEMM_AVX512_F64_8x24 {  8, 24, 256, 224, 2040 }
 #define ENG_GEMM_GENERIC_F32  {  4,  8, 256, 256, 4096 }
 #define ENG_GEMM_GENERIC_F64  {  4,  4, 256, 256, 2048 }
 

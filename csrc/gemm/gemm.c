@@ -17,12 +17,24 @@
  * streams the others (blocking.h has the sizes and the reasoning).  The
  * micro-kernel keeps its MR x NR tile of C in registers for all KC steps.
  *
- * Threads (OpenMP): both packings are split among the threads, and so are
- * the tiles of loops 2 and 1 (collapsed: for wide matrices each thread gets
- * its own columns jr of the panel, for a tall, narrow C its own rows ir).
- * Every element of C is computed by one thread, summing over k in the same
- * order whatever the thread count: results are bitwise reproducible, and
- * identical for 1 and for N threads.
+ * Threads (OpenMP): C is cut into one part per thread -- its columns when C
+ * has more micro-tiles across than down (wide C, e.g. a convolution's
+ * W * cols), else its rows -- and each thread runs all five loops on its
+ * part with its own packed buffers: no barrier inside the loops.  The cuts
+ * fall on multiples of MR / NR, so every micro-tile is the one a single
+ * thread would compute, summed over k in the same order: results are
+ * bitwise reproducible, and identical for 1 and for N threads.
+ *
+ * Register-block shape: an ISA may offer several (kernels.h); each call
+ * takes the one that pads C the least (choose_shape), so LeNet's 6 x 25 x
+ * 50176 product runs a 6-row kernel instead of using 6 of 14 rows.
+ *
+ * Direct B: when B's rows are contiguous and either C has few rows (m <=
+ * 2 MR: each packed B element would be used by only one or two micro-panels
+ * of A, so copying B costs as much as computing with it) or B is small
+ * (<= 128 KiB: it stays in L1/L2 as it is, e.g. a 64 x 64 product), the
+ * micro-kernel reads B in place (ldb = B's row stride) and only the ragged
+ * last NR columns are packed (their zero padding is needed).
  *
  * Tiny problems (m*n*k <= small_max) skip all of this and run the triple
  * loop of reference.h: packing and a parallel region would cost more than
@@ -40,6 +52,10 @@
 #include "gemm.h"
 #include "kernels.h"
 #include "blocking.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #if defined(_MSC_VER)
 #define ENG_ALIGN64 __declspec(align(64))
@@ -116,6 +132,70 @@ int eng_gemm_set_isa(const char *name)
 
 static int g_kc = 0, g_mc = 0, g_nc = 0;      /* 0: the kernel table's default */
 static long g_small_max = ENG_GEMM_SMALL_MAX;
+static int g_shape = -1;                      /* -1: choose per call (choose_shape) */
+static int g_direct_b = -1;                   /* -1: when it pays; 0: never; 1: always */
+
+void eng_gemm_set_shape(int shape, int direct_b)
+{
+    g_shape = shape < 0 ? -1 : shape;
+    g_direct_b = direct_b < 0 ? -1 : (direct_b > 0);
+}
+
+/* Shape number `s` of table t: 0 the main one, 1.. the alternatives;
+ * returns 0 (and leaves *blk, *ukr alone) when there is no such shape. */
+static int shape_of(const eng_gemm_kernels *t, int is_f64, int s,
+                    eng_gemm_blocks *blk, const void **ukr)
+{
+    if (s == 0) {
+        *blk = is_f64 ? t->f64_blocks : t->f32_blocks;
+        *ukr = is_f64 ? (const void *)t->f64 : (const void *)t->f32;
+        return 1;
+    }
+    if (s > ENG_GEMM_MAX_ALT)
+        return 0;
+    const void *u = is_f64 ? (const void *)t->alt_f64[s - 1].ukr
+                           : (const void *)t->alt_f32[s - 1].ukr;
+    if (u == NULL)
+        return 0;
+    *blk = is_f64 ? t->alt_f64[s - 1].blocks : t->alt_f32[s - 1].blocks;
+    *ukr = u;
+    return 1;
+}
+
+int eng_gemm_num_shapes(int is_f64)
+{
+    eng_gemm_blocks b;
+    const void *u;
+    int s = 0;
+    while (shape_of(kernels(), is_f64, s, &b, &u))
+        s++;
+    return s;
+}
+
+/* The shape that pads C the least: cost = the padded tile area
+ * round_up(m, MR) * round_up(n, NR); a tie goes to the lower number.  E.g.
+ * m = 6 -> 6 x 64, m = 16 -> 8 x 48, m = n = 96 -> 14 x 32 (6 x 64 would
+ * pad 96 columns to 128), m = n = 128 -> 6 x 64 (132 rows, not 140). */
+static int choose_shape(const eng_gemm_kernels *t, int is_f64, ptrdiff_t m, ptrdiff_t n)
+{
+    if (g_shape >= 0) {
+        eng_gemm_blocks b;
+        const void *u;
+        return shape_of(t, is_f64, g_shape, &b, &u) ? g_shape : 0;
+    }
+    int best = 0;
+    double best_cost = 0;
+    eng_gemm_blocks b;
+    const void *u;
+    for (int s = 0; shape_of(t, is_f64, s, &b, &u); s++) {
+        double cost = (double)((m + b.mr - 1) / b.mr * b.mr) * (double)((n + b.nr - 1) / b.nr * b.nr);
+        if (s == 0 || cost < best_cost) {
+            best = s;
+            best_cost = cost;
+        }
+    }
+    return best;
+}
 
 void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
 {
@@ -130,11 +210,13 @@ static ptrdiff_t round_up(ptrdiff_t x, ptrdiff_t multiple)
     return (x + multiple - 1) / multiple * multiple;
 }
 
-/* The blocks for one call: the table's, with any overrides (MC, NC rounded
+/* The blocks of shape s for one call, with any overrides (MC, NC rounded
  * up to whole micro-panels). */
-static eng_gemm_blocks blocks_for(const eng_gemm_kernels *t, int is_f64)
+static eng_gemm_blocks blocks_for(const eng_gemm_kernels *t, int is_f64, int s)
 {
     eng_gemm_blocks b = is_f64 ? t->f64_blocks : t->f32_blocks;
+    const void *u;
+    shape_of(t, is_f64, s, &b, &u);
     if (g_kc) b.kc = g_kc;
     if (g_mc) b.mc = (int)round_up(g_mc, b.mr);
     if (g_nc) b.nc = (int)round_up(g_nc, b.nr);
@@ -143,7 +225,8 @@ static eng_gemm_blocks blocks_for(const eng_gemm_kernels *t, int is_f64)
 
 void eng_gemm_get_blocking(int is_f64, long out[6])
 {
-    eng_gemm_blocks b = blocks_for(kernels(), is_f64);
+    const eng_gemm_kernels *t = kernels();
+    eng_gemm_blocks b = blocks_for(t, is_f64, g_shape >= 0 ? choose_shape(t, is_f64, 1, 1) : 0);
     out[0] = b.mr; out[1] = b.nr; out[2] = b.kc; out[3] = b.mc; out[4] = b.nc;
     out[5] = g_small_max;
 }
@@ -190,7 +273,8 @@ struct gemm_problem {
     void (*pack_a)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t p0, int mr, ptrdiff_t kc, void *dst);
     void (*pack_b)(const gemm_problem *, ptrdiff_t p0, ptrdiff_t j0, int nr, ptrdiff_t kc, void *dst);
     void (*tile)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr, ptrdiff_t kc,
-                 const void *ap, const void *bp, double beta);
+                 const void *ap, const void *bp, ptrdiff_t ldb, double beta);
+    int direct_b;              /* 1: full micro-panels of B are read in place */
 };
 
 #define real float
@@ -213,56 +297,124 @@ static ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
 
 /* ---- the five loops ---------------------------------------------------------- */
 
-static void gemm_blocked(const gemm_problem *g, char *Ap, char *Bp)
+/* The five loops on the part C(i0:i1, j0:j1) of C, with packed buffers Ap, Bp
+ * owned by the calling thread. */
+static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t j0,
+                      ptrdiff_t j1, char *Ap, char *Bp)
 {
-    const ptrdiff_t m = g->m, n = g->n, k = g->k;
+    const ptrdiff_t k = g->k;
     const ptrdiff_t MR = g->blk.mr, NR = g->blk.nr;
     const ptrdiff_t KC = g->blk.kc, MC = g->blk.mc, NC = g->blk.nc;
     const size_t es = g->es;
-    /* Threads only when there is enough work to share: ~a 64^3 multiply. */
-    const int nthreads = (double)m * n * k >= 262144.0 ? eng_get_num_threads() : 1;
 
-    #pragma omp parallel num_threads(nthreads) if(nthreads > 1)
-    {
-        for (ptrdiff_t jc = 0; jc < n; jc += NC) {                      /* loop 5 */
-            const ptrdiff_t nc = min_p(NC, n - jc);
-            const ptrdiff_t n_jr = (nc + NR - 1) / NR;                  /* micro-panels of B */
+    for (ptrdiff_t jc = j0; jc < j1; jc += NC) {                        /* loop 5 */
+        const ptrdiff_t nc = min_p(NC, j1 - jc);
+        const ptrdiff_t n_jr = (nc + NR - 1) / NR;                      /* micro-panels of B */
 
-            for (ptrdiff_t pc = 0; pc < k; pc += KC) {                  /* loop 4 */
-                const ptrdiff_t kc = min_p(KC, k - pc);
-                /* The first rank-KC update applies the caller's beta; the
-                 * later ones add onto what the earlier ones wrote. */
-                const double beta = pc == 0 ? g->beta : 1.0;
+        for (ptrdiff_t pc = 0; pc < k; pc += KC) {                      /* loop 4 */
+            const ptrdiff_t kc = min_p(KC, k - pc);
+            /* The first rank-KC update applies the caller's beta; the
+             * later ones add onto what the earlier ones wrote. */
+            const double beta = pc == 0 ? g->beta : 1.0;
 
-                /* pack B(pc:pc+kc, jc:jc+nc) -> Bp, one NR-column micro-panel at a time */
-                #pragma omp for schedule(static)
-                for (ptrdiff_t t = 0; t < n_jr; t++)
-                    g->pack_b(g, pc, jc + t * NR, (int)min_p(NR, nc - t * NR), kc,
-                              Bp + (size_t)(t * NR * kc) * es);
-                /* (implicit barrier: Bp is complete before anyone uses it) */
+            /* pack B(pc:pc+kc, jc:jc+nc) -> Bp, one NR-column micro-panel at
+             * a time (direct B: only a ragged last one) */
+            for (ptrdiff_t t = 0; t < n_jr; t++) {
+                const int nr = (int)min_p(NR, nc - t * NR);
+                if (!g->direct_b || nr < NR)
+                    g->pack_b(g, pc, jc + t * NR, nr, kc, Bp + (size_t)(t * NR * kc) * es);
+            }
 
-                for (ptrdiff_t ic = 0; ic < m; ic += MC) {              /* loop 3 */
-                    const ptrdiff_t mc = min_p(MC, m - ic);
-                    const ptrdiff_t n_ir = (mc + MR - 1) / MR;          /* micro-panels of A */
+            for (ptrdiff_t ic = i0; ic < i1; ic += MC) {                /* loop 3 */
+                const ptrdiff_t mc = min_p(MC, i1 - ic);
+                const ptrdiff_t n_ir = (mc + MR - 1) / MR;              /* micro-panels of A */
 
-                    /* pack A(ic:ic+mc, pc:pc+kc) -> Ap, one MR-row micro-panel at a time */
-                    #pragma omp for schedule(static)
-                    for (ptrdiff_t t = 0; t < n_ir; t++)
-                        g->pack_a(g, ic + t * MR, pc, (int)min_p(MR, mc - t * MR), kc,
-                                  Ap + (size_t)(t * MR * kc) * es);
+                /* pack A(ic:ic+mc, pc:pc+kc) -> Ap, one MR-row micro-panel at a time */
+                for (ptrdiff_t t = 0; t < n_ir; t++)
+                    g->pack_a(g, ic + t * MR, pc, (int)min_p(MR, mc - t * MR), kc,
+                              Ap + (size_t)(t * MR * kc) * es);
 
-                    #pragma omp for collapse(2) schedule(static)
-                    for (ptrdiff_t jr = 0; jr < n_jr; jr++)             /* loop 2 */
-                        for (ptrdiff_t ir = 0; ir < n_ir; ir++)         /* loop 1 */
-                            g->tile(g, ic + ir * MR, jc + jr * NR,
-                                    (int)min_p(MR, mc - ir * MR), (int)min_p(NR, nc - jr * NR), kc,
-                                    Ap + (size_t)(ir * MR * kc) * es,
-                                    Bp + (size_t)(jr * NR * kc) * es, beta);
-                    /* (implicit barrier: Ap is free to be refilled) */
+                for (ptrdiff_t jr = 0; jr < n_jr; jr++) {               /* loop 2 */
+                    const int nr = (int)min_p(NR, nc - jr * NR);
+                    const char *bp = Bp + (size_t)(jr * NR * kc) * es;
+                    ptrdiff_t ldb = NR;
+                    if (g->direct_b && nr == NR) {                      /* B in place */
+                        bp = (const char *)g->B + (size_t)(pc * g->rs_b + jc + jr * NR) * es;
+                        ldb = g->rs_b;
+                    }
+                    for (ptrdiff_t ir = 0; ir < n_ir; ir++)             /* loop 1 */
+                        g->tile(g, ic + ir * MR, jc + jr * NR, (int)min_p(MR, mc - ir * MR), nr,
+                                kc, Ap + (size_t)(ir * MR * kc) * es, bp, ldb, beta);
                 }
             }
         }
     }
+}
+
+/* This thread's part of C, when `nthreads` threads share it: the columns
+ * (or rows) are cut into nthreads runs of whole micro-tiles. */
+static void part_of(ptrdiff_t m, ptrdiff_t n, ptrdiff_t MR, ptrdiff_t NR, int t, int nthreads,
+                    ptrdiff_t r[4])
+{
+    const ptrdiff_t tiles_m = (m + MR - 1) / MR, tiles_n = (n + NR - 1) / NR;
+    r[0] = 0; r[1] = m; r[2] = 0; r[3] = n;
+    if (tiles_n >= tiles_m) {
+        r[2] = min_p(n, tiles_n * t / nthreads * NR);
+        r[3] = min_p(n, tiles_n * (t + 1) / nthreads * NR);
+    } else {
+        r[0] = min_p(m, tiles_m * t / nthreads * MR);
+        r[1] = min_p(m, tiles_m * (t + 1) / nthreads * MR);
+    }
+}
+
+/* The packed buffers of the calling thread, large enough for one part. */
+static int reserve_buffers(const gemm_problem *g, char **Ap, char **Bp)
+{
+    const ptrdiff_t kc = min_p(g->blk.kc, g->k);
+    const ptrdiff_t mc = round_up(min_p(g->blk.mc, g->m), g->blk.mr);
+    const ptrdiff_t nc = round_up(min_p(g->blk.nc, g->n), g->blk.nr);
+    *Ap = reserve(&g_apack, (size_t)(mc * kc) * g->es);
+    *Bp = reserve(&g_bpack, (size_t)(kc * nc) * g->es);
+    return *Ap != NULL && *Bp != NULL;
+}
+
+/* Returns 0, or -1 when a workspace could not be allocated (then nothing
+ * was written to C). */
+static int gemm_blocked(const gemm_problem *g)
+{
+    /* Threads only when there is enough work to share: ~a 64^3 multiply. */
+    const int nthreads = (double)g->m * g->n * g->k >= 262144.0 ? eng_get_num_threads() : 1;
+    char *Ap, *Bp;
+    if (nthreads <= 1) {
+        if (!reserve_buffers(g, &Ap, &Bp))
+            return -1;
+        gemm_part(g, 0, g->m, 0, g->n, Ap, Bp);
+        return 0;
+    }
+    int failed = 0;
+    #pragma omp parallel num_threads(nthreads) private(Ap, Bp)
+    {
+        int t = 0, T = 1;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        T = omp_get_num_threads();
+#endif
+        if (!reserve_buffers(g, &Ap, &Bp)) {   /* each OpenMP thread keeps its own */
+            #pragma omp atomic write
+            failed = 1;
+        }
+        #pragma omp barrier
+        int any_failed;
+        #pragma omp atomic read
+        any_failed = failed;
+        if (!any_failed) {
+            ptrdiff_t r[4];
+            part_of(g->m, g->n, g->blk.mr, g->blk.nr, t, T, r);
+            if (r[0] < r[1] && r[2] < r[3])
+                gemm_part(g, r[0], r[1], r[2], r[3], Ap, Bp);
+        }
+    }
+    return failed ? -1 : 0;
 }
 
 /* ---- entry points ------------------------------------------------------------- */
@@ -280,17 +432,14 @@ static void gemm_blocked(const gemm_problem *g, char *Ap, char *Bp)
 static int run_blocked(gemm_problem *g, int is_f64)
 {
     const eng_gemm_kernels *t = kernels();
-    g->blk = blocks_for(t, is_f64);
-    g->kernel = is_f64 ? (const void *)t->f64 : (const void *)t->f32;
-    const ptrdiff_t kc = min_p(g->blk.kc, g->k);
-    const ptrdiff_t mc = round_up(min_p(g->blk.mc, g->m), g->blk.mr);
-    const ptrdiff_t nc = round_up(min_p(g->blk.nc, g->n), g->blk.nr);
-    char *Ap = reserve(&g_apack, (size_t)(mc * kc) * g->es);
-    char *Bp = reserve(&g_bpack, (size_t)(kc * nc) * g->es);
-    if (Ap == NULL || Bp == NULL)
-        return -1;
-    gemm_blocked(g, Ap, Bp);
-    return 0;
+    const int s = choose_shape(t, is_f64, g->m, g->n);
+    eng_gemm_blocks unused;
+    shape_of(t, is_f64, s, &unused, &g->kernel);
+    g->blk = blocks_for(t, is_f64, s);
+    g->direct_b = g_direct_b >= 0 ? (g_direct_b && g->cs_b == 1)
+                                  : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr ||
+                                                      (double)g->k * g->n * g->es <= 128 * 1024));
+    return gemm_blocked(g);
 }
 
 void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
@@ -309,7 +458,7 @@ void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
         return;
     }
     gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
-                       sizeof(float), { 0, 0, 0, 0, 0 }, NULL, pack_a_f32, pack_b_f32, tile_f32 };
+                       sizeof(float), { 0, 0, 0, 0, 0 }, NULL, pack_a_f32, pack_b_f32, tile_f32, 0 };
     if (run_blocked(&g, 0) != 0)    /* out of memory: the slow loop still gives the answer */
         gemm_reference_f32(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
 }
@@ -330,7 +479,7 @@ void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
         return;
     }
     gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
-                       sizeof(double), { 0, 0, 0, 0, 0 }, NULL, pack_a_f64, pack_b_f64, tile_f64 };
+                       sizeof(double), { 0, 0, 0, 0, 0 }, NULL, pack_a_f64, pack_b_f64, tile_f64, 0 };
     if (run_blocked(&g, 1) != 0)
         gemm_reference_f64(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
 }

@@ -66,8 +66,18 @@ int eng_gemm_isa_available(const char *name);
  * m*n*k <= small_max take the unpacked path (-1 restores the default). */
 void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max);
 
+/* Force a register-block shape (0: the ISA's main one, 1..: its
+ * alternatives for few rows, see kernels.h; -1: choose per call) and direct
+ * B (1: read B in place whenever its rows are contiguous, 0: always pack,
+ * -1: when it pays).  For tests: each path in turn. */
+void eng_gemm_set_shape(int shape, int direct_b);
+
+/* How many register-block shapes the current ISA offers for float / double. */
+int eng_gemm_num_shapes(int is_f64);
+
 /* The block sizes in use for float (is_f64 == 0) or double (is_f64 == 1):
- * out = {MR, NR, KC, MC, NC, small_max}. */
+ * out = {MR, NR, KC, MC, NC, small_max}: the main shape's, or the forced
+ * shape's (eng_gemm_set_shape). */
 void eng_gemm_get_blocking(int is_f64, long out[6]);
 
 /* Peak floating-point rate of this core (threads = 1) or of `threads`

@@ -25,7 +25,7 @@
 #define MR 6
 
 static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict b,
-                    float *restrict c, ptrdiff_t ldc, float alpha, float beta)
+                    ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, float alpha, float beta)
 {
     __m256 c0[MR], c1[MR];
 #pragma GCC unroll 6
@@ -36,7 +36,7 @@ static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict
     }
 #pragma GCC unroll 4
     for (ptrdiff_t p = 0; p < kc; p++) {
-        const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
 #pragma GCC unroll 6
         for (int i = 0; i < MR; i++) {
             const __m256 ai = _mm256_broadcast_ss(a + i);
@@ -44,7 +44,7 @@ static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict
             c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
         }
         a += MR;
-        b += 16;
+        b += ldb;
     }
     const __m256 va = _mm256_set1_ps(alpha);
     if (beta == 0) {
@@ -66,7 +66,7 @@ static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict
 }
 
 static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restrict b,
-                    double *restrict c, ptrdiff_t ldc, double alpha, double beta)
+                    ptrdiff_t ldb, double *restrict c, ptrdiff_t ldc, double alpha, double beta)
 {
     __m256d c0[MR], c1[MR];
 #pragma GCC unroll 6
@@ -77,7 +77,7 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
     }
 #pragma GCC unroll 4
     for (ptrdiff_t p = 0; p < kc; p++) {
-        const __m256d b0 = _mm256_load_pd(b), b1 = _mm256_load_pd(b + 4);
+        const __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4);
 #pragma GCC unroll 6
         for (int i = 0; i < MR; i++) {
             const __m256d ai = _mm256_broadcast_sd(a + i);
@@ -85,7 +85,7 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
             c1[i] = _mm256_fmadd_pd(ai, b1, c1[i]);
         }
         a += MR;
-        b += 8;
+        b += ldb;
     }
     const __m256d va = _mm256_set1_pd(alpha);
     if (beta == 0) {

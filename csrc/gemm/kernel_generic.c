@@ -15,10 +15,10 @@
 #define NR_F64 4
 
 static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict b,
-                    float *restrict c, ptrdiff_t ldc, float alpha, float beta)
+                    ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, float alpha, float beta)
 {
     float ab[MR_F32][NR_F32] = {{0}};
-    for (ptrdiff_t p = 0; p < kc; p++, a += MR_F32, b += NR_F32)
+    for (ptrdiff_t p = 0; p < kc; p++, a += MR_F32, b += ldb)
         for (int i = 0; i < MR_F32; i++)
             for (int j = 0; j < NR_F32; j++)
                 ab[i][j] += a[i] * b[j];
@@ -29,10 +29,10 @@ static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict
 }
 
 static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restrict b,
-                    double *restrict c, ptrdiff_t ldc, double alpha, double beta)
+                    ptrdiff_t ldb, double *restrict c, ptrdiff_t ldc, double alpha, double beta)
 {
     double ab[MR_F64][NR_F64] = {{0}};
-    for (ptrdiff_t p = 0; p < kc; p++, a += MR_F64, b += NR_F64)
+    for (ptrdiff_t p = 0; p < kc; p++, a += MR_F64, b += ldb)
         for (int i = 0; i < MR_F64; i++)
             for (int j = 0; j < NR_F64; j++)
                 ab[i][j] += a[i] * b[j];

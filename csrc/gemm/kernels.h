@@ -4,12 +4,15 @@
  * A micro-kernel computes one MR x NR tile of C from one packed micro-panel
  * of A (MR rows, kc columns) and one of B (kc rows, NR columns):
  *
- *     c[i*ldc + j] = alpha * sum_p a[p*MR + i] * b[p*NR + j]  +  beta * c[i*ldc + j]
+ *     c[i*ldc + j] = alpha * sum_p a[p*MR + i] * b[p*ldb + j]  +  beta * c[i*ldc + j]
  *
  * for 0 <= i < MR, 0 <= j < NR; when beta == 0, c is only written, never
  * read (so NaN in C cannot leak).  `a` holds MR consecutive values for each
- * p and `b` NR consecutive values (see pack.h); both are 64-byte aligned and
- * zero-padded at the matrix edges, so a kernel always does a full tile.
+ * p and `b` NR consecutive values (see pack.h), zero-padded at the matrix
+ * edges, so a kernel always does a full tile.  `a` is 64-byte aligned; `b`
+ * is either a packed micro-panel (ldb = NR, aligned) or, when B's rows are
+ * contiguous and barely reused, B itself (ldb = B's row stride, any
+ * alignment: gemm.c then skips packing B, see "direct B" there).
  * The tile of C is row-major with row stride ldc and unit column stride
  * (gemm.c passes a scratch tile for edges and odd strides).
  *
@@ -23,9 +26,9 @@
 
 #include <stddef.h>
 
-typedef void (*eng_gemm_ukr_f32)(ptrdiff_t kc, const float *a, const float *b,
+typedef void (*eng_gemm_ukr_f32)(ptrdiff_t kc, const float *a, const float *b, ptrdiff_t ldb,
                                  float *c, ptrdiff_t ldc, float alpha, float beta);
-typedef void (*eng_gemm_ukr_f64)(ptrdiff_t kc, const double *a, const double *b,
+typedef void (*eng_gemm_ukr_f64)(ptrdiff_t kc, const double *a, const double *b, ptrdiff_t ldb,
                                  double *c, ptrdiff_t ldc, double alpha, double beta);
 
 /* One instruction set's micro-kernels, with their register and cache blocks
@@ -35,6 +38,20 @@ typedef struct {
     int kc, mc, nc;    /* cache blocks (defaults; see blocking.h)        */
 } eng_gemm_blocks;
 
+/* Other register-block shapes of the same ISA, for products whose m does
+ * not fill the main shape's MR rows (LeNet's 6 or 16 output channels would
+ * waste 8 or 12 of the 14 rows of the AVX-512 kernel): gemm.c picks, per
+ * call, the shape that pads C the least (see choose_shape there). */
+#define ENG_GEMM_MAX_ALT 2
+typedef struct {
+    eng_gemm_blocks blocks;
+    eng_gemm_ukr_f32 ukr;      /* NULL: no such shape */
+} eng_gemm_alt_f32;
+typedef struct {
+    eng_gemm_blocks blocks;
+    eng_gemm_ukr_f64 ukr;
+} eng_gemm_alt_f64;
+
 typedef struct {
     const char *name;          /* "generic", "avx2", "avx512" */
     int compiled;              /* 0 if this build could not compile it */
@@ -42,6 +59,8 @@ typedef struct {
     eng_gemm_ukr_f32 f32;
     eng_gemm_blocks f64_blocks;
     eng_gemm_ukr_f64 f64;
+    eng_gemm_alt_f32 alt_f32[ENG_GEMM_MAX_ALT];   /* zeros where unused */
+    eng_gemm_alt_f64 alt_f64[ENG_GEMM_MAX_ALT];
 } eng_gemm_kernels;
 
 extern const eng_gemm_kernels eng_gemm_kernels_generic;
