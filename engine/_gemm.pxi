@@ -35,6 +35,7 @@ cdef extern from "gemm/gemm.h" nogil:
     void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
     void eng_gemm_get_blocking(int is_f64, long out[6])
     void eng_gemm_set_shape(int shape, int direct_b)
+    void eng_gemm_set_dot(int mode)
     int eng_gemm_num_shapes(int is_f64)
     double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
 
@@ -225,6 +226,15 @@ def gemm_set_shape(int shape=-1, int direct_b=-1):
     if shape < -1 or shape >= 8:
         raise ValueError(f"gemm_set_shape: shape must be -1 or 0..7, got {shape}")
     eng_gemm_set_shape(shape, direct_b)
+
+
+def gemm_set_dot(int mode=-1):
+    """Force GEMM's dot-product path for C with few entries and a long k (1: whenever
+    op(A)'s rows and op(B)'s columns are contiguous and m·n <= 512, 0: never, -1: when
+    it pays).  For tests; no arguments: automatic."""
+    if mode < -1 or mode > 1:
+        raise ValueError(f"gemm_set_dot: mode must be -1, 0 or 1, got {mode}")
+    eng_gemm_set_dot(mode)
 
 
 def gemm_num_shapes(dtype="float32"):

@@ -69,4 +69,14 @@
  * packing and the parallel region cost more than they save. */
 #define ENG_GEMM_SMALL_MAX 4096L
 
+/* The dot-product path (gemm.c, dot.h): taken when m*n <= DOT_AUTO_MN and
+ * k >= DOT_MIN_K (with op(A)'s rows and op(B)'s columns contiguous); the
+ * test hook eng_gemm_set_dot forces it up to m*n <= DOT_MAX_MN (the size of
+ * its on-stack sums).  k is cut into blocks of DOT_KB: LeNet conv1's dW
+ * (6 + 25 rows x 2048 floats = 248 KiB) then stays in L2. */
+#define ENG_GEMM_DOT_MAX_MN 512
+#define ENG_GEMM_DOT_AUTO_MN 512
+#define ENG_GEMM_DOT_MIN_K 512
+#define ENG_GEMM_DOT_KB 2048
+
 #endif /* ENGINE_GEMM_BLOCKING_H */

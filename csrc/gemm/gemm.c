@@ -134,6 +134,12 @@ static int g_kc = 0, g_mc = 0, g_nc = 0;      /* 0: the kernel table's default *
 static long g_small_max = ENG_GEMM_SMALL_MAX;
 static int g_shape = -1;                      /* -1: choose per call (choose_shape) */
 static int g_direct_b = -1;                   /* -1: when it pays; 0: never; 1: always */
+static int g_dot = -1;                        /* dot-product path: -1 when it pays; 0 never; 1 always */
+
+void eng_gemm_set_dot(int mode)
+{
+    g_dot = mode < 0 ? -1 : (mode > 0);
+}
 
 void eng_gemm_set_shape(int shape, int direct_b)
 {
@@ -277,6 +283,11 @@ struct gemm_problem {
     int direct_b;              /* 1: full micro-panels of B are read in place */
 };
 
+static ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
+
+static eng_gemm_dot_f32 dot_kernel_of_f32(const eng_gemm_kernels *t) { return t->dot_f32; }
+static eng_gemm_dot_f64 dot_kernel_of_f64(const eng_gemm_kernels *t) { return t->dot_f64; }
+
 #define real float
 #define FN(name) name##_f32
 #include "pack.h"
@@ -292,8 +303,6 @@ struct gemm_problem {
 #include "typed.h"
 #undef real
 #undef FN
-
-static ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
 
 /* ---- the five loops ---------------------------------------------------------- */
 
@@ -378,12 +387,17 @@ static int reserve_buffers(const gemm_problem *g, char **Ap, char **Bp)
     return *Ap != NULL && *Bp != NULL;
 }
 
+/* Threads only when there is enough work to share: ~a 64^3 multiply. */
+static int threads_for(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k)
+{
+    return (double)m * n * k >= 262144.0 ? eng_get_num_threads() : 1;
+}
+
 /* Returns 0, or -1 when a workspace could not be allocated (then nothing
  * was written to C). */
 static int gemm_blocked(const gemm_problem *g)
 {
-    /* Threads only when there is enough work to share: ~a 64^3 multiply. */
-    const int nthreads = (double)g->m * g->n * g->k >= 262144.0 ? eng_get_num_threads() : 1;
+    const int nthreads = threads_for(g->m, g->n, g->k);
     char *Ap, *Bp;
     if (nthreads <= 1) {
         if (!reserve_buffers(g, &Ap, &Bp))
@@ -415,6 +429,27 @@ static int gemm_blocked(const gemm_problem *g)
         }
     }
     return failed ? -1 : 0;
+}
+
+/* ---- dot products ---------------------------------------------------------- */
+
+/* When C has few entries and k is long (a convolution's weight gradient:
+ * LeNet conv1's dW is 6 x 25 with k = 50176), each entry is one long dot
+ * product of a row of op(A) with a column of op(B); when both are contiguous
+ * along k, they are computed in place, a small block of them at a time
+ * (dot.h, gemm_dot in typed.h): no packing, no padding of C to a 14 x 32
+ * tile.  k is cut into blocks of ENG_GEMM_DOT_KB (or the KC override of
+ * eng_gemm_set_blocking), so that the rows in use stay in L2. */
+static int use_dot(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t cs_a, ptrdiff_t rs_b)
+{
+    if (g_dot == 0 || cs_a != 1 || rs_b != 1 || (double)m * n > ENG_GEMM_DOT_MAX_MN)
+        return 0;
+    return g_dot == 1 || ((double)m * n <= ENG_GEMM_DOT_AUTO_MN && k >= ENG_GEMM_DOT_MIN_K);
+}
+
+static ptrdiff_t dot_kb(void)
+{
+    return g_kc ? g_kc : ENG_GEMM_DOT_KB;
 }
 
 /* ---- entry points ------------------------------------------------------------- */
@@ -459,6 +494,8 @@ void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
     }
     gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
                        sizeof(float), { 0, 0, 0, 0, 0 }, NULL, pack_a_f32, pack_b_f32, tile_f32, 0 };
+    if (use_dot(m, n, k, cs_a, rs_b) && gemm_dot_f32(&g, kernels(), dot_kb(), threads_for(m, n, k)) == 0)
+        return;
     if (run_blocked(&g, 0) != 0)    /* out of memory: the slow loop still gives the answer */
         gemm_reference_f32(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
 }
@@ -480,6 +517,8 @@ void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
     }
     gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
                        sizeof(double), { 0, 0, 0, 0, 0 }, NULL, pack_a_f64, pack_b_f64, tile_f64, 0 };
+    if (use_dot(m, n, k, cs_a, rs_b) && gemm_dot_f64(&g, kernels(), dot_kb(), threads_for(m, n, k)) == 0)
+        return;
     if (run_blocked(&g, 1) != 0)
         gemm_reference_f64(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
 }

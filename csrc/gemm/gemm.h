@@ -72,6 +72,11 @@ void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max);
  * -1: when it pays).  For tests: each path in turn. */
 void eng_gemm_set_shape(int shape, int direct_b);
 
+/* For tests: the dot-product path for few entries of C and a long k
+ * (gemm.c) -- 1: whenever the operands' layout allows it (m*n <= 512),
+ * 0: never, -1 (default): when it pays. */
+void eng_gemm_set_dot(int mode);
+
 /* How many register-block shapes the current ISA offers for float / double. */
 int eng_gemm_num_shapes(int is_f64);
 

@@ -21,6 +21,7 @@
 #pragma GCC target("avx2,fma")
 #endif
 #include <immintrin.h>
+#include <string.h>
 
 #define MR 6
 
@@ -106,14 +107,38 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
     }
 }
 
+
+/* The dot-product kernels (dot.h), LANES = 8 floats / 4 doubles per vector. */
+#define real float
+#define vec eng_vec_f32
+#define LANES 8
+#define DOT_FN(name) name##_f32
+typedef float eng_vec_f32 __attribute__((vector_size(32), aligned(4)));
+#include "dot.h"
+#undef real
+#undef vec
+#undef LANES
+#undef DOT_FN
+#define real double
+#define vec eng_vec_f64
+#define LANES 4
+#define DOT_FN(name) name##_f64
+typedef double eng_vec_f64 __attribute__((vector_size(32), aligned(8)));
+#include "dot.h"
+#undef real
+#undef vec
+#undef LANES
+#undef DOT_FN
+
 #if defined(__clang__)
 #pragma clang attribute pop
 #endif
 const eng_gemm_kernels eng_gemm_kernels_avx2 = {
-    "avx2", 1, ENG_GEMM_AVX2_F32, ukr_f32, ENG_GEMM_AVX2_F64, ukr_f64
+    "avx2", 1, ENG_GEMM_AVX2_F32, ukr_f32, ENG_GEMM_AVX2_F64, ukr_f64, { { { 0 } } }, { { { 0 } } },
+    2, 4, dot_f32, dot_f64      /* 8 accumulators + 6 loaded vectors of the 16 ymm */
 };
 #else
 const eng_gemm_kernels eng_gemm_kernels_avx2 = {
-    "avx2", 0, ENG_GEMM_AVX2_F32, 0, ENG_GEMM_AVX2_F64, 0
+    "avx2", 0, ENG_GEMM_AVX2_F32, 0, ENG_GEMM_AVX2_F64, 0, { { { 0 } } }, { { { 0 } } }, 2, 4, 0, 0
 };
 #endif

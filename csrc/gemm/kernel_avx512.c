@@ -27,6 +27,7 @@
 #pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")
 #endif
 #include <immintrin.h>
+#include <string.h>
 
 /* One template for every shape: an MR x (NV vectors) tile of C.  MR and NV
  * are compile-time constants at each instantiation below (the function is
@@ -133,18 +134,43 @@ UKR(double, ukr_f64_tile, ukr_f64, 14, 2)
 UKR(double, ukr_f64_tile, ukr_f64_6x32, 6, 4)
 UKR(double, ukr_f64_tile, ukr_f64_8x24, 8, 3)
 
+
+/* The dot-product kernels (dot.h), LANES = 16 floats / 8 doubles per vector. */
+#define real float
+#define vec eng_vec_f32
+#define LANES 16
+#define DOT_FN(name) name##_f32
+typedef float eng_vec_f32 __attribute__((vector_size(64), aligned(4)));
+#include "dot.h"
+#undef real
+#undef vec
+#undef LANES
+#undef DOT_FN
+#define real double
+#define vec eng_vec_f64
+#define LANES 8
+#define DOT_FN(name) name##_f64
+typedef double eng_vec_f64 __attribute__((vector_size(64), aligned(8)));
+#include "dot.h"
+#undef real
+#undef vec
+#undef LANES
+#undef DOT_FN
+
 #if defined(__clang__)
 #pragma clang attribute pop
 #endif
 const eng_gemm_kernels eng_gemm_kernels_avx512 = {
     "avx512", 1, ENG_GEMM_AVX512_F32, ukr_f32, ENG_GEMM_AVX512_F64, ukr_f64,
     { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64 }, { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48 } },
-    { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32 }, { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24 } }
+    { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32 }, { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24 } },
+    4, 4, dot_f32, dot_f64      /* 16 accumulators + 8 loaded vectors of the 32 zmm */
 };
 #else
 const eng_gemm_kernels eng_gemm_kernels_avx512 = {
     "avx512", 0, ENG_GEMM_AVX512_F32, 0, ENG_GEMM_AVX512_F64, 0,
     { { ENG_GEMM_AVX512_F32_6x64, 0 }, { ENG_GEMM_AVX512_F32_8x48, 0 } },
-    { { ENG_GEMM_AVX512_F64_6x32, 0 }, { ENG_GEMM_AVX512_F64_8x24, 0 } }
+    { { ENG_GEMM_AVX512_F64_6x32, 0 }, { ENG_GEMM_AVX512_F64_8x24, 0 } },
+    4, 4, 0, 0
 };
 #endif

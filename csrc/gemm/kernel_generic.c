@@ -9,6 +9,8 @@
 #include "blocking.h"
 #include "kernels.h"
 
+#include <string.h>
+
 #define MR_F32 4
 #define NR_F32 8
 #define MR_F64 4
@@ -42,6 +44,37 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
                                        : alpha * ab[i][j] + beta * c[i * ldc + j];
 }
 
+#if defined(__GNUC__)
+/* The dot-product kernels (dot.h), LANES = 4 floats / 2 doubles per vector. */
+#define real float
+#define vec eng_vec_f32
+#define LANES 4
+#define DOT_FN(name) name##_f32
+typedef float eng_vec_f32 __attribute__((vector_size(16), aligned(4)));
+#include "dot.h"
+#undef real
+#undef vec
+#undef LANES
+#undef DOT_FN
+#define real double
+#define vec eng_vec_f64
+#define LANES 2
+#define DOT_FN(name) name##_f64
+typedef double eng_vec_f64 __attribute__((vector_size(16), aligned(8)));
+#include "dot.h"
+#undef real
+#undef vec
+#undef LANES
+#undef DOT_FN
+#define ENG_DOT_F32 dot_f32
+#define ENG_DOT_F64 dot_f64
+#else
+#define ENG_DOT_F32 0           /* no vector extensions: gemm.c keeps the blocked path */
+#define ENG_DOT_F64 0
+#endif
+
 const eng_gemm_kernels eng_gemm_kernels_generic = {
-    "generic", 1, ENG_GEMM_GENERIC_F32, ukr_f32, ENG_GEMM_GENERIC_F64, ukr_f64
+    "generic", 1, ENG_GEMM_GENERIC_F32, ukr_f32, ENG_GEMM_GENERIC_F64, ukr_f64,
+    { { { 0 } } }, { { { 0 } } },
+    2, 4, ENG_DOT_F32, ENG_DOT_F64  /* 8 accumulators + 6 loaded vectors of the 16 xmm */
 };

@@ -31,6 +31,11 @@ typedef void (*eng_gemm_ukr_f32)(ptrdiff_t kc, const float *a, const float *b, p
 typedef void (*eng_gemm_ukr_f64)(ptrdiff_t kc, const double *a, const double *b, ptrdiff_t ldb,
                                  double *c, ptrdiff_t ldc, double alpha, double beta);
 
+typedef void (*eng_gemm_dot_f32)(ptrdiff_t kb, const float *a, ptrdiff_t lda, int mr,
+                                 const float *b, ptrdiff_t ldb, int nr, float *out, ptrdiff_t ldo);
+typedef void (*eng_gemm_dot_f64)(ptrdiff_t kb, const double *a, ptrdiff_t lda, int mr,
+                                 const double *b, ptrdiff_t ldb, int nr, double *out, ptrdiff_t ldo);
+
 /* One instruction set's micro-kernels, with their register and cache blocks
  * (the numbers come from blocking.h). */
 typedef struct {
@@ -61,6 +66,12 @@ typedef struct {
     eng_gemm_ukr_f64 f64;
     eng_gemm_alt_f32 alt_f32[ENG_GEMM_MAX_ALT];   /* zeros where unused */
     eng_gemm_alt_f64 alt_f64[ENG_GEMM_MAX_ALT];
+    /* The dot-product kernels (dot.h), for few entries of C and a long k:
+     * an mr x nr block (mr <= dot_mr, nr <= dot_nr <= 4) of dot products
+     * out[i*ldo + j] = sum_{p < kb} a[i*lda + p] * b[j*ldb + p]. */
+    int dot_mr, dot_nr;
+    eng_gemm_dot_f32 dot_f32;
+    eng_gemm_dot_f64 dot_f64;
 } eng_gemm_kernels;
 
 extern const eng_gemm_kernels eng_gemm_kernels_generic;

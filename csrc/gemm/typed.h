@@ -49,3 +49,63 @@ static void FN(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr, 
             *c = beta == 0 ? scratch[i * NR + j] : scratch[i * NR + j] + beta * *c;
         }
 }
+
+/* The dot-product path (see "Dot products" in gemm.c): C = alpha * (the
+ * m x n dot products of op(A)'s rows with op(B)'s columns) + beta * C, with
+ * op(A)'s rows (cs_a == 1) and op(B)'s columns (rs_b == 1) contiguous along
+ * k and m * n <= ENG_GEMM_DOT_MAX_MN.  k is cut into blocks of KB; each
+ * entry's block sums are added in k order.  The blocks of dot products
+ * (dot_mr x dot_nr) are shared out among the threads, each entry computed
+ * whole by one thread: the same additions in the same order for any number
+ * of threads.  Returns 0, or -1 when the ISA has no dot kernel. */
+static int FN(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdiff_t KB,
+                        int nthreads)
+{
+    const FN(eng_gemm_dot) dot = FN(dot_kernel_of)(t);
+    if (dot == NULL)
+        return -1;
+    const ptrdiff_t m = g->m, n = g->n, k = g->k;
+    const int DMR = t->dot_mr, DNR = t->dot_nr;
+    const ptrdiff_t bn = (n + DNR - 1) / DNR, nb = (m + DMR - 1) / DMR * bn;
+    const real *A = (const real *)g->A, *B = (const real *)g->B;
+    real *C = (real *)g->C;
+    const real alpha = (real)g->alpha, beta = (real)g->beta;
+    real sum[ENG_GEMM_DOT_MAX_MN];          /* sum[i*n + j]: C(i, j)'s dot product so far */
+    if (nthreads > nb)
+        nthreads = (int)nb;
+    #pragma omp parallel num_threads(nthreads) if (nthreads > 1)
+    {
+        int th = 0, T = 1;
+#ifdef _OPENMP
+        th = omp_get_thread_num();
+        T = omp_get_num_threads();
+#endif
+        const ptrdiff_t b0 = nb * th / T, b1 = nb * (th + 1) / T;    /* this thread's blocks */
+        for (ptrdiff_t p0 = 0; p0 < k; p0 += KB) {
+            const ptrdiff_t kb = min_p(KB, k - p0);
+            for (ptrdiff_t blk = b0; blk < b1; blk++) {
+                const ptrdiff_t i0 = blk / bn * DMR, j0 = blk % bn * DNR;
+                const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
+                real part[16];
+                dot(kb, A + i0 * g->rs_a + p0, g->rs_a, mr, B + j0 * g->cs_b + p0, g->cs_b, nr,
+                    part, 4);
+                for (int i = 0; i < mr; i++)
+                    for (int j = 0; j < nr; j++) {
+                        real *s = &sum[(i0 + i) * n + j0 + j];
+                        *s = p0 == 0 ? part[i * 4 + j] : *s + part[i * 4 + j];
+                    }
+            }
+        }
+        for (ptrdiff_t blk = b0; blk < b1; blk++) {                  /* C = alpha sum + beta C */
+            const ptrdiff_t i0 = blk / bn * DMR, j0 = blk % bn * DNR;
+            const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
+            for (int i = 0; i < mr; i++)
+                for (int j = 0; j < nr; j++) {
+                    real *c = C + (i0 + i) * g->rs_c + (j0 + j) * g->cs_c;
+                    const real s = alpha * sum[(i0 + i) * n + j0 + j];
+                    *c = beta == 0 ? s : s + beta * *c;
+                }
+        }
+    }
+    return 0;
+}
