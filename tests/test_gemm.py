@@ -19,9 +19,9 @@ DTYPES = [np.float32, np.float64]
 
 
 @contextlib.contextmanager
-def gemm_settings(isa=None, blocks=None, threads=None, shape=None):
+def gemm_settings(isa=None, blocks=None, threads=None, shape=None, dot=None):
     """Run a block with one GEMM ISA / block sizes / thread count / (register-block shape,
-    direct B), then restore them."""
+    direct B) / dot-product path mode, then restore them."""
     old_isa, old_threads = _C.kernel_isa("gemm"), _C.get_num_threads()
     try:
         if isa is not None:
@@ -32,11 +32,14 @@ def gemm_settings(isa=None, blocks=None, threads=None, shape=None):
             _C.set_num_threads(threads)
         if shape is not None:
             _C.gemm_set_shape(*shape)
+        if dot is not None:
+            _C.gemm_set_dot(dot)
         yield
     finally:
         _C.set_kernel_isa("gemm", old_isa)
         _C.gemm_set_blocking()
         _C.gemm_set_shape()
+        _C.gemm_set_dot()
         _C.set_num_threads(old_threads)
 
 
@@ -140,6 +143,76 @@ def test_shapes_threads_bitwise_identical(dtype, isa):
                     results.append(c)
                 np.testing.assert_array_equal(results[0], results[1])
                 assert_close(results[0], expected(a, b, c0, 1.5, 0.5, False, False), k, dtype)
+
+
+# ---- the dot-product path (few entries of C, long k: a convolution's dW) ----------------------
+
+@given(m=st.integers(1, 20), n=st.integers(1, 25), k=st.integers(0, 200),
+       dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), threads=st.sampled_from([1, 2]),
+       trans_a=st.booleans(), trans_b=st.booleans(),
+       layout_a=st.sampled_from(["contiguous", "contiguous", "strided", "transposed"]),
+       layout_b=st.sampled_from(["contiguous", "contiguous", "strided", "transposed"]),
+       alpha_beta=st.sampled_from([(1.0, 0.0), (2.5, 0.0), (-0.5, 2.0), (1.0, 1.0)]),
+       kb=st.sampled_from([0, 1, 5, 16, 37]), seed=st.integers(0, 2 ** 16))
+def test_dot_path_matches_numpy(m, n, k, dtype, isa, threads, trans_a, trans_b, layout_a,
+                                layout_b, alpha_beta, kb, seed):
+    """The dot-product path forced on (it runs when op(A)'s rows and op(B)'s columns are
+    contiguous along k, else the blocked path does): every block edge (m, n not multiples of
+    the dot block), k blocks of kb (0: the default), k shorter than a vector, beta = 0 over NaN."""
+    rng = np.random.default_rng(seed)
+    alpha, beta = alpha_beta
+    a = operand(rng, (k, m) if trans_a else (m, k), dtype, layout_a)
+    b = operand(rng, (n, k) if trans_b else (k, n), dtype, layout_b)
+    c = operand(rng, (m, n), dtype, "contiguous")
+    if beta == 0:
+        c[...] = np.nan
+    want = expected(a, b, c, alpha, beta, trans_a, trans_b)
+    with gemm_settings(isa=isa, threads=threads, dot=1, blocks=(kb, 0, 0, 0)):
+        native.gemm(a, b, c, alpha=alpha, beta=beta, trans_a=trans_a, trans_b=trans_b)
+    assert_close(c, want, k, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("m,n,k", [(6, 25, 4000), (16, 32, 512), (16, 33, 512), (16, 32, 511),
+                                   (1, 512, 600), (3, 7, 513), (23, 22, 700)])
+def test_dot_path_trigger_boundary(dtype, m, n, k):
+    """Automatic choice around the dot path's limits (m*n <= 512, k >= 512), dW-shaped
+    (A * B^T, both contiguous along k): right on either side; C strided (every other column)."""
+    rng = np.random.default_rng(m * 1000 + n + k)
+    a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((n, k)).astype(dtype)
+    big = rng.standard_normal((m, 2 * n)).astype(dtype)
+    c = big[:, ::2]
+    want = expected(a, b, c, 0.5, -1.0, False, True)
+    native.gemm(a, b, c, alpha=0.5, beta=-1.0, trans_b=True)
+    assert_close(c, want, k, dtype)
+    gaps = big[:, 1::2].copy()
+    native.gemm(a, b, c, trans_b=True)
+    np.testing.assert_array_equal(big[:, 1::2], gaps)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("isa", ISAS)
+def test_dot_path_threads_bitwise_identical(dtype, isa):
+    """Each dot product is summed whole by one thread in an order fixed by k and the k block:
+    1, 2 and 3 threads give bitwise the same C (beta != 0 too), auto and forced."""
+    rng = np.random.default_rng(8)
+    for m, n, k, dot in [(6, 25, 5000, -1), (5, 3, 20001, 1), (2, 1, 140000, 1), (13, 17, 2100, 1)]:
+        a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((n, k)).astype(dtype)
+        c0 = rng.standard_normal((m, n)).astype(dtype)
+        results = []
+        for threads in (1, 2, 3):
+            c = c0.copy()
+            with gemm_settings(isa=isa, threads=threads, dot=dot):
+                native.gemm(a, b, c, alpha=1.5, beta=0.5, trans_b=True)
+            results.append(c)
+        np.testing.assert_array_equal(results[0], results[1])
+        np.testing.assert_array_equal(results[0], results[2])
+        assert_close(results[0], expected(a, b, c0, 1.5, 0.5, False, True), k, dtype)
+
+
+def test_gemm_set_dot_rejects_bad_mode():
+    with pytest.raises(ValueError, match="mode"):
+        _C.gemm_set_dot(2)
 
 
 def test_shape_choice_fits_few_rows():
