@@ -231,3 +231,13 @@ def test_penalties():
     assert l1.item() == pytest.approx(1 + 2 + 0.5 + 3)
     (l2 + l1).backward()
     np.testing.assert_allclose(p.grad.numpy(), 2 * p.numpy() + np.sign(p.numpy()))
+
+
+# --- optim part: every test above runs on both backends (NumPy passes and the fused C kernels)
+_BACKENDS = ["reference"] + (["native"] if engine.backend.native_available() else [])
+
+
+@pytest.fixture(autouse=True, params=_BACKENDS)
+def _each_backend(request):
+    with engine.backend.using_backend(request.param):
+        yield

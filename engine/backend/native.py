@@ -232,3 +232,51 @@ from .native_conv import (avg_pool1d, avg_pool1d_backward, avg_pool2d,  # noqa: 
 from .reference_conv import __all__ as _conv_names  # noqa: E402
 
 __all__ = __all__ + list(_conv_names)
+
+
+# --- optim part: fused optimizer updates (csrc/optim.c), the same names as in reference.py ---
+
+def _state_buffer(buf, w, name):
+    """A state buffer updated in place: it must already be w's shape, dtype and contiguous."""
+    if not isinstance(buf, type(w)) or buf.shape != w.shape or buf.dtype != w.dtype \
+            or not buf.flags.c_contiguous or not buf.flags.writeable:
+        raise ValueError(f"{name} must be a writeable C-contiguous array of shape {w.shape} and "
+                         f"dtype {w.dtype}, got "
+                         f"{getattr(buf, 'shape', type(buf).__name__)} {getattr(buf, 'dtype', '')}")
+    return buf.reshape(-1)
+
+
+def _parameter(w):
+    if float_input(w, "w") is not w or not w.flags.writeable:  # a copy would lose the update
+        raise ValueError("the parameter w is updated in place: it must be a writeable "
+                         "C-contiguous array")
+    return w
+
+
+def sgd_step(w, g, buf, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
+             first_step=False, tmp=None):
+    """SGD, one fused pass (equations: reference.sgd_step).  ``tmp`` is not needed here."""
+    w = _parameter(w)
+    g = same_as(w, g, "g", "w")
+    b = None
+    if momentum:
+        b = _state_buffer(buf, w, "buf (momentum buffer)")
+    _C.sgd_step(w.reshape(-1), g.reshape(-1), b, float(lr), float(momentum), float(dampening),
+                bool(nesterov), float(weight_decay), bool(first_step))
+
+
+def adam_step(w, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay=0.0, decoupled=False,
+              bias_correction1=1.0, bias_correction2=1.0, tmp=None):
+    """Adam / AdamW, one fused pass (equations: reference.adam_step).  ``tmp`` is not needed."""
+    w = _parameter(w)
+    g = same_as(w, g, "g", "w")
+    m = _state_buffer(m, w, "m (exp_avg)")
+    v = _state_buffer(v, w, "v (exp_avg_sq)")
+    if vmax is not None:
+        vmax = _state_buffer(vmax, w, "vmax (max_exp_avg_sq)")
+    _C.adam_step(w.reshape(-1), g.reshape(-1), m, v, vmax, float(lr), float(beta1), float(beta2),
+                 float(eps), float(weight_decay), bool(decoupled), float(bias_correction1),
+                 float(bias_correction2))
+
+
+__all__ = __all__ + ["sgd_step", "adam_step"]

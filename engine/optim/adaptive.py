@@ -4,10 +4,9 @@ All four divide the step by a running measure of the gradient's size, so paramet
 large, noisy gradients take smaller steps.  Every update is written in place (``out=``, ``*=``)
 into the state buffers and the work array ``tmp``.
 """
-import math
-
 import numpy as np
 
+from ..backend import kernels_for
 from .optimizer import Optimizer
 
 
@@ -131,28 +130,17 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = np.zeros_like(w)
         state["step"] += 1
         t = state["step"]
-        if wd:
-            if self.decoupled:
-                w *= 1 - lr * wd
-            else:
-                g = g + wd * w
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        m *= beta1
-        np.multiply(g, 1 - beta1, out=tmp)
-        m += tmp
-        v *= beta2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - beta2
-        v += tmp
+        # The kernel (reference: NumPy passes; native: one fused C pass) updates w, m, v
+        # (and v̂ for amsgrad) in place; the bias corrections are computed here once.
+        vmax = None
         if group["amsgrad"]:
-            v = np.maximum(state.setdefault("max_exp_avg_sq", np.zeros_like(w)), v,
-                           out=state["max_exp_avg_sq"])
-        np.sqrt(v, out=tmp)
-        tmp /= math.sqrt(1 - beta2 ** t)
-        tmp += group["eps"]
-        np.divide(m, tmp, out=tmp)
-        tmp *= lr / (1 - beta1 ** t)
-        w -= tmp
+            vmax = state.get("max_exp_avg_sq")
+            if vmax is None:
+                vmax = state["max_exp_avg_sq"] = np.zeros_like(w)
+        kernels_for(w).adam_step(w, g, state["exp_avg"], state["exp_avg_sq"], vmax, lr, beta1,
+                                 beta2, group["eps"], wd, self.decoupled,
+                                 bias_correction1=1 - beta1 ** t,
+                                 bias_correction2=1 - beta2 ** t, tmp=tmp)
 
 
 class AdamW(Adam):

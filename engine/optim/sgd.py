@@ -1,6 +1,7 @@
 """Stochastic gradient descent, with momentum and Nesterov momentum (PyTorch's rule)."""
 import numpy as np
 
+from ..backend import kernels_for
 from .optimizer import Optimizer
 
 
@@ -21,24 +22,13 @@ class SGD(Optimizer):
                                       nesterov=nesterov, weight_decay=weight_decay))
 
     def _update(self, w, g, state, group, tmp):
-        # The gradient array g is not ours to modify: new values go to tmp or the state.
-        momentum, wd = group["momentum"], group["weight_decay"]
-        if wd:
-            np.multiply(w, wd, out=tmp)
-            g = np.add(tmp, g, out=tmp)
-        if momentum:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
-            else:
-                buf *= momentum
-                dampening = group["dampening"]
-                if dampening:
-                    buf += (1 - dampening) * g
-                else:
-                    buf += g
-            if group["nesterov"]:
-                g = np.add(g, momentum * buf, out=tmp)
-            else:
-                g = buf
-        w -= np.multiply(g, group["lr"], out=tmp)
+        # The kernel (reference: NumPy passes; native: one fused C pass) updates w and the
+        # momentum buffer in place; the gradient array g is not ours to modify.
+        momentum = group["momentum"]
+        buf = state.get("momentum_buffer")
+        first = momentum != 0 and buf is None
+        if first:
+            buf = state["momentum_buffer"] = np.empty_like(w)
+        kernels_for(w).sgd_step(w, g, buf if momentum else None, group["lr"], momentum,
+                                group["dampening"], group["nesterov"], group["weight_decay"],
+                                first_step=first, tmp=tmp)

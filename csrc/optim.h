@@ -1,0 +1,54 @@
+/*
+ * optim.h -- fused optimizer updates: one pass over a parameter per step.
+ *
+ * The NumPy versions (engine/backend/reference.py) make several passes over
+ * every parameter (scale the buffer, add the gradient, square, sqrt, divide,
+ * subtract ...), each one reading and writing whole arrays.  Here each element
+ * is loaded once, updated with PyTorch's equations in PyTorch's order, and
+ * stored once.
+ *
+ * Arrays are contiguous, n elements, all the same dtype.  w (the parameter)
+ * and the state buffers are updated in place; g (the gradient) is only read.
+ * Hyper-parameters arrive as doubles and are rounded to the array's type
+ * before the loop, as NumPy does with a Python float and a float32 array.
+ *
+ * Plain C99, no Python headers.
+ */
+#ifndef ENGINE_OPTIM_H
+#define ENGINE_OPTIM_H
+
+#include <stddef.h>
+
+/* SGD (PyTorch's rule):
+ *     g' = g + weight_decay·w
+ *     momentum > 0:  buf = g'                                 (first step)
+ *                    buf = momentum·buf + (1 − dampening)·g'  (afterwards)
+ *                    d = g' + momentum·buf  (nesterov)   else   d = buf
+ *     momentum = 0:  d = g'                               (buf may be NULL)
+ *     w = w − lr·d
+ */
+void eng_sgd_step_f32(float *w, const float *g, float *buf, ptrdiff_t n,
+                      double lr, double momentum, double dampening, int nesterov,
+                      double weight_decay, int first_step);
+void eng_sgd_step_f64(double *w, const double *g, double *buf, ptrdiff_t n,
+                      double lr, double momentum, double dampening, int nesterov,
+                      double weight_decay, int first_step);
+
+/* Adam / AdamW (PyTorch's rule), t = step number from 1:
+ *     decoupled (AdamW):  w = w·(1 − lr·weight_decay)
+ *     else (Adam):        g' = g + weight_decay·w
+ *     m = β₁·m + (1 − β₁)·g'
+ *     v = β₂·v + (1 − β₂)·g'²
+ *     amsgrad (vmax != NULL):  vmax = max(vmax, v), and vmax replaces v below
+ *     w = w − (lr / bc1) · m / (√v / √bc2 + eps)
+ * with the bias corrections bc1 = 1 − β₁ᵗ and bc2 = 1 − β₂ᵗ computed by the caller.
+ */
+void eng_adam_step_f32(float *w, const float *g, float *m, float *v, float *vmax, ptrdiff_t n,
+                       double lr, double beta1, double beta2, double eps, double weight_decay,
+                       int decoupled, double bias_correction1, double bias_correction2);
+void eng_adam_step_f64(double *w, const double *g, double *m, double *v, double *vmax,
+                       ptrdiff_t n, double lr, double beta1, double beta2, double eps,
+                       double weight_decay, int decoupled, double bias_correction1,
+                       double bias_correction2);
+
+#endif /* ENGINE_OPTIM_H */

@@ -1,0 +1,72 @@
+# engine/_optim.pxi -- included by _C.pyx: fused optimizer updates (csrc/optim.c).
+# One pass over each parameter per step; the equations are in csrc/optim.h.  Conventions
+# (1-D C-contiguous buffers of one dtype, updated in place, checks before nogil): see _C.pyx.
+# engine/backend/native.py checks shapes and dtypes and turns None hyper-parameters away;
+# here we only check sizes, so no call can read or write past a buffer.
+
+cdef extern from "optim.h" nogil:
+    void eng_sgd_step_f32(float *w, const float *g, float *buf, ptrdiff_t n, double lr,
+                          double momentum, double dampening, int nesterov, double weight_decay,
+                          int first_step)
+    void eng_sgd_step_f64(double *w, const double *g, double *buf, ptrdiff_t n, double lr,
+                          double momentum, double dampening, int nesterov, double weight_decay,
+                          int first_step)
+    void eng_adam_step_f32(float *w, const float *g, float *m, float *v, float *vmax,
+                           ptrdiff_t n, double lr, double beta1, double beta2, double eps,
+                           double weight_decay, int decoupled, double bias_correction1,
+                           double bias_correction2)
+    void eng_adam_step_f64(double *w, const double *g, double *m, double *v, double *vmax,
+                           ptrdiff_t n, double lr, double beta1, double beta2, double eps,
+                           double weight_decay, int decoupled, double bias_correction1,
+                           double bias_correction2)
+
+
+def sgd_step(floating[::1] w, floating[::1] g, floating[::1] buf, double lr, double momentum,
+             double dampening, bint nesterov, double weight_decay, bint first_step):
+    """SGD update of w in place (buf: the momentum buffer, None when momentum == 0)."""
+    cdef Py_ssize_t n = w.shape[0]
+    cdef floating *pbuf = NULL
+    _check_size("sgd_step", "g", g.shape[0], n)
+    if buf is not None:
+        _check_size("sgd_step", "buf", buf.shape[0], n)
+        if n:
+            pbuf = &buf[0]
+    elif momentum != 0.0:
+        raise ValueError("sgd_step: momentum > 0 needs a momentum buffer, got None")
+    if n == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_sgd_step_f32(&w[0], &g[0], pbuf, n, lr, momentum, dampening, nesterov,
+                             weight_decay, first_step)
+        else:
+            eng_sgd_step_f64(&w[0], &g[0], pbuf, n, lr, momentum, dampening, nesterov,
+                             weight_decay, first_step)
+
+
+def adam_step(floating[::1] w, floating[::1] g, floating[::1] m, floating[::1] v,
+              floating[::1] vmax, double lr, double beta1, double beta2, double eps,
+              double weight_decay, bint decoupled, double bias_correction1,
+              double bias_correction2):
+    """Adam/AdamW update of w, m, v (and vmax when not None: amsgrad) in place."""
+    cdef Py_ssize_t n = w.shape[0]
+    cdef floating *pvmax = NULL
+    _check_size("adam_step", "g", g.shape[0], n)
+    _check_size("adam_step", "m", m.shape[0], n)
+    _check_size("adam_step", "v", v.shape[0], n)
+    if vmax is not None:
+        _check_size("adam_step", "vmax", vmax.shape[0], n)
+        if n:
+            pvmax = &vmax[0]
+    if not (bias_correction1 > 0.0 and bias_correction2 > 0.0):
+        raise ValueError(f"adam_step: bias corrections must be > 0, got {bias_correction1}, "
+                         f"{bias_correction2}")
+    if n == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_adam_step_f32(&w[0], &g[0], &m[0], &v[0], pvmax, n, lr, beta1, beta2, eps,
+                              weight_decay, decoupled, bias_correction1, bias_correction2)
+        else:
+            eng_adam_step_f64(&w[0], &g[0], &m[0], &v[0], pvmax, n, lr, beta1, beta2, eps,
+                              weight_decay, decoupled, bias_correction1, bias_correction2)
