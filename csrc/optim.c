@@ -1,52 +1,102 @@
 /*
- * optim.c -- fused optimizer updates (see optim.h for the equations).
+ * optim.c -- the public optimizer kernels (equations in optim.h): each call goes to
+ * the table of the instruction set in use (optim_table.h), the best one this CPU
+ * runs unless eng_optim_set_isa chose another.
  *
- * One portable source: these loops are bound by memory traffic (a few loads
- * and stores per element, a handful of flops), so the generic SSE2 build that
- * gcc auto-vectorises is already as fast as the memory; per-ISA versions would
- * gain little.  OpenMP splits big parameters over threads; small ones (most
- * biases) stay on one thread, where starting a team would cost more than the work.
+ * The loops are a few loads, stores and flops per element; Adam's square root and
+ * division make the vector width matter, hence the per-ISA builds.
  */
-#include <math.h>
-#include <stddef.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include <string.h>
 
 #include "cpu.h"
 #include "optim.h"
+#include "optim_table.h"
 
-
-/* Elements below which one thread does the whole update. */
-#define ENG_OPTIM_PARALLEL_MIN 32768
-
-/* This thread's share [lo, hi) of n elements: equal chunks, cut at multiples of 16 elements
- * so no two threads write the same cache line. */
-static void optim_chunk(ptrdiff_t n, ptrdiff_t *lo, ptrdiff_t *hi)
+static const eng_optim_table *table_by_name(const char *name)
 {
-#ifdef _OPENMP
-    ptrdiff_t k = omp_get_num_threads(), t = omp_get_thread_num();
-    ptrdiff_t per = ((n + k - 1) / k + 15) / 16 * 16;
-    *lo = t * per < n ? t * per : n;
-    *hi = *lo + per < n ? *lo + per : n;
-#else
-    *lo = 0;
-    *hi = n;
-#endif
+    if (name == NULL)
+        return NULL;
+    if (strcmp(name, "generic") == 0)
+        return &eng_optim_table_generic;
+    if (strcmp(name, "avx2") == 0)
+        return &eng_optim_table_avx2;
+    if (strcmp(name, "avx512") == 0)
+        return &eng_optim_table_avx512;
+    return NULL;
 }
 
-#define T float
-#define SFX f32
-#define SQRT sqrtf
-#include "optim_body.h"
-#undef T
-#undef SFX
-#undef SQRT
+int eng_optim_isa_available(const char *name)
+{
+    const eng_optim_table *t = table_by_name(name);
+    if (t == NULL || !t->compiled)
+        return 0;
+    if (t == &eng_optim_table_avx2)
+        return eng_cpu_has_avx2_fma();
+    if (t == &eng_optim_table_avx512)
+        return eng_cpu_has_avx512();
+    return 1;
+}
 
-#define T double
-#define SFX f64
-#define SQRT sqrt
-#include "optim_body.h"
-#undef T
-#undef SFX
-#undef SQRT
+/* The table in use; NULL until the first call picks the best one (threads racing through
+ * the first call store the same value, so no lock). */
+static const eng_optim_table *g_current = NULL;
+
+static const eng_optim_table *table(void)
+{
+    if (g_current == NULL) {
+        if (eng_optim_isa_available("avx512"))
+            g_current = &eng_optim_table_avx512;
+        else if (eng_optim_isa_available("avx2"))
+            g_current = &eng_optim_table_avx2;
+        else
+            g_current = &eng_optim_table_generic;
+    }
+    return g_current;
+}
+
+const char *eng_optim_isa(void)
+{
+    return table()->name;
+}
+
+int eng_optim_set_isa(const char *name)
+{
+    const eng_optim_table *t = table_by_name(name);
+    if (t == NULL)
+        return -1;
+    if (!eng_optim_isa_available(name))
+        return -2;
+    g_current = t;
+    return 0;
+}
+
+void eng_sgd_step_f32(float *w, const float *g, float *buf, ptrdiff_t n, double lr,
+                      double momentum, double dampening, int nesterov, double weight_decay,
+                      int first_step)
+{
+    table()->sgd_f32(w, g, buf, n, lr, momentum, dampening, nesterov, weight_decay, first_step);
+}
+
+void eng_sgd_step_f64(double *w, const double *g, double *buf, ptrdiff_t n, double lr,
+                      double momentum, double dampening, int nesterov, double weight_decay,
+                      int first_step)
+{
+    table()->sgd_f64(w, g, buf, n, lr, momentum, dampening, nesterov, weight_decay, first_step);
+}
+
+void eng_adam_step_f32(float *w, const float *g, float *m, float *v, float *vmax, ptrdiff_t n,
+                       double lr, double beta1, double beta2, double eps, double weight_decay,
+                       int decoupled, double bias_correction1, double bias_correction2)
+{
+    table()->adam_f32(w, g, m, v, vmax, n, lr, beta1, beta2, eps, weight_decay, decoupled,
+                      bias_correction1, bias_correction2);
+}
+
+void eng_adam_step_f64(double *w, const double *g, double *m, double *v, double *vmax,
+                       ptrdiff_t n, double lr, double beta1, double beta2, double eps,
+                       double weight_decay, int decoupled, double bias_correction1,
+                       double bias_correction2)
+{
+    table()->adam_f64(w, g, m, v, vmax, n, lr, beta1, beta2, eps, weight_decay, decoupled,
+                      bias_correction1, bias_correction2);
+}

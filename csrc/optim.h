@@ -51,4 +51,10 @@ void eng_adam_step_f64(double *w, const double *g, double *m, double *v, double 
                        double weight_decay, int decoupled, double bias_correction1,
                        double bias_correction2);
 
+/* Which instruction set ("generic", "avx2", "avx512") the kernels use; choose another
+ * (0 on success, -1 unknown name, -2 not available on this CPU/build); is one available. */
+const char *eng_optim_isa(void);
+int eng_optim_set_isa(const char *name);
+int eng_optim_isa_available(const char *name);
+
 #endif /* ENGINE_OPTIM_H */

@@ -1,6 +1,8 @@
 /*
- * optim_body.h -- the type-generic bodies of csrc/optim.c, included once per
- * element type with T (float/double), SFX (f32/f64) and SQRT (sqrtf/sqrt) defined.
+ * optim_body.h -- the type-generic bodies of the optimizer kernels, included by
+ * optim_kernels.h once per element type with T (float/double), SFX (f32/f64)
+ * and SQRT (sqrtf/sqrt) defined; optim_kernels.h is in turn compiled once per
+ * instruction set (optim_generic.c, optim_avx2.c, optim_avx512.c).
  *
  * Each loop is branch-free (flags are loop-invariant selects), so gcc vectorises it.
  */
@@ -35,7 +37,7 @@ static void NAME(sgd_range_)(T *restrict w, const T *restrict g, T *restrict buf
     }
 }
 
-void NAME(eng_sgd_step_)(T *restrict w, const T *restrict g, T *restrict buf, ptrdiff_t n,
+static void NAME(sgd_step_)(T *restrict w, const T *restrict g, T *restrict buf, ptrdiff_t n,
                          double lr, double momentum, double dampening, int nesterov,
                          double weight_decay, int first_step)
 {
@@ -87,7 +89,7 @@ static void NAME(adam_range_)(T *restrict w, const T *restrict g, T *restrict m,
                          l2_wd, decay, step_size, bc2_sqrt, 0);
 }
 
-void NAME(eng_adam_step_)(T *restrict w, const T *restrict g, T *restrict m, T *restrict v,
+static void NAME(adam_step_)(T *restrict w, const T *restrict g, T *restrict m, T *restrict v,
                           T *restrict vmax, ptrdiff_t n, double lr, double beta1,
                           double beta2, double eps, double weight_decay, int decoupled,
                           double bias_correction1, double bias_correction2)

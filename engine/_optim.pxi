@@ -70,3 +70,28 @@ def adam_step(floating[::1] w, floating[::1] g, floating[::1] m, floating[::1] v
         else:
             eng_adam_step_f64(&w[0], &g[0], &m[0], &v[0], pvmax, n, lr, beta1, beta2, eps,
                               weight_decay, decoupled, bias_correction1, bias_correction2)
+
+
+# ---------------------------------------------------------------------------
+# which instruction set the optimizer kernels use
+# ---------------------------------------------------------------------------
+
+cdef extern from "optim.h" nogil:
+    const char *eng_optim_isa()
+    int eng_optim_set_isa(const char *name)
+    int eng_optim_isa_available(const char *name)
+
+
+def _optim_get():
+    return eng_optim_isa().decode("ascii")
+
+
+def _optim_set(str isa):
+    return eng_optim_set_isa(isa.encode("ascii"))
+
+
+def _optim_available(str isa):
+    return bool(eng_optim_isa_available(isa.encode("ascii")))
+
+
+_FAMILIES["optim"] = (_optim_get, _optim_set, _optim_available)

@@ -18,6 +18,7 @@ name = "native"
 
 KERNEL_FAMILIES = ("activations",
                    "gemm",  # --- gemm part ---
+                   "optim",  # --- optim part ---
                    )
 
 
