@@ -93,8 +93,8 @@ class BuildExt(build_ext):
             compile_args, link_args = ["/O2"], []
         else:
             compile_args = ["-O3", "-std=c99", "-fno-trapping-math", "-ffp-contract=fast"]
-            # --- optim part: sqrt without errno, so gcc vectorises it (Adam's √v); no kernel
-            # reads errno, and the result of sqrt is the same correctly rounded value.
+            # sqrt without errno, so gcc vectorises it (Adam's √v); no kernel reads errno,
+            # and sqrt's result is the same correctly rounded value.
             compile_args.append("-fno-math-errno")
             link_args = []
             if want_omp and self._compiles_and_links(OPENMP_PROBE, ["-fopenmp"]):

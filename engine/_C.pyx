@@ -49,7 +49,6 @@ _FAMILIES = {}
 include "_activations.pxi"    # activations, softmax (csrc/activations*)
 include "_gemm.pxi"           # C = α·op(A)·op(B) + β·C (csrc/gemm/)
 include "_conv.pxi"           # im2col/col2im, pooling (csrc/im2col.c, csrc/pool.c)
-# --- optim part ---
 include "_optim.pxi"          # fused optimizer updates (csrc/optim.c)
 
 

@@ -16,10 +16,8 @@ from ._checks import float_input, normalize_axis, output, prelu_layout, same_as,
 
 name = "native"
 
-KERNEL_FAMILIES = ("activations",
-                   "gemm",  # --- gemm part ---
-                   "optim",  # --- optim part ---
-                   )
+# The kernel families compiled per instruction set (``engine info`` lists them).
+KERNEL_FAMILIES = ("activations", "gemm", "optim")
 
 
 def _force_isa_from_environment():
@@ -221,12 +219,12 @@ __all__ = [
     "elu", "elu_backward", "sigmoid", "sigmoid_backward", "tanh", "tanh_backward",
     "softplus", "softplus_backward", "heaviside", "heaviside_backward",
     "softmax", "softmax_backward", "log_softmax", "log_softmax_backward", "gemm",
-    # --- gemm part ---
     "gemm_batched",
 ]
 
 
-# --- convolution and pooling (conv branch): im2col/col2im, max/avg pooling -------------
+# ------------------------------------------------- convolution and pooling
+# (im2col/col2im and max/avg pooling live in native_conv.py)
 from .native_conv import (avg_pool1d, avg_pool1d_backward, avg_pool2d,  # noqa: E402
                           avg_pool2d_backward, col2im, im2col, max_pool1d,
                           max_pool1d_backward, max_pool2d, max_pool2d_backward)
@@ -235,7 +233,8 @@ from .reference_conv import __all__ as _conv_names  # noqa: E402
 __all__ = __all__ + list(_conv_names)
 
 
-# --- optim part: fused optimizer updates (csrc/optim.c), the same names as in reference.py ---
+# ------------------------------------------------- optimizer updates
+# Fused, one pass per parameter (csrc/optim.c); the same names as in reference.py.
 
 def _state_buffer(buf, w, name):
     """A state buffer updated in place: it must already be w's shape, dtype and contiguous."""

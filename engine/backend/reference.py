@@ -252,7 +252,8 @@ from .reference_conv import __all__ as _conv_names  # noqa: E402
 __all__ = __all__ + list(_conv_names)
 
 
-# --- optim part: optimizer updates (PyTorch's rules), in place on w and the state buffers ---
+# ------------------------------------------------- optimizer updates
+# PyTorch's rules, in place on w and the state buffers.
 # Several NumPy passes per step, all into existing arrays (``out=``, ``*=``): ``tmp`` is a
 # work array shaped like w (allocated here when not given).  The gradient g is never written.
 
