@@ -90,7 +90,7 @@ def _max_pool(x, kernel_size, stride, padding, dims, name):
     windows = _pool_windows(x, geo, -np.inf)
     which = windows.argmax(axis=0)                    # first maximum, row-major in the window
     y = np.take_along_axis(windows, which[None], axis=0)[0]
-    (oh, ow), (kh, kw) = geo.out_size, geo.kernel
+    (oh, ow), (_, kw) = geo.out_size, geo.kernel
     rows = np.arange(oh)[:, None] * geo.stride[0] - geo.padding[0] + which // kw
     cols = np.arange(ow)[None, :] * geo.stride[1] - geo.padding[1] + which % kw
     argmax = (rows * geo.in_size[1] + cols).astype(np.int32)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import backend
-from .timing import best_time, import_torch
+from .timing import best_time, import_torch, limited_threads
 
 
 @dataclass
@@ -112,22 +112,6 @@ def torch_pool_step(kind, x, with_backward):
 
 
 
-@contextlib.contextmanager
-def one_thread():
-    """engine's kernels and NumPy's BLAS at 1 thread (BLAS only if threadpoolctl is there)."""
-    threads = backend.get_num_threads()
-    backend.set_num_threads(1)
-    try:
-        from threadpoolctl import threadpool_limits
-        limiter = threadpool_limits(1)
-    except ImportError:
-        limiter = contextlib.nullcontext()
-    try:
-        with limiter:
-            yield
-    finally:
-        backend.set_num_threads(threads)
-
 
 def conv_breakdown(case, x, w, repeats):
     """Seconds for the fwd+bwd GEMMs alone and for im2col/col2im alone (whole batch at once)."""
@@ -158,7 +142,7 @@ def bench_conv(quick=False):
     torch = import_torch(threads=1)
     rows = []
     cases = CONV_CASES
-    with one_thread():
+    with limited_threads(1):
         for case in cases:
             x, w, b = conv_inputs(case)
             timings = {}

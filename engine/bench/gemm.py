@@ -14,7 +14,7 @@ importable (else it uses its own default; the table says which).  Best-of-N timi
 import numpy as np
 
 from .. import backend
-from .timing import best_time, import_torch
+from .timing import best_time, import_torch, limited_threads
 
 SQUARE = [64, 128, 256, 512, 1024, 2048]
 LAYERS = [
@@ -30,14 +30,6 @@ def cases(quick):
     sizes = [s for s in SQUARE if not (quick and s > 1024)]
     return [(f"square {s}", s, s, s) for s in sizes] + list(LAYERS)
 
-
-def _blas_threads(threads):
-    """A context manager limiting NumPy's BLAS to ``threads`` (None if threadpoolctl is absent)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
-    return threadpool_limits(limits=threads, user_api="blas")
 
 
 
@@ -69,14 +61,10 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
                 row = {"group": "gemm", "case": name, "m": m, "n": n, "k": k, "dtype": dtype,
                        "threads": threads, "isa": isa, "peak_gflops": peaks[threads]}
                 row["native_gflops"] = flops / best_time(lambda: native.gemm(a, b, c), repeats) / 1e9
-                limiter = _blas_threads(threads)
-                row["numpy_threads"] = threads if limiter is not None else "default"
-                try:
+                with limited_threads(threads) as blas_limited:
+                    row["numpy_threads"] = threads if blas_limited else "default"
                     row["numpy_gflops"] = flops / best_time(lambda: np.matmul(a, b, out=c),
                                                             repeats) / 1e9
-                finally:
-                    if limiter is not None:
-                        limiter.unregister()
                 if torch is not None:
                     torch.set_num_threads(threads)
                     ta, tb = torch.from_numpy(a), torch.from_numpy(b)

@@ -1,4 +1,5 @@
 """Timing helpers shared by the benchmark groups."""
+import contextlib
 import time
 
 
@@ -23,3 +24,25 @@ def import_torch(threads=None):
     if threads is not None:
         torch.set_num_threads(threads)
     return torch
+
+
+@contextlib.contextmanager
+def limited_threads(n):
+    """Run a block with the engine's kernels and NumPy's BLAS on ``n`` threads.
+
+    Yields True when NumPy's BLAS was limited too (that takes the optional package
+    threadpoolctl), False when BLAS keeps its own thread count.
+    """
+    from .. import backend
+    before = backend.get_num_threads()
+    backend.set_num_threads(n)
+    try:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            yield False
+        else:
+            with threadpool_limits(limits=n, user_api="blas"):
+                yield True
+    finally:
+        backend.set_num_threads(before)

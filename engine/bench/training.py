@@ -11,7 +11,7 @@ PyTorch rows appear when torch is installed.  Ratios are what matter; the figure
 import numpy as np
 
 from .. import backend
-from .timing import best_time, import_torch
+from .timing import best_time, import_torch, limited_threads
 
 
 
@@ -119,9 +119,7 @@ def _row(case, impl, seconds, ref=None, note=""):
 
 def _time_case(case, make_engine, make_torch, x, y, repeats, torch, with_reference):
     rows = []
-    threads = backend.get_num_threads()
-    backend.set_num_threads(1)
-    try:
+    with limited_threads(1):  # the engine's kernels and NumPy's BLAS (the reference backend)
         t_torch = None
         if torch is not None:
             torch.manual_seed(0)
@@ -139,8 +137,6 @@ def _time_case(case, make_engine, make_torch, x, y, repeats, torch, with_referen
                              note=f"native is {t_ref / t_native:.1f}x faster"))
         if t_torch is not None:
             rows.append(_row(case, "pytorch (1 thread)", t_torch, t_torch))
-    finally:
-        backend.set_num_threads(threads)
     return rows
 
 

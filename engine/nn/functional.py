@@ -3,7 +3,6 @@
 Each function builds the matching ``Function`` from ``engine.ops`` and applies it, so the
 forward and backward equations are found in one place: the class named in each docstring.
 """
-from .. import ops
 from ..ops import activation as act
 from ..ops import conv as _conv
 from ..ops import linalg
