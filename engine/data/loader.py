@@ -1,0 +1,108 @@
+"""Datasets and the mini-batch loader.
+
+``DataLoader`` yields batches as tuples of NumPy arrays (or engine Tensors for float arrays
+with ``as_tensor=True``; integer labels stay NumPy arrays, since a Tensor holds only floats).
+It is cheap by design: a ``TensorDataset`` is indexed once per batch with a slice (no copy)
+or, when shuffling, with an index array (one gather per array and batch).
+"""
+import numpy as np
+
+from ._utils import as_generator, check_same_length, to_numpy
+
+
+class TensorDataset:
+    """Arrays sharing their first dimension: ``TensorDataset(x, y)[i] == (x[i], y[i])``.
+
+    Indexing with a slice or an index array gives whole batches at once.
+    """
+
+    def __init__(self, *arrays):
+        if not arrays:
+            raise ValueError("TensorDataset needs at least one array")
+        self.arrays = tuple(to_numpy(a, f"array {i}") for i, a in enumerate(arrays))
+        check_same_length(*((f"array {i}", a) for i, a in enumerate(self.arrays)))
+
+    def __len__(self):
+        return len(self.arrays[0])
+
+    def __getitem__(self, index):
+        return tuple(a[index] for a in self.arrays)
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches.
+
+    DataLoader(dataset, batch_size=32, shuffle=False, drop_last=False, seed=None,
+               generator=None, transform=None, as_tensor=False)
+
+    ``dataset``: a ``TensorDataset``, an ``(x, y)`` tuple of arrays, or any object with
+    ``__len__`` and ``__getitem__`` (batched with index arrays when it supports them, else item
+    by item and stacked). ``batch_size=None`` gives the whole set as one batch (batch gradient
+    descent). ``shuffle``: a new order each epoch, drawn from ``generator`` (a numpy Generator),
+    else a generator seeded with ``seed``, else the engine's generator. ``transform`` is applied
+    to the first array of each batch (the inputs), e.g. augmentation.
+    """
+
+    def __init__(self, dataset, batch_size=32, shuffle=False, drop_last=False, seed=None,
+                 generator=None, transform=None, as_tensor=False):
+        if isinstance(dataset, (tuple, list)):
+            dataset = TensorDataset(*dataset)
+        if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
+            raise TypeError(f"dataset needs __len__ and __getitem__, got {type(dataset).__name__}")
+        if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
+            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.generator = generator if generator is not None else (
+            as_generator(seed) if seed is not None else None)
+        self.transform = transform
+        self.as_tensor = as_tensor
+
+    def _batch(self):
+        return len(self.dataset) if self.batch_size is None else self.batch_size
+
+    def __len__(self):
+        n, b = len(self.dataset), self._batch()
+        return n // b if self.drop_last else -(-n // b)
+
+    def _fetch(self, index):
+        if isinstance(self.dataset, TensorDataset):
+            return self.dataset[index]
+        try:
+            batch = self.dataset[index]
+            if isinstance(batch, tuple):
+                return batch
+        except (TypeError, IndexError, KeyError):
+            pass
+        items = [self.dataset[int(i)] for i in np.arange(len(self.dataset))[index]]
+        if not isinstance(items[0], tuple):
+            return (np.stack(items),)
+        return tuple(np.stack(column) for column in zip(*items))
+
+    def _wrap(self, batch):
+        if self.transform is not None:
+            batch = (self.transform(batch[0]),) + tuple(batch[1:])
+        if self.as_tensor:
+            from ..tensor import Tensor
+            batch = tuple(Tensor(a) if np.asarray(a).dtype.kind == "f" else a for a in batch)
+        return batch
+
+    def epoch_order(self):
+        """The sample order of the next epoch (draws from the generator when shuffling)."""
+        if not self.shuffle:
+            return None
+        rng = self.generator if self.generator is not None else as_generator(None)
+        return rng.permutation(len(self.dataset))
+
+    def iter_batches(self, order, start=0):
+        """Batches of one epoch in ``order`` (None: in sequence), skipping the first ``start``."""
+        n, b = len(self.dataset), self._batch()
+        for k in range(start, len(self)):
+            lo, hi = k * b, min(n, (k + 1) * b)
+            index = slice(lo, hi) if order is None else order[lo:hi]
+            yield self._wrap(self._fetch(index))
+
+    def __iter__(self):
+        return self.iter_batches(self.epoch_order())
