@@ -2,14 +2,16 @@
 
 Three layers, each readable on its own: C kernels (``csrc/``, wrapped by ``engine._C``) with
 their NumPy twins (``engine.backend.reference``); autograd (``Tensor``, ``Function``);
-and the library on top (``engine.nn``, ...).
+and the library on top (``engine.nn``, ``engine.optim``, ``engine.data``, ``engine.metrics``,
+``engine.train``; ``engine.viz`` for plots).
 """
-from . import cuda, nn
+from . import cuda, data, metrics, nn, optim, train
 from ._version import __version__
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad
 from .backend import get_backend, get_num_threads, set_backend, set_num_threads, using_backend
 from .dtypes import float32, float64
 from .gradcheck import GradcheckError, gradcheck
+from .io import load, save
 from .ops import (abs, cast, clip, concatenate, div, exp, log, matmul, mean, mul, neg, pow,
                   reshape, sqrt, stack, sub, sum, transpose)
 from .ops import add
@@ -21,13 +23,7 @@ __all__ = [
     "__version__", "Tensor", "tensor", "Function", "no_grad", "enable_grad", "is_grad_enabled",
     "gradcheck", "GradcheckError", "float32", "float64", "set_backend", "get_backend",
     "using_backend", "set_num_threads", "get_num_threads", "manual_seed", "cuda", "nn",
+    "optim", "data", "metrics", "train", "save", "load",
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",
     "sum", "mean", "max", "reshape", "transpose", "concatenate", "stack", "matmul",
 ]
-
-# ---------------------------------------------------------------------------------------
-# pylayer branch: checkpoints (engine.save / engine.load) and optimizers.
-from . import optim  # noqa: E402
-from .io import load, save  # noqa: E402
-
-__all__ += ["optim", "save", "load"]

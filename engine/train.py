@@ -197,75 +197,17 @@ def _decode(obj):
     return obj
 
 
-def _flatten(obj, prefix, out):
-    for key, value in obj.items():
-        name = f"{prefix}{key}"
-        if "/" in str(key):
-            raise ValueError(f"checkpoint keys may not contain '/': {key!r}")
-        if isinstance(value, dict):
-            if not value:
-                out[name + "/"] = np.zeros(0)      # an empty dict keeps its place
-            _flatten(value, name + "/", out)
-        elif value is None:
-            out[name + "/__none__"] = np.zeros(0)
-        else:
-            out[name] = np.asarray(value)
-            if out[name].dtype == object:
-                raise TypeError(f"checkpoint value {name!r} is not an array, number or string")
-
-
-def _unflatten(arrays):
-    root = {}
-    for name, value in arrays.items():
-        parts = name.split("/")
-        node = root
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        if parts[-1] == "__none__":
-            continue
-        if parts[-1]:
-            node[parts[-1]] = value.item() if value.ndim == 0 else value
-    # entries whose only child was "__none__" were created as {} above: turn them into None
-    def walk(d, prefix):
-        for k, v in list(d.items()):
-            if isinstance(v, dict):
-                if not v and f"{prefix}{k}/__none__" in arrays:
-                    d[k] = None
-                else:
-                    walk(v, f"{prefix}{k}/")
-    walk(root, "")
-    return root
-
-
 def save_checkpoint(obj, path):
-    """Write a nested dict with ``engine.save`` when it exists, else as a flat .npz (keys joined
-    with "/"); atomically (temp file, then rename)."""
-    import engine
-    path = os.fspath(path)
-    if hasattr(engine, "save"):
-        engine.save(obj, path)
-        return path
-    arrays = {}
-    _flatten(obj, "", arrays)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp{os.getpid()}.npz")
-    try:
-        np.savez(tmp, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    """Write a nested checkpoint dict with ``engine.save`` (.npz, atomic, no pickle)."""
+    from .io import save
+    save(obj, path)
+    return os.fspath(path)
 
 
 def load_checkpoint(path):
     """Read what ``save_checkpoint`` wrote (never unpickles)."""
-    import engine
-    if hasattr(engine, "load"):
-        return engine.load(path)
-    with np.load(os.fspath(path), allow_pickle=False) as f:
-        return _unflatten({k: f[k] for k in f.files})
+    from .io import load
+    return load(path)
 
 
 # ----------------------------------------------------------------------------- the run
