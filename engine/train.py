@@ -258,8 +258,12 @@ class Run:
             "callbacks": {f"{i}_{type(cb).__name__}": cb.state_dict()
                           for i, cb in enumerate(self.callbacks)},
         }
-        if self.epoch_rng_state is not None:
-            state["rng"]["data_epoch_start"] = _encode(self.epoch_rng_state)
+        if self.loader.shuffle:
+            # The data order's generator as it was when this epoch's order was drawn (or, at
+            # an epoch boundary, as it is now: about to draw the next epoch's order).
+            start = self.epoch_rng_state if self.epoch_rng_state is not None \
+                else self.loader.generator.bit_generator.state
+            state["rng"]["data_epoch_start"] = _encode(start)
         if self.outputs:
             state["epoch_progress"]["outputs"] = np.concatenate(self.outputs)
             state["epoch_progress"]["targets"] = np.concatenate(self.targets)
@@ -286,8 +290,10 @@ class Run:
         self.targets = [np.asarray(progress["targets"])] if "targets" in progress else []
         rng = state["rng"]
         _random.get_generator().bit_generator.state = _decode(rng["engine"])
-        if "data_epoch_start" in rng:
-            self.epoch_rng_state = _decode(rng["data_epoch_start"])
+        if "data_epoch_start" in rng and self.loader.shuffle:
+            # Rewind the data order's generator to the start of the epoch being resumed, so the
+            # loop draws that epoch's order again (and skips the batches already done).
+            self.loader.generator.bit_generator.state = _decode(rng["data_epoch_start"])
         saved = state.get("callbacks", {})
         for i, cb in enumerate(self.callbacks):
             key = f"{i}_{type(cb).__name__}"
@@ -416,11 +422,8 @@ def fit(model, loss, optimizer, train_data, epochs=1, batch_size=32, validation_
     n_batches = len(loader)
     try:
         while run.epoch < epochs and not run.stop_training:
-            if run.batch_in_epoch == 0 or run.epoch_rng_state is None:
-                if loader.shuffle:
-                    run.epoch_rng_state = loader.generator.bit_generator.state
-            elif loader.shuffle:          # resumed mid-epoch: redraw this epoch's order
-                loader.generator.bit_generator.state = run.epoch_rng_state
+            if loader.shuffle:            # remembered for a checkpoint taken mid-epoch
+                run.epoch_rng_state = loader.generator.bit_generator.state
             order = loader.epoch_order()
             run._call("on_epoch_begin")
             model.train()
