@@ -336,6 +336,16 @@ def test_kfold_partitions(cls, shuffle):
         list(cls(30).split(x, y))
 
 
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_stratified_kfold_spreads_each_class(shuffle):
+    y = (np.arange(25) % 5 == 0).astype(int)       # 5 positives that plain i % 5 would bunch
+    x = np.zeros((25, 1))
+    for _, test in D.StratifiedKFold(5, shuffle=shuffle, random_state=0).split(x, y):
+        assert np.bincount(y[test], minlength=2).tolist() == [4, 1]
+    with pytest.raises(ValueError):
+        list(D.StratifiedKFold(5).split(x))          # labels are required
+
+
 # ----------------------------------------------------------------------------- preprocessing
 def test_standard_scaler_train_only_nan_aware():
     train = np.array([[1.0, 10.0], [3.0, np.nan], [5.0, 30.0]])
