@@ -446,6 +446,10 @@ def top_k_accuracy_score(y_true, y_score, k=2, normalize=True, sample_weight=Non
     """
     y_true = _labels_1d(y_true, "y_true")
     y_score = np.asarray(y_score, dtype=np.float64)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")    # k <= 0 would slice silently
+    if len(y_score) != len(y_true):
+        raise ValueError(f"y_true and y_score have different lengths: {len(y_true)}, {len(y_score)}")
     classes = np.unique(y_true) if labels is None else np.asarray(labels)
     w = _weights(sample_weight, len(y_true))
     if y_score.ndim == 1:
