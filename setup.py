@@ -14,7 +14,7 @@ Compiler flags:
                       otherwise -fopenmp-simd (just the `omp simd` hints) if
                       that works, otherwise nothing: the code is then serial.
                       Set ENGINE_DISABLE_OPENMP=1 to build without threads.
-No -march=native: instruction-set specific code is compiled per file
+No host-specific flags (no "march=native"): instruction-set specific code is compiled per file
 (csrc/activations_avx2.c, csrc/activations_avx512.c) and chosen at run time,
 so the wheel runs on any x86-64 CPU.
 
