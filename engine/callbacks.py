@@ -136,7 +136,11 @@ class ModelCheckpoint(_Monitoring):
     def on_train_begin(self, run):
         if self.save_best_only:
             super().on_train_begin(run)
-        self._use_validation = self.monitor.startswith("val_") and run.validation_data is not None
+        # With validate_every, save right after each validation (possibly mid-epoch); otherwise
+        # at the epoch's end, once its counters and history are complete (so a resume from the
+        # file starts the next epoch instead of repeating this one).
+        self._use_validation = bool(self.monitor.startswith("val_") and run.validate_every
+                                    and run.validation_data is not None)
 
     def on_validation_end(self, run, logs):
         if self._use_validation:

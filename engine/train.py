@@ -321,13 +321,13 @@ class Run:
         x, y = _split_batch(batch)
         out = self.model(_as_input(x))
         value = self.loss(out, y)
+        loss = float(value.item())
+        if not np.isfinite(loss):        # stop before the update spreads NaN into the weights
+            raise FloatingPointError(f"the loss became {loss} at iteration {self.iteration + 1} "
+                                     "(learning rate too high?)")
         self.optimizer.zero_grad()
         value.backward()
         self.optimizer.step()
-        loss = float(value.item())
-        if not np.isfinite(loss):
-            raise FloatingPointError(f"the loss became {loss} at iteration {self.iteration + 1} "
-                                     "(learning rate too high?)")
         n = len(y)
         self.loss_sum += loss * n
         self.n_seen += n

@@ -173,3 +173,40 @@ def test_resume_from_the_middle_of_an_epoch(tmp_path):
     resumed = train(resume=tmp_path / "mid.npz")
     for name in uninterrupted:
         np.testing.assert_array_equal(uninterrupted[name], resumed[name])
+
+
+def test_resume_from_a_val_loss_checkpoint_with_per_epoch_validation(tmp_path):
+    """The default checkpoint (monitor="val_loss", validation each epoch) resumes exactly."""
+    x, y = blobs(seed=3)
+    val = (x[:60], y[:60])
+
+    def train(epochs, resume=None, path=None):
+        model = mlp(seed=5)
+        opt = engine.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        callbacks = [ModelCheckpoint(path, monitor="val_loss")] if path else []
+        history = fit(model, F.cross_entropy, opt, (x, y), epochs=epochs, batch_size=32,
+                      verbose=0, seed=7, validation_data=val, callbacks=callbacks,
+                      resume_from=resume)
+        return weights(model), history
+
+    uninterrupted, full_history = train(3)
+    train(2, path=tmp_path / "ckpt.npz")
+    resumed, resumed_history = train(3, resume=tmp_path / "ckpt.npz")
+    for name in uninterrupted:
+        np.testing.assert_array_equal(uninterrupted[name], resumed[name])
+    # the resumed run's history is the uninterrupted one: no epoch repeated or lost
+    assert resumed_history.epochs == full_history.epochs
+    for key in ("loss", "val_loss", "accuracy"):
+        np.testing.assert_array_equal(resumed_history[key], full_history[key])
+
+
+def test_a_non_finite_loss_stops_before_the_weights_change():
+    x, y = blobs()
+    model = mlp()
+    before = weights(model)
+    opt = engine.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(FloatingPointError, match="loss became"):
+        fit(model, lambda out, t: F.cross_entropy(out, t) * float("nan"), opt, (x, y),
+            epochs=1, verbose=0)
+    for name, value in weights(model).items():
+        np.testing.assert_array_equal(value, before[name])
