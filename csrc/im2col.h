@@ -23,8 +23,9 @@
  *
  * col2im OVERWRITES x (it is zeroed first) with the sum over every column
  * entry that im2col would have read from each input element: it is the
- * adjoint (transpose) of im2col.  Both run in parallel over (image, channel)
- * pairs; each pair owns its own output rows / plane, so there are no races.
+ * adjoint (transpose) of im2col.  im2col runs in parallel over the rows of
+ * the matrix, col2im over (image, channel) planes: each thread owns what it
+ * writes, so there are no races.
  *
  * Plain C99, no Python headers.
  */

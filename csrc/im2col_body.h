@@ -58,21 +58,21 @@ void SFX(eng_im2col)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geom
     const ptrdiff_t KD = g->kernel[0], KH = g->kernel[1], KW = g->kernel[2];
     const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = n * L;
     const ptrdiff_t work = n * C * K * L;
-    ptrdiff_t ic;
+    ptrdiff_t r;
 
+    /* One row r = (c, kd, kh, kw) of the matrix at a time, written from its start to its
+     * end (image after image): with few output positions per image (LeNet conv2: rows of
+     * 10) this keeps the stores sequential instead of revisiting each cache line of a row
+     * once per image.  The input (one plane per image) is what gets re-read, from cache. */
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: work >= ENG_PAR_MIN_COPY)
-    for (ic = 0; ic < n * C; ic++) {
-        const ptrdiff_t i = ic / C, c = ic % C;
-        const REAL *plane = x + ic * (D * H * W);
-        /* row (c, 0, 0, 0) of the matrix, at image i's block of L columns */
-        REAL *block = cols + (c * K) * ld + i * L;
-        for (ptrdiff_t kd = 0; kd < KD; kd++)
-        for (ptrdiff_t kh = 0; kh < KH; kh++)
-        for (ptrdiff_t kw = 0; kw < KW; kw++) {
-            REAL *row = block + ((kd * KH + kh) * KW + kw) * ld;
-            const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
-            ptrdiff_t lo, hi;       /* valid output columns: the same for every row */
-            SFX(valid_range)(w0, g->stride[2], W, OW, &lo, &hi);
+    for (r = 0; r < C * K; r++) {
+        const ptrdiff_t c = r / K, kd = r % K / (KH * KW), kh = r % (KH * KW) / KW, kw = r % KW;
+        const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
+        ptrdiff_t lo, hi;           /* valid output columns: the same for every output row */
+        SFX(valid_range)(w0, g->stride[2], W, OW, &lo, &hi);
+        for (ptrdiff_t i = 0; i < n; i++) {
+            const REAL *plane = x + (i * C + c) * (D * H * W);
+            REAL *row = cols + r * ld + i * L;
             for (ptrdiff_t od = 0; od < OD; od++) {
                 const ptrdiff_t id = od * g->stride[0] - g->pad[0] + kd * g->dilation[0];
                 for (ptrdiff_t oh = 0; oh < OH; oh++) {
@@ -100,9 +100,11 @@ void SFX(eng_col2im)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geom
     ptrdiff_t ic;
 
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: work >= ENG_PAR_MIN_COPY)
+    /* Planes in channel-major order (image fastest): consecutive planes read adjacent
+     * pieces of the same K rows, so each row of the matrix is read front to back. */
     for (ic = 0; ic < n * C; ic++) {
-        const ptrdiff_t i = ic / C, c = ic % C;
-        REAL *plane = x + ic * (D * H * W);
+        const ptrdiff_t c = ic / n, i = ic % n;
+        REAL *plane = x + (i * C + c) * (D * H * W);
         const REAL *block = cols + (c * K) * ld + i * L;
         for (ptrdiff_t e = 0; e < D * H * W; e++) plane[e] = 0;
         for (ptrdiff_t kd = 0; kd < KD; kd++)

@@ -230,7 +230,7 @@ def gemm_set_shape(int shape=-1, int direct_b=-1):
 
 def gemm_set_dot(int mode=-1):
     """Force GEMM's dot-product path for C with few entries and a long k (1: whenever
-    op(A)'s rows and op(B)'s columns are contiguous and m·n <= 512, 0: never, -1: when
+    op(A)'s rows and op(B)'s columns are contiguous and m·n <= 2²⁰, 0: never, -1: when
     it pays).  For tests; no arguments: automatic."""
     if mode < -1 or mode > 1:
         raise ValueError(f"gemm_set_dot: mode must be -1, 0 or 1, got {mode}")

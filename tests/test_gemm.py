@@ -147,7 +147,7 @@ def test_shapes_threads_bitwise_identical(dtype, isa):
 
 # ---- the dot-product path (few entries of C, long k: a convolution's dW) ----------------------
 
-@given(m=st.integers(1, 20), n=st.integers(1, 25), k=st.integers(0, 200),
+@given(m=st.integers(1, 40), n=st.integers(1, 45), k=st.integers(0, 200),
        dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), threads=st.sampled_from([1, 2]),
        trans_a=st.booleans(), trans_b=st.booleans(),
        layout_a=st.sampled_from(["contiguous", "contiguous", "strided", "transposed"]),
@@ -174,9 +174,12 @@ def test_dot_path_matches_numpy(m, n, k, dtype, isa, threads, trans_a, trans_b, 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("m,n,k", [(6, 25, 4000), (16, 32, 512), (16, 33, 512), (16, 32, 511),
-                                   (1, 512, 600), (3, 7, 513), (23, 22, 700)])
+                                   (1, 512, 600), (3, 7, 513), (23, 22, 700),
+                                   (16, 150, 2400), (16, 150, 2399), (150, 16, 2400),
+                                   (40, 30, 641)])
 def test_dot_path_trigger_boundary(dtype, m, n, k):
-    """Automatic choice around the dot path's limits (m*n <= 512, k >= 512), dW-shaped
+    """Automatic choice around the dot path's limits (m*n <= 512 and k >= 512, or k >= 16
+    max(m, n)), dW-shaped
     (A * B^T, both contiguous along k): right on either side; C strided (every other column)."""
     rng = np.random.default_rng(m * 1000 + n + k)
     a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((n, k)).astype(dtype)
@@ -196,7 +199,8 @@ def test_dot_path_threads_bitwise_identical(dtype, isa):
     """Each dot product is summed whole by one thread in an order fixed by k and the k block:
     1, 2 and 3 threads give bitwise the same C (beta != 0 too), auto and forced."""
     rng = np.random.default_rng(8)
-    for m, n, k, dot in [(6, 25, 5000, -1), (5, 3, 20001, 1), (2, 1, 140000, 1), (13, 17, 2100, 1)]:
+    for m, n, k, dot in [(6, 25, 5000, -1), (5, 3, 20001, 1), (2, 1, 140000, 1), (13, 17, 2100, 1),
+                         (16, 150, 6400, -1), (150, 16, 3000, -1)]:
         a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((n, k)).astype(dtype)
         c0 = rng.standard_normal((m, n)).astype(dtype)
         results = []

@@ -69,12 +69,20 @@
  * packing and the parallel region cost more than they save. */
 #define ENG_GEMM_SMALL_MAX 4096L
 
-/* The dot-product path (gemm.c, dot.h): taken when m*n <= DOT_AUTO_MN and
- * k >= DOT_MIN_K (with op(A)'s rows and op(B)'s columns contiguous); the
- * test hook eng_gemm_set_dot forces it up to m*n <= DOT_MAX_MN (the size of
- * its on-stack sums).  k is cut into blocks of DOT_KB: LeNet conv1's dW
- * (6 + 25 rows x 2048 floats = 248 KiB) then stays in L2. */
-#define ENG_GEMM_DOT_MAX_MN 512
+/* The dot-product path (gemm.c, dot.h), for op(A)'s rows and op(B)'s columns
+ * contiguous along k (C = A * B^T, a convolution's or a dense layer's weight
+ * gradient): taken when m*n <= DOT_AUTO_MN and k >= DOT_MIN_K, or when k is
+ * at least DOT_K_RATIO times the larger of m and n -- then the blocked path
+ * would pack (transpose) both operands to use each packed value only a few
+ * times.  Measured at 1 thread, float32, dot / blocked time: LeNet conv2's
+ * dW (16 x 150, k 6400) 0.63, 64 x 64 with k 2048 0.92, but 32 x 288 with
+ * k 2048 1.02 and 64 x 576 with k 4096 1.22 (so these are not taken).  The
+ * test hook eng_gemm_set_dot forces it up to m*n <= DOT_MAX_MN (its sums
+ * live in a per-thread buffer of m*n values).  k is cut into blocks of
+ * DOT_KB: LeNet conv1's dW (6 + 25 rows x 2048 floats = 248 KiB) then stays
+ * in L2. */
+#define ENG_GEMM_DOT_MAX_MN 1048576
+#define ENG_GEMM_DOT_K_RATIO 16
 #define ENG_GEMM_DOT_AUTO_MN 512
 #define ENG_GEMM_DOT_MIN_K 512
 #define ENG_GEMM_DOT_KB 2048

@@ -243,7 +243,7 @@ void eng_gemm_get_blocking(int is_f64, long out[6])
  * alignment of a zmm load), kept for the next call. */
 typedef struct { void *raw; void *aligned; size_t bytes; } buffer;
 
-static ENG_THREAD_LOCAL buffer g_apack, g_bpack;
+static ENG_THREAD_LOCAL buffer g_apack, g_bpack, g_dotsum;
 
 static void *reserve(buffer *buf, size_t bytes)
 {
@@ -281,6 +281,7 @@ struct gemm_problem {
     void (*tile)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr, ptrdiff_t kc,
                  const void *ap, const void *bp, ptrdiff_t ldb, double beta);
     int direct_b;              /* 1: full micro-panels of B are read in place */
+    const void *interleave;    /* the ISA's transposing copy for packing, or NULL */
 };
 
 static ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
@@ -444,7 +445,9 @@ static int use_dot(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t cs_a, ptrdif
 {
     if (g_dot == 0 || cs_a != 1 || rs_b != 1 || (double)m * n > ENG_GEMM_DOT_MAX_MN)
         return 0;
-    return g_dot == 1 || ((double)m * n <= ENG_GEMM_DOT_AUTO_MN && k >= ENG_GEMM_DOT_MIN_K);
+    const ptrdiff_t longer = m > n ? m : n;
+    return g_dot == 1 || ((double)m * n <= ENG_GEMM_DOT_AUTO_MN && k >= ENG_GEMM_DOT_MIN_K)
+                      || k >= ENG_GEMM_DOT_K_RATIO * longer;
 }
 
 static ptrdiff_t dot_kb(void)
@@ -471,6 +474,7 @@ static int run_blocked(gemm_problem *g, int is_f64)
     eng_gemm_blocks unused;
     shape_of(t, is_f64, s, &unused, &g->kernel);
     g->blk = blocks_for(t, is_f64, s);
+    g->interleave = is_f64 ? (const void *)t->interleave_f64 : (const void *)t->interleave_f32;
     g->direct_b = g_direct_b >= 0 ? (g_direct_b && g->cs_b == 1)
                                   : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr ||
                                                       (double)g->k * g->n * g->es <= 128 * 1024));
@@ -493,7 +497,7 @@ void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
         return;
     }
     gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
-                       sizeof(float), { 0, 0, 0, 0, 0 }, NULL, pack_a_f32, pack_b_f32, tile_f32, 0 };
+                       sizeof(float), { 0, 0, 0, 0, 0 }, NULL, pack_a_f32, pack_b_f32, tile_f32, 0, NULL };
     if (use_dot(m, n, k, cs_a, rs_b) && gemm_dot_f32(&g, kernels(), dot_kb(), threads_for(m, n, k)) == 0)
         return;
     if (run_blocked(&g, 0) != 0)    /* out of memory: the slow loop still gives the answer */
@@ -516,7 +520,7 @@ void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
         return;
     }
     gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
-                       sizeof(double), { 0, 0, 0, 0, 0 }, NULL, pack_a_f64, pack_b_f64, tile_f64, 0 };
+                       sizeof(double), { 0, 0, 0, 0, 0 }, NULL, pack_a_f64, pack_b_f64, tile_f64, 0, NULL };
     if (use_dot(m, n, k, cs_a, rs_b) && gemm_dot_f64(&g, kernels(), dot_kb(), threads_for(m, n, k)) == 0)
         return;
     if (run_blocked(&g, 1) != 0)

@@ -73,7 +73,7 @@ void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max);
 void eng_gemm_set_shape(int shape, int direct_b);
 
 /* For tests: the dot-product path for few entries of C and a long k
- * (gemm.c) -- 1: whenever the operands' layout allows it (m*n <= 512),
+ * (gemm.c) -- 1: whenever the operands' layout allows it (m*n <= 2^20),
  * 0: never, -1 (default): when it pays. */
 void eng_gemm_set_dot(int mode);
 

@@ -109,6 +109,8 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
 
 
 /* The dot-product kernels (dot.h), LANES = 8 floats / 4 doubles per vector. */
+#include "interleave.h"
+
 #define real float
 #define vec eng_vec_f32
 #define LANES 8
@@ -135,10 +137,11 @@ typedef double eng_vec_f64 __attribute__((vector_size(32), aligned(8)));
 #endif
 const eng_gemm_kernels eng_gemm_kernels_avx2 = {
     "avx2", 1, ENG_GEMM_AVX2_F32, ukr_f32, ENG_GEMM_AVX2_F64, ukr_f64, { { { 0 } } }, { { { 0 } } },
-    2, 4, dot_f32, dot_f64      /* 8 accumulators + 6 loaded vectors of the 16 ymm */
+    2, 4, dot_f32, dot_f64,     /* 8 accumulators + 6 loaded vectors of the 16 ymm */
+    interleave_f32, interleave_f64
 };
 #else
 const eng_gemm_kernels eng_gemm_kernels_avx2 = {
-    "avx2", 0, ENG_GEMM_AVX2_F32, 0, ENG_GEMM_AVX2_F64, 0, { { { 0 } } }, { { { 0 } } }, 2, 4, 0, 0
+    "avx2", 0, ENG_GEMM_AVX2_F32, 0, ENG_GEMM_AVX2_F64, 0, { { { 0 } } }, { { { 0 } } }, 2, 4, 0, 0, 0, 0
 };
 #endif

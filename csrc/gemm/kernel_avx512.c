@@ -136,6 +136,8 @@ UKR(double, ukr_f64_tile, ukr_f64_8x24, 8, 3)
 
 
 /* The dot-product kernels (dot.h), LANES = 16 floats / 8 doubles per vector. */
+#include "interleave.h"
+
 #define real float
 #define vec eng_vec_f32
 #define LANES 16
@@ -164,13 +166,14 @@ const eng_gemm_kernels eng_gemm_kernels_avx512 = {
     "avx512", 1, ENG_GEMM_AVX512_F32, ukr_f32, ENG_GEMM_AVX512_F64, ukr_f64,
     { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64 }, { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48 } },
     { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32 }, { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24 } },
-    4, 4, dot_f32, dot_f64      /* 16 accumulators + 8 loaded vectors of the 32 zmm */
+    4, 4, dot_f32, dot_f64,     /* 16 accumulators + 8 loaded vectors of the 32 zmm */
+    interleave_f32, interleave_f64
 };
 #else
 const eng_gemm_kernels eng_gemm_kernels_avx512 = {
     "avx512", 0, ENG_GEMM_AVX512_F32, 0, ENG_GEMM_AVX512_F64, 0,
     { { ENG_GEMM_AVX512_F32_6x64, 0 }, { ENG_GEMM_AVX512_F32_8x48, 0 } },
     { { ENG_GEMM_AVX512_F64_6x32, 0 }, { ENG_GEMM_AVX512_F64_8x24, 0 } },
-    4, 4, 0, 0
+    4, 4, 0, 0, 0, 0
 };
 #endif

@@ -76,5 +76,6 @@ typedef double eng_vec_f64 __attribute__((vector_size(16), aligned(8)));
 const eng_gemm_kernels eng_gemm_kernels_generic = {
     "generic", 1, ENG_GEMM_GENERIC_F32, ukr_f32, ENG_GEMM_GENERIC_F64, ukr_f64,
     { { { 0 } } }, { { { 0 } } },
-    2, 4, ENG_DOT_F32, ENG_DOT_F64  /* 8 accumulators + 6 loaded vectors of the 16 xmm */
+    2, 4, ENG_DOT_F32, ENG_DOT_F64, /* 8 accumulators + 6 loaded vectors of the 16 xmm */
+    0, 0                            /* interleave: pack.h's value-by-value copy */
 };

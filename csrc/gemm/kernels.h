@@ -31,6 +31,13 @@ typedef void (*eng_gemm_ukr_f32)(ptrdiff_t kc, const float *a, const float *b, p
 typedef void (*eng_gemm_ukr_f64)(ptrdiff_t kc, const double *a, const double *b, ptrdiff_t ldb,
                                  double *c, ptrdiff_t ldc, double alpha, double beta);
 
+/* The transposing copy of packing (interleave.h): dst[p*W + i] = src[i*ld + p]
+ * for i < r <= W, p < kc.  NULL in a table: pack.h copies value by value. */
+typedef void (*eng_gemm_interleave_f32)(ptrdiff_t kc, int r, int W, const float *src,
+                                        ptrdiff_t ld, float *dst);
+typedef void (*eng_gemm_interleave_f64)(ptrdiff_t kc, int r, int W, const double *src,
+                                        ptrdiff_t ld, double *dst);
+
 typedef void (*eng_gemm_dot_f32)(ptrdiff_t kb, const float *a, ptrdiff_t lda, int mr,
                                  const float *b, ptrdiff_t ldb, int nr, float *out, ptrdiff_t ldo);
 typedef void (*eng_gemm_dot_f64)(ptrdiff_t kb, const double *a, ptrdiff_t lda, int mr,
@@ -72,6 +79,8 @@ typedef struct {
     int dot_mr, dot_nr;
     eng_gemm_dot_f32 dot_f32;
     eng_gemm_dot_f64 dot_f64;
+    eng_gemm_interleave_f32 interleave_f32;
+    eng_gemm_interleave_f64 interleave_f64;
 } eng_gemm_kernels;
 
 extern const eng_gemm_kernels eng_gemm_kernels_generic;

@@ -20,13 +20,20 @@
  *     dst[p*NR + j] = B(p, j)     zero for nr <= j < NR
  * where X(i, j) = X[i*rs + j*cs].  The zeros let the kernel always compute
  * a full tile; gemm.c writes back only the valid part.
+ *
+ * A with contiguous rows and B with contiguous columns need a transpose on
+ * the way; the ISA's `interleave` (interleave.h) does it in register blocks,
+ * the loops below value by value when there is none.
  */
 
 /* One MR-row micro-panel of A. */
 static void FN(pack_a_panel)(ptrdiff_t kc, int mr, int MR, const real *A,
-                             ptrdiff_t rs, ptrdiff_t cs, real *restrict dst)
+                             ptrdiff_t rs, ptrdiff_t cs, real *restrict dst,
+                             FN(eng_gemm_interleave) interleave)
 {
-    if (cs == 1) {
+    if (cs == 1 && interleave != NULL) {
+        interleave(kc, mr, MR, A, rs, dst);         /* rows of A contiguous: in register blocks */
+    } else if (cs == 1) {
         /* rows of A are contiguous (A not transposed): read each row in order */
         for (int i = 0; i < mr; i++) {
             const real *row = A + i * rs;
@@ -46,13 +53,16 @@ static void FN(pack_a_panel)(ptrdiff_t kc, int mr, int MR, const real *A,
 
 /* One NR-column micro-panel of B. */
 static void FN(pack_b_panel)(ptrdiff_t kc, int nr, int NR, const real *B,
-                             ptrdiff_t rs, ptrdiff_t cs, real *restrict dst)
+                             ptrdiff_t rs, ptrdiff_t cs, real *restrict dst,
+                             FN(eng_gemm_interleave) interleave)
 {
     if (cs == 1) {
         /* rows of B contiguous (B not transposed): each step copies nr values */
         for (ptrdiff_t p = 0; p < kc; p++)
             for (int j = 0; j < nr; j++)
                 dst[p * NR + j] = B[p * rs + j];
+    } else if (rs == 1 && interleave != NULL) {
+        interleave(kc, nr, NR, B, cs, dst);         /* columns of B contiguous: register blocks */
     } else if (rs == 1) {
         /* columns contiguous (B transposed, e.g. x * W^T): read each column in order */
         for (int j = 0; j < nr; j++) {

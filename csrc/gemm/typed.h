@@ -15,14 +15,16 @@ static void FN(pack_a)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t p0, int mr
                        ptrdiff_t kc, void *dst)
 {
     const real *A = (const real *)g->A + i0 * g->rs_a + p0 * g->cs_a;
-    FN(pack_a_panel)(kc, mr, g->blk.mr, A, g->rs_a, g->cs_a, (real *)dst);
+    FN(pack_a_panel)(kc, mr, g->blk.mr, A, g->rs_a, g->cs_a, (real *)dst,
+                     (FN(eng_gemm_interleave))g->interleave);
 }
 
 static void FN(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, int nr,
                        ptrdiff_t kc, void *dst)
 {
     const real *B = (const real *)g->B + p0 * g->rs_b + j0 * g->cs_b;
-    FN(pack_b_panel)(kc, nr, g->blk.nr, B, g->rs_b, g->cs_b, (real *)dst);
+    FN(pack_b_panel)(kc, nr, g->blk.nr, B, g->rs_b, g->cs_b, (real *)dst,
+                     (FN(eng_gemm_interleave))g->interleave);
 }
 
 /* C tile = alpha * (packed A micro-panel) x (B micro-panel) + beta * C tile;
@@ -66,11 +68,19 @@ static int FN(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdif
         return -1;
     const ptrdiff_t m = g->m, n = g->n, k = g->k;
     const int DMR = t->dot_mr, DNR = t->dot_nr;
-    const ptrdiff_t bn = (n + DNR - 1) / DNR, nb = (m + DMR - 1) / DMR * bn;
+    const ptrdiff_t bm = (m + DMR - 1) / DMR, bn = (n + DNR - 1) / DNR, nb = bm * bn;
+    /* Block order: the blocks along the smaller of m and n vary fastest, so that
+     * operand (m or n rows of kb values) is re-read from L2 while each block of
+     * the other one stays in L1 for its whole run. */
+    const int rows_inner = m <= n;
     const real *A = (const real *)g->A, *B = (const real *)g->B;
     real *C = (real *)g->C;
     const real alpha = (real)g->alpha, beta = (real)g->beta;
-    real sum[ENG_GEMM_DOT_MAX_MN];          /* sum[i*n + j]: C(i, j)'s dot product so far */
+    /* sum[i*n + j]: C(i, j)'s dot product so far (the calling thread's buffer, shared by
+     * the team: each entry is written by one thread only) */
+    real *sum = (real *)reserve(&g_dotsum, (size_t)(m * n) * sizeof(real));
+    if (sum == NULL)
+        return -1;
     if (nthreads > nb)
         nthreads = (int)nb;
     #pragma omp parallel num_threads(nthreads) if (nthreads > 1)
@@ -84,7 +94,8 @@ static int FN(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdif
         for (ptrdiff_t p0 = 0; p0 < k; p0 += KB) {
             const ptrdiff_t kb = min_p(KB, k - p0);
             for (ptrdiff_t blk = b0; blk < b1; blk++) {
-                const ptrdiff_t i0 = blk / bn * DMR, j0 = blk % bn * DNR;
+                const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
+                const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
                 const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
                 real part[16];
                 dot(kb, A + i0 * g->rs_a + p0, g->rs_a, mr, B + j0 * g->cs_b + p0, g->cs_b, nr,
@@ -97,7 +108,8 @@ static int FN(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdif
             }
         }
         for (ptrdiff_t blk = b0; blk < b1; blk++) {                  /* C = alpha sum + beta C */
-            const ptrdiff_t i0 = blk / bn * DMR, j0 = blk % bn * DNR;
+            const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
+            const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
             const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
             for (int i = 0; i < mr; i++)
                 for (int j = 0; j < nr; j++) {

@@ -21,7 +21,8 @@ this one matrix product per group:
 
 Bounded memory: the column matrix of the whole batch can be huge (C·K·N·L elements), so the
 batch is processed in chunks whose columns fit in a workspace of at most
-``get_workspace_limit()`` bytes (64 MiB by default; ``set_workspace_limit``). The workspace
+``get_workspace_limit()`` bytes (64 MiB by default; ``set_workspace_limit``); for speed, big
+batches are cut into cache-sized chunks well below that (see _chunk_size). The workspace
 is allocated once and reused by every call (grown when a bigger one is needed), never
 allocated per call. The backward recomputes each chunk's columns instead of keeping them,
 except when the whole batch was one chunk and no other convolution has used the workspace
@@ -111,10 +112,23 @@ def _columns_kept(owner):
     return owner is not None and _columns_owner is owner
 
 
+# Chunking for speed, within the limit. A batch whose buffers take at most _WHOLE_BATCH_BYTES
+# runs as one chunk: its columns then stay in the cache between the im2col and the GEMM, and
+# the backward can reuse them. A bigger batch has to be recomputed in the backward anyway, and
+# runs fastest in chunks of at most _CHUNK_BYTES, whose columns are still in the L2/L3 cache
+# when the GEMM packs them (64→64 3×3 at 32², fwd+bwd, 1 thread: 99 ms in chunks of one image,
+# 2.6 MB each, against 126 ms in chunks of 64 MiB and 128 ms in chunks of 8 MB).
+_WHOLE_BATCH_BYTES = 8 * 2**20
+_CHUNK_BYTES = 4 * 2**20
+
+
 def _chunk_size(n, elements_per_image, dtype):
-    """How many images' buffers fit in the workspace limit (at least 1)."""
+    """How many images' buffers a chunk holds (at least 1): the whole batch when its buffers
+    are small, else what fits a cache-sized chunk, and never more than the workspace limit."""
     per_image = _padded(elements_per_image * np.dtype(dtype).itemsize) + 2 * _ALIGN
-    return max(1, min(n, (_workspace_limit - _ALIGN) // per_image))
+    budget = _WHOLE_BATCH_BYTES if n * per_image <= _WHOLE_BATCH_BYTES else _CHUNK_BYTES
+    budget = min(budget, _workspace_limit)
+    return max(1, min(n, (budget - _ALIGN) // per_image))
 
 
 # ------------------------------------------------- channel-major <-> batch-major
