@@ -1,9 +1,11 @@
 /*
  * im2col.c -- im2col / col2im, float32 and float64 (see im2col.h).
  *
- * Portable C that gcc vectorises at -O3 (the inner loops are contiguous
- * copies for stride 1); memory-bound, so no per-ISA builds.
+ * Portable C (with GCC/clang vector types for the short runs of small
+ * images); memory-bound, so no per-ISA builds.
  */
+#include <string.h>
+
 #include "im2col.h"
 #include "cpu.h"
 

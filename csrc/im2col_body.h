@@ -19,6 +19,28 @@ static inline void SFX(valid_range)(ptrdiff_t start, ptrdiff_t stride, ptrdiff_t
     *hi = b;
 }
 
+/* Four consecutive values added at once (col2im).  The runs of a small image are short
+ * (LeNet conv2: 10 values) and the compiler's vectoriser leaves such a loop of += scalar;
+ * with GCC/clang vector types each group of four is one or two vector loads, adds and
+ * stores (col2im of LeNet conv2's batch: 0.46 -> 0.435 ns per value). */
+#if defined(__GNUC__)
+typedef REAL SFX(eng_group4) __attribute__((vector_size(4 * sizeof(REAL)), aligned(sizeof(REAL))));
+
+static inline void SFX(add4)(REAL *restrict dst, const REAL *restrict src)
+{
+    SFX(eng_group4) a, b;
+    memcpy(&a, dst, sizeof a);
+    memcpy(&b, src, sizeof b);
+    a += b;
+    memcpy(dst, &a, sizeof a);
+}
+#else
+static inline void SFX(add4)(REAL *restrict dst, const REAL *restrict src)
+{
+    for (int q = 0; q < 4; q++) dst[q] += src[q];
+}
+#endif
+
 /* One output row of a column-matrix row: dst[ow] = src[start + ow*stride] (0 outside). */
 static inline void SFX(gather_row)(const REAL *restrict src, REAL *restrict dst, ptrdiff_t start,
                                    ptrdiff_t stride, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t out_width)
@@ -44,7 +66,9 @@ static inline void SFX(scatter_row)(const REAL *restrict src, REAL *restrict dst
     ptrdiff_t ow;
     if (stride == 1) {
         REAL *d = dst + start;
-        for (ow = lo; ow < hi; ow++) d[ow] += src[ow];
+        for (ow = lo; ow + 4 <= hi; ow += 4)
+            SFX(add4)(d + ow, src + ow);
+        for (; ow < hi; ow++) d[ow] += src[ow];
     } else {
         for (ow = lo; ow < hi; ow++) dst[start + ow * stride] += src[ow];
     }
