@@ -47,9 +47,11 @@ def test_reused_columns_give_the_recomputed_gradients(backend, dtype, n, c, size
             recomputed = _two_conv_grads(x, w1, w2, b2, order)
         finally:
             conv_ops.set_workspace_limit(limit)
+    # one chunk against one image per chunk: the weight gradient's sums run in another order,
+    # so the tolerance scales with the gradient's size (entries cancel down to ~1e-4 of it)
     tol = 1e-4 if dtype == np.float32 else 1e-12
     for a, b in zip(kept, recomputed):
-        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol * max(1.0, np.abs(b).max()))
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
