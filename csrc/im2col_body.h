@@ -123,9 +123,9 @@ void SFX(eng_col2im)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geom
     const ptrdiff_t work = n * C * K * L;
     ptrdiff_t ic;
 
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: work >= ENG_PAR_MIN_COPY)
     /* Planes in channel-major order (image fastest): consecutive planes read adjacent
      * pieces of the same K rows, so each row of the matrix is read front to back. */
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: work >= ENG_PAR_MIN_COPY)
     for (ic = 0; ic < n * C; ic++) {
         const ptrdiff_t c = ic / n, i = ic % n;
         REAL *plane = x + (i * C + c) * (D * H * W);

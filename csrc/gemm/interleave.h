@@ -17,6 +17,13 @@
  * then does the scalar copy.
  */
 
+/* The same copy value by value, for what the register blocks leave over:
+ * rows i0 <= i < i1, columns p0 <= p < kc. */
+#define INTERLEAVE_REST(p0, i0, i1)                                           \
+    for (ptrdiff_t p_ = (p0); p_ < kc; p_++)                                  \
+        for (int i_ = (i0); i_ < (i1); i_++)                                  \
+            dst[p_ * W + i_] = src[i_ * ld + p_];
+
 static void interleave_f32(ptrdiff_t kc, int r, int W, const float *src, ptrdiff_t ld,
                            float *restrict dst)
 {
@@ -52,9 +59,7 @@ static void interleave_f32(ptrdiff_t kc, int r, int W, const float *src, ptrdiff
             _mm256_storeu_ps(d + 6 * W, _mm256_permute2f128_ps(u2, u6, 0x31));
             _mm256_storeu_ps(d + 7 * W, _mm256_permute2f128_ps(u3, u7, 0x31));
         }
-        for (; p < kc; p++)
-            for (int q = 0; q < 8; q++)
-                dst[p * W + i + q] = s[q * ld + p];
+        INTERLEAVE_REST(p, i, i + 8)
     }
     for (; i + 4 <= r; i += 4) {            /* four rows: the SSE 4 x 4 transpose */
         const float *s = src + i * ld;
@@ -69,15 +74,9 @@ static void interleave_f32(ptrdiff_t kc, int r, int W, const float *src, ptrdiff
             _mm_storeu_ps(d + 2 * W, r2);
             _mm_storeu_ps(d + 3 * W, r3);
         }
-        for (; p < kc; p++)
-            for (int q = 0; q < 4; q++)
-                dst[p * W + i + q] = s[q * ld + p];
+        INTERLEAVE_REST(p, i, i + 4)
     }
-    for (; i < r; i++) {
-        const float *s = src + i * ld;
-        for (ptrdiff_t p = 0; p < kc; p++)
-            dst[p * W + i] = s[p];
-    }
+    INTERLEAVE_REST(0, i, r)
 }
 
 static void interleave_f64(ptrdiff_t kc, int r, int W, const double *src, ptrdiff_t ld,
@@ -98,13 +97,9 @@ static void interleave_f64(ptrdiff_t kc, int r, int W, const double *src, ptrdif
             _mm256_storeu_pd(d + 2 * W, _mm256_permute2f128_pd(t0, t2, 0x31));
             _mm256_storeu_pd(d + 3 * W, _mm256_permute2f128_pd(t1, t3, 0x31));
         }
-        for (; p < kc; p++)
-            for (int q = 0; q < 4; q++)
-                dst[p * W + i + q] = s[q * ld + p];
+        INTERLEAVE_REST(p, i, i + 4)
     }
-    for (; i < r; i++) {
-        const double *s = src + i * ld;
-        for (ptrdiff_t p = 0; p < kc; p++)
-            dst[p * W + i] = s[p];
-    }
+    INTERLEAVE_REST(0, i, r)
 }
+
+#undef INTERLEAVE_REST
