@@ -15,7 +15,7 @@ Compiler flags:
                       that works, otherwise nothing: the code is then serial.
                       Set ENGINE_DISABLE_OPENMP=1 to build without threads.
 No host-specific flags (no "march=native"): instruction-set specific code is compiled per file
-(csrc/activations_avx2.c, csrc/activations_avx512.c) and chosen at run time,
+(csrc/*_avx2.c, csrc/*_avx512.c, csrc/gemm/kernel_*.c) and chosen at run time,
 so the wheel runs on any x86-64 CPU.
 
 Metadata lives in pyproject.toml.

@@ -25,7 +25,8 @@
  * entry that im2col would have read from each input element: it is the
  * adjoint (transpose) of im2col.  im2col runs in parallel over the rows of
  * the matrix, col2im over (image, channel) planes: each thread owns what it
- * writes, so there are no races.
+ * writes, so there are no races.  With a width stride of 1 both run as
+ * masked vector loops (im2col_table.h), chosen per instruction set at run time.
  *
  * Plain C99, no Python headers.
  */
@@ -52,6 +53,13 @@ void eng_im2col_f32(const float *x, float *cols, ptrdiff_t n, const eng_conv_geo
 void eng_im2col_f64(const double *x, double *cols, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_geometry *g);
+
+/* Which instruction set im2col/col2im use ("generic", "avx2", "avx512"): by default the
+ * best this CPU runs.  set_isa returns 0, -1 for an unknown name, -2 when this CPU (or
+ * this build) cannot run it; isa_available returns 1 or 0. */
+const char *eng_im2col_isa(void);
+int eng_im2col_set_isa(const char *name);
+int eng_im2col_isa_available(const char *name);
 
 #ifdef __cplusplus
 }

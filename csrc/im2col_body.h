@@ -6,19 +6,6 @@
  * Layout and equations: see im2col.h.
  */
 
-/* The valid output columns [*lo, *hi) of one kernel offset along the width:
- * input column iw = start + ow*stride must lie in [0, width). */
-static inline void SFX(valid_range)(ptrdiff_t start, ptrdiff_t stride, ptrdiff_t width,
-                                    ptrdiff_t out_width, ptrdiff_t *lo, ptrdiff_t *hi)
-{
-    ptrdiff_t a = start >= 0 ? 0 : (-start + stride - 1) / stride;
-    ptrdiff_t b = start > width - 1 ? 0 : (width - 1 - start) / stride + 1;
-    if (b > out_width) b = out_width;
-    if (a > b) a = b;
-    *lo = a;
-    *hi = b;
-}
-
 /* Four consecutive values added at once (col2im).  The runs of a small image are short
  * (LeNet conv2: 10 values) and the compiler's vectoriser leaves such a loop of += scalar;
  * with GCC/clang vector types each group of four is one or two vector loads, adds and
@@ -74,7 +61,7 @@ static inline void SFX(scatter_row)(const REAL *restrict src, REAL *restrict dst
     }
 }
 
-void SFX(eng_im2col)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geometry *g)
+static void SFX(im2col_portable)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geometry *g)
 {
     const ptrdiff_t C = g->channels;
     const ptrdiff_t D = g->in[0], H = g->in[1], W = g->in[2];
@@ -93,7 +80,7 @@ void SFX(eng_im2col)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geom
         const ptrdiff_t c = r / K, kd = r % K / (KH * KW), kh = r % (KH * KW) / KW, kw = r % KW;
         const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
         ptrdiff_t lo, hi;           /* valid output columns: the same for every output row */
-        SFX(valid_range)(w0, g->stride[2], W, OW, &lo, &hi);
+        eng_conv_valid_range(w0, g->stride[2], W, OW, &lo, &hi);
         for (ptrdiff_t i = 0; i < n; i++) {
             const REAL *plane = x + (i * C + c) * (D * H * W);
             REAL *row = cols + r * ld + i * L;
@@ -113,7 +100,7 @@ void SFX(eng_im2col)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geom
     }
 }
 
-void SFX(eng_col2im)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geometry *g)
+static void SFX(col2im_portable)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geometry *g)
 {
     const ptrdiff_t C = g->channels;
     const ptrdiff_t D = g->in[0], H = g->in[1], W = g->in[2];
@@ -137,7 +124,7 @@ void SFX(eng_col2im)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geom
             const REAL *row = block + ((kd * KH + kh) * KW + kw) * ld;
             const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
             ptrdiff_t lo, hi;
-            SFX(valid_range)(w0, g->stride[2], W, OW, &lo, &hi);
+            eng_conv_valid_range(w0, g->stride[2], W, OW, &lo, &hi);
             for (ptrdiff_t od = 0; od < OD; od++) {
                 const ptrdiff_t id = od * g->stride[0] - g->pad[0] + kd * g->dilation[0];
                 if (id < 0 || id >= D) continue;

@@ -215,3 +215,28 @@ def avg_pool2d_backward(const floating[::1] gy, floating[::1] gx, Py_ssize_t pla
             eng_avg_pool2d_backward_f32(&gy[0], &gx[0], &g)
         else:
             eng_avg_pool2d_backward_f64(&gy[0], &gx[0], &g)
+
+
+# ---------------------------------------------------------------------------
+# which instruction set im2col / col2im use (vector versions for a unit width stride)
+# ---------------------------------------------------------------------------
+
+cdef extern from "im2col.h" nogil:
+    const char *eng_im2col_isa()
+    int eng_im2col_set_isa(const char *name)
+    int eng_im2col_isa_available(const char *name)
+
+
+def _im2col_get():
+    return eng_im2col_isa().decode("ascii")
+
+
+def _im2col_set(str isa):
+    return eng_im2col_set_isa(isa.encode("ascii"))
+
+
+def _im2col_available(str isa):
+    return bool(eng_im2col_isa_available(isa.encode("ascii")))
+
+
+_FAMILIES["im2col"] = (_im2col_get, _im2col_set, _im2col_available)

@@ -51,6 +51,95 @@ def test_im2col_and_col2im_match_reference(dtype, case, seed):
         abs(lhs - rhs) <= 1e-10 * (1 + abs(lhs))
 
 
+@st.composite
+def unit_width_stride_case(draw):
+    """Geometries for the vector im2col/col2im (width stride 1): rows from a part of one
+    vector to several, with padding, dilation and strides along the other axes."""
+    dims = draw(st.integers(1, 3))
+    size = tuple(draw(st.integers(1, 5)) for _ in range(dims - 1)) + (draw(st.integers(1, 40)),)
+    kernel = tuple(draw(st.integers(1, 4)) for _ in range(dims))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(dims - 1)) + (1,)
+    padding = tuple(draw(st.integers(0, 3)) for _ in range(dims))
+    dilation = tuple(draw(st.integers(1, 3)) for _ in range(dims))
+    assume(all(i + 2 * p - d * (k - 1) - 1 >= 0
+               for i, k, p, d in zip(size, kernel, padding, dilation)))
+    n, c = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return (n, c) + size, kernel, stride, padding, dilation
+
+
+def _filled_view(shape, dtype, guard=64):
+    """A NaN-filled C-contiguous array of ``shape`` that is the front of a longer buffer, and
+    that buffer: whatever a kernel writes past the array's end shows in the guard."""
+    size = int(np.prod(shape))
+    buffer = np.full(size + guard, np.nan, dtype)
+    return buffer[:size].reshape(shape), buffer[size:]
+
+
+def _under_isa(family, isa, fn):
+    from engine import _C
+    before = _C.kernel_isa(family)
+    _C.set_kernel_isa(family, isa)
+    try:
+        return fn()
+    finally:
+        _C.set_kernel_isa(family, before)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(case=unit_width_stride_case(), seed=st.integers(0, 2**16))
+def test_vector_im2col_col2im_match_reference_on_every_isa(dtype, case, seed):
+    # every value written (padding included: the outputs start as NaN), nothing past the end,
+    # and col2im's sums bitwise those of the portable loop (same order of additions)
+    from engine import _C
+    shape, kernel, stride, padding, dilation = case
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape).astype(dtype)
+    want = reference.im2col(x, kernel, stride, padding, dilation)
+    cols = rng.standard_normal(want.shape).astype(dtype)
+    portable = _under_isa("im2col", "generic",
+                          lambda: native.col2im(cols, shape, kernel, stride, padding, dilation))
+    np.testing.assert_allclose(portable, reference.col2im(cols, shape, kernel, stride, padding,
+                                                          dilation), **TOL[dtype])
+    for isa in _C.available_isas():
+        out, guard = _filled_view(want.shape, dtype)
+        _under_isa("im2col", isa,
+                   lambda: native.im2col(x, kernel, stride, padding, dilation, out=out))
+        np.testing.assert_array_equal(out, want, err_msg=isa)
+        assert np.isnan(guard).all(), isa
+        back, guard = _filled_view(shape, dtype)
+        _under_isa("im2col", isa, lambda: native.col2im(cols, shape, kernel, stride, padding,
+                                                        dilation, out=back))
+        np.testing.assert_array_equal(back, portable, err_msg=isa)
+        assert np.isnan(guard).all(), isa
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape, kernel, padding", [((16, 6, 14, 14), 5, 0),
+                                                    ((4, 8, 9, 37), 3, 1)])
+def test_vector_im2col_col2im_on_threads_match_portable(dtype, shape, kernel, padding):
+    # big enough to run on every thread: each thread's last full-width store must stay in
+    # the rows (im2col) or planes (col2im) it owns
+    from engine import _C
+    from engine.backend import get_num_threads, set_num_threads
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(dtype)
+    want = reference.im2col(x, kernel, 1, padding, 1)
+    cols = rng.standard_normal(want.shape).astype(dtype)
+    portable = _under_isa("im2col", "generic",
+                          lambda: native.col2im(cols, shape, kernel, 1, padding, 1))
+    before = get_num_threads()
+    set_num_threads(max(2, before))
+    try:
+        for isa in _C.available_isas():
+            got = _under_isa("im2col", isa, lambda: native.im2col(x, kernel, 1, padding, 1))
+            np.testing.assert_array_equal(got, want, err_msg=isa)
+            back = _under_isa("im2col", isa,
+                              lambda: native.col2im(cols, shape, kernel, 1, padding, 1))
+            np.testing.assert_array_equal(back, portable, err_msg=isa)
+    finally:
+        set_num_threads(before)
+
+
 def test_im2col_layout_is_documented_one():
     # cols[(c, kh, kw), (i, oh, ow)] = x_pad[i, c, oh*s + kh*d, ow*s + kw*d]
     x = np.arange(2 * 2 * 4 * 5, dtype=np.float64).reshape(2, 2, 4, 5)

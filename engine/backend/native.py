@@ -17,7 +17,7 @@ from ._checks import float_input, normalize_axis, output, prelu_layout, same_as,
 name = "native"
 
 # The kernel families compiled per instruction set (``engine info`` lists them).
-KERNEL_FAMILIES = ("activations", "gemm", "optim")
+KERNEL_FAMILIES = ("activations", "gemm", "im2col", "optim")
 
 
 def _force_isa_from_environment():
