@@ -114,26 +114,41 @@ def torch_pool_step(kind, x, with_backward):
 
 
 def conv_breakdown(case, x, w, repeats):
-    """Seconds for the fwd+bwd GEMMs alone and for im2col/col2im alone (whole batch at once)."""
+    """Seconds for the fwd+bwd GEMMs alone and for im2col/col2im alone, chunk after chunk as
+    the convolution runs them (ops/conv.py: one workspace reused by every chunk, and the
+    backward recomputes the columns unless the whole batch is one chunk)."""
     from ..backend import native
+    from ..ops.conv import _chunk_size
     kw = _kwargs(case)
-    cols = native.im2col(x, case.kernel, **kw)
-    L = cols.shape[1]
-    w_mat = w.reshape(case.c_out, -1)
-    y = np.empty((case.c_out, L), x.dtype)
+    n, o = x.shape[0], case.c_out
+    ck, L = native.im2col(x[:1], case.kernel, **kw).shape
+    chunk = _chunk_size(n, (ck + o) * L, x.dtype)
+    starts = range(0, n, chunk)
+    cols, y, dcols = (np.zeros(rows * chunk * L, x.dtype) for rows in (ck, o, ck))
+    w_mat = w.reshape(o, -1)
     gw = np.empty_like(w_mat)
-    dcols = np.empty_like(cols)
     gx = np.empty_like(x)
 
+    def view(buf, rows, m):             # the first rows·m·L values of a buffer, as a matrix
+        return buf[:rows * m * L].reshape(rows, m * L)
+
     def gemms():
-        native.gemm(w_mat, cols, y)                              # Y = W·cols
-        native.gemm(y, cols, gw, trans_b=True)                   # dW = dY·colsᵀ
-        native.gemm(w_mat, y, dcols, trans_a=True)               # dcols = Wᵀ·dY
+        for start in starts:
+            m = min(chunk, n - start)
+            c, yc = view(cols, ck, m), view(y, o, m)
+            native.gemm(w_mat, c, yc)                                    # Y = W·cols
+            native.gemm(yc, c, gw, beta=float(start > 0), trans_b=True)  # dW += dY·colsᵀ
+            native.gemm(w_mat, yc, view(dcols, ck, m), trans_a=True)     # dcols = Wᵀ·dY
 
     def unfold():
-        native.im2col(x, case.kernel, out=cols, **kw)            # forward
-        native.im2col(x, case.kernel, out=cols, **kw)            # backward recomputes it
-        native.col2im(dcols, x.shape, case.kernel, out=gx, **kw)
+        for start in starts:
+            m = min(chunk, n - start)
+            piece, c = x[start:start + m], view(cols, ck, m)
+            native.im2col(piece, case.kernel, out=c, **kw)                # forward
+            if chunk < n:
+                native.im2col(piece, case.kernel, out=c, **kw)            # backward, again
+            native.col2im(c, piece.shape, case.kernel, out=gx[start:start + m], **kw)
+    unfold()                            # real columns in the buffer before the GEMMs run
     return best_time(gemms, repeats), best_time(unfold, repeats)
 
 
@@ -181,7 +196,8 @@ def bench_conv(quick=False):
 def conv_table(rows):
     torch_rows = {r["case"]: r for r in rows if r["impl"] == "pytorch"}
     lines = ["conv: float32, 1 thread; pools on (64, 16, 28, 28); ratios = this / PyTorch "
-             "(< 1: faster); gemm and im2col/col2im: the native fwd+bwd's parts timed alone",
+             "(< 1: faster); gemm and im2col/col2im: the native fwd+bwd's parts timed alone, "
+             "chunk after chunk as the convolution runs them",
              f"{'case':28} {'impl':10} {'fwd ms':>8} {'fwd+bwd':>8} {'fwd/pt':>7} "
              f"{'f+b/pt':>7} {'gemm ms':>8} {'i2c+c2i':>8}"]
     for r in rows:
