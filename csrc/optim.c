@@ -3,8 +3,9 @@
  * the table of the instruction set in use (optim_table.h), the best one this CPU
  * runs unless eng_optim_set_isa chose another.
  *
- * The loops are a few loads, stores and flops per element; Adam's square root and
- * division make the vector width matter, hence the per-ISA builds.
+ * The loops are a few loads, stores and flops per element; the square roots and
+ * divisions of Adam, Adagrad and RMSprop make the vector width matter, hence the
+ * per-ISA builds.
  */
 #include <string.h>
 
@@ -99,4 +100,32 @@ void eng_adam_step_f64(double *w, const double *g, double *m, double *v, double 
 {
     table()->adam_f64(w, g, m, v, vmax, n, lr, beta1, beta2, eps, weight_decay, decoupled,
                       bias_correction1, bias_correction2);
+}
+
+void eng_adagrad_step_f32(float *w, const float *g, float *sum, ptrdiff_t n, double clr,
+                          double eps, double weight_decay)
+{
+    table()->adagrad_f32(w, g, sum, n, clr, eps, weight_decay);
+}
+
+void eng_adagrad_step_f64(double *w, const double *g, double *sum, ptrdiff_t n, double clr,
+                          double eps, double weight_decay)
+{
+    table()->adagrad_f64(w, g, sum, n, clr, eps, weight_decay);
+}
+
+void eng_rmsprop_step_f32(float *w, const float *g, float *square_avg, float *grad_avg,
+                          float *momentum_buffer, ptrdiff_t n, double lr, double alpha,
+                          double eps, double weight_decay, double momentum)
+{
+    table()->rmsprop_f32(w, g, square_avg, grad_avg, momentum_buffer, n, lr, alpha, eps,
+                         weight_decay, momentum);
+}
+
+void eng_rmsprop_step_f64(double *w, const double *g, double *square_avg, double *grad_avg,
+                          double *momentum_buffer, ptrdiff_t n, double lr, double alpha,
+                          double eps, double weight_decay, double momentum)
+{
+    table()->rmsprop_f64(w, g, square_avg, grad_avg, momentum_buffer, n, lr, alpha, eps,
+                         weight_decay, momentum);
 }

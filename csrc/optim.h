@@ -51,6 +51,31 @@ void eng_adam_step_f64(double *w, const double *g, double *m, double *v, double 
                        double weight_decay, int decoupled, double bias_correction1,
                        double bias_correction2);
 
+/* Adagrad (PyTorch's rule), with clr = lr / (1 + (t − 1)·lr_decay) computed by the caller:
+ *     g' = g + weight_decay·w
+ *     s = s + g'²                          (sum: the running sum of squared gradients)
+ *     w = w − clr · g' / (√s + eps)
+ */
+void eng_adagrad_step_f32(float *w, const float *g, float *sum, ptrdiff_t n, double clr,
+                          double eps, double weight_decay);
+void eng_adagrad_step_f64(double *w, const double *g, double *sum, ptrdiff_t n, double clr,
+                          double eps, double weight_decay);
+
+/* RMSprop (PyTorch's rule):
+ *     g' = g + weight_decay·w
+ *     v = α·v + (1 − α)·g'²                 (v: square_avg)
+ *     centered (grad_avg != NULL):  a = α·a + (1 − α)·g',  d = √(v − a²) + eps
+ *     else:                         d = √v + eps
+ *     momentum > 0:  b = momentum·b + g' / d,  w = w − lr·b     (b: momentum_buffer)
+ *     momentum = 0:  w = w − lr · g' / d          (momentum_buffer may be NULL)
+ */
+void eng_rmsprop_step_f32(float *w, const float *g, float *square_avg, float *grad_avg,
+                          float *momentum_buffer, ptrdiff_t n, double lr, double alpha,
+                          double eps, double weight_decay, double momentum);
+void eng_rmsprop_step_f64(double *w, const double *g, double *square_avg, double *grad_avg,
+                          double *momentum_buffer, ptrdiff_t n, double lr, double alpha,
+                          double eps, double weight_decay, double momentum);
+
 /* Which instruction set ("generic", "avx2", "avx512") the kernels use; choose another
  * (0 on success, -1 unknown name, -2 not available on this CPU/build); is one available. */
 const char *eng_optim_isa(void);

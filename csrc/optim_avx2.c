@@ -19,5 +19,6 @@
 #endif
 const eng_optim_table eng_optim_table_avx2 = { "avx2", 1, OPTIM_TABLE_ENTRIES };
 #else
-const eng_optim_table eng_optim_table_avx2 = { "avx2", 0, NULL, NULL, NULL, NULL };
+const eng_optim_table eng_optim_table_avx2 = { "avx2", 0, NULL, NULL, NULL, NULL,
+                                               NULL, NULL, NULL, NULL };
 #endif

@@ -108,6 +108,97 @@ static void NAME(adam_step_)(T *restrict w, const T *restrict g, T *restrict m, 
     }
 }
 
+/* The Adagrad loop over one contiguous range: one load of w, g and s, one store of w and s. */
+static void NAME(adagrad_range_)(T *restrict w, const T *restrict g, T *restrict sum, ptrdiff_t n,
+                                 T clr, T eps, T wd)
+{
+    #pragma omp simd
+    for (ptrdiff_t i = 0; i < n; i++) {
+        T gi = w[i] * wd + g[i];                         /* g' = wd·w + g */
+        T si = sum[i] + gi * gi;                         /* s = s + g'² */
+        sum[i] = si;
+        w[i] -= (gi / (SQRT(si) + eps)) * clr;           /* w = w − clr · g' / (√s + eps) */
+    }
+}
+
+static void NAME(adagrad_step_)(T *restrict w, const T *restrict g, T *restrict sum, ptrdiff_t n,
+                                double clr, double eps, double weight_decay)
+{
+    /* Without weight decay wd = 0, and adding 0·w is exact (for finite w): one loop for both. */
+    #pragma omp parallel num_threads(eng_get_num_threads()) if (n >= ENG_OPTIM_PARALLEL_MIN)
+    {
+        ptrdiff_t lo, hi;
+        optim_chunk(n, &lo, &hi);
+        NAME(adagrad_range_)(w + lo, g + lo, sum + lo, hi - lo, (T)clr, (T)eps, (T)weight_decay);
+    }
+}
+
+/* The RMSprop loop over one contiguous range.  `centered` (grad_avg a != NULL) and
+ * `use_momentum` (buffer b != NULL) are compile-time constants in each of the four
+ * instances rmsprop_range_ makes, so every instance is a straight loop that touches only
+ * the buffers it needs. */
+static inline __attribute__((always_inline)) void NAME(rmsprop_loop_)(
+    T *restrict w, const T *restrict g, T *restrict v, T *restrict a, T *restrict b,
+    ptrdiff_t n, T lr, T alpha, T one_minus_alpha, T eps, T wd, T mu,
+    const int centered, const int use_momentum)
+{
+    #pragma omp simd
+    for (ptrdiff_t i = 0; i < n; i++) {
+        T gi = w[i] * wd + g[i];                         /* g' = wd·w + g */
+        T vi = v[i] * alpha + (gi * gi) * one_minus_alpha;   /* v = α·v + (1 − α)·g'² */
+        v[i] = vi;
+        T d;
+        if (centered) {
+            T ai = a[i] * alpha + gi * one_minus_alpha;  /* a = α·a + (1 − α)·g' */
+            a[i] = ai;
+            d = SQRT(vi - ai * ai) + eps;                /* d = √(v − a²) + eps */
+        } else {
+            d = SQRT(vi) + eps;                          /* d = √v + eps */
+        }
+        if (use_momentum) {
+            T bi = b[i] * mu + gi / d;                   /* b = μ·b + g' / d */
+            b[i] = bi;
+            w[i] -= bi * lr;                             /* w = w − lr·b */
+        } else {
+            w[i] -= (gi / d) * lr;                       /* w = w − lr · g' / d */
+        }
+    }
+}
+
+static void NAME(rmsprop_range_)(T *restrict w, const T *restrict g, T *restrict v, T *restrict a,
+                                 T *restrict b, ptrdiff_t n, T lr, T alpha, T one_minus_alpha,
+                                 T eps, T wd, T mu)
+{
+    if (a != NULL && b != NULL)
+        NAME(rmsprop_loop_)(w, g, v, a, b, n, lr, alpha, one_minus_alpha, eps, wd, mu, 1, 1);
+    else if (a != NULL)
+        NAME(rmsprop_loop_)(w, g, v, a, NULL, n, lr, alpha, one_minus_alpha, eps, wd, mu, 1, 0);
+    else if (b != NULL)
+        NAME(rmsprop_loop_)(w, g, v, NULL, b, n, lr, alpha, one_minus_alpha, eps, wd, mu, 0, 1);
+    else
+        NAME(rmsprop_loop_)(w, g, v, NULL, NULL, n, lr, alpha, one_minus_alpha, eps, wd, mu,
+                            0, 0);
+}
+
+static void NAME(rmsprop_step_)(T *restrict w, const T *restrict g, T *restrict square_avg,
+                                T *restrict grad_avg, T *restrict momentum_buffer, ptrdiff_t n,
+                                double lr, double alpha, double eps, double weight_decay,
+                                double momentum)
+{
+    /* As in sgd_step_: without momentum the buffer plays no part, even if one is passed. */
+    if (momentum == 0.0)
+        momentum_buffer = NULL;
+    #pragma omp parallel num_threads(eng_get_num_threads()) if (n >= ENG_OPTIM_PARALLEL_MIN)
+    {
+        ptrdiff_t lo, hi;
+        optim_chunk(n, &lo, &hi);
+        NAME(rmsprop_range_)(w + lo, g + lo, square_avg + lo, grad_avg ? grad_avg + lo : NULL,
+                             momentum_buffer ? momentum_buffer + lo : NULL, hi - lo, (T)lr,
+                             (T)alpha, (T)(1.0 - alpha), (T)eps, (T)weight_decay,
+                             (T)momentum);
+    }
+}
+
 #undef NAME
 #undef CAT
 #undef CAT_

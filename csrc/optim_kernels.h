@@ -47,4 +47,6 @@ static void optim_chunk(ptrdiff_t n, ptrdiff_t *lo, ptrdiff_t *hi)
 #undef SFX
 #undef SQRT
 
-#define OPTIM_TABLE_ENTRIES sgd_step_f32, sgd_step_f64, adam_step_f32, adam_step_f64
+#define OPTIM_TABLE_ENTRIES sgd_step_f32, sgd_step_f64, adam_step_f32, adam_step_f64, \
+                            adagrad_step_f32, adagrad_step_f64, rmsprop_step_f32, \
+                            rmsprop_step_f64

@@ -19,6 +19,14 @@ typedef void (*eng_adam_fn_f32)(float *, const float *, float *, float *, float 
 typedef void (*eng_adam_fn_f64)(double *, const double *, double *, double *, double *,
                                 ptrdiff_t, double, double, double, double, double, int, double,
                                 double);
+typedef void (*eng_adagrad_fn_f32)(float *, const float *, float *, ptrdiff_t, double, double,
+                                   double);
+typedef void (*eng_adagrad_fn_f64)(double *, const double *, double *, ptrdiff_t, double, double,
+                                   double);
+typedef void (*eng_rmsprop_fn_f32)(float *, const float *, float *, float *, float *, ptrdiff_t,
+                                   double, double, double, double, double);
+typedef void (*eng_rmsprop_fn_f64)(double *, const double *, double *, double *, double *,
+                                   ptrdiff_t, double, double, double, double, double);
 
 typedef struct {
     const char *name;      /* "generic", "avx2", "avx512" */
@@ -27,6 +35,10 @@ typedef struct {
     eng_sgd_fn_f64 sgd_f64;
     eng_adam_fn_f32 adam_f32;
     eng_adam_fn_f64 adam_f64;
+    eng_adagrad_fn_f32 adagrad_f32;
+    eng_adagrad_fn_f64 adagrad_f64;
+    eng_rmsprop_fn_f32 rmsprop_f32;
+    eng_rmsprop_fn_f64 rmsprop_f64;
 } eng_optim_table;
 
 extern const eng_optim_table eng_optim_table_generic;

@@ -19,6 +19,16 @@ cdef extern from "optim.h" nogil:
                            ptrdiff_t n, double lr, double beta1, double beta2, double eps,
                            double weight_decay, int decoupled, double bias_correction1,
                            double bias_correction2)
+    void eng_adagrad_step_f32(float *w, const float *g, float *sum, ptrdiff_t n, double clr,
+                              double eps, double weight_decay)
+    void eng_adagrad_step_f64(double *w, const double *g, double *sum, ptrdiff_t n, double clr,
+                              double eps, double weight_decay)
+    void eng_rmsprop_step_f32(float *w, const float *g, float *square_avg, float *grad_avg,
+                              float *momentum_buffer, ptrdiff_t n, double lr, double alpha,
+                              double eps, double weight_decay, double momentum)
+    void eng_rmsprop_step_f64(double *w, const double *g, double *square_avg, double *grad_avg,
+                              double *momentum_buffer, ptrdiff_t n, double lr, double alpha,
+                              double eps, double weight_decay, double momentum)
 
 
 def sgd_step(floating[::1] w, floating[::1] g, floating[::1] buf, double lr, double momentum,
@@ -70,6 +80,54 @@ def adam_step(floating[::1] w, floating[::1] g, floating[::1] m, floating[::1] v
         else:
             eng_adam_step_f64(&w[0], &g[0], &m[0], &v[0], pvmax, n, lr, beta1, beta2, eps,
                               weight_decay, decoupled, bias_correction1, bias_correction2)
+
+
+
+def adagrad_step(floating[::1] w, floating[::1] g, floating[::1] state_sum, double clr,
+                 double eps, double weight_decay):
+    """Adagrad update of w and state_sum (the sum of squared gradients) in place; clr is the
+    step's decayed learning rate lr / (1 + (t − 1)·lr_decay)."""
+    cdef Py_ssize_t n = w.shape[0]
+    _check_size("adagrad_step", "g", g.shape[0], n)
+    _check_size("adagrad_step", "state_sum", state_sum.shape[0], n)
+    if n == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_adagrad_step_f32(&w[0], &g[0], &state_sum[0], n, clr, eps, weight_decay)
+        else:
+            eng_adagrad_step_f64(&w[0], &g[0], &state_sum[0], n, clr, eps, weight_decay)
+
+
+def rmsprop_step(floating[::1] w, floating[::1] g, floating[::1] square_avg,
+                 floating[::1] grad_avg, floating[::1] momentum_buffer, double lr,
+                 double alpha, double eps, double weight_decay, double momentum):
+    """RMSprop update of w, square_avg (and grad_avg when not None: centered, and
+    momentum_buffer when momentum > 0) in place."""
+    cdef Py_ssize_t n = w.shape[0]
+    cdef floating *pavg = NULL
+    cdef floating *pbuf = NULL
+    _check_size("rmsprop_step", "g", g.shape[0], n)
+    _check_size("rmsprop_step", "square_avg", square_avg.shape[0], n)
+    if grad_avg is not None:
+        _check_size("rmsprop_step", "grad_avg", grad_avg.shape[0], n)
+        if n:
+            pavg = &grad_avg[0]
+    if momentum_buffer is not None:
+        _check_size("rmsprop_step", "momentum_buffer", momentum_buffer.shape[0], n)
+        if n:
+            pbuf = &momentum_buffer[0]
+    elif momentum != 0.0:
+        raise ValueError("rmsprop_step: momentum > 0 needs a momentum buffer, got None")
+    if n == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_rmsprop_step_f32(&w[0], &g[0], &square_avg[0], pavg, pbuf, n, lr, alpha, eps,
+                                 weight_decay, momentum)
+        else:
+            eng_rmsprop_step_f64(&w[0], &g[0], &square_avg[0], pavg, pbuf, n, lr, alpha, eps,
+                                 weight_decay, momentum)
 
 
 # ---------------------------------------------------------------------------

@@ -279,4 +279,29 @@ def adam_step(w, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay=0.0, decoupl
                  float(bias_correction2))
 
 
-__all__ = __all__ + ["sgd_step", "adam_step"]
+def adagrad_step(w, g, state_sum, clr, eps, weight_decay=0.0, tmp=None):
+    """Adagrad, one fused pass (equations: reference.adagrad_step).  ``tmp`` is not needed."""
+    w = _parameter(w)
+    g = same_as(w, g, "g", "w")
+    s = _state_buffer(state_sum, w, "state_sum (sum of squared gradients)")
+    _C.adagrad_step(w.reshape(-1), g.reshape(-1), s, float(clr), float(eps), float(weight_decay))
+
+
+def rmsprop_step(w, g, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay=0.0,
+                 momentum=0.0, tmp=None):
+    """RMSprop, one fused pass (equations: reference.rmsprop_step); centered when ``grad_avg``
+    is not None.  ``tmp`` is not needed."""
+    w = _parameter(w)
+    g = same_as(w, g, "g", "w")
+    v = _state_buffer(square_avg, w, "square_avg")
+    a = None
+    if grad_avg is not None:
+        a = _state_buffer(grad_avg, w, "grad_avg")
+    b = None
+    if momentum:
+        b = _state_buffer(momentum_buffer, w, "momentum_buffer")
+    _C.rmsprop_step(w.reshape(-1), g.reshape(-1), v, a, b, float(lr), float(alpha), float(eps),
+                    float(weight_decay), float(momentum))
+
+
+__all__ = __all__ + ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step"]

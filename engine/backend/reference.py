@@ -259,7 +259,7 @@ __all__ = __all__ + list(_conv_names)
 
 import math  # noqa: E402
 
-__all__ = __all__ + ["sgd_step", "adam_step"]
+__all__ = __all__ + ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step"]
 
 def sgd_step(w, g, buf, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
              first_step=False, tmp=None):
@@ -322,4 +322,63 @@ def adam_step(w, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay=0.0, decoupl
     tmp += eps
     np.divide(m, tmp, out=tmp)
     tmp *= lr / bias_correction1
+    w -= tmp
+
+
+def adagrad_step(w, g, state_sum, clr, eps, weight_decay=0.0, tmp=None):
+    """Adagrad, with the step's decayed rate clr = lr / (1 + (t − 1)·lr_decay) (t from 1):
+
+        g ← g + weight_decay·w
+        s ← s + g²                      (``state_sum``: the sum of squared gradients)
+        w ← w − clr · g / (√s + eps)
+    """
+    tmp = np.empty_like(w) if tmp is None else tmp
+    if weight_decay:
+        g = g + weight_decay * w
+    state_sum += np.multiply(g, g, out=tmp)
+    np.sqrt(state_sum, out=tmp)
+    tmp += eps
+    np.divide(g, tmp, out=tmp)
+    tmp *= clr
+    w -= tmp
+
+
+def rmsprop_step(w, g, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, weight_decay=0.0,
+                 momentum=0.0, tmp=None):
+    """RMSprop:
+
+        g ← g + weight_decay·w
+        v ← α·v + (1 − α)·g²                                    (``square_avg``)
+        centered:  a ← α·a + (1 − α)·g,   d ← √(v − a²) + eps     (else d ← √v + eps)
+        momentum > 0:  b ← momentum·b + g / d,   w ← w − lr·b      (else w ← w − lr·g / d)
+
+    ``grad_avg`` (a) is None unless centered; ``momentum_buffer`` (b) is None unless
+    momentum > 0.
+    """
+    tmp = np.empty_like(w) if tmp is None else tmp
+    if weight_decay:
+        g = g + weight_decay * w
+    v = square_avg
+    v *= alpha
+    np.multiply(g, g, out=tmp)
+    tmp *= 1 - alpha
+    v += tmp
+    if grad_avg is not None:
+        a = grad_avg
+        a *= alpha
+        a += (1 - alpha) * g
+        np.multiply(a, a, out=tmp)
+        np.subtract(v, tmp, out=tmp)
+        np.sqrt(tmp, out=tmp)
+    else:
+        np.sqrt(v, out=tmp)
+    tmp += eps
+    np.divide(g, tmp, out=tmp)            # g / d
+    if momentum:
+        b = momentum_buffer
+        b *= momentum
+        b += tmp
+        np.multiply(b, lr, out=tmp)
+    else:
+        tmp *= lr
     w -= tmp

@@ -1,8 +1,10 @@
 """Optimizers with per-parameter step sizes: Adagrad, RMSprop, Adam, AdamW (PyTorch's rules).
 
 All four divide the step by a running measure of the gradient's size, so parameters with
-large, noisy gradients take smaller steps.  Every update is written in place (``out=``, ``*=``)
-into the state buffers and the work array ``tmp``.
+large, noisy gradients take smaller steps.  Each optimizer keeps its state and step counter
+here and hands the update itself to the backend's kernel (``adagrad_step``, ``rmsprop_step``,
+``adam_step``: NumPy passes in place in the reference backend, one fused C pass in the native
+one), which writes w and the state buffers in place.
 """
 import numpy as np
 
@@ -34,16 +36,11 @@ class Adagrad(Optimizer):
             state["step"] = 0
             state["sum"] = np.full_like(w, group["initial_accumulator_value"])
         state["step"] += 1
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * w
+        # The kernel (reference: NumPy passes; native: one fused C pass) updates w and the sum
+        # in place; the decayed rate is computed here once per step.
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        s = state["sum"]
-        s += np.multiply(g, g, out=tmp)
-        np.sqrt(s, out=tmp)
-        tmp += group["eps"]
-        np.divide(g, tmp, out=tmp)
-        tmp *= clr
-        w -= tmp
+        kernels_for(w).adagrad_step(w, g, state["sum"], clr, group["eps"],
+                                    group["weight_decay"], tmp=tmp)
 
 
 class RMSprop(Optimizer):
@@ -62,41 +59,26 @@ class RMSprop(Optimizer):
                                       momentum=momentum, centered=centered))
 
     def _update(self, w, g, state, group, tmp):
-        alpha, momentum = group["alpha"], group["momentum"]
+        momentum, centered = group["momentum"], group["centered"]
         if not state:
             state["step"] = 0
             state["square_avg"] = np.zeros_like(w)
-            if momentum:
-                state["momentum_buffer"] = np.zeros_like(w)
-            if group["centered"]:
-                state["grad_avg"] = np.zeros_like(w)
         state["step"] += 1
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * w
-        v = state["square_avg"]
-        v *= alpha
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - alpha
-        v += tmp
-        if group["centered"]:
-            a = state["grad_avg"]
-            a *= alpha
-            a += (1 - alpha) * g
-            np.multiply(a, a, out=tmp)
-            np.subtract(v, tmp, out=tmp)
-            np.sqrt(tmp, out=tmp)
-        else:
-            np.sqrt(v, out=tmp)
-        tmp += group["eps"]
-        np.divide(g, tmp, out=tmp)            # g / d
+        # The gradient average a (centered) and the momentum buffer b start at zero: on the
+        # first step, or on a later one if the group's centered / momentum is switched on then.
+        a = b = None
+        if centered:
+            a = state.get("grad_avg")
+            if a is None:
+                a = state["grad_avg"] = np.zeros_like(w)
         if momentum:
-            b = state.setdefault("momentum_buffer", np.zeros_like(w))
-            b *= momentum
-            b += tmp
-            np.multiply(b, group["lr"], out=tmp)
-        else:
-            tmp *= group["lr"]
-        w -= tmp
+            b = state.get("momentum_buffer")
+            if b is None:
+                b = state["momentum_buffer"] = np.zeros_like(w)
+        # The kernel (reference: NumPy passes; native: one fused C pass) updates w, v and the
+        # buffers in use in place.
+        kernels_for(w).rmsprop_step(w, g, state["square_avg"], a, b, group["lr"], group["alpha"],
+                                    group["eps"], group["weight_decay"], momentum, tmp=tmp)
 
 
 class Adam(Optimizer):
