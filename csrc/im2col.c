@@ -12,9 +12,6 @@
 #include "im2col_table.h"
 #include "cpu.h"
 
-/* below this many copied elements a single thread is faster than waking more */
-#define ENG_PAR_MIN_COPY 65536
-
 #define REAL float
 #define SFX(name) name##_f32
 #include "im2col_body.h"

@@ -14,8 +14,6 @@
 #endif
 #include <immintrin.h>
 
-#define ENG_PAR_MIN_COPY 65536
-
 /* lane j of the mask on (all bits set) when bit j of `bits` is */
 static inline __m256i mask_of_f32(unsigned bits)
 {
@@ -41,17 +39,6 @@ static inline __m256i mask_of_f64(unsigned bits)
 #define VADD(a, b) _mm256_add_ps((a), (b))
 #define VZERO() _mm256_setzero_ps()
 #include "im2col_vector_body.h"
-#undef REAL
-#undef SFX
-#undef LANES
-#undef VEC
-#undef MASK
-#undef MASK_OF
-#undef LOAD_MASKED
-#undef STORE
-#undef STORE_MASKED
-#undef VADD
-#undef VZERO
 
 #define REAL double
 #define SFX(name) name##_f64

@@ -13,8 +13,6 @@
 #endif
 #include <immintrin.h>
 
-#define ENG_PAR_MIN_COPY 65536
-
 #define REAL float
 #define SFX(name) name##_f32
 #define LANES 16
@@ -27,17 +25,6 @@
 #define VADD(a, b) _mm512_add_ps((a), (b))
 #define VZERO() _mm512_setzero_ps()
 #include "im2col_vector_body.h"
-#undef REAL
-#undef SFX
-#undef LANES
-#undef VEC
-#undef MASK
-#undef MASK_OF
-#undef LOAD_MASKED
-#undef STORE
-#undef STORE_MASKED
-#undef VADD
-#undef VZERO
 
 #define REAL double
 #define SFX(name) name##_f64

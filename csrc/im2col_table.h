@@ -19,6 +19,9 @@
 
 #include "im2col.h"
 
+/* below this many copied elements a single thread is faster than waking more */
+#define ENG_PAR_MIN_COPY 65536
+
 /* Each returns 0, or -1 when it could not allocate its small tables (then im2col.c runs
  * the portable loop instead). */
 typedef int (*eng_im2col_fn_f32)(const float *, float *, ptrdiff_t, const eng_conv_geometry *);

@@ -9,7 +9,8 @@
  *     MASK_OF(bits)              the mask whose lane j is on when bit j of `bits` is set
  *     LOAD_MASKED(m, p)          lanes of p in m, 0 elsewhere; lanes off m are never read
  *     STORE(p, v), STORE_MASKED(p, m, v), VADD(a, b), VZERO()
- * Layout and equations: im2col.h.  Why these versions exist: im2col_table.h.
+ * and undefines them all at its end.  Layout and equations: im2col.h.  Why these
+ * versions exist: im2col_table.h.
  *
  * The runs are short (LeNet conv2: 10 values, one vector), so what costs is the work
  * around each vector, not the copy: the loops below keep it to a few instructions, with
@@ -170,3 +171,14 @@ static int SFX(col2im_vector)(const REAL *cols, REAL *x, ptrdiff_t n,
 }
 
 #undef RANGE
+#undef REAL
+#undef SFX
+#undef LANES
+#undef VEC
+#undef MASK
+#undef MASK_OF
+#undef LOAD_MASKED
+#undef STORE
+#undef STORE_MASKED
+#undef VADD
+#undef VZERO
