@@ -1,4 +1,5 @@
-"""optimizer.step and whole training-step times, fused C update vs the NumPy update.
+"""optimizer.step and whole training-step times, fused C update vs the NumPy update
+(rmsprop-c-m: RMSprop centered, with momentum 0.9).
 
 MLP 784-256-128-10 (ReLU, cross-entropy), batch 128, float32, 1 thread, native backend for
 everything; only the optimizer's update kernel changes ("numpy" routes the optimizer to
@@ -20,10 +21,13 @@ def make(opt_name):
     engine.manual_seed(0)
     model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
                           nn.Linear(128, 10))
-    if opt_name == "sgd-momentum":
-        opt = engine.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    else:
-        opt = engine.optim.Adam(model.parameters(), lr=1e-3)
+    params = model.parameters()
+    opt = {"sgd-momentum": lambda: engine.optim.SGD(params, lr=0.01, momentum=0.9),
+           "adam": lambda: engine.optim.Adam(params, lr=1e-3),
+           "adagrad": lambda: engine.optim.Adagrad(params, lr=1e-2),
+           "rmsprop": lambda: engine.optim.RMSprop(params, lr=1e-3),
+           "rmsprop-c-m": lambda: engine.optim.RMSprop(params, lr=1e-3, momentum=0.9,
+                                                       centered=True)}[opt_name]()
     rng = np.random.default_rng(0)
     x = engine.Tensor(rng.standard_normal((128, 784)).astype(np.float32))
     y = rng.integers(0, 10, 128)
@@ -41,7 +45,7 @@ def main():
     engine.backend.set_num_threads(1)
     fused = (sgd.kernels_for, adaptive.kernels_for)
     print(f"{'optimizer':14s} {'update':7s} {'step() ms':>10s} {'full step ms':>13s}")
-    for opt_name in ("sgd-momentum", "adam"):
+    for opt_name in ("sgd-momentum", "adam", "adagrad", "rmsprop", "rmsprop-c-m"):
         for impl in ("numpy", "fused"):
             if impl == "numpy":
                 sgd.kernels_for = adaptive.kernels_for = lambda a: reference
