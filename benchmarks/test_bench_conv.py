@@ -9,6 +9,7 @@ import pytest
 
 from engine import backend
 from engine.bench import conv as bench
+from engine.bench.timing import import_torch, limited_threads
 
 pytest.importorskip("engine.backend.native")
 
@@ -18,13 +19,13 @@ IMPLS = ["native", "reference", "pytorch"]
 
 @pytest.fixture(autouse=True)
 def _one_thread():
-    with bench.one_thread():
+    with limited_threads(1):
         yield
 
 
 def _step(impl, make_engine, make_torch):
     if impl == "pytorch":
-        if bench._torch() is None:
+        if import_torch(threads=1) is None:
             pytest.skip("PyTorch is not installed")
         return make_torch()
     return make_engine()

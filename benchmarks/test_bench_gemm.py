@@ -10,8 +10,8 @@ import os
 import numpy as np
 import pytest
 
-from engine import backend
 from engine.bench import gemm as bench
+from engine.bench.timing import limited_threads
 
 native = pytest.importorskip("engine.backend.native")
 
@@ -29,22 +29,17 @@ def test_gemm(benchmark, case, impl, dtype, threads):
     b = rng.standard_normal((k, n)).astype(dtype)
     c = np.empty((m, n), dtype)
     benchmark.extra_info["gflop"] = 2.0 * m * n * k / 1e9
-    if impl == "native":
-        saved = backend.get_num_threads()
-        backend.set_num_threads(threads)
-        try:
-            benchmark.pedantic(lambda: native.gemm(a, b, c), rounds=5, warmup_rounds=1)
-        finally:
-            backend.set_num_threads(saved)
-    elif impl == "numpy":
-        limiter = bench._blas_threads(threads)
-        try:
-            benchmark.pedantic(lambda: np.matmul(a, b, out=c), rounds=5, warmup_rounds=1)
-        finally:
-            if limiter is not None:
-                limiter.unregister()
-    else:
+    if impl == "torch":
         torch = pytest.importorskip("torch")
         torch.set_num_threads(threads)
         ta, tb, tc = torch.from_numpy(a), torch.from_numpy(b), torch.from_numpy(c)
-        benchmark.pedantic(lambda: torch.mm(ta, tb, out=tc), rounds=5, warmup_rounds=1)
+        def run():
+            torch.mm(ta, tb, out=tc)
+    elif impl == "numpy":
+        def run():
+            np.matmul(a, b, out=c)
+    else:
+        def run():
+            native.gemm(a, b, c)
+    with limited_threads(threads):      # the engine's kernels and NumPy's BLAS
+        benchmark.pedantic(run, rounds=5, warmup_rounds=1)
