@@ -115,10 +115,11 @@ def test_vector_im2col_col2im_match_reference_on_every_isa(dtype, case, seed):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape, kernel, padding", [((16, 6, 14, 14), 5, 0),
-                                                    ((4, 8, 9, 37), 3, 1)])
+                                                    ((4, 8, 9, 37), 3, 1),
+                                                    ((3, 4, 5, 300), 3, 1)])  # > 16 vectors
 def test_vector_im2col_col2im_on_threads_match_portable(dtype, shape, kernel, padding):
     # big enough to run on every thread: each thread's last full-width store must stay in
-    # the rows (im2col) or planes (col2im) it owns
+    # the rows (im2col) or planes (col2im) it owns; rows of 300 take the long-row loop
     from engine import _C
     from engine.backend import get_num_threads, set_num_threads
     rng = np.random.default_rng(0)
