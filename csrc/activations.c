@@ -7,54 +7,35 @@
  * (avx512 > avx2 > generic), chosen at the first call -- and every public
  * eng_* function simply calls through it.
  */
-#include <string.h>
-
 #include "activations.h"
 #include "activations_table.h"
 #include "cpu.h"
 
-/* the table called `name`, or NULL for an unknown name */
-static const eng_act_table *table_by_name(const char *name)
+static const eng_act_table *const TABLES[ENG_ISA_COUNT] = {
+    &eng_act_table_generic, &eng_act_table_avx2, &eng_act_table_avx512 };
+
+/* eng_isa_choose (cpu.h) over this family's tables */
+static int choose(const char *name)
 {
-    if (name == NULL)
-        return NULL;
-    if (strcmp(name, "generic") == 0)
-        return &eng_act_table_generic;
-    if (strcmp(name, "avx2") == 0)
-        return &eng_act_table_avx2;
-    if (strcmp(name, "avx512") == 0)
-        return &eng_act_table_avx512;
-    return NULL;
+    const int compiled[ENG_ISA_COUNT] = { TABLES[0]->compiled, TABLES[1]->compiled,
+                                          TABLES[2]->compiled };
+    return eng_isa_choose(name, compiled);
 }
 
-int eng_activations_isa_available(const char *name)
-{
-    const eng_act_table *t = table_by_name(name);
-    if (t == NULL || !t->compiled)
-        return 0;
-    if (t == &eng_act_table_avx2)
-        return eng_cpu_has_avx2_fma();
-    if (t == &eng_act_table_avx512)
-        return eng_cpu_has_avx512();
-    return 1;                                     /* generic */
-}
-
-/* The table in use; NULL until the first call picks the best available one.
- * Two threads racing through the first call would both store the same
- * value, so no lock is needed. */
+/* The table in use; NULL until the first call picks the fastest this CPU runs (threads
+ * racing through the first call store the same value, so no lock). */
 static const eng_act_table *g_current = NULL;
 
 static const eng_act_table *table(void)
 {
-    if (g_current == NULL) {
-        if (eng_activations_isa_available("avx512"))
-            g_current = &eng_act_table_avx512;
-        else if (eng_activations_isa_available("avx2"))
-            g_current = &eng_act_table_avx2;
-        else
-            g_current = &eng_act_table_generic;
-    }
+    if (g_current == NULL)
+        g_current = TABLES[choose(NULL)];
     return g_current;
+}
+
+int eng_activations_isa_available(const char *name)
+{
+    return name != NULL && choose(name) >= 0;
 }
 
 const char *eng_activations_isa(void)
@@ -64,12 +45,10 @@ const char *eng_activations_isa(void)
 
 int eng_activations_set_isa(const char *name)
 {
-    const eng_act_table *t = table_by_name(name);
-    if (t == NULL)
-        return -1;
-    if (!eng_activations_isa_available(name))
-        return -2;
-    g_current = t;
+    const int isa = name == NULL ? -1 : choose(name);
+    if (isa < 0)
+        return isa;
+    g_current = TABLES[isa];
     return 0;
 }
 

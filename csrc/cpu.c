@@ -6,6 +6,8 @@
  * On other compilers or processors every query answers "no", so only the
  * generic kernels are ever selected.
  */
+#include <string.h>
+
 #include "cpu.h"
 
 #ifdef _OPENMP
@@ -42,6 +44,39 @@ int eng_cpu_has_avx512(void)
                           ENG_CPU_AVX512BW | ENG_CPU_AVX512VL;
     /* Our AVX-512 kernels are also compiled with AVX2+FMA enabled. */
     return (eng_cpu_feature_bits() & need) == need && eng_cpu_has_avx2_fma();
+}
+
+static const char *const ISA_NAMES[ENG_ISA_COUNT] = { "generic", "avx2", "avx512" };
+
+int eng_isa_index(const char *name)
+{
+    for (int isa = 0; name != NULL && isa < ENG_ISA_COUNT; isa++)
+        if (strcmp(name, ISA_NAMES[isa]) == 0)
+            return isa;
+    return -1;
+}
+
+static int cpu_runs(int isa)
+{
+    if (isa == ENG_ISA_AVX512)
+        return eng_cpu_has_avx512();
+    if (isa == ENG_ISA_AVX2)
+        return eng_cpu_has_avx2_fma();
+    return 1;                                     /* generic */
+}
+
+int eng_isa_choose(const char *name, const int compiled[ENG_ISA_COUNT])
+{
+    if (name == NULL) {
+        int isa = ENG_ISA_COUNT - 1;
+        while (isa > ENG_ISA_GENERIC && !(compiled[isa] && cpu_runs(isa)))
+            isa--;
+        return isa;
+    }
+    const int isa = eng_isa_index(name);
+    if (isa < 0)
+        return -1;
+    return compiled[isa] && cpu_runs(isa) ? isa : -2;
 }
 
 /* 0 means "not chosen yet": the first query fills in the default. */

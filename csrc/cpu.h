@@ -44,6 +44,21 @@ int eng_cpu_has_avx2_fma(void);
 /* 1 if the CPU has AVX-512 F, DQ, BW and VL (what our AVX-512 kernels use). */
 int eng_cpu_has_avx512(void);
 
+/* Choosing a kernel family's version at run time.  Each family (activations, gemm, im2col,
+ * optim) is compiled once per instruction set into a table of functions, and keeps its
+ * tables in an array indexed by these numbers, from the most portable to the fastest. */
+enum { ENG_ISA_GENERIC, ENG_ISA_AVX2, ENG_ISA_AVX512, ENG_ISA_COUNT };
+
+/* The ENG_ISA_* called `name` ("generic", "avx2", "avx512"), or -1 for any other name. */
+int eng_isa_index(const char *name);
+
+/* Which version a family runs, given which of its versions this build compiled
+ * (compiled[ENG_ISA_*] nonzero):
+ *   name == NULL: the fastest compiled one this CPU runs (generic at worst);
+ *   otherwise:    the ENG_ISA_* of `name`; -1 for an unknown name; -2 when that version was
+ *                 not compiled or this CPU cannot run it. */
+int eng_isa_choose(const char *name, const int compiled[ENG_ISA_COUNT]);
+
 /* Threads used by every parallel kernel.  Default: omp_get_max_threads()
  * when compiled with OpenMP, otherwise 1.  n < 1 is treated as 1. */
 void eng_set_num_threads(int n);

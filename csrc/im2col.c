@@ -26,46 +26,31 @@
 
 static const eng_im2col_table eng_im2col_table_generic = { "generic", 1, NULL, NULL, NULL, NULL };
 
-static const eng_im2col_table *table_by_name(const char *name)
+static const eng_im2col_table *const TABLES[ENG_ISA_COUNT] = {
+    &eng_im2col_table_generic, &eng_im2col_table_avx2, &eng_im2col_table_avx512 };
+
+/* eng_isa_choose (cpu.h) over this family's tables */
+static int choose(const char *name)
 {
-    if (name == NULL)
-        return NULL;
-    if (strcmp(name, "generic") == 0)
-        return &eng_im2col_table_generic;
-    if (strcmp(name, "avx2") == 0)
-        return &eng_im2col_table_avx2;
-    if (strcmp(name, "avx512") == 0)
-        return &eng_im2col_table_avx512;
-    return NULL;
+    const int compiled[ENG_ISA_COUNT] = { TABLES[0]->compiled, TABLES[1]->compiled,
+                                          TABLES[2]->compiled };
+    return eng_isa_choose(name, compiled);
 }
 
-int eng_im2col_isa_available(const char *name)
-{
-    const eng_im2col_table *t = table_by_name(name);
-    if (t == NULL || !t->compiled)
-        return 0;
-    if (t == &eng_im2col_table_avx2)
-        return eng_cpu_has_avx2_fma();
-    if (t == &eng_im2col_table_avx512)
-        return eng_cpu_has_avx512();
-    return 1;
-}
-
-/* The table in use; NULL until the first call picks the best one (threads racing through
- * the first call store the same value, so no lock). */
+/* The table in use; NULL until the first call picks the fastest this CPU runs (threads
+ * racing through the first call store the same value, so no lock). */
 static const eng_im2col_table *g_current = NULL;
 
 static const eng_im2col_table *table(void)
 {
-    if (g_current == NULL) {
-        if (eng_im2col_isa_available("avx512"))
-            g_current = &eng_im2col_table_avx512;
-        else if (eng_im2col_isa_available("avx2"))
-            g_current = &eng_im2col_table_avx2;
-        else
-            g_current = &eng_im2col_table_generic;
-    }
+    if (g_current == NULL)
+        g_current = TABLES[choose(NULL)];
     return g_current;
+}
+
+int eng_im2col_isa_available(const char *name)
+{
+    return name != NULL && choose(name) >= 0;
 }
 
 const char *eng_im2col_isa(void)
@@ -75,12 +60,10 @@ const char *eng_im2col_isa(void)
 
 int eng_im2col_set_isa(const char *name)
 {
-    const eng_im2col_table *t = table_by_name(name);
-    if (t == NULL)
-        return -1;
-    if (!eng_im2col_isa_available(name))
-        return -2;
-    g_current = t;
+    const int isa = name == NULL ? -1 : choose(name);
+    if (isa < 0)
+        return isa;
+    g_current = TABLES[isa];
     return 0;
 }
 

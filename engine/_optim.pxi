@@ -82,7 +82,6 @@ def adam_step(floating[::1] w, floating[::1] g, floating[::1] m, floating[::1] v
                               weight_decay, decoupled, bias_correction1, bias_correction2)
 
 
-
 def adagrad_step(floating[::1] w, floating[::1] g, floating[::1] state_sum, double clr,
                  double eps, double weight_decay):
     """Adagrad update of w and state_sum (the sum of squared gradients) in place; clr is the

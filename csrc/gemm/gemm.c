@@ -46,8 +46,6 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
-
 #include "cpu.h"
 #include "gemm.h"
 #include "kernels.h"
@@ -70,46 +68,31 @@
 
 /* ---- instruction-set choice --------------------------------------------- */
 
-static const eng_gemm_kernels *kernels_by_name(const char *name)
+static const eng_gemm_kernels *const TABLES[ENG_ISA_COUNT] = {
+    &eng_gemm_kernels_generic, &eng_gemm_kernels_avx2, &eng_gemm_kernels_avx512 };
+
+/* eng_isa_choose (cpu.h) over this family's tables */
+static int choose(const char *name)
 {
-    if (name == NULL)
-        return NULL;
-    if (strcmp(name, "generic") == 0)
-        return &eng_gemm_kernels_generic;
-    if (strcmp(name, "avx2") == 0)
-        return &eng_gemm_kernels_avx2;
-    if (strcmp(name, "avx512") == 0)
-        return &eng_gemm_kernels_avx512;
-    return NULL;
+    const int compiled[ENG_ISA_COUNT] = { TABLES[0]->compiled, TABLES[1]->compiled,
+                                          TABLES[2]->compiled };
+    return eng_isa_choose(name, compiled);
 }
 
-int eng_gemm_isa_available(const char *name)
-{
-    const eng_gemm_kernels *t = kernels_by_name(name);
-    if (t == NULL || !t->compiled)
-        return 0;
-    if (t == &eng_gemm_kernels_avx2)
-        return eng_cpu_has_avx2_fma();
-    if (t == &eng_gemm_kernels_avx512)
-        return eng_cpu_has_avx512();
-    return 1;
-}
-
-/* The kernels in use; NULL until the first call picks the best this CPU runs
- * (racing first calls store the same value, so no lock is needed). */
+/* The table in use; NULL until the first call picks the fastest this CPU runs (threads
+ * racing through the first call store the same value, so no lock). */
 static const eng_gemm_kernels *g_kernels = NULL;
 
 static const eng_gemm_kernels *kernels(void)
 {
-    if (g_kernels == NULL) {
-        if (eng_gemm_isa_available("avx512"))
-            g_kernels = &eng_gemm_kernels_avx512;
-        else if (eng_gemm_isa_available("avx2"))
-            g_kernels = &eng_gemm_kernels_avx2;
-        else
-            g_kernels = &eng_gemm_kernels_generic;
-    }
+    if (g_kernels == NULL)
+        g_kernels = TABLES[choose(NULL)];
     return g_kernels;
+}
+
+int eng_gemm_isa_available(const char *name)
+{
+    return name != NULL && choose(name) >= 0;
 }
 
 const char *eng_gemm_isa(void)
@@ -119,12 +102,10 @@ const char *eng_gemm_isa(void)
 
 int eng_gemm_set_isa(const char *name)
 {
-    const eng_gemm_kernels *t = kernels_by_name(name);
-    if (t == NULL)
-        return -1;
-    if (!eng_gemm_isa_available(name))
-        return -2;
-    g_kernels = t;
+    const int isa = name == NULL ? -1 : choose(name);
+    if (isa < 0)
+        return isa;
+    g_kernels = TABLES[isa];
     return 0;
 }
 
