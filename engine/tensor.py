@@ -398,6 +398,16 @@ class Tensor:
         return _ops.cast(self, dtypes.float64)
 
 
+def to_numpy(a):
+    """A host NumPy array of ``a``: a Tensor's data, a CuPy array copied to the host, or any
+    array-like (the one conversion every module that hands results to NumPy uses)."""
+    if isinstance(a, Tensor):
+        a = a.data
+    if isinstance(a, np.ndarray):
+        return a
+    return a.get() if hasattr(a, "get") else np.asarray(a)
+
+
 def tensor(data, requires_grad=False, dtype=None):
     """Create a Tensor (same as ``Tensor(data, requires_grad, dtype)``)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
