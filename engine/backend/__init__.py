@@ -67,6 +67,12 @@ def kernels_for(array):
     return cuda if cuda.is_cupy_array(array) else _active
 
 
+def backend_of(*arrays):
+    """The backend that computes on these arrays (their first one decides): ``B.xp`` is its
+    array module, ``B.<kernel>(...)`` its kernels."""
+    return kernels_for(arrays[0])
+
+
 def active():
     """The active CPU backend module."""
     return _active

@@ -11,10 +11,13 @@ set for every kernel family (for tests, and to compare them in class).
 import os
 import warnings
 
+import numpy as np
+
 from .. import _C
 from ._checks import float_input, normalize_axis, output, prelu_layout, same_as, split_at_axis
 
 name = "native"
+xp = np  # the array module this backend computes with
 
 # The kernel families compiled per instruction set (``engine info`` lists them).
 KERNEL_FAMILIES = ("activations", "gemm", "im2col", "optim")

@@ -11,6 +11,7 @@ import numpy as np
 from ._checks import float_input, gemm_operands, normalize_axis, output, prelu_layout, same_as
 
 name = "reference"
+xp = np  # the array module this backend computes with
 
 
 def _store(value, x, out):
