@@ -1,0 +1,36 @@
+"""From what a user hands to ``fit``/``evaluate``/``predict`` to the batches the model sees.
+
+The one place that knows the accepted shapes of data: an ``(x, y)`` pair of arrays (or ``(x,)``
+alone, for a model that reproduces its input), a ``TensorDataset`` or a ``DataLoader``.
+Inputs reach the model as engine Tensors; targets reach the loss as NumPy arrays (integer class
+labels cannot be Tensors, which hold floats).
+"""
+from ..data.loader import DataLoader, TensorDataset
+from ..tensor import Tensor, to_numpy
+
+
+def as_loader(data, batch_size, shuffle=False, generator=None, name="data"):
+    """A ``DataLoader`` over ``data``; a DataLoader is used as it is (with its own batch size
+    and order)."""
+    if isinstance(data, DataLoader):
+        return data
+    if isinstance(data, (tuple, list)) and 1 <= len(data) <= 2:
+        data = TensorDataset(*data)
+    if isinstance(data, TensorDataset):
+        return DataLoader(data, batch_size, shuffle=shuffle, generator=generator)
+    raise TypeError(f"{name} must be an (x, y) pair of arrays, a TensorDataset or a DataLoader; "
+                    f"got {type(data).__name__}")
+
+
+def split_batch(batch):
+    """``(inputs, targets)`` of a batch; a batch of one array is its own target."""
+    if not isinstance(batch, (tuple, list)):
+        batch = (batch,)
+    x = batch[0]
+    y = batch[1] if len(batch) > 1 else batch[0]
+    return x, to_numpy(y)
+
+
+def as_input(x):
+    """The model's input as a Tensor (a Tensor is passed through, keeping its graph)."""
+    return x if isinstance(x, Tensor) else Tensor(x)

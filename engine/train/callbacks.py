@@ -1,0 +1,244 @@
+"""Callbacks for ``engine.train.fit``: hooks called at points of the training loop.
+
+A callback overrides any of ``on_train_begin(run)``, ``on_epoch_begin(run)``,
+``on_batch_end(run, logs)``, ``on_validation_end(run, logs)``, ``on_epoch_end(run, logs)``,
+``on_train_end(run)``. ``run`` (an ``engine.train.Run``) holds the model, optimizer, history and
+counters; setting ``run.stop_training = True`` ends training after the current step.
+Callbacks with state (``state_dict()/load_state_dict()``) are saved in checkpoints, so a resumed
+run continues them too. (Also importable as ``engine.callbacks``.)
+"""
+import csv
+import inspect
+import math
+import os
+
+import numpy as np
+
+from ..validate import non_negative_int
+
+__all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler", "CSVLogger"]
+
+
+class Callback:
+    """Base class: every hook does nothing; override the ones you need."""
+
+    def on_train_begin(self, run): pass
+    def on_epoch_begin(self, run): pass
+    def on_batch_end(self, run, logs): pass
+    def on_validation_end(self, run, logs): pass
+    def on_epoch_end(self, run, logs): pass
+    def on_train_end(self, run): pass
+
+    def state_dict(self):
+        return {}
+
+    def load_state_dict(self, state):
+        pass
+
+
+_MAX_WORDS = ("acc", "auc", "precision", "recall", "f1", "score", "specificity")
+
+
+def _resolve_mode(mode, monitor):
+    if mode == "auto":
+        return "max" if any(w in monitor for w in _MAX_WORDS) else "min"
+    if mode not in ("min", "max"):
+        raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
+    return mode
+
+
+class _Monitoring(Callback):
+    """Watches ``monitor`` when it is updated: after each validation for "val_*" keys,
+    else at each epoch end."""
+
+    def __init__(self, monitor, mode, min_delta=0.0):
+        self.monitor = monitor
+        self.mode = _resolve_mode(mode, monitor)
+        self.min_delta = abs(float(min_delta))
+        self.best = math.inf if self.mode == "min" else -math.inf
+
+    def _improved(self, value):
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+    def on_train_begin(self, run):
+        if self.monitor.startswith("val_") and run.validation_data is None:
+            raise ValueError(f"{type(self).__name__} monitors {self.monitor!r} but fit() got no "
+                             "validation_data")
+
+    def _on_update(self, run, logs):
+        raise NotImplementedError
+
+    def on_validation_end(self, run, logs):
+        if self.monitor.startswith("val_"):
+            self._on_update(run, logs)
+
+    def on_epoch_end(self, run, logs):
+        if not self.monitor.startswith("val_"):
+            self._on_update(run, logs)
+
+    def _value(self, logs):
+        if self.monitor not in logs:
+            raise KeyError(f"{type(self).__name__}: {self.monitor!r} is not logged; available: "
+                           f"{sorted(logs)}")
+        return float(logs[self.monitor])
+
+
+class EarlyStopping(_Monitoring):
+    """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience``
+    checks (validations or epochs), and always put back the weights of the best check —
+    when stopping early and when training ends normally."""
+
+    def __init__(self, monitor="val_loss", patience=5, min_delta=0.0, mode="auto"):
+        super().__init__(monitor, mode, min_delta)
+        self.patience = non_negative_int(patience, "patience")
+        self.wait = 0
+        self.best_weights = None
+        self.stopped = False
+
+    def _on_update(self, run, logs):
+        value = self._value(logs)
+        if self._improved(value):
+            self.best, self.wait = value, 0
+            self.best_weights = run.model_state()
+        else:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self.stopped = True
+                run.stop_training = True
+
+    def on_train_end(self, run):
+        if self.best_weights is not None:
+            run.load_model_state(self.best_weights)
+
+    def state_dict(self):
+        state = {"best": self.best, "wait": self.wait, "stopped": int(self.stopped)}
+        if self.best_weights is not None:
+            state["best_weights"] = self.best_weights
+        return state
+
+    def load_state_dict(self, state):
+        self.best, self.wait = float(state["best"]), int(state["wait"])
+        self.stopped = bool(int(state["stopped"]))
+        self.best_weights = state.get("best_weights")
+
+
+class ModelCheckpoint(_Monitoring):
+    """Write a checkpoint (model, optimizer, counters, random states) to ``path`` each time
+    ``monitor`` is updated, or only when it improves with ``save_best_only``. ``path`` may hold
+    ``{epoch}`` / ``{iteration}``. Files are written atomically; ``fit(..., resume_from=path)``
+    continues the run from one."""
+
+    def __init__(self, path, monitor="val_loss", save_best_only=False, mode="auto"):
+        super().__init__(monitor, mode)
+        self.path = os.fspath(path)
+        self.save_best_only = save_best_only
+        self.saved = []
+
+    def on_train_begin(self, run):
+        if self.save_best_only:
+            super().on_train_begin(run)
+        # With validate_every, save right after each validation (possibly mid-epoch); otherwise
+        # at the epoch's end, once its counters and history are complete (so a resume from the
+        # file starts the next epoch instead of repeating this one).
+        self._use_validation = bool(self.monitor.startswith("val_") and run.validate_every
+                                    and run.validation_data is not None)
+
+    def on_validation_end(self, run, logs):
+        if self._use_validation:
+            self._on_update(run, logs)
+
+    def on_epoch_end(self, run, logs):
+        if not self._use_validation:
+            self._on_update(run, logs)
+
+    def _on_update(self, run, logs):
+        if self.save_best_only:
+            value = self._value(logs)
+            if not self._improved(value):
+                return
+            self.best = value
+        path = self.path.format(epoch=run.epoch, iteration=run.iteration)
+        run.save_checkpoint(path)
+        self.saved.append(path)
+
+    def state_dict(self):
+        return {"best": self.best}
+
+    def load_state_dict(self, state):
+        self.best = float(state["best"])
+
+
+def _set_lr(optimizer, lr):
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+
+
+class LearningRateScheduler(Callback):
+    """Change the learning rate each epoch.
+
+    ``schedule``: a function ``fn(epoch) -> lr`` or ``fn(epoch, lr) -> lr`` (called at the start
+    of each epoch, epochs counted from 0), or a scheduler object from ``engine.optim.lr_scheduler``
+    (its ``step()`` is called at each epoch end; ``ReduceLROnPlateau`` gets ``logs[monitor]``).
+    """
+
+    def __init__(self, schedule, monitor="val_loss"):
+        self.schedule = schedule
+        self.monitor = monitor
+        self._is_scheduler = hasattr(schedule, "step")
+        if not self._is_scheduler:
+            if not callable(schedule):
+                raise TypeError("schedule must be a function or a scheduler with step()")
+            self._nargs = len(inspect.signature(schedule).parameters)
+
+    def on_epoch_begin(self, run):
+        if not self._is_scheduler:
+            lr = run.optimizer.param_groups[0]["lr"]
+            new = self.schedule(run.epoch) if self._nargs == 1 else self.schedule(run.epoch, lr)
+            _set_lr(run.optimizer, float(new))
+
+    def on_epoch_end(self, run, logs):
+        if self._is_scheduler:
+            if type(self.schedule).__name__ == "ReduceLROnPlateau":
+                self.schedule.step(logs[self.monitor])
+            else:
+                self.schedule.step()
+
+    def state_dict(self):
+        if self._is_scheduler and hasattr(self.schedule, "state_dict"):
+            return {"scheduler": self.schedule.state_dict()}
+        return {}
+
+    def load_state_dict(self, state):
+        if "scheduler" in state:
+            self.schedule.load_state_dict(state["scheduler"])
+
+
+class CSVLogger(Callback):
+    """One CSV row per epoch: epoch, every logged value (loss, accuracy, val_loss, ...) and lr.
+    A resumed run appends to the file."""
+
+    def __init__(self, path, separator=","):
+        self.path = os.fspath(path)
+        self.separator = separator
+        self._keys = None
+
+    def on_train_begin(self, run):
+        self._append = run.resumed and os.path.exists(self.path)
+        if self._append:
+            with open(self.path, newline="") as f:
+                header = next(csv.reader(f, delimiter=self.separator), None)
+            self._keys = header[1:] if header else None
+
+    def on_epoch_end(self, run, logs):
+        row = {k: v for k, v in logs.items() if np.isscalar(v)}
+        if self._keys is None:
+            self._keys = sorted(row)
+        mode = "a" if self._append else "w"
+        with open(self.path, mode, newline="") as f:
+            writer = csv.writer(f, delimiter=self.separator)
+            if not self._append:
+                writer.writerow(["epoch"] + self._keys)
+            writer.writerow([run.epoch] + [row.get(k, "") for k in self._keys])
+        self._append = True
