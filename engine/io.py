@@ -10,8 +10,10 @@ entry per value; numbers, strings, bools and lists become small arrays, and a JS
 (stored as a string array) records each entry's Python type so ``load`` gives back exactly
 what was saved.  Files are read with ``allow_pickle=False``, so loading never runs code, and
 written atomically: to a temporary file in the same directory, flushed to disk, then renamed
-over the target — a crash mid-write leaves the previous file intact.
+over the target — a crash mid-write leaves the previous file intact. ``atomic_write`` is that
+procedure for any file the engine writes (checkpoints, IDX files, downloads, plots).
 """
+import contextlib
 import json
 import numbers
 import os
@@ -19,6 +21,8 @@ import tempfile
 import zipfile
 
 import numpy as np
+
+from .tensor import to_numpy
 
 SEP = "/"
 _MANIFEST = "__engine_manifest__"
@@ -63,7 +67,7 @@ def _flatten(obj, prefix, arrays, types):
             arrays[name] = np.array(value, dtype=np.int64 if kind == "int" else np.float64)
             types[name] = f"list_{kind}"
         elif isinstance(value, np.ndarray) or hasattr(value, "__array__"):
-            arr = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+            arr = to_numpy(value)
             if arr.dtype.kind not in "biufcUS":
                 raise TypeError(f"engine.save: {name!r} has dtype {arr.dtype}; object arrays "
                                 f"would need pickle and are refused")
@@ -73,17 +77,21 @@ def _flatten(obj, prefix, arrays, types):
                             f"(arrays, numbers, strings, bools, None, lists of numbers, dicts)")
 
 
-def save(obj, path):
-    """Write ``obj`` (see the module docstring) to ``path`` as .npz, atomically."""
-    arrays, types = {}, {}
-    _flatten(obj, "", arrays, types)
-    arrays[_MANIFEST] = np.array(json.dumps({"format": _FORMAT, "types": types}))
+@contextlib.contextmanager
+def atomic_write(path, mode="wb", **open_kwargs):
+    """Write ``path`` all at once or not at all: ``with atomic_write(path) as f: f.write(...)``.
+
+    The block writes to a temporary file in the same directory; when it ends normally the file
+    is flushed to disk and renamed over ``path`` (a rename within a directory is atomic), so
+    readers see the old file or the new one, never half of one. When the block raises, the
+    temporary file is removed and ``path`` is left as it was.
+    """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.splitext(path)[1], dir=directory)
     try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+        with os.fdopen(fd, mode, **open_kwargs) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -93,6 +101,15 @@ def save(obj, path):
         except OSError:
             pass
         raise
+
+
+def save(obj, path):
+    """Write ``obj`` (see the module docstring) to ``path`` as .npz, atomically."""
+    arrays, types = {}, {}
+    _flatten(obj, "", arrays, types)
+    arrays[_MANIFEST] = np.array(json.dumps({"format": _FORMAT, "types": types}))
+    with atomic_write(path) as f:
+        np.savez(f, **arrays)
 
 
 def _restore(arr, kind):

@@ -2,11 +2,19 @@
 
 matplotlib is imported only when a plot is made, and only its object-oriented API with the
 Agg canvas is used (no pyplot, no window, no global backend change), so this works on servers
-and in CI. Every function returns the path it wrote. Install with ``pip install engine[plot]``.
+and in CI. Every function writes its file atomically and returns the path it wrote. Install
+with ``pip install engine[plot]``.
 """
 import os
 
 import numpy as np
+
+from .io import atomic_write
+from .metrics import auc, precision_recall_curve, roc_curve
+from .metrics.accuracy import predicted_labels
+from .metrics.curves import step_area
+from .tensor import to_numpy
+from .train import predict
 
 
 def _figure(figsize=(6, 4)):
@@ -23,15 +31,13 @@ def _figure(figsize=(6, 4)):
 
 def _save(fig, path):
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    # The format follows the extension, as savefig does with a file name (PNG without one).
+    extension = os.path.splitext(path)[1][1:].lower()
+    with atomic_write(path) as f:
+        fig.savefig(f, dpi=100, format=extension or "png")
     return path
-
-
-def _np(a):
-    return a.numpy() if hasattr(a, "numpy") and not isinstance(a, np.ndarray) else np.asarray(a)
 
 
 def plot_history(history, path, keys=None, title=None):
@@ -91,8 +97,7 @@ def plot_confusion_matrix(cm, path, labels=None, normalize=False, title="Confusi
 
 def plot_roc_curve(y_true, y_score, path, pos_label=None, title="ROC curve"):
     """ROC curve (TPR against FPR) with its AUC and the chance diagonal."""
-    from .metrics import auc, roc_curve
-    fpr, tpr, _ = roc_curve(_np(y_true), _np(y_score), pos_label=pos_label)
+    fpr, tpr, _ = roc_curve(y_true, y_score, pos_label=pos_label)
     fig = _figure((5, 5))
     ax = fig.add_subplot(1, 1, 1)
     ax.plot(fpr, tpr, label=f"AUC = {auc(fpr, tpr):.3f}")
@@ -106,9 +111,8 @@ def plot_roc_curve(y_true, y_score, path, pos_label=None, title="ROC curve"):
 
 def plot_pr_curve(y_true, y_score, path, pos_label=None, title="Precision-recall curve"):
     """Precision against recall, with the average precision."""
-    from .metrics import precision_recall_curve
-    precision, recall, _ = precision_recall_curve(_np(y_true), _np(y_score), pos_label=pos_label)
-    ap = float(-np.sum(np.diff(recall) * precision[:-1]))
+    precision, recall, _ = precision_recall_curve(y_true, y_score, pos_label=pos_label)
+    ap = step_area(precision, recall)
     fig = _figure((5, 5))
     ax = fig.add_subplot(1, 1, 1)
     ax.step(recall, precision, where="post", label=f"AP = {ap:.3f}")
@@ -124,23 +128,21 @@ def plot_pr_curve(y_true, y_score, path, pos_label=None, title="Precision-recall
 def _grid_predictions(predict_fn, xx, yy):
     grid = np.c_[xx.ravel(), yy.ravel()].astype(np.float32)
     if hasattr(predict_fn, "parameters"):                 # a model: its outputs, no grad
-        from .train import predict
         dtype = next(iter(predict_fn.parameters())).dtype
         out = predict(predict_fn, grid.astype(dtype), batch_size=4096)
     else:
-        out = _np(predict_fn(grid))
-    out = np.asarray(out)
-    if out.ndim == 2 and out.shape[1] > 1:
-        return out.argmax(axis=1).reshape(xx.shape)
-    out = out.reshape(xx.shape)
-    return out if np.array_equal(out, out.round()) else (out > 0.5).astype(int)
+        out = to_numpy(predict_fn(grid))
+    one_column = not (out.ndim == 2 and out.shape[1] > 1)
+    if one_column and np.array_equal(out, out.round()):
+        return out.reshape(xx.shape)                      # the function answered with labels
+    return predicted_labels(out).reshape(xx.shape)
 
 
 def plot_decision_boundary(model, x, y, path, resolution=200, margin=0.5, title=None):
     """The classes a 2-D classifier assigns over a grid around the points ``x`` (N, 2), with the
     points coloured by their label ``y``. ``model``: a Module (argmax of its outputs, or
     output > 0.5 for one column) or a function mapping (M, 2) inputs to labels or scores."""
-    x, y = _np(x), _np(y).ravel()
+    x, y = to_numpy(x), to_numpy(y).ravel()
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"x must have shape (N, 2), got {x.shape}")
     lo, hi = x.min(axis=0) - margin, x.max(axis=0) + margin
@@ -159,7 +161,7 @@ def plot_decision_boundary(model, x, y, path, resolution=200, margin=0.5, title=
 
 def plot_image_grid(images, path, ncols=8, titles=None, cmap="gray", title=None):
     """Images (N, C, H, W), (N, H, W) or (N, H·W) for a square H = W, in a grid."""
-    images = _np(images)
+    images = to_numpy(images)
     if images.ndim == 2:
         side = int(round(np.sqrt(images.shape[1])))
         if side * side != images.shape[1]:
@@ -184,12 +186,12 @@ def plot_image_grid(images, path, ncols=8, titles=None, cmap="gray", title=None)
 
 def plot_latent_space(z, path, labels=None, title="Latent space"):
     """A scatter of 2-D codes ``z`` (N, 2) (first two dimensions if more), coloured by label."""
-    z = _np(z)
+    z = to_numpy(z)
     if z.ndim != 2 or z.shape[1] < 2:
         raise ValueError(f"z must have shape (N, d) with d ≥ 2, got {z.shape}")
     fig = _figure((6, 5))
     ax = fig.add_subplot(1, 1, 1)
-    points = ax.scatter(z[:, 0], z[:, 1], c=None if labels is None else _np(labels).ravel(),
+    points = ax.scatter(z[:, 0], z[:, 1], c=None if labels is None else to_numpy(labels).ravel(),
                         cmap="tab10", s=6)
     if labels is not None:
         fig.colorbar(points, ax=ax)

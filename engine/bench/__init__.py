@@ -8,7 +8,8 @@ cases for pytest-benchmark.
 import importlib
 import json
 
-from .. import backend
+from .. import backend, info
+from ..io import atomic_write
 from .timing import best_time
 
 # The groups, in the order they run.
@@ -24,7 +25,6 @@ def main(quick=False, json_path=None, only=None):
         raise SystemExit(f"unknown benchmark group {only!r}; groups: {', '.join(GROUP_NAMES)}")
     if not backend.native_available():
         raise SystemExit("the benchmark suite needs the compiled extension engine._C")
-    from .. import info
     print(info.report(), end="\n\n", flush=True)
     results = []
     for name in GROUP_NAMES:
@@ -35,7 +35,7 @@ def main(quick=False, json_path=None, only=None):
         results.extend(rows)
         print(module.table(rows), end="\n\n", flush=True)
     if json_path:
-        with open(json_path, "w", encoding="utf-8") as f:
+        with atomic_write(json_path, "w", encoding="utf-8") as f:
             json.dump({"info": info.collect(), "results": results}, f, indent=2)
         print(f"results written to {json_path}")
     return 0

@@ -8,7 +8,6 @@ the run. For the native convolutions a breakdown shows how much of the fwd+bwd t
 three GEMMs and how much is im2col/col2im (2 im2col + 1 col2im), each timed alone on the
 same shapes; the rest is chunking, layout copies, the bias and Python.
 """
-import contextlib
 from dataclasses import dataclass
 
 import numpy as np

@@ -4,6 +4,7 @@ import numbers
 import numpy as np
 
 from .. import random as _random
+from .. import tensor
 
 
 def as_generator(random_state):
@@ -25,10 +26,9 @@ def as_generator(random_state):
 
 
 def to_numpy(a, name="array"):
-    """A NumPy array from an array, a list or an engine Tensor (its data, no copy)."""
-    if hasattr(a, "numpy") and callable(a.numpy) and not isinstance(a, np.ndarray):
-        a = a.numpy()
-    a = np.asarray(a)
+    """A NumPy array from an array, a list or an engine Tensor (its data, no copy), refusing
+    object arrays (which only pickle could save and no kernel computes with)."""
+    a = tensor.to_numpy(a)
     if a.dtype == object:
         raise TypeError(f"{name} must be numeric or string data, got an object array")
     return a

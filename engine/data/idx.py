@@ -11,6 +11,8 @@ import zlib
 
 import numpy as np
 
+from ..io import atomic_write
+
 # type code → big-endian dtype of the stored values
 _IDX_TYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
               0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
@@ -65,7 +67,7 @@ def read_idx(path):
 def write_idx(path, array, compress=None):
     """Write ``array`` as an IDX file (gzip-compressed if ``compress`` or the name ends in .gz).
 
-    Written to a temporary file and renamed, so a crash never leaves half a file.
+    Written atomically (``engine.io.atomic_write``), so a crash never leaves half a file.
     """
     path = os.fspath(path)
     array = np.ascontiguousarray(array)
@@ -81,8 +83,6 @@ def write_idx(path, array, compress=None):
         compress = path.endswith(".gz")
     if compress:
         payload = gzip.compress(payload)
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "wb") as f:
+    with atomic_write(path) as f:
         f.write(payload)
-    os.replace(tmp, path)
     return path

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io import atomic_write
 from .idx import read_idx
 
 _FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
@@ -54,36 +55,28 @@ def default_cache_dir():
     return Path(base) / "engine"
 
 
-def _digest(path, algorithm):
-    h = hashlib.new(algorithm)
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def fetch(url, dest, md5=None, sha256=None, timeout=30.0):
     """Download ``url`` to ``dest``, verifying the checksums before the file appears.
 
-    The bytes go to ``dest + ".part"``; only when the MD5/SHA-256 match is it renamed to
-    ``dest`` (so an interrupted or corrupted download never looks like a good file).
+    The bytes are hashed as they arrive and written atomically (``engine.io.atomic_write``):
+    only when the MD5/SHA-256 match does ``dest`` appear (so an interrupted or corrupted
+    download never looks like a good file).
     Raises ``OSError`` for network errors and ``ValueError`` for a checksum mismatch.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + f".part{os.getpid()}")
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(part, "wb") as f:
-            for block in iter(lambda: response.read(1 << 20), b""):
-                f.write(block)
-        for algorithm, expected in (("md5", md5), ("sha256", sha256)):
-            if expected and _digest(part, algorithm) != expected.lower():
-                raise ValueError(f"{url}: {algorithm} checksum mismatch (expected {expected}); "
+    expected = {algorithm: digest for algorithm, digest in (("md5", md5), ("sha256", sha256))
+                if digest}
+    hashes = {algorithm: hashlib.new(algorithm) for algorithm in expected}
+    with urllib.request.urlopen(url, timeout=timeout) as response, atomic_write(dest) as f:
+        for block in iter(lambda: response.read(1 << 20), b""):
+            f.write(block)
+            for h in hashes.values():
+                h.update(block)
+        for algorithm, digest in expected.items():
+            if hashes[algorithm].hexdigest() != digest.lower():
+                raise ValueError(f"{url}: {algorithm} checksum mismatch (expected {digest}); "
                                  "the download is corrupt or not the published file")
-        os.replace(part, dest)
-    finally:
-        if part.exists():
-            part.unlink()
     return dest
 
 
