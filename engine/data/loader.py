@@ -7,6 +7,7 @@ or, when shuffling, with an index array (one gather per array and batch).
 """
 import numpy as np
 
+from ..validate import positive_int
 from ._utils import as_generator, check_same_length, to_numpy
 
 
@@ -49,10 +50,8 @@ class DataLoader:
             dataset = TensorDataset(*dataset)
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
             raise TypeError(f"dataset needs __len__ and __getitem__, got {type(dataset).__name__}")
-        if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
-            raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
         self.dataset = dataset
-        self.batch_size = batch_size
+        self.batch_size = positive_int(batch_size, "batch_size", allow_none=True)
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.generator = generator if generator is not None else (
