@@ -36,36 +36,35 @@ def make_blobs(n_samples=100, centers=3, n_features=2, cluster_std=1.0, center_b
     return x[order].astype(np.float32), y[order].astype(np.int64)
 
 
+def _two_classes(points0, points1, noise, random_state):
+    """Points of class 0 then class 1 as (x float32, y int64), plus Gaussian noise of std
+    ``noise``, shuffled."""
+    rng = as_generator(random_state)
+    x = np.concatenate([points0, points1])
+    y = np.concatenate([np.zeros(len(points0), np.int64), np.ones(len(points1), np.int64)])
+    x = x + rng.normal(0.0, noise, size=x.shape) if noise else x
+    order = rng.permutation(len(x))
+    return x[order].astype(np.float32), y[order]
+
+
 def make_moons(n_samples=100, noise=0.0, random_state=None):
     """Two interleaving half circles (n//2 of class 0 on top, the rest class 1 below)."""
-    rng = as_generator(random_state)
     n0 = n_samples // 2
-    n1 = n_samples - n0
     t0 = np.linspace(0, np.pi, n0)
-    t1 = np.linspace(0, np.pi, n1)
-    x = np.concatenate([np.stack([np.cos(t0), np.sin(t0)], 1),
-                        np.stack([1 - np.cos(t1), 0.5 - np.sin(t1)], 1)])
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
-    x = x + rng.normal(0.0, noise, size=x.shape) if noise else x
-    order = rng.permutation(n_samples)
-    return x[order].astype(np.float32), y[order]
+    t1 = np.linspace(0, np.pi, n_samples - n0)
+    return _two_classes(np.stack([np.cos(t0), np.sin(t0)], 1),
+                        np.stack([1 - np.cos(t1), 0.5 - np.sin(t1)], 1), noise, random_state)
 
 
 def make_circles(n_samples=100, noise=0.0, factor=0.8, random_state=None):
     """Two concentric circles: class 0 outer (radius 1), class 1 inner (radius ``factor``)."""
     if not 0 < factor < 1:
         raise ValueError(f"factor must be in (0, 1), got {factor}")
-    rng = as_generator(random_state)
     n0 = n_samples // 2
-    n1 = n_samples - n0
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
-    t1 = np.linspace(0, 2 * np.pi, n1, endpoint=False)
-    x = np.concatenate([np.stack([np.cos(t0), np.sin(t0)], 1),
-                        factor * np.stack([np.cos(t1), np.sin(t1)], 1)])
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
-    x = x + rng.normal(0.0, noise, size=x.shape) if noise else x
-    order = rng.permutation(n_samples)
-    return x[order].astype(np.float32), y[order]
+    t1 = np.linspace(0, 2 * np.pi, n_samples - n0, endpoint=False)
+    return _two_classes(np.stack([np.cos(t0), np.sin(t0)], 1),
+                        factor * np.stack([np.cos(t1), np.sin(t1)], 1), noise, random_state)
 
 
 CELSIUS = np.array([0.0, 8.0, 15.0, 22.0])
