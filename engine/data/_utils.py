@@ -1,10 +1,9 @@
 """Small helpers shared by the data modules: random generators and array checks."""
-import numbers
-
 import numpy as np
 
 from .. import random as _random
 from .. import tensor
+from ..validate import is_int, non_negative_int
 
 
 def as_generator(random_state):
@@ -17,10 +16,8 @@ def as_generator(random_state):
         return _random.get_generator()
     if isinstance(random_state, np.random.Generator):
         return random_state
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(f"random_state must be a non-negative int, got {random_state}")
-        return np.random.default_rng(int(random_state))
+    if is_int(random_state):
+        return np.random.default_rng(non_negative_int(random_state, "random_state"))
     raise TypeError("random_state must be None, a non-negative int or a numpy Generator; "
                     f"got {type(random_state).__name__}")
 
