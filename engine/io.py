@@ -17,7 +17,7 @@ import contextlib
 import json
 import numbers
 import os
-import tempfile
+import secrets
 import zipfile
 
 import numpy as np
@@ -84,13 +84,19 @@ def atomic_write(path, mode="wb", **open_kwargs):
     The block writes to a temporary file in the same directory; when it ends normally the file
     is flushed to disk and renamed over ``path`` (a rename within a directory is atomic), so
     readers see the old file or the new one, never half of one. When the block raises, the
-    temporary file is removed and ``path`` is left as it was.
+    temporary file is removed and ``path`` is left as it was. ``mode`` is "wb" or "w" (text,
+    with ``open``'s keyword arguments such as ``encoding``).
     """
+    if mode not in ("wb", "w"):
+        raise ValueError(f"atomic_write writes a whole file: mode must be 'wb' or 'w', got {mode!r}")
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.splitext(path)[1], dir=directory)
+    # A new name opened with "x" (never an existing file), by plain open() so that the file
+    # gets the usual permissions (the umask's), as if ``path`` had been written directly.
+    tmp = os.path.join(directory, f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
+                                  f"{os.path.splitext(path)[1]}")
     try:
-        with os.fdopen(fd, mode, **open_kwargs) as f:
+        with open(tmp, mode.replace("w", "x"), **open_kwargs) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())
