@@ -88,3 +88,19 @@ def test_load_refuses_pickles_and_corrupt_files(tmp_path):
         engine.load(foreign)
     with pytest.raises(FileNotFoundError):
         engine.load(tmp_path / "missing.npz")
+
+
+def test_atomic_write_all_or_nothing(tmp_path):
+    from engine.io import atomic_write
+    path = tmp_path / "notes.txt"
+    with atomic_write(path, "w", encoding="utf-8") as f:
+        f.write("first")
+    with pytest.raises(RuntimeError):
+        with atomic_write(path, "w", encoding="utf-8") as f:
+            f.write("half of the second")
+            raise RuntimeError("crash mid-write")
+    assert path.read_text(encoding="utf-8") == "first"
+    assert os.listdir(tmp_path) == ["notes.txt"]       # the temporary file is gone
+    with pytest.raises(ValueError, match="mode"):
+        with atomic_write(path, "a"):
+            pass

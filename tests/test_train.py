@@ -210,3 +210,21 @@ def test_a_non_finite_loss_stops_before_the_weights_change():
             epochs=1, verbose=0)
     for name, value in weights(model).items():
         np.testing.assert_array_equal(value, before[name])
+
+
+def test_accuracy_is_engine_metrics_accuracy_also_for_one_output_column():
+    """fit/evaluate's "accuracy" is metrics.accuracy_score of the predicted labels: the argmax
+    of several outputs, or output > 0.5 for a single (probability) column."""
+    x, y = blobs()
+    model = mlp()
+    logits = predict(model, x)
+    assert evaluate(model, None, (x, y))["accuracy"] == \
+        engine.metrics.accuracy_score(y, logits.argmax(1))
+    engine.manual_seed(0)
+    binary = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1), nn.Sigmoid())
+    y01 = (y == 1).astype(np.int64)
+    p = predict(binary, x)
+    assert p.shape == (300, 1)
+    assert evaluate(binary, None, (x, y01))["accuracy"] == \
+        engine.metrics.accuracy_score(y01, (p[:, 0] > 0.5).astype(np.int64))
+    assert "accuracy" not in evaluate(binary, None, (x, y01.astype(np.float32)))
