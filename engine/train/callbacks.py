@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 
-from ..validate import non_negative_int
+from ..validate import non_negative_int, real_number
 
 __all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler", "CSVLogger"]
 
@@ -196,7 +196,7 @@ class LearningRateScheduler(Callback):
         if not self._is_scheduler:
             lr = run.optimizer.param_groups[0]["lr"]
             new = self.schedule(run.epoch) if self._nargs == 1 else self.schedule(run.epoch, lr)
-            _set_lr(run.optimizer, float(new))
+            _set_lr(run.optimizer, real_number(new, "the learning rate the schedule returned"))
 
     def on_epoch_end(self, run, logs):
         if self._is_scheduler:
