@@ -63,17 +63,18 @@ def roc_curve(y_true, y_score, pos_label=None, sample_weight=None, drop_intermed
         fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
     fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
     thresholds = np.r_[np.inf, thresholds]
-    if fps[-1] <= 0:
-        warnings.warn("no negative samples in y_true: FPR is undefined", UndefinedMetricWarning, 2)
-        fpr = np.full(fps.shape, np.nan)
-    else:
-        fpr = fps / fps[-1]
-    if tps[-1] <= 0:
-        warnings.warn("no positive samples in y_true: TPR is undefined", UndefinedMetricWarning, 2)
-        tpr = np.full(tps.shape, np.nan)
-    else:
-        tpr = tps / tps[-1]
+    fpr = _as_rate(fps, "no negative samples in y_true: FPR is undefined")
+    tpr = _as_rate(tps, "no positive samples in y_true: TPR is undefined")
     return fpr, tpr, thresholds
+
+
+def _as_rate(counts, undefined):
+    """Cumulative counts divided by their total (the last one); NaN, with a warning, when the
+    total is 0."""
+    if counts[-1] <= 0:
+        warnings.warn(undefined, UndefinedMetricWarning, stacklevel=3)
+        return np.full(counts.shape, np.nan)
+    return counts / counts[-1]
 
 
 def auc(x, y):
