@@ -6,11 +6,10 @@ Y = W·im2col(X) + b and its backward: ``engine.ops.conv``).
 """
 import math
 
-import numpy as np
-
 from .. import dtypes
-from ..backend._conv_checks import expand
+from ..backend._checks import expand
 from ..random import get_generator
+from ..validate import positive_int
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
@@ -23,12 +22,6 @@ def _uniform_parameter(shape, fan_in, dtype):
     return Parameter(get_generator().uniform(-bound, bound, size=shape).astype(dtype))
 
 
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
 class _ConvNd(Module):
     dims = 2
     transposed = False
@@ -37,9 +30,9 @@ class _ConvNd(Module):
                  groups=1, bias=True, dtype=None, output_padding=0):
         super().__init__()
         d = self.dims
-        self.in_channels = _positive_int(in_channels, "in_channels")
-        self.out_channels = _positive_int(out_channels, "out_channels")
-        self.groups = _positive_int(groups, "groups")
+        self.in_channels = positive_int(in_channels, "in_channels")
+        self.out_channels = positive_int(out_channels, "out_channels")
+        self.groups = positive_int(groups, "groups")
         if self.in_channels % self.groups or self.out_channels % self.groups:
             raise ValueError(f"in_channels {in_channels} and out_channels {out_channels} must "
                              f"be divisible by groups {groups}")
