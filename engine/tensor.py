@@ -19,8 +19,8 @@ from . import cuda, dtypes
 def get_array_module(a):
     """The array library for ``a``: ``cupy`` for CuPy arrays, ``numpy`` for anything else.
 
-    Ops call ``xp = get_array_module(x)`` and then ``xp.exp(x)`` so that the
-    same code runs on CPU and, later, GPU arrays.
+    It takes any data (a Tensor, a list, an array), for building and showing tensors; an
+    op computes through its backend instead (``backend_of(x).xp``: engine/backend/__init__.py).
     """
     if isinstance(a, Tensor):
         a = a.data

@@ -23,8 +23,15 @@ def _uniform_parameter(shape, fan_in, dtype):
 
 
 class _ConvNd(Module):
+    """A convolution layer: its weight and bias, and ``function`` (``F.conv1d`` ...) applied."""
+
     dims = 2
     transposed = False
+    function = None     # set by each layer: its F.conv*d
+
+    def forward(self, x):
+        return type(self).function(x, self.weight, self.bias, self.stride, self.padding,
+                                   self.dilation, self.groups)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
                  groups=1, bias=True, dtype=None, output_padding=0):
@@ -69,10 +76,7 @@ class _ConvNd(Module):
 class Conv1d(_ConvNd):
     """1-D convolution: (N, C_in, L) → (N, C_out, L_out); weight (C_out, C_in/groups, k)."""
     dims = 1
-
-    def forward(self, x):
-        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+    function = staticmethod(F.conv1d)
 
 
 class Conv2d(_ConvNd):
@@ -81,19 +85,13 @@ class Conv2d(_ConvNd):
     o = ⌊(i + 2p − d·(k − 1) − 1)/s⌋ + 1 per axis; Y = W·im2col(X) + b.
     """
     dims = 2
-
-    def forward(self, x):
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+    function = staticmethod(F.conv2d)
 
 
 class Conv3d(_ConvNd):
     """3-D convolution: (N, C_in, D, H, W) → (N, C_out, od, oh, ow); weight (C_out, C_in/groups, *k)."""
     dims = 3
-
-    def forward(self, x):
-        return F.conv3d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+    function = staticmethod(F.conv3d)
 
 
 class ConvTranspose2d(_ConvNd):

@@ -5,6 +5,8 @@ axes, so in backward each input's gradient is summed back to its own shape
 with ``unbroadcast``.  Backward passes skip inputs that need no gradient
 (``self.needs_input_grad``), e.g. the constant 2 in ``x * 2``.
 """
+import operator
+
 from .. import dtypes
 from ..autograd import Function
 from ..backend import backend_of
@@ -199,35 +201,28 @@ class Maximum(Function):
     Ties (a == b) split the gradient evenly: each gets ∂L/∂y / 2 (as PyTorch does).
     """
 
+    pick, wins = "maximum", operator.gt     # Minimum reuses everything with "minimum", <
+
     def forward(self, a, b):
         try:
-            return backend_of(a).xp.maximum(a, b)
+            return getattr(backend_of(a).xp, self.pick)(a, b)
         except ValueError:
-            raise _broadcast_error("maximum", a, b) from None
+            raise _broadcast_error(self.pick, a, b) from None
 
     def backward(self, gy):
         a, b = self.inputs
         # gy * bool keeps gy's dtype; 0.5 * (a == b) gives each tied side half.
-        ga = gy * (a.data > b.data) + 0.5 * gy * (a.data == b.data)
+        ga = gy * self.wins(a.data, b.data) + 0.5 * gy * (a.data == b.data)
         return unbroadcast(ga, a.shape), unbroadcast(gy - ga, b.shape)
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     """y = min(a, b) elementwise;  ∂L/∂a = ∂L/∂y where a < b, ∂L/∂b = ∂L/∂y where b < a.
 
     Ties (a == b) split the gradient evenly, as in Maximum.
     """
 
-    def forward(self, a, b):
-        try:
-            return backend_of(a).xp.minimum(a, b)
-        except ValueError:
-            raise _broadcast_error("minimum", a, b) from None
-
-    def backward(self, gy):
-        a, b = self.inputs
-        ga = gy * (a.data < b.data) + 0.5 * gy * (a.data == b.data)
-        return unbroadcast(ga, a.shape), unbroadcast(gy - ga, b.shape)
+    pick, wins = "minimum", operator.lt
 
 
 class Cast(Function):
