@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
+from ..tensor import to_numpy
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -105,8 +106,7 @@ class HingeLoss(Function):
 
 def check_class_targets(name, target, n, n_classes):
     """Integer class labels of shape (n,) in [0, n_classes)."""
-    target = np.asarray(target.data if hasattr(target, "data") and hasattr(target, "grad_fn")
-                        else target)
+    target = to_numpy(target)
     if target.dtype.kind not in "iu":
         if target.dtype.kind == "f" and target.size and np.all(target == np.round(target)):
             raise TypeError(f"{name}: targets must be integer class labels (an int array), got "
