@@ -199,7 +199,7 @@ def _as_tensors(inputs):
 def _constant(x, like):
     if like is None:
         return _wrap(as_float_array(x))
-    if type(x) in (int, float, bool):  # fast path for `x * 2` (np.float64 is a float subclass: not here)
+    if type(x) in (int, float, bool):  # `x * 2` (np.float64 is a float subclass: not here)
         return _wrap(backend_of(like.data).xp.asarray(x, dtype=like.dtype))
     return _wrap(as_float_array(x, default=like.dtype))
 

@@ -73,8 +73,8 @@ def test_ops_compute_through_the_backend_of_their_inputs(name, monkeypatch):
     kernels = reference if name == "reference" else native
     for kernel in ("relu", "gemm", "log_softmax", "softplus", "sigmoid"):
         original = getattr(kernels, kernel)
-        monkeypatch.setattr(kernels, kernel,
-                            lambda *a, _k=kernel, _f=original, **kw: calls.append(_k) or _f(*a, **kw))
+        monkeypatch.setattr(kernels, kernel, lambda *a, _k=kernel, _f=original, **kw:
+                            calls.append(_k) or _f(*a, **kw))
     x = engine.tensor(np.random.default_rng(0).standard_normal((4, 3)), requires_grad=True)
     with engine.using_backend(name):
         loss = F.cross_entropy(F.relu(x) @ engine.tensor(np.eye(3)), np.array([0, 1, 2, 0]))

@@ -1,4 +1,5 @@
-"""The compiled im2col/col2im and pooling kernels against their NumPy twins (reference_conv).
+"""The compiled im2col/col2im and pooling kernels against their NumPy twins
+(engine/backend/reference/conv.py and pool.py).
 
 Hypothesis draws 1-, 2- and 3-D inputs with random kernels, strides, paddings and dilations;
 both dtypes. col2im is also checked to be im2col's adjoint: <im2col(x), c> = <x, col2im(c)>.
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
 
+from conv_cases import draw_window
 from engine.backend import reference
 
 native = pytest.importorskip("engine.backend.native")
@@ -20,13 +22,7 @@ def conv_case(draw, max_dims=3):
     dims = draw(st.integers(1, max_dims))
     side = {1: 12, 2: 9, 3: 6}[dims]
     n, c = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    size = tuple(draw(st.integers(1, side)) for _ in range(dims))
-    kernel = tuple(draw(st.integers(1, 4)) for _ in range(dims))
-    stride = tuple(draw(st.integers(1, 3)) for _ in range(dims))
-    padding = tuple(draw(st.integers(0, 2)) for _ in range(dims))
-    dilation = tuple(draw(st.integers(1, 3)) for _ in range(dims))
-    assume(all(i + 2 * p - d * (k - 1) - 1 >= 0
-               for i, k, p, d in zip(size, kernel, padding, dilation)))
+    size, kernel, stride, padding, dilation = draw_window(draw, dims, side, 4, 3)
     return (n, c) + size, kernel, stride, padding, dilation
 
 

@@ -16,7 +16,7 @@ def pooling_kernels(module_name, max_pool, max_pool_backward, avg_pool, avg_pool
         return max_pool(x, kernel_size, stride, padding, 1, "max_pool1d")
 
     def max_pool2d(x, kernel_size, stride=None, padding=0):
-        """Max pooling over the last two axes of x (N, C, H, W) or (C, H, W): returns (y, argmax)."""
+        """Max pooling over the last two axes of x (N, C, H, W) or (C, H, W): (y, argmax)."""
         return max_pool(x, kernel_size, stride, padding, 2, "max_pool2d")
 
     def max_pool1d_backward(gy, argmax, x_shape, kernel_size, stride=None, padding=0, out=None):

@@ -20,8 +20,8 @@ from .parameter import Parameter
 
 
 class ElementwiseActivation(Module):
-    """A layer that applies ``function`` (a functional form from engine.ops.activation) with
-    the float settings given to ``__init__`` (by position or by name, as the function takes them)."""
+    """A layer that applies ``function`` (a functional form from engine.ops.activation) with the
+    float settings given to ``__init__`` (by position or by name, as the function takes them)."""
 
     function = None     # set by each subclass: its functional form
     settings = ()       # the names of its settings, e.g. ("negative_slope",)
@@ -59,7 +59,7 @@ __all__ = [*act.LAYERS, "PReLU", "Softmax", "LogSoftmax", "Identity"]
 
 
 class PReLU(Module):
-    """y = x if x > 0 else a_c·x, where the slopes a (``weight``, shape (num_parameters,)) are learnt.
+    """y = x if x > 0 else a_c·x, where the slopes a (``weight``, (num_parameters,)) are learnt.
 
     ``num_parameters=1`` shares one slope; ``num_parameters=C`` gives each channel (axis 1) its own.
     As in PyTorch the slopes start at ``init=0.25``.

@@ -206,18 +206,20 @@ def softplus(x):
 
 
 def heaviside(x, value_at_zero=1.0):
-    """The step: 1 if x > 0, 0 if x < 0, ``value_at_zero`` at 0; zero gradient. See ``Heaviside``."""
+    """The step: 1 if x > 0, 0 if x < 0, ``value_at_zero`` at 0 (no gradient). See ``Heaviside``."""
     return Heaviside(value_at_zero)(x)
 
 
 def softmax(x, axis=None, *, dim=None):
-    """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (or ``dim``; the last by default). See ``Softmax``."""
+    """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (or ``dim``; default the last). See ``Softmax``."""
     axis = _axis(axis, dim)
     return Softmax(-1 if axis is None else axis)(x)
 
 
 def log_softmax(x, axis=None, *, dim=None):
-    """y_i = x_i − log Σ_j e^(x_j) along ``axis`` (or ``dim``; the last by default). See ``LogSoftmax``."""
+    """y_i = x_i − log Σ_j e^(x_j) along ``axis`` (or ``dim``; default the last).
+
+    See ``LogSoftmax``."""
     axis = _axis(axis, dim)
     return LogSoftmax(-1 if axis is None else axis)(x)
 
