@@ -30,6 +30,8 @@ since this one's forward (the last convolution of a network, whose backward runs
 then the columns are still there and the backward reuses them.
 One workspace for the process: the ops are not meant to run concurrently from threads.
 """
+import math
+
 import numpy as np
 
 from ..autograd import Function
@@ -42,7 +44,7 @@ from ..validate import positive_int
 _DEFAULT_LIMIT = 64 * 2**20
 _ALIGN = 64                       # bytes: each carved array starts on a cache line
 _workspace_limit = _DEFAULT_LIMIT
-_workspace = np.empty(0, dtype=np.uint8)
+_workspace = np.empty(0, dtype=np.uint8)     # host memory: the CPU backends' column buffers
 _columns_owner = None             # token of the ConvNd whose whole-batch columns are there
 
 
@@ -95,14 +97,14 @@ def _workspace_arrays(dtype, *shapes, owner=None):
     global _workspace, _columns_owner
     _columns_owner = owner
     itemsize = np.dtype(dtype).itemsize
-    sizes = [_padded(int(np.prod(s)) * itemsize) for s in shapes]
+    sizes = [_padded(math.prod(s) * itemsize) for s in shapes]
     total = sum(sizes) + _ALIGN
     if _workspace.nbytes < total:
         _workspace = np.empty(total, dtype=np.uint8)
     start = (-_workspace.ctypes.data) % _ALIGN
     arrays = []
     for shape, size in zip(shapes, sizes):
-        count = int(np.prod(shape))
+        count = math.prod(shape)
         arrays.append(_workspace[start:start + count * itemsize].view(dtype).reshape(shape))
         start += size
     return arrays

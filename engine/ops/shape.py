@@ -3,6 +3,8 @@
 Their backward passes move the gradient back to where each number came from:
 reshape it back, un-permute it, scatter it into the indexed positions, split it.
 """
+import itertools
+
 import numpy as np
 
 from ..autograd import Function
@@ -125,8 +127,8 @@ class Concatenate(Function):
     def backward(self, gy):
         xp = backend_of(gy).xp
         axis = self.axis % gy.ndim
-        ends = np.cumsum([x.shape[axis] for x in self.inputs])[:-1]
-        return tuple(xp.split(gy, ends.tolist(), axis=axis))
+        ends = list(itertools.accumulate(x.shape[axis] for x in self.inputs))[:-1]
+        return tuple(xp.split(gy, ends, axis=axis))
 
 
 class Stack(Function):
