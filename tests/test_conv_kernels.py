@@ -26,17 +26,23 @@ def conv_case(draw, max_dims=3):
     return (n, c) + size, kernel, stride, padding, dilation
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@given(case=conv_case(), seed=st.integers(0, 2**16))
-def test_im2col_and_col2im_match_reference(dtype, case, seed):
+def _operands(case, seed, dtype):
+    """An input x for ``case``, its reference columns, and random columns to fold back."""
     shape, kernel, stride, padding, dilation = case
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(shape).astype(dtype)
     want = reference.im2col(x, kernel, stride, padding, dilation)
+    return x, want, rng.standard_normal(want.shape).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(case=conv_case(), seed=st.integers(0, 2**16))
+def test_im2col_and_col2im_match_reference(dtype, case, seed):
+    shape, kernel, stride, padding, dilation = case
+    x, want, cols = _operands(case, seed, dtype)
     got = native.im2col(x, kernel, stride, padding, dilation)
     assert got.dtype == dtype and got.shape == want.shape
     np.testing.assert_array_equal(got, want)                  # a pure copy: exact
-    cols = rng.standard_normal(want.shape).astype(dtype)
     back_want = reference.col2im(cols, shape, kernel, stride, padding, dilation)
     back = native.col2im(cols, shape, kernel, stride, padding, dilation)
     np.testing.assert_allclose(back, back_want, **TOL[dtype])
@@ -88,10 +94,7 @@ def test_vector_im2col_col2im_match_reference_on_every_isa(dtype, case, seed):
     # and col2im's sums bitwise those of the portable loop (same order of additions)
     from engine import _C
     shape, kernel, stride, padding, dilation = case
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal(shape).astype(dtype)
-    want = reference.im2col(x, kernel, stride, padding, dilation)
-    cols = rng.standard_normal(want.shape).astype(dtype)
+    x, want, cols = _operands(case, seed, dtype)
     portable = _under_isa("im2col", "generic",
                           lambda: native.col2im(cols, shape, kernel, stride, padding, dilation))
     np.testing.assert_allclose(portable, reference.col2im(cols, shape, kernel, stride, padding,

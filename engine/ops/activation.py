@@ -6,11 +6,11 @@ to keep for the backward pass: the input ``x`` when the derivative is a function
 ELU, softplus), the output ``y`` when it is cheaper in terms of y (sigmoid: y·(1 − y);
 tanh: 1 − y²).
 
-Below the Functions are their functional forms (``relu(x)``, ...): ``engine.nn.functional``
-re-exports them (``__all__``), and ``LAYERS`` names the ``engine.nn`` layer made of each
-elementwise one (``engine/nn/activation.py`` builds those classes from it). So a new
-elementwise activation is written here once: its Function, its functional form, one entry
-in ``LAYERS`` and ``__all__``.
+Each Function is followed by its functional form (``relu(x)``, ...), which
+``engine.nn.functional`` re-exports (``__all__``); ``LAYERS`` names the ``engine.nn`` layer made
+of each elementwise one (``engine/nn/activation.py`` builds those classes from it). So a new
+elementwise activation is written here once: its Function, its functional form, one entry in
+``LAYERS`` and ``__all__``.
 """
 import numpy as np
 
@@ -34,6 +34,11 @@ class ReLU(Function):
         return self.B.relu_backward(self.x, gy)
 
 
+def relu(x):
+    """y = max(0, x). See ``ReLU``."""
+    return ReLU()(x)
+
+
 class LeakyReLU(Function):
     """y = x if x > 0 else a·x;  ∂L/∂x = ∂L/∂y · (1 if x > 0 else a)."""
 
@@ -47,6 +52,11 @@ class LeakyReLU(Function):
 
     def backward(self, gy):
         return self.B.leaky_relu_backward(self.x, gy, self.negative_slope)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """y = x if x > 0 else negative_slope·x. See ``LeakyReLU``."""
+    return LeakyReLU(negative_slope)(x)
 
 
 class PReLU(Function):
@@ -68,6 +78,11 @@ class PReLU(Function):
         return self.B.prelu_backward(self.x, self.weight, gy)
 
 
+def prelu(x, weight):
+    """y = x if x > 0 else a_c·x with learnable slopes ``weight`` (C,) or (1,). See ``PReLU``."""
+    return PReLU()(x, weight)
+
+
 class ELU(Function):
     """y = x if x > 0 else α·(eˣ − 1);  ∂L/∂x = ∂L/∂y · (1 if x > 0 else α·eˣ)."""
 
@@ -83,6 +98,11 @@ class ELU(Function):
         return self.B.elu_backward(self.x, gy, self.alpha)
 
 
+def elu(x, alpha=1.0):
+    """y = x if x > 0 else α·(eˣ − 1). See ``ELU``."""
+    return ELU(alpha)(x)
+
+
 class Sigmoid(Function):
     """y = 1 / (1 + e^(−x));  ∂L/∂x = ∂L/∂y · y·(1 − y)."""
 
@@ -93,6 +113,11 @@ class Sigmoid(Function):
 
     def backward(self, gy):
         return self.B.sigmoid_backward(self.y, gy)
+
+
+def sigmoid(x):
+    """y = 1 / (1 + e^(−x)). See ``Sigmoid``."""
+    return Sigmoid()(x)
 
 
 class Tanh(Function):
@@ -107,6 +132,11 @@ class Tanh(Function):
         return self.B.tanh_backward(self.y, gy)
 
 
+def tanh(x):
+    """y = tanh(x). See ``Tanh``."""
+    return Tanh()(x)
+
+
 class Softplus(Function):
     """y = log(1 + eˣ);  ∂L/∂x = ∂L/∂y · sigmoid(x)."""
 
@@ -117,6 +147,11 @@ class Softplus(Function):
 
     def backward(self, gy):
         return self.B.softplus_backward(self.x, gy)
+
+
+def softplus(x):
+    """y = log(1 + eˣ). See ``Softplus``."""
+    return Softplus()(x)
 
 
 class Heaviside(Function):
@@ -138,6 +173,11 @@ class Heaviside(Function):
         return self.B.heaviside_backward(self.x, gy)
 
 
+def heaviside(x, value_at_zero=1.0):
+    """The step: 1 if x > 0, 0 if x < 0, ``value_at_zero`` at 0 (no gradient). See ``Heaviside``."""
+    return Heaviside(value_at_zero)(x)
+
+
 class Softmax(Function):
     """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis``;  ∂L/∂x_i = y_i · (∂L/∂y_i − Σ_j ∂L/∂y_j · y_j)."""
 
@@ -153,6 +193,12 @@ class Softmax(Function):
         return self.B.softmax_backward(self.y, gy, self.axis)
 
 
+def softmax(x, axis=None, *, dim=None):
+    """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (or ``dim``; default the last). See ``Softmax``."""
+    axis = _axis(axis, dim)
+    return Softmax(-1 if axis is None else axis)(x)
+
+
 class LogSoftmax(Function):
     """y_i = x_i − log Σ_j e^(x_j) along ``axis``;  ∂L/∂x_i = ∂L/∂y_i − e^(y_i) · Σ_j ∂L/∂y_j."""
 
@@ -166,54 +212,6 @@ class LogSoftmax(Function):
 
     def backward(self, gy):
         return self.B.log_softmax_backward(self.y, gy, self.axis)
-
-
-# ------------------------------------------------------------- functional forms
-
-def relu(x):
-    """y = max(0, x). See ``ReLU``."""
-    return ReLU()(x)
-
-
-def leaky_relu(x, negative_slope=0.01):
-    """y = x if x > 0 else negative_slope·x. See ``LeakyReLU``."""
-    return LeakyReLU(negative_slope)(x)
-
-
-def prelu(x, weight):
-    """y = x if x > 0 else a_c·x with learnable slopes ``weight`` (C,) or (1,). See ``PReLU``."""
-    return PReLU()(x, weight)
-
-
-def elu(x, alpha=1.0):
-    """y = x if x > 0 else α·(eˣ − 1). See ``ELU``."""
-    return ELU(alpha)(x)
-
-
-def sigmoid(x):
-    """y = 1 / (1 + e^(−x)). See ``Sigmoid``."""
-    return Sigmoid()(x)
-
-
-def tanh(x):
-    """y = tanh(x). See ``Tanh``."""
-    return Tanh()(x)
-
-
-def softplus(x):
-    """y = log(1 + eˣ). See ``Softplus``."""
-    return Softplus()(x)
-
-
-def heaviside(x, value_at_zero=1.0):
-    """The step: 1 if x > 0, 0 if x < 0, ``value_at_zero`` at 0 (no gradient). See ``Heaviside``."""
-    return Heaviside(value_at_zero)(x)
-
-
-def softmax(x, axis=None, *, dim=None):
-    """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (or ``dim``; default the last). See ``Softmax``."""
-    axis = _axis(axis, dim)
-    return Softmax(-1 if axis is None else axis)(x)
 
 
 def log_softmax(x, axis=None, *, dim=None):

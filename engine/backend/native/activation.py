@@ -45,8 +45,12 @@ def _wrap(name):
     position or by name; the backward's first argument is x or y, as in its twin.
     """
     twin, twin_backward = getattr(_reference, name), getattr(_reference, name + "_backward")
-    forward_kernel = getattr(_C, name + "_forward")
-    backward_kernel = getattr(_C, name + "_backward")
+    try:
+        forward_kernel = getattr(_C, name + "_forward")
+        backward_kernel = getattr(_C, name + "_backward")
+    except AttributeError as err:   # a new activation whose C body is not compiled in yet
+        raise ImportError(f"engine._C has no compiled {name} kernels ({err}); rebuild the "
+                          f"extension (pip install .) after adding its C body") from None
     settings = [p for p in inspect.signature(twin).parameters.values()
                 if p.name not in ("x", "out")]
     saved_name = next(iter(inspect.signature(twin_backward).parameters))
@@ -84,6 +88,7 @@ def _wrap(name):
     return forward, backward
 
 
+# relu, relu_backward, leaky_relu, leaky_relu_backward, elu, ...: one pair per ELEMENTWISE name
 for _name in _reference.ELEMENTWISE:
     globals()[_name], globals()[_name + "_backward"] = _wrap(_name)
 
