@@ -23,33 +23,37 @@ class ElementwiseActivation(Module):
     """A layer that applies ``function`` (a functional form from engine.ops.activation) with the
     float settings given to ``__init__`` (by position or by name, as the function takes them)."""
 
-    function = None     # set by each subclass: its functional form
-    settings = ()       # the names of its settings, e.g. ("negative_slope",)
+    function = None                     # set by each subclass: its functional form
+    settings = ()                       # the names of its settings, e.g. ("negative_slope",)
+    __signature__ = inspect.Signature()  # and how __init__ takes them
 
     def __init__(self, *args, **kwargs):
         super().__init__()
-        bound = self._signature.bind(*args, **kwargs)
+        bound = type(self).__signature__.bind(*args, **kwargs)   # as the function takes them
         bound.apply_defaults()
-        self.values = tuple(float(bound.arguments[name]) for name in self.settings)
-        for name, value in zip(self.settings, self.values):
-            setattr(self, name, value)
+        for name in self.settings:
+            setattr(self, name, float(bound.arguments[name]))
 
     def forward(self, x):
-        return type(self).function(x, *self.values)
+        if not self.settings:
+            return type(self).function(x)
+        return type(self).function(x, *[getattr(self, name) for name in self.settings])
 
     def extra_repr(self):
-        return ", ".join(f"{name}={value}" for name, value in zip(self.settings, self.values))
+        return ", ".join(f"{name}={getattr(self, name)}" for name in self.settings)
 
 
 def _layer(class_name, function):
     """The ElementwiseActivation subclass ``class_name`` that applies ``function``."""
     parameters = list(inspect.signature(function).parameters.values())[1:]   # after x
     signature = inspect.Signature(parameters)
+    settings = tuple(p.name for p in parameters)
+    call = ", ".join(("x",) + settings)
     doc = (inspect.getdoc(getattr(act, class_name)) or "") + \
-        f"\n\nThe layer form of ``F.{function.__name__}``{signature}."
+        f"\n\n``{class_name}{signature}(x)`` computes ``F.{function.__name__}({call})``."
     return type(class_name, (ElementwiseActivation,), {
-        "__doc__": doc, "__module__": __name__, "function": staticmethod(function),
-        "settings": tuple(p.name for p in parameters), "_signature": signature})
+        "__doc__": doc, "__module__": __name__, "__signature__": signature,
+        "function": staticmethod(function), "settings": settings})
 
 
 for _name, _function in act.LAYERS.items():
