@@ -43,19 +43,19 @@ def make(opt_name):
 
 def main():
     engine.backend.set_num_threads(1)
-    fused = (sgd.kernels_for, adaptive.kernels_for)
+    fused = (sgd.backend_of, adaptive.backend_of)
     print(f"{'optimizer':14s} {'update':7s} {'step() ms':>10s} {'full step ms':>13s}")
     for opt_name in ("sgd-momentum", "adam", "adagrad", "rmsprop", "rmsprop-c-m"):
         for impl in ("numpy", "fused"):
             if impl == "numpy":
-                sgd.kernels_for = adaptive.kernels_for = lambda a: reference
+                sgd.backend_of = adaptive.backend_of = lambda a: reference
             else:
-                sgd.kernels_for, adaptive.kernels_for = fused
+                sgd.backend_of, adaptive.backend_of = fused
             full, step = make(opt_name)
             t_step = best_time(step, 200)
             t_full = best_time(full, 100)
             print(f"{opt_name:14s} {impl:7s} {t_step * 1e3:10.3f} {t_full * 1e3:13.3f}")
-    sgd.kernels_for, adaptive.kernels_for = fused
+    sgd.backend_of, adaptive.backend_of = fused
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ their NumPy twins (``engine.backend.reference``); autograd (``Tensor``, ``Functi
 and the library on top (``engine.nn``, ``engine.optim``, ``engine.data``, ``engine.metrics``,
 ``engine.train``; ``engine.viz`` for plots).
 """
+from . import tensor_methods  # noqa: F401  (binds Tensor's operators and methods: first)
 from . import cuda, data, metrics, nn, optim, train
 from ._version import __version__
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad

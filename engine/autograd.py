@@ -24,6 +24,9 @@ import weakref
 
 import numpy as np
 
+from .backend import backend_of
+from .tensor import Tensor, _wrap, as_float_array
+
 # ----------------------------------------------------------------- grad mode
 # One module-wide switch (not per thread): simple, and enough for teaching.
 _grad_enabled = True
@@ -196,8 +199,8 @@ def _as_tensors(inputs):
 def _constant(x, like):
     if like is None:
         return _wrap(as_float_array(x))
-    if type(x) in (int, float, bool):  # fast path for `x * 2` (np.float64 is a float subclass: not here)
-        return _wrap(get_array_module(like.data).asarray(x, dtype=like.dtype))
+    if type(x) in (int, float, bool):  # `x * 2` (np.float64 is a float subclass: not here)
+        return _wrap(backend_of(like.data).xp.asarray(x, dtype=like.dtype))
     return _wrap(as_float_array(x, default=like.dtype))
 
 
@@ -253,7 +256,7 @@ def backward(tensor, grad=None, retain_graph=False):
         raise ValueError(
             "backward() on a tensor that does not require grad: it was not computed "
             "from any tensor with requires_grad=True (or it was computed under no_grad())")
-    xp = get_array_module(tensor.data)
+    xp = backend_of(tensor.data).xp
     if grad is None:
         if tensor.size != 1:
             raise ValueError(
@@ -313,7 +316,3 @@ def backward(tensor, grad=None, retain_graph=False):
                 fn._free()
     finally:
         set_grad_enabled(previous_mode)
-
-
-# Imported last because tensor.py imports this module too (circular import).
-from .tensor import Tensor, _wrap, as_float_array, get_array_module  # noqa: E402

@@ -1,15 +1,16 @@
 """One random generator for the whole engine, so ``engine.manual_seed(n)`` makes runs repeatable."""
 import numpy as np
 
+from .validate import non_negative_int
+
 _generator = np.random.default_rng()
 
 
 def manual_seed(seed):
     """Seed the generator used by initialisers, dropout, data shuffling and sampling."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    seed = non_negative_int(seed, "seed")
     global _generator
-    _generator = np.random.default_rng(int(seed))
+    _generator = np.random.default_rng(seed)
     return _generator
 
 

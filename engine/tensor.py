@@ -3,18 +3,24 @@
 A Tensor wraps a NumPy array (``.data``).  When it is the result of an
 operation on tensors that require grad, ``.grad_fn`` points at the Function
 that produced it; ``backward()`` walks those links to fill in ``.grad``.
-The arithmetic lives in ``engine.ops``; the methods here only forward to it.
+
+This file holds what a Tensor *is* (its data, dtype, gradient, device). What it can *do*
+(``a + b``, ``a @ b``, ``x.sum()``, ``x.backward()``) is computed by the Functions in
+``engine.ops`` and ``engine.autograd``, which import Tensor; so those methods are bound onto
+the class in ``engine/tensor_methods.py``, once both exist (``import engine`` does it).
 """
+import operator
+
 import numpy as np
 
-from . import dtypes
+from . import cuda, dtypes
 
 
 def get_array_module(a):
     """The array library for ``a``: ``cupy`` for CuPy arrays, ``numpy`` for anything else.
 
-    Ops call ``xp = get_array_module(x)`` and then ``xp.exp(x)`` so that the
-    same code runs on CPU and, later, GPU arrays.
+    It takes any data (a Tensor, a list, an array), for building and showing tensors; an
+    op computes through its backend instead (``backend_of(x).xp``: engine/backend/__init__.py).
     """
     if isinstance(a, Tensor):
         a = a.data
@@ -231,7 +237,6 @@ class Tensor:
             raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
         if device == self.device:
             return self
-        from . import cuda
         if not cuda.is_available():
             raise RuntimeError(f"cannot move a tensor to 'cuda': {cuda.why_unavailable()}")
         raise RuntimeError("moving tensors between devices is not supported yet")
@@ -240,60 +245,6 @@ class Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
         return _wrap(self.data)
 
-    def backward(self, grad=None, retain_graph=False):
-        """Compute gradients of this tensor w.r.t. all leaves that require grad.
-
-        ``grad`` is the upstream gradient (needed unless the tensor has one
-        element).  Unless ``retain_graph`` is True the graph is freed afterwards.
-        """
-        _autograd.backward(self, grad, retain_graph)
-
-    # ----------------------------------------------------------- arithmetic
-    def __add__(self, other):
-        return _ops.add(self, other)
-
-    def __radd__(self, other):
-        return _ops.add(other, self)
-
-    def __sub__(self, other):
-        return _ops.sub(self, other)
-
-    def __rsub__(self, other):
-        return _ops.sub(other, self)
-
-    def __mul__(self, other):
-        return _ops.mul(self, other)
-
-    def __rmul__(self, other):
-        return _ops.mul(other, self)
-
-    def __truediv__(self, other):
-        return _ops.div(self, other)
-
-    def __rtruediv__(self, other):
-        return _ops.div(other, self)
-
-    def __pow__(self, other):
-        return _ops.pow(self, other)
-
-    def __rpow__(self, other):
-        return _ops.pow(other, self)
-
-    def __matmul__(self, other):
-        return _ops.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return _ops.matmul(other, self)
-
-    def __neg__(self):
-        return _ops.neg(self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return _ops.abs(self)
-
     # Comparisons give 0./1. tensors that carry no gradient.  __eq__ is left
     # alone on purpose (identity), so tensors can be dict keys; use .eq().
     def _compare(self, other, op):
@@ -301,101 +252,25 @@ class Tensor:
         return _wrap(op(self.data, other).astype(self.dtype))
 
     def __lt__(self, other):
-        return self._compare(other, _operator.lt)
+        return self._compare(other, operator.lt)
 
     def __le__(self, other):
-        return self._compare(other, _operator.le)
+        return self._compare(other, operator.le)
 
     def __gt__(self, other):
-        return self._compare(other, _operator.gt)
+        return self._compare(other, operator.gt)
 
     def __ge__(self, other):
-        return self._compare(other, _operator.ge)
+        return self._compare(other, operator.ge)
 
     def eq(self, other):
         """Elementwise ``==`` as a 0./1. tensor (``==`` itself compares identity)."""
-        return self._compare(other, _operator.eq)
+        return self._compare(other, operator.eq)
 
     def ne(self, other):
-        return self._compare(other, _operator.ne)
+        return self._compare(other, operator.ne)
 
     __hash__ = object.__hash__
-
-    # --------------------------------------------------------------- methods
-    def exp(self):
-        return _ops.exp(self)
-
-    def log(self):
-        return _ops.log(self)
-
-    def sqrt(self):
-        return _ops.sqrt(self)
-
-    def abs(self):
-        return _ops.abs(self)
-
-    def clip(self, min=None, max=None):
-        return _ops.clip(self, min, max)
-
-    clamp = clip
-
-    def sum(self, axis=None, keepdims=False, *, dim=None):
-        return _ops.sum(self, _axis(axis, dim), keepdims)
-
-    def mean(self, axis=None, keepdims=False, *, dim=None):
-        return _ops.mean(self, _axis(axis, dim), keepdims)
-
-    def max(self, axis=None, keepdims=False, *, dim=None):
-        return _ops.max(self, _axis(axis, dim), keepdims)
-
-    def min(self, axis=None, keepdims=False, *, dim=None):
-        return _ops.min(self, _axis(axis, dim), keepdims)
-
-    def reshape(self, *shape):
-        return _ops.reshape(self, _shape_args(shape))
-
-    def transpose(self, *axes):
-        """Permute axes like NumPy: ``x.transpose()`` reverses them,
-        ``x.transpose(0, 2, 1)`` gives the new order.  (PyTorch's
-        ``transpose(d0, d1)`` swaps two dims; use ``swapaxes`` for that.)"""
-        return _ops.transpose(self, _shape_args(axes) or None)
-
-    permute = transpose
-
-    def swapaxes(self, axis1, axis2):
-        axes = list(range(self.ndim))
-        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-        return _ops.transpose(self, tuple(axes))
-
-    @property
-    def T(self):
-        return _ops.transpose(self, None)
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        shape = self.shape
-        if not shape:
-            return self.reshape(1)
-        start, end = start_dim % len(shape), end_dim % len(shape)
-        return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
-
-    def unsqueeze(self, axis):
-        return _ops.reshape(self, _ops.shape.expanded_shape(self.shape, axis))
-
-    def squeeze(self, axis=None):
-        return _ops.reshape(self, _ops.shape.squeezed_shape(self.shape, axis))
-
-    def __getitem__(self, index):
-        return _ops.getitem(self, index)
-
-    def astype(self, dtype):
-        """A differentiable cast to float32/float64."""
-        return _ops.cast(self, dtype)
-
-    def float(self):
-        return _ops.cast(self, dtypes.float32)
-
-    def double(self):
-        return _ops.cast(self, dtypes.float64)
 
 
 def to_numpy(a):
@@ -411,11 +286,3 @@ def to_numpy(a):
 def tensor(data, requires_grad=False, dtype=None):
     """Create a Tensor (same as ``Tensor(data, requires_grad, dtype)``)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
-
-
-# Imported last: these modules import Tensor from here (a circular import
-# that works because Tensor is already defined at this point).
-import operator as _operator  # noqa: E402
-
-from . import autograd as _autograd  # noqa: E402
-from . import ops as _ops  # noqa: E402

@@ -1,4 +1,5 @@
-"""The compiled im2col/col2im and pooling kernels against their NumPy twins (reference_conv).
+"""The compiled im2col/col2im and pooling kernels against their NumPy twins
+(engine/backend/reference/conv.py and pool.py).
 
 Hypothesis draws 1-, 2- and 3-D inputs with random kernels, strides, paddings and dilations;
 both dtypes. col2im is also checked to be im2col's adjoint: <im2col(x), c> = <x, col2im(c)>.
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
 
+from conv_cases import draw_window
 from engine.backend import reference
 
 native = pytest.importorskip("engine.backend.native")
@@ -20,27 +22,27 @@ def conv_case(draw, max_dims=3):
     dims = draw(st.integers(1, max_dims))
     side = {1: 12, 2: 9, 3: 6}[dims]
     n, c = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    size = tuple(draw(st.integers(1, side)) for _ in range(dims))
-    kernel = tuple(draw(st.integers(1, 4)) for _ in range(dims))
-    stride = tuple(draw(st.integers(1, 3)) for _ in range(dims))
-    padding = tuple(draw(st.integers(0, 2)) for _ in range(dims))
-    dilation = tuple(draw(st.integers(1, 3)) for _ in range(dims))
-    assume(all(i + 2 * p - d * (k - 1) - 1 >= 0
-               for i, k, p, d in zip(size, kernel, padding, dilation)))
+    size, kernel, stride, padding, dilation = draw_window(draw, dims, side, 4, 3)
     return (n, c) + size, kernel, stride, padding, dilation
+
+
+def _operands(case, seed, dtype):
+    """An input x for ``case``, its reference columns, and random columns to fold back."""
+    shape, kernel, stride, padding, dilation = case
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape).astype(dtype)
+    want = reference.im2col(x, kernel, stride, padding, dilation)
+    return x, want, rng.standard_normal(want.shape).astype(dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @given(case=conv_case(), seed=st.integers(0, 2**16))
 def test_im2col_and_col2im_match_reference(dtype, case, seed):
     shape, kernel, stride, padding, dilation = case
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal(shape).astype(dtype)
-    want = reference.im2col(x, kernel, stride, padding, dilation)
+    x, want, cols = _operands(case, seed, dtype)
     got = native.im2col(x, kernel, stride, padding, dilation)
     assert got.dtype == dtype and got.shape == want.shape
     np.testing.assert_array_equal(got, want)                  # a pure copy: exact
-    cols = rng.standard_normal(want.shape).astype(dtype)
     back_want = reference.col2im(cols, shape, kernel, stride, padding, dilation)
     back = native.col2im(cols, shape, kernel, stride, padding, dilation)
     np.testing.assert_allclose(back, back_want, **TOL[dtype])
@@ -92,10 +94,7 @@ def test_vector_im2col_col2im_match_reference_on_every_isa(dtype, case, seed):
     # and col2im's sums bitwise those of the portable loop (same order of additions)
     from engine import _C
     shape, kernel, stride, padding, dilation = case
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal(shape).astype(dtype)
-    want = reference.im2col(x, kernel, stride, padding, dilation)
-    cols = rng.standard_normal(want.shape).astype(dtype)
+    x, want, cols = _operands(case, seed, dtype)
     portable = _under_isa("im2col", "generic",
                           lambda: native.col2im(cols, shape, kernel, stride, padding, dilation))
     np.testing.assert_allclose(portable, reference.col2im(cols, shape, kernel, stride, padding,

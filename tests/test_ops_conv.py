@@ -2,9 +2,10 @@
 gradients against central differences, the bounded workspace, the layers, and PyTorch."""
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import engine
+from conv_cases import draw_window
 from engine import Tensor, gradcheck
 from engine.nn import functional as F
 from engine.ops import conv as conv_ops
@@ -67,13 +68,7 @@ def conv_setup(draw):
     cg, og = draw(st.integers(1, 2)), draw(st.integers(1, 2))
     n = draw(st.integers(1, 3))
     side = {1: 10, 2: 7, 3: 5}[dims]
-    size = tuple(draw(st.integers(1, side)) for _ in range(dims))
-    kernel = tuple(draw(st.integers(1, 3)) for _ in range(dims))
-    stride = tuple(draw(st.integers(1, 3)) for _ in range(dims))
-    padding = tuple(draw(st.integers(0, 2)) for _ in range(dims))
-    dilation = tuple(draw(st.integers(1, 2)) for _ in range(dims))
-    assume(all(i + 2 * p - d * (k - 1) - 1 >= 0
-               for i, k, p, d in zip(size, kernel, padding, dilation)))
+    size, kernel, stride, padding, dilation = draw_window(draw, dims, side, 3, 2)
     bias = draw(st.booleans())
     return (n, cg * groups) + size, (og * groups, cg) + kernel, bias, stride, padding, \
         dilation, groups

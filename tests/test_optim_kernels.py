@@ -1,4 +1,5 @@
-"""The fused optimizer kernels (csrc/optim.c) against their NumPy twins in reference.py.
+"""The fused optimizer kernels (csrc/optim.c) against their NumPy twins
+(engine/backend/reference/optim.py).
 
 Both sides start from the same parameter and state and take several consecutive steps with
 fresh gradients, so the momentum / moment buffers evolve; after every step the parameter and

@@ -1,13 +1,24 @@
-"""Which kernels do the computing.
+"""Which kernels do the computing: the one dispatch rule.
 
-Every backend module offers the same functions (``relu``, ``relu_backward``, ...):
+The rule, followed by every ``Function`` in ``engine.ops``, every optimizer and every layer:
+
+    B = backend_of(x)        # once per call, from the input arrays
+    y = B.relu(x)            # the kernels: compiled (native), NumPy (reference), CuPy (cuda)
+    z = B.xp.exp(x)          # the array module for everything else (NumPy, or CuPy)
+
+A Function asks for the backend of its inputs once and does all its array work through it:
+``B.xp`` is the array module, ``B.<kernel>(...)`` a kernel. The backends are packages with one
+module per kernel family and the same file names in each (``activation``, ``gemm``, ``conv``,
+``pool``, ``optim``):
 
 * ``native``    -- the compiled C kernels in ``engine._C`` (the default);
 * ``reference`` -- plain NumPy, the slides' equations as written (the oracle);
-* ``cuda``      -- CuPy on a GPU (used for arrays that live on the GPU).
+* ``cuda``      -- CuPy on a GPU, for arrays that live there (not written yet: it says so).
 
-Operations ask ``kernels_for(array)`` for the module to call, so switching the CPU
-backend is one assignment here and costs nothing per operation.
+Every backend offers the same kernels (``reference.__all__``); asking one for a kernel it
+lacks raises ``kernel_set.MissingKernel`` naming the backend and the kernel, never a silent
+fall-back. Switching the CPU backend is one assignment here and costs nothing per operation:
+``backend_of`` is one type check in the common case.
 """
 import contextlib
 import importlib
@@ -15,12 +26,31 @@ import importlib
 import numpy as np
 
 from . import cuda, reference
+# Keep freed memory for reuse, so each training step's fresh arrays land on pages that are
+# already mapped (no page faults); see memory.py. ENGINE_KEEP_FREED_MEMORY=0 turns it off.
+from .memory import _apply_default as _keep_memory_default
+from .memory import keep_freed_memory, kept_freed_memory  # noqa: F401  (public names)
 
 CPU_BACKENDS = ("native", "reference")
 
 _modules = {"reference": reference}
 _active = None  # the CPU backend module in use
 _num_threads = 1
+
+
+def backend_of(*arrays):
+    """The backend that computes on these arrays (their first one decides): the active CPU
+    backend for NumPy arrays, the CuPy one for GPU arrays. ``B.xp`` is its array module,
+    ``B.<kernel>(...)`` its kernels."""
+    array = arrays[0]
+    if type(array) is np.ndarray:  # the common case first: one type check per operation
+        return _active
+    return cuda if cuda.is_cupy_array(array) else _active
+
+
+def kernels_for(array):
+    """``backend_of(array)``: the older name, kept for code written against it."""
+    return backend_of(array)
 
 
 def _load(name):
@@ -58,19 +88,6 @@ def using_backend(name):
         yield
     finally:
         _active = previous
-
-
-def kernels_for(array):
-    """The backend module that computes on ``array``: the active CPU one, or CuPy's for GPU arrays."""
-    if type(array) is np.ndarray:  # the common case first: one type check per operation
-        return _active
-    return cuda if cuda.is_cupy_array(array) else _active
-
-
-def backend_of(*arrays):
-    """The backend that computes on these arrays (their first one decides): ``B.xp`` is its
-    array module, ``B.<kernel>(...)`` its kernels."""
-    return kernels_for(arrays[0])
 
 
 def active():
@@ -119,12 +136,4 @@ def _choose_default():
 
 
 _choose_default()
-
-
-# Keep freed memory for reuse, so each training step's fresh arrays land on pages that are
-# already mapped (no page faults); see engine/backend/memory.py. ENGINE_KEEP_FREED_MEMORY=0
-# turns it off.
-from .memory import _apply_default as _keep_memory_default  # noqa: E402
-from .memory import keep_freed_memory, kept_freed_memory  # noqa: E402,F401
-
 _keep_memory_default()

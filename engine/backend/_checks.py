@@ -1,12 +1,17 @@
 """Input checks shared by every backend, so bad input fails the same way everywhere.
 
-A kernel only ever sees C-contiguous float32/float64 arrays; everything else is
-either converted here (non-contiguous views are copied) or refused with a
-message that names what was expected and what was given.
+A kernel only ever sees C-contiguous float32/float64 arrays; everything else is either
+converted here (non-contiguous views are copied) or refused with a message that names what
+was expected and what was given. The shape arithmetic of convolution and pooling windows is
+here too, for the same reason: one formula, one message, in every backend.
 """
+from dataclasses import dataclass
+
 import numpy as np
 
-FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+from ..dtypes import FLOAT_DTYPES
+
+# ------------------------------------------------------------------ arrays
 
 
 def float_input(x, name="x"):
@@ -28,23 +33,43 @@ def same_as(x, other, name, other_name="x"):
     return other
 
 
-def output(out, like, name="out"):
-    """A buffer for a result shaped like ``like``: ``out`` after checking it, or a new array.
+class BufferMismatch(ValueError, TypeError):
+    """A buffer written in place (``out=``, an optimizer's state) that does not fit the call.
+
+    It is both a ValueError and a TypeError: a buffer of the wrong shape, dtype or layout is
+    the wrong value for the call as much as the wrong type, and callers may catch either.
+    """
+
+
+def check_buffer(buf, shape, dtype, name="out"):
+    """``buf`` must be a writeable C-contiguous NumPy array of ``shape`` and ``dtype``.
+
+    Every kernel that writes into an array it was given (``out=``, ``cols``, an optimizer's
+    state) checks it here, before any C code runs.
+    """
+    shape = tuple(shape)
+    if (isinstance(buf, np.ndarray) and buf.shape == shape and buf.dtype == dtype
+            and buf.flags.c_contiguous and buf.flags.writeable):
+        return buf
+    if isinstance(buf, np.ndarray):
+        given = f"shape {buf.shape} and dtype {buf.dtype}"
+        if not (buf.flags.c_contiguous and buf.flags.writeable):
+            given += ", not writeable and C-contiguous"
+    else:
+        given = type(buf).__name__
+    raise BufferMismatch(f"{name} must be a writeable C-contiguous array of shape {shape} "
+                         f"and dtype {np.dtype(dtype)}, got {given}")
+
+
+def output(out, shape, dtype, name="out"):
+    """A buffer for a result: ``out`` after ``check_buffer``, or a new array.
 
     ``out=`` lets a training loop reuse its buffers instead of allocating (and
     page-faulting) a fresh array on every call.
     """
     if out is None:
-        return np.empty_like(like)
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array, got {type(out).__name__}")
-    if out.shape != like.shape:
-        raise ValueError(f"{name} must have shape {like.shape}, got {out.shape}")
-    if out.dtype != like.dtype:
-        raise TypeError(f"{name} must have dtype {like.dtype}, got {out.dtype}")
-    if not out.flags.c_contiguous or not out.flags.writeable:
-        raise ValueError(f"{name} must be a writeable C-contiguous array")
-    return out
+        return np.empty(shape, dtype)
+    return check_buffer(out, shape, dtype, name)
 
 
 def normalize_axis(axis, ndim):
@@ -81,7 +106,7 @@ def prelu_layout(x, weight):
 
 
 def gemm_operands(a, b, c, trans_a, trans_b):
-    """Check C = α·op(A)·op(B) + β·C's operands; return (a, b, m, n, k).
+    """Check C = α·op(A)·op(B) + β·C's operands; return (m, n, k).
 
     ``a`` and ``b`` are 2-D float arrays of one dtype (any strides: a kernel packs them);
     ``c``, when given, is (m, n) of that dtype.
@@ -106,3 +131,167 @@ def gemm_operands(a, b, c, trans_a, trans_b):
         if c.shape != (m, n):
             raise ValueError(f"gemm: c must have shape ({m}, {n}), got {c.shape}")
     return m, n, k
+
+
+# ------------------------------------------------- convolution and pooling windows
+# A window along one axis of size i, with kernel k, stride s, padding p and dilation d,
+# fits o = ⌊(i + 2p − d·(k − 1) − 1) / s⌋ + 1 times. The kernels work on 3 spatial axes
+# (depth, height, width); 1-D and 2-D inputs get size-1 leading axes with kernel 1,
+# stride 1, padding 0 and dilation 1.
+
+
+def expand(value, dims, name, minimum):
+    """An int or a sequence of ``dims`` ints, each >= ``minimum``, as a tuple of ``dims`` ints."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        values = (int(value),) * dims
+    elif isinstance(value, (tuple, list)) and len(value) == dims and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        values = tuple(int(v) for v in value)
+    else:
+        raise TypeError(f"{name} must be an int or a tuple of {dims} ints, got {value!r}")
+    if any(v < minimum for v in values):
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return values
+
+
+def output_size(size, kernel, stride, padding, dilation=1):
+    """o = ⌊(i + 2p − d·(k − 1) − 1) / s⌋ + 1 (may be < 1: the caller raises)."""
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def checked_shape(shape, name):
+    """``shape`` as a tuple of non-negative ints, or TypeError."""
+    try:
+        shape = tuple(int(v) for v in shape)
+    except TypeError:
+        raise TypeError(f"{name} must be a tuple of ints, got {shape!r}") from None
+    if any(v < 0 for v in shape):
+        raise ValueError(f"{name} must not have negative sizes, got {shape}")
+    return shape
+
+
+@dataclass(frozen=True)
+class ConvGeometry:
+    """Everything a kernel needs about one convolution's windows.
+
+    ``in_size``, ``out_size``, ``kernel`` ... are the spatial values (``dims`` of them);
+    ``c_args()`` pads them to 3 axes for the C kernels.
+    """
+    dims: int
+    channels: int
+    in_size: tuple
+    out_size: tuple
+    kernel: tuple
+    stride: tuple
+    padding: tuple
+    dilation: tuple
+
+    @property
+    def K(self):            # kernel elements per channel
+        return int(np.prod(self.kernel))
+
+    @property
+    def L(self):            # output positions per image
+        return int(np.prod(self.out_size))
+
+    def c_args(self):
+        """(channels, in, out, kernel, stride, padding, dilation), each padded to 3 axes."""
+        def pad3(t, fill):
+            return (fill,) * (3 - self.dims) + tuple(t)
+        return (self.channels, pad3(self.in_size, 1), pad3(self.out_size, 1),
+                pad3(self.kernel, 1), pad3(self.stride, 1), pad3(self.padding, 0),
+                pad3(self.dilation, 1))
+
+
+def conv_geometry(x_shape, kernel_size, stride=1, padding=0, dilation=1, func="im2col"):
+    """The ConvGeometry of input shape (N, C, *spatial) with 1 to 3 spatial axes."""
+    if len(x_shape) not in (3, 4, 5):
+        raise ValueError(f"{func}: expected an input (N, C, L), (N, C, H, W) or (N, C, D, H, W), "
+                         f"got shape {tuple(x_shape)}")
+    dims = len(x_shape) - 2
+    kernel = expand(kernel_size, dims, "kernel_size", 1)
+    stride = expand(stride, dims, "stride", 1)
+    padding = expand(padding, dims, "padding", 0)
+    dilation = expand(dilation, dims, "dilation", 1)
+    in_size = tuple(int(v) for v in x_shape[2:])
+    out = tuple(output_size(i, k, s, p, d)
+                for i, k, s, p, d in zip(in_size, kernel, stride, padding, dilation))
+    if any(i < 1 for i in in_size) or any(o < 1 for o in out):
+        raise ValueError(
+            f"{func}: input size {in_size} with kernel {kernel}, stride {stride}, padding "
+            f"{padding}, dilation {dilation} gives output size {out}; each must be >= 1")
+    return ConvGeometry(dims, int(x_shape[1]), in_size, out, kernel, stride, padding, dilation)
+
+
+def col2im_input(cols, x_shape, kernel_size, stride, padding, dilation):
+    """Check col2im's arguments; return (cols, x_shape, geometry)."""
+    cols = float_input(cols, "cols")
+    x_shape = checked_shape(x_shape, "x_shape")
+    geo = conv_geometry(x_shape, kernel_size, stride, padding, dilation, "col2im")
+    expected = (geo.channels * geo.K, x_shape[0] * geo.L)
+    if cols.shape != expected:
+        raise ValueError(f"col2im: cols must have shape {expected} for x_shape {x_shape}, "
+                         f"got {cols.shape}")
+    return cols, x_shape, geo
+
+
+@dataclass(frozen=True)
+class PoolGeometry:
+    """A pooling's windows over the last two axes (1-D pooling: height 1)."""
+    planes: int
+    in_size: tuple    # (h, w)
+    out_size: tuple   # (oh, ow)
+    kernel: tuple
+    stride: tuple
+    padding: tuple
+
+    def c_args(self):
+        return (self.planes, self.in_size, self.out_size, self.kernel, self.stride, self.padding)
+
+
+def pool_geometry(x_shape, kernel_size, stride, padding, dims, func):
+    """PoolGeometry for an input (N, C, *spatial) or (C, *spatial) with ``dims`` spatial axes.
+
+    ``stride=None`` means stride = kernel_size (PyTorch's default). Padding must be at most
+    half the kernel (as in PyTorch), so that no window lies entirely in the padding.
+    """
+    if len(x_shape) not in (dims + 1, dims + 2):
+        raise ValueError(f"{func}: expected an input with {dims + 1} or {dims + 2} axes "
+                         f"((C, ...) or (N, C, ...)), got shape {tuple(x_shape)}")
+    kernel = expand(kernel_size, dims, "kernel_size", 1)
+    stride = kernel if stride is None else expand(stride, dims, "stride", 1)
+    padding = expand(padding, dims, "padding", 0)
+    if any(2 * p > k for p, k in zip(padding, kernel)):
+        raise ValueError(f"{func}: padding {padding} must be at most half of kernel_size {kernel}")
+    in_size = tuple(int(v) for v in x_shape[-dims:])
+    out = tuple(output_size(i, k, s, p) for i, k, s, p in zip(in_size, kernel, stride, padding))
+    if any(i < 1 for i in in_size) or any(o < 1 for o in out):
+        raise ValueError(f"{func}: input size {in_size} with kernel {kernel}, stride {stride}, "
+                         f"padding {padding} gives output size {out}; each must be >= 1")
+    planes = int(np.prod(x_shape[:-dims], dtype=np.int64))
+    if dims == 1:   # the kernels see a 1-D pooling as a 2-D one of height 1
+        in_size, out, kernel, stride, padding = ((1,) + in_size, (1,) + out, (1,) + kernel,
+                                                 (1,) + stride, (0,) + padding)
+    return PoolGeometry(planes, in_size, out, kernel, stride, padding)
+
+
+def pool_output_shape(x_shape, geo, dims):
+    return tuple(x_shape[:-dims]) + tuple(geo.out_size[-dims:])
+
+
+def pool_input(x, kernel_size, stride, padding, dims, func):
+    """Check a pooling forward's arguments; return (x, geometry, y's shape)."""
+    x = float_input(x)
+    geo = pool_geometry(x.shape, kernel_size, stride, padding, dims, func)
+    return x, geo, pool_output_shape(x.shape, geo, dims)
+
+
+def pool_gradient(gy, x_shape, kernel_size, stride, padding, dims, func):
+    """Check a pooling backward's arguments; return (gy, x_shape, geometry)."""
+    gy = float_input(gy, "gy")
+    x_shape = checked_shape(x_shape, "x_shape")
+    geo = pool_geometry(x_shape, kernel_size, stride, padding, dims, func)
+    y_shape = pool_output_shape(x_shape, geo, dims)
+    if gy.shape != y_shape:
+        raise ValueError(f"{func}: gy must have shape {y_shape}, got {gy.shape}")
+    return gy, x_shape, geo

@@ -1,11 +1,21 @@
 """The CuPy (GPU) backend: not implemented yet, and says so clearly.
 
 ``available()`` answers why not: CuPy missing, no GPU, or (for now) the kernels
-themselves not written. Tensors stay on the CPU until it is.
+themselves not written. Tensors stay on the CPU until it is. When it is written, it becomes
+a package like ``reference/`` and ``native/``, with the same family files.
 """
+from .kernel_set import MissingKernel
+
 name = "cuda"
 
 NOT_IMPLEMENTED = "the CuPy backend is not implemented in this version of engine"
+
+
+def __getattr__(kernel):
+    """Every kernel (and ``xp``) of this backend: a clear error until it exists."""
+    if kernel.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {kernel!r}")
+    raise MissingKernel(f"the cuda backend has no kernel {kernel!r}: {NOT_IMPLEMENTED}")
 
 
 def _cupy():

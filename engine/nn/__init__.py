@@ -1,7 +1,7 @@
 """``engine.nn``: layers (Modules), their parameters, initialisers, losses, and ``F``."""
 from . import functional, init
-from .activation import (ELU, Heaviside, Identity, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid,
-                         Softmax, Softplus, Tanh)
+from .activation import *  # noqa: F401,F403  (ReLU, ...: made from engine.ops.activation.LAYERS)
+from .activation import __all__ as _activations
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose2d
 from .dropout import Dropout
@@ -18,8 +18,7 @@ from .rnn import LSTM, RNN
 __all__ = [
     "functional", "init", "Module", "Sequential", "Parameter",
     # activations
-    "ReLU", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "Softplus", "Heaviside", "Softmax",
-    "LogSoftmax", "Identity",
+    *_activations,
     # layers
     "Linear", "Dense", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d",
     "AvgPool1d", "AvgPool2d", "Flatten", "Reshape", "Dropout", "BatchNorm1d", "BatchNorm2d",

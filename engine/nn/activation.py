@@ -1,35 +1,69 @@
-"""Activation layers: Modules that apply the functions in ``engine.nn.functional``."""
+"""Activation layers: Modules that apply the activations of ``engine/ops/activation.py``.
+
+The elementwise ones (``ReLU``, ``LeakyReLU``, ``ELU``, ``Sigmoid``, ``Tanh``, ``Softplus``,
+``Heaviside``) are all the same layer: keep the settings, apply the function. So they are made
+here from one declaration, ``engine.ops.activation.LAYERS`` (class name → functional form):
+each class takes the functional form's keyword arguments as its settings, e.g.
+``LeakyReLU(negative_slope=0.01)``, and its docstring is the equation of its Function.
+PReLU (a learnt parameter) and Softmax/LogSoftmax (an axis) are written out below.
+"""
+import inspect
+
 import numpy as np
 
 from .. import dtypes
-from . import functional as F
+from ..ops import activation as act
+from ..tensor import _axis
+from ..validate import positive_int
 from .module import Module
 from .parameter import Parameter
 
 
-class ReLU(Module):
-    """y = max(0, x)."""
+class ElementwiseActivation(Module):
+    """A layer that applies ``function`` (a functional form from engine.ops.activation) with the
+    float settings given to ``__init__`` (by position or by name, as the function takes them)."""
 
-    def forward(self, x):
-        return F.relu(x)
+    function = None                     # set by each subclass: its functional form
+    settings = ()                       # the names of its settings, e.g. ("negative_slope",)
+    __signature__ = inspect.Signature()  # and how __init__ takes them
 
-
-class LeakyReLU(Module):
-    """y = x if x > 0 else negative_slope·x."""
-
-    def __init__(self, negative_slope=0.01):
+    def __init__(self, *args, **kwargs):
         super().__init__()
-        self.negative_slope = float(negative_slope)
+        bound = type(self).__signature__.bind(*args, **kwargs)   # as the function takes them
+        bound.apply_defaults()
+        for name in self.settings:
+            setattr(self, name, float(bound.arguments[name]))
 
     def forward(self, x):
-        return F.leaky_relu(x, self.negative_slope)
+        if not self.settings:
+            return type(self).function(x)
+        return type(self).function(x, *[getattr(self, name) for name in self.settings])
 
     def extra_repr(self):
-        return f"negative_slope={self.negative_slope}"
+        return ", ".join(f"{name}={getattr(self, name)}" for name in self.settings)
+
+
+def _layer(class_name, function):
+    """The ElementwiseActivation subclass ``class_name`` that applies ``function``."""
+    parameters = list(inspect.signature(function).parameters.values())[1:]   # after x
+    signature = inspect.Signature(parameters)
+    settings = tuple(p.name for p in parameters)
+    call = ", ".join(("x",) + settings)
+    doc = (inspect.getdoc(getattr(act, class_name)) or "") + \
+        f"\n\n``{class_name}{signature}(x)`` computes ``F.{function.__name__}({call})``."
+    return type(class_name, (ElementwiseActivation,), {
+        "__doc__": doc, "__module__": __name__, "__signature__": signature,
+        "function": staticmethod(function), "settings": settings})
+
+
+for _name, _function in act.LAYERS.items():
+    globals()[_name] = _layer(_name, _function)
+
+__all__ = [*act.LAYERS, "PReLU", "Softmax", "LogSoftmax", "Identity"]
 
 
 class PReLU(Module):
-    """y = x if x > 0 else a_c·x, where the slopes a (``weight``, shape (num_parameters,)) are learnt.
+    """y = x if x > 0 else a_c·x, where the slopes a (``weight``, (num_parameters,)) are learnt.
 
     ``num_parameters=1`` shares one slope; ``num_parameters=C`` gives each channel (axis 1) its own.
     As in PyTorch the slopes start at ``init=0.25``.
@@ -37,74 +71,27 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25, dtype=None):
         super().__init__()
-        if isinstance(num_parameters, bool) or not isinstance(num_parameters, (int, np.integer)) \
-                or num_parameters < 1:
-            raise ValueError(f"num_parameters must be a positive int, got {num_parameters!r}")
+        num_parameters = positive_int(num_parameters, "num_parameters")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
-        self.weight = Parameter(np.full(int(num_parameters), init, dtype=dtype))
+        self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
 
     def forward(self, x):
-        return F.prelu(x, self.weight)
+        return act.prelu(x, self.weight)
 
     def extra_repr(self):
         return f"num_parameters={self.weight.shape[0]}"
 
 
-class ELU(Module):
-    """y = x if x > 0 else α·(eˣ − 1)."""
-
-    def __init__(self, alpha=1.0):
-        super().__init__()
-        self.alpha = float(alpha)
-
-    def forward(self, x):
-        return F.elu(x, self.alpha)
-
-    def extra_repr(self):
-        return f"alpha={self.alpha}"
-
-
-class Sigmoid(Module):
-    """y = 1 / (1 + e^(−x))."""
-
-    def forward(self, x):
-        return F.sigmoid(x)
-
-
-class Tanh(Module):
-    """y = tanh(x)."""
-
-    def forward(self, x):
-        return F.tanh(x)
-
-
-class Softplus(Module):
-    """y = log(1 + eˣ)."""
-
-    def forward(self, x):
-        return F.softplus(x)
-
-
-class Heaviside(Module):
-    """The perceptron's step: 1 if x > 0, 0 if x < 0, ``value_at_zero`` at 0."""
-
-    def __init__(self, value_at_zero=1.0):
-        super().__init__()
-        self.value_at_zero = float(value_at_zero)
-
-    def forward(self, x):
-        return F.heaviside(x, self.value_at_zero)
-
-
 class Softmax(Module):
-    """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (PyTorch's ``dim``)."""
+    """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (PyTorch's ``dim``; the last by default)."""
 
-    def __init__(self, axis=-1, *, dim=None):
+    def __init__(self, axis=None, *, dim=None):
         super().__init__()
-        self.axis = axis if dim is None else dim
+        axis = _axis(axis, dim)
+        self.axis = -1 if axis is None else axis
 
     def forward(self, x):
-        return F.softmax(x, self.axis)
+        return act.softmax(x, self.axis)
 
     def extra_repr(self):
         return f"axis={self.axis}"
@@ -114,7 +101,7 @@ class LogSoftmax(Softmax):
     """y_i = x_i − log Σ_j e^(x_j) along ``axis``."""
 
     def forward(self, x):
-        return F.log_softmax(x, self.axis)
+        return act.log_softmax(x, self.axis)
 
 
 class Identity(Module):

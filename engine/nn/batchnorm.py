@@ -9,6 +9,7 @@ import numpy as np
 from .. import dtypes
 from ..ops.normalization import BatchNorm as _BatchNormFn
 from ..tensor import _wrap
+from ..validate import positive_int
 from .module import Module
 from .parameter import Parameter
 
@@ -40,9 +41,7 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, dtype=None):
         super().__init__()
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) \
-                or num_features < 1:
-            raise ValueError(f"num_features must be a positive int, got {num_features!r}")
+        num_features = positive_int(num_features, "num_features")
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
         self.num_features = int(num_features)

@@ -6,11 +6,10 @@ Y = W·im2col(X) + b and its backward: ``engine.ops.conv``).
 """
 import math
 
-import numpy as np
-
 from .. import dtypes
-from ..backend._conv_checks import expand
+from ..backend._checks import expand
 from ..random import get_generator
+from ..validate import positive_int
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
@@ -23,23 +22,24 @@ def _uniform_parameter(shape, fan_in, dtype):
     return Parameter(get_generator().uniform(-bound, bound, size=shape).astype(dtype))
 
 
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
 class _ConvNd(Module):
+    """A convolution layer: its weight and bias, and ``function`` (``F.conv1d`` ...) applied."""
+
     dims = 2
     transposed = False
+    function = None     # set by each layer: its F.conv*d
+
+    def forward(self, x):
+        return type(self).function(x, self.weight, self.bias, self.stride, self.padding,
+                                   self.dilation, self.groups)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
                  groups=1, bias=True, dtype=None, output_padding=0):
         super().__init__()
         d = self.dims
-        self.in_channels = _positive_int(in_channels, "in_channels")
-        self.out_channels = _positive_int(out_channels, "out_channels")
-        self.groups = _positive_int(groups, "groups")
+        self.in_channels = positive_int(in_channels, "in_channels")
+        self.out_channels = positive_int(out_channels, "out_channels")
+        self.groups = positive_int(groups, "groups")
         if self.in_channels % self.groups or self.out_channels % self.groups:
             raise ValueError(f"in_channels {in_channels} and out_channels {out_channels} must "
                              f"be divisible by groups {groups}")
@@ -76,10 +76,7 @@ class _ConvNd(Module):
 class Conv1d(_ConvNd):
     """1-D convolution: (N, C_in, L) → (N, C_out, L_out); weight (C_out, C_in/groups, k)."""
     dims = 1
-
-    def forward(self, x):
-        return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+    function = staticmethod(F.conv1d)
 
 
 class Conv2d(_ConvNd):
@@ -88,19 +85,13 @@ class Conv2d(_ConvNd):
     o = ⌊(i + 2p − d·(k − 1) − 1)/s⌋ + 1 per axis; Y = W·im2col(X) + b.
     """
     dims = 2
-
-    def forward(self, x):
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+    function = staticmethod(F.conv2d)
 
 
 class Conv3d(_ConvNd):
     """3-D convolution: (N, C_in, D, H, W) → (N, C_out, od, oh, ow); weight (C_out, C_in/groups, *k)."""
     dims = 3
-
-    def forward(self, x):
-        return F.conv3d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+    function = staticmethod(F.conv3d)
 
 
 class ConvTranspose2d(_ConvNd):

@@ -4,6 +4,7 @@ import numpy as np
 from .. import dtypes
 from ..ops.embedding import Embedding as _EmbeddingFn
 from ..tensor import Tensor
+from ..validate import positive_int
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -22,9 +23,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, dtype=None):
         super().__init__()
-        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
-        if self.num_embeddings < 1 or self.embedding_dim < 1:
-            raise ValueError("num_embeddings and embedding_dim must be positive")
+        self.num_embeddings = positive_int(num_embeddings, "num_embeddings")
+        self.embedding_dim = positive_int(embedding_dim, "embedding_dim")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
         self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim), dtype=dtype))
         init.normal_(self.weight)

@@ -8,7 +8,8 @@ import numpy as np
 from .. import cuda as _cuda
 from .. import dtypes
 from ..autograd import no_grad
-from ..tensor import Tensor, get_array_module
+from ..backend import backend_of
+from ..tensor import Tensor, to_numpy
 from .parameter import Parameter
 
 
@@ -111,10 +112,10 @@ class Module:
         for module_name, module in self.named_modules():
             prefix = f"{module_name}." if module_name else ""
             for name, param in module._parameters.items():
-                state[prefix + name] = _to_numpy(param.data).copy()
+                state[prefix + name] = to_numpy(param.data).copy()
             for name, buf in module._buffers.items():
                 if buf is not None and name not in module._non_persistent:
-                    state[prefix + name] = _to_numpy(buf).copy()
+                    state[prefix + name] = to_numpy(buf).copy()
         return state
 
     def load_state_dict(self, state_dict, strict=True):
@@ -146,8 +147,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            value = _to_numpy(value.data if isinstance(value, Tensor) else value)
-            value = np.asarray(value)
+            value = to_numpy(value)
             current = module._parameters[name].data if is_param else module._buffers[name]
             if value.shape != current.shape:
                 raise ValueError(f"load_state_dict: {key!r} has shape {current.shape} in the "
@@ -157,11 +157,11 @@ class Module:
             module, name, is_param = targets[key]
             if is_param:
                 param = module._parameters[name]
-                xp = get_array_module(param.data)
+                xp = backend_of(param.data).xp
                 param.data[...] = xp.asarray(value, dtype=param.data.dtype)
             else:
                 buf = module._buffers[name]
-                buf[...] = get_array_module(buf).asarray(value, dtype=buf.dtype)
+                buf[...] = backend_of(buf).xp.asarray(value, dtype=buf.dtype)
         return missing, unexpected
 
     # ------------------------------------------------------------ dtype, device, freezing
@@ -202,7 +202,7 @@ class Module:
                                    f"({_cuda.why_unavailable()})")
             import cupy
             return self._apply(cupy.asarray)
-        return self._apply(_to_numpy)
+        return self._apply(to_numpy)
 
     def requires_grad_(self, requires_grad=True):
         """Freeze (False) or unfreeze (True) every parameter; returns self.
@@ -320,13 +320,9 @@ class Sequential(Module):
         return x
 
 
-def _to_numpy(a):
-    return a if isinstance(a, np.ndarray) else (a.get() if hasattr(a, "get") else np.asarray(a))
-
-
 def _move_like(buf, convert):
     """Move a non-float buffer (e.g. an int64 counter) with ``convert`` but keep its dtype."""
-    target_module = get_array_module(convert(np.zeros(0)))  # numpy or cupy
+    target_module = backend_of(convert(np.zeros(0))).xp  # numpy or cupy
     return target_module.asarray(buf)
 
 

@@ -4,11 +4,18 @@ from .module import Module
 
 
 class _Pool(Module):
+    """A pooling layer: keeps kernel_size, stride and padding, and applies ``function``."""
+
+    function = None     # set by each layer: its F.*_pool*d
+
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
+
+    def forward(self, x):
+        return type(self).function(x, self.kernel_size, self.stride, self.padding)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -16,30 +23,22 @@ class _Pool(Module):
 
 class MaxPool1d(_Pool):
     """y = max over each window of the last axis of (N, C, L). See ``F.max_pool1d``."""
-
-    def forward(self, x):
-        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding)
+    function = staticmethod(F.max_pool1d)
 
 
 class MaxPool2d(_Pool):
     """y = max over each (kh, kw) window of (N, C, H, W). See ``F.max_pool2d``."""
-
-    def forward(self, x):
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding)
+    function = staticmethod(F.max_pool2d)
 
 
 class AvgPool1d(_Pool):
     """y = mean over each window of the last axis (padding counted as zeros)."""
-
-    def forward(self, x):
-        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding)
+    function = staticmethod(F.avg_pool1d)
 
 
 class AvgPool2d(_Pool):
     """y = mean over each (kh, kw) window (padding counted as zeros)."""
-
-    def forward(self, x):
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
+    function = staticmethod(F.avg_pool2d)
 
 
 class Flatten(Module):

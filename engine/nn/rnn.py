@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import dtypes, ops
 from ..tensor import Tensor, _wrap
+from ..validate import positive_int
 from . import functional as F
 from . import init
 from .module import Module
@@ -27,12 +28,10 @@ class _RNNBase(Module):
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dtype=None):
         super().__init__()
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
-                            ("num_layers", num_layers)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
-        self.num_layers, self.bias, self.batch_first = int(num_layers), bool(bias), bool(batch_first)
+        self.input_size = positive_int(input_size, "input_size")
+        self.hidden_size = positive_int(hidden_size, "hidden_size")
+        self.num_layers = positive_int(num_layers, "num_layers")
+        self.bias, self.batch_first = bool(bias), bool(batch_first)
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
         rows = self.gates * self.hidden_size
         for layer in range(self.num_layers):

@@ -1,25 +1,42 @@
 """Activation functions as differentiable operations: each forward beside its backward.
 
-The arithmetic lives in the backends (``engine/backend/reference.py`` reads like the slides,
-``native.py`` runs the C kernels); a Function here only decides what to keep for the
-backward pass: the input ``x`` when the derivative is a function of x (ReLU, ELU, softplus),
-the output ``y`` when it is cheaper in terms of y (sigmoid: y·(1 − y); tanh: 1 − y²).
+The arithmetic lives in the backends (``engine/backend/reference/activation.py`` reads like
+the slides, ``native/activation.py`` runs the C kernels); a Function here only decides what
+to keep for the backward pass: the input ``x`` when the derivative is a function of x (ReLU,
+ELU, softplus), the output ``y`` when it is cheaper in terms of y (sigmoid: y·(1 − y);
+tanh: 1 − y²).
+
+Each Function is followed by its functional form (``relu(x)``, ...), which
+``engine.nn.functional`` re-exports (``__all__``); ``LAYERS`` names the ``engine.nn`` layer made
+of each elementwise one (``engine/nn/activation.py`` builds those classes from it). So a new
+elementwise activation is written here once: its Function, its functional form, one entry in
+``LAYERS`` and ``__all__``.
 """
 import numpy as np
 
 from ..autograd import Function
-from ..backend import kernels_for
+from ..backend import backend_of
+from ..tensor import _axis
+
+__all__ = ["relu", "leaky_relu", "prelu", "elu", "sigmoid", "tanh", "softplus", "heaviside",
+           "softmax", "log_softmax"]
 
 
 class ReLU(Function):
     """y = max(0, x);  ∂L/∂x = ∂L/∂y · 1[x > 0]."""
 
     def forward(self, x):
-        self.kernels, self.x = kernels_for(x), x
-        return self.kernels.relu(x)
+        B = self.B = backend_of(x)
+        self.x = x
+        return B.relu(x)
 
     def backward(self, gy):
-        return self.kernels.relu_backward(self.x, gy)
+        return self.B.relu_backward(self.x, gy)
+
+
+def relu(x):
+    """y = max(0, x). See ``ReLU``."""
+    return ReLU()(x)
 
 
 class LeakyReLU(Function):
@@ -29,11 +46,17 @@ class LeakyReLU(Function):
         self.negative_slope = float(negative_slope)
 
     def forward(self, x):
-        self.kernels, self.x = kernels_for(x), x
-        return self.kernels.leaky_relu(x, self.negative_slope)
+        B = self.B = backend_of(x)
+        self.x = x
+        return B.leaky_relu(x, self.negative_slope)
 
     def backward(self, gy):
-        return self.kernels.leaky_relu_backward(self.x, gy, self.negative_slope)
+        return self.B.leaky_relu_backward(self.x, gy, self.negative_slope)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """y = x if x > 0 else negative_slope·x. See ``LeakyReLU``."""
+    return LeakyReLU(negative_slope)(x)
 
 
 class PReLU(Function):
@@ -47,11 +70,17 @@ class PReLU(Function):
         # gradient back to its input's dtype).
         dtype = np.result_type(x, weight)
         x, weight = x.astype(dtype, copy=False), weight.astype(dtype, copy=False)
-        self.kernels, self.x, self.weight = kernels_for(x), x, weight
-        return self.kernels.prelu(x, weight)
+        B = self.B = backend_of(x)
+        self.x, self.weight = x, weight
+        return B.prelu(x, weight)
 
     def backward(self, gy):
-        return self.kernels.prelu_backward(self.x, self.weight, gy)
+        return self.B.prelu_backward(self.x, self.weight, gy)
+
+
+def prelu(x, weight):
+    """y = x if x > 0 else a_c·x with learnable slopes ``weight`` (C,) or (1,). See ``PReLU``."""
+    return PReLU()(x, weight)
 
 
 class ELU(Function):
@@ -61,46 +90,68 @@ class ELU(Function):
         self.alpha = float(alpha)
 
     def forward(self, x):
-        self.kernels, self.x = kernels_for(x), x
-        return self.kernels.elu(x, self.alpha)
+        B = self.B = backend_of(x)
+        self.x = x
+        return B.elu(x, self.alpha)
 
     def backward(self, gy):
-        return self.kernels.elu_backward(self.x, gy, self.alpha)
+        return self.B.elu_backward(self.x, gy, self.alpha)
+
+
+def elu(x, alpha=1.0):
+    """y = x if x > 0 else α·(eˣ − 1). See ``ELU``."""
+    return ELU(alpha)(x)
 
 
 class Sigmoid(Function):
     """y = 1 / (1 + e^(−x));  ∂L/∂x = ∂L/∂y · y·(1 − y)."""
 
     def forward(self, x):
-        self.kernels = kernels_for(x)
-        self.y = self.kernels.sigmoid(x)
+        B = self.B = backend_of(x)
+        self.y = B.sigmoid(x)
         return self.y
 
     def backward(self, gy):
-        return self.kernels.sigmoid_backward(self.y, gy)
+        return self.B.sigmoid_backward(self.y, gy)
+
+
+def sigmoid(x):
+    """y = 1 / (1 + e^(−x)). See ``Sigmoid``."""
+    return Sigmoid()(x)
 
 
 class Tanh(Function):
     """y = tanh(x);  ∂L/∂x = ∂L/∂y · (1 − y²)."""
 
     def forward(self, x):
-        self.kernels = kernels_for(x)
-        self.y = self.kernels.tanh(x)
+        B = self.B = backend_of(x)
+        self.y = B.tanh(x)
         return self.y
 
     def backward(self, gy):
-        return self.kernels.tanh_backward(self.y, gy)
+        return self.B.tanh_backward(self.y, gy)
+
+
+def tanh(x):
+    """y = tanh(x). See ``Tanh``."""
+    return Tanh()(x)
 
 
 class Softplus(Function):
     """y = log(1 + eˣ);  ∂L/∂x = ∂L/∂y · sigmoid(x)."""
 
     def forward(self, x):
-        self.kernels, self.x = kernels_for(x), x
-        return self.kernels.softplus(x)
+        B = self.B = backend_of(x)
+        self.x = x
+        return B.softplus(x)
 
     def backward(self, gy):
-        return self.kernels.softplus_backward(self.x, gy)
+        return self.B.softplus_backward(self.x, gy)
+
+
+def softplus(x):
+    """y = log(1 + eˣ). See ``Softplus``."""
+    return Softplus()(x)
 
 
 class Heaviside(Function):
@@ -114,11 +165,17 @@ class Heaviside(Function):
         self.value_at_zero = float(value_at_zero)
 
     def forward(self, x):
-        self.kernels, self.x = kernels_for(x), x
-        return self.kernels.heaviside(x, self.value_at_zero)
+        B = self.B = backend_of(x)
+        self.x = x
+        return B.heaviside(x, self.value_at_zero)
 
     def backward(self, gy):
-        return self.kernels.heaviside_backward(self.x, gy)
+        return self.B.heaviside_backward(self.x, gy)
+
+
+def heaviside(x, value_at_zero=1.0):
+    """The step: 1 if x > 0, 0 if x < 0, ``value_at_zero`` at 0 (no gradient). See ``Heaviside``."""
+    return Heaviside(value_at_zero)(x)
 
 
 class Softmax(Function):
@@ -128,12 +185,18 @@ class Softmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        self.kernels = kernels_for(x)
-        self.y = self.kernels.softmax(x, self.axis)
+        B = self.B = backend_of(x)
+        self.y = B.softmax(x, self.axis)
         return self.y
 
     def backward(self, gy):
-        return self.kernels.softmax_backward(self.y, gy, self.axis)
+        return self.B.softmax_backward(self.y, gy, self.axis)
+
+
+def softmax(x, axis=None, *, dim=None):
+    """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (or ``dim``; default the last). See ``Softmax``."""
+    axis = _axis(axis, dim)
+    return Softmax(-1 if axis is None else axis)(x)
 
 
 class LogSoftmax(Function):
@@ -143,9 +206,23 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        self.kernels = kernels_for(x)
-        self.y = self.kernels.log_softmax(x, self.axis)
+        B = self.B = backend_of(x)
+        self.y = B.log_softmax(x, self.axis)
         return self.y
 
     def backward(self, gy):
-        return self.kernels.log_softmax_backward(self.y, gy, self.axis)
+        return self.B.log_softmax_backward(self.y, gy, self.axis)
+
+
+def log_softmax(x, axis=None, *, dim=None):
+    """y_i = x_i − log Σ_j e^(x_j) along ``axis`` (or ``dim``; default the last).
+
+    See ``LogSoftmax``."""
+    axis = _axis(axis, dim)
+    return LogSoftmax(-1 if axis is None else axis)(x)
+
+
+# The engine.nn layer class made of each elementwise activation (engine/nn/activation.py):
+# its settings are the functional form's keyword arguments.
+LAYERS = {"ReLU": relu, "LeakyReLU": leaky_relu, "ELU": elu, "Sigmoid": sigmoid, "Tanh": tanh,
+          "Softplus": softplus, "Heaviside": heaviside}

@@ -8,7 +8,7 @@ and output position l,
 
 with, per spatial axis, the output size   o = ⌊(i + 2p − d·(k − 1) − 1)/s⌋ + 1.
 
-Unfolding the patches into columns (``im2col``, see engine/backend/reference_conv.py) makes
+Unfolding the patches into columns (``im2col``, see engine/backend/reference/conv.py) makes
 this one matrix product per group:
 
     cols = im2col(X)                  (C·K, N·L)       K = ∏k, L = ∏o
@@ -30,18 +30,21 @@ since this one's forward (the last convolution of a network, whose backward runs
 then the columns are still there and the backward reuses them.
 One workspace for the process: the ops are not meant to run concurrently from threads.
 """
+import math
+
 import numpy as np
 
 from ..autograd import Function
-from ..backend import kernels_for
-from ..backend._conv_checks import conv_geometry, expand
+from ..backend import backend_of
+from ..backend._checks import conv_geometry, expand
+from ..validate import positive_int
 
 # ---------------------------------------------------------------- workspace
 
 _DEFAULT_LIMIT = 64 * 2**20
 _ALIGN = 64                       # bytes: each carved array starts on a cache line
 _workspace_limit = _DEFAULT_LIMIT
-_workspace = np.empty(0, dtype=np.uint8)
+_workspace = np.empty(0, dtype=np.uint8)     # host memory: the CPU backends' column buffers
 _columns_owner = None             # token of the ConvNd whose whole-batch columns are there
 
 
@@ -94,14 +97,14 @@ def _workspace_arrays(dtype, *shapes, owner=None):
     global _workspace, _columns_owner
     _columns_owner = owner
     itemsize = np.dtype(dtype).itemsize
-    sizes = [_padded(int(np.prod(s)) * itemsize) for s in shapes]
+    sizes = [_padded(math.prod(s) * itemsize) for s in shapes]
     total = sum(sizes) + _ALIGN
     if _workspace.nbytes < total:
         _workspace = np.empty(total, dtype=np.uint8)
     start = (-_workspace.ctypes.data) % _ALIGN
     arrays = []
     for shape, size in zip(shapes, sizes):
-        count = int(np.prod(shape))
+        count = math.prod(shape)
         arrays.append(_workspace[start:start + count * itemsize].view(dtype).reshape(shape))
         start += size
     return arrays
@@ -133,37 +136,37 @@ def _chunk_size(n, elements_per_image, dtype):
 
 # ------------------------------------------------- channel-major <-> batch-major
 
-def _to_channel_major(a, buf):
+def _to_channel_major(B, a, buf):
     """(m, C, L) → (C, m·L): the GEMM's layout, with the images side by side."""
     m, c, l = a.shape
-    np.copyto(buf.reshape(c, m, l), a.transpose(1, 0, 2))
+    B.xp.copyto(buf.reshape(c, m, l), a.transpose(1, 0, 2))
     return buf
 
 
-def _from_channel_major(buf, out, bias):
+def _from_channel_major(B, buf, out, bias):
     """(C, m·L) → out (m, C, L), adding ``bias[c]`` on the way (one pass)."""
     m, c, l = out.shape
     src = buf.reshape(c, m, l).transpose(1, 0, 2)
     if bias is None:
-        np.copyto(out, src)
+        B.xp.copyto(out, src)
     else:
-        np.add(src, bias.reshape(1, c, 1), out=out)
+        B.xp.add(src, bias.reshape(1, c, 1), out=out)
 
 
-def _grouped_gemm(kernels, groups, a, b, c, beta=0.0, trans_a=False, trans_b=False):
+def _grouped_gemm(B, groups, a, b, c, beta=0.0, trans_a=False, trans_b=False):
     """c_g = op(a_g)·op(b_g) + β·c_g for each group g: a, b, c are stacks split along rows."""
     a_rows, b_rows, c_rows = a.shape[0] // groups, b.shape[0] // groups, c.shape[0] // groups
     for g in range(groups):
-        kernels.gemm(a[g * a_rows:(g + 1) * a_rows], b[g * b_rows:(g + 1) * b_rows],
+        B.gemm(a[g * a_rows:(g + 1) * a_rows], b[g * b_rows:(g + 1) * b_rows],
                      c[g * c_rows:(g + 1) * c_rows], 1.0, beta, trans_a, trans_b)
 
 
-def _same_dtype(x, weight, bias):
+def _same_dtype(B, x, weight, bias):
     dtype = np.result_type(x, weight) if bias is None else np.result_type(x, weight, bias)
     if dtype not in (np.float32, np.float64):
         raise TypeError(f"convolution needs float32 or float64 arrays, got {x.dtype} and "
                         f"{weight.dtype}")
-    cast = [np.ascontiguousarray(a, dtype=dtype) if a is not None else None
+    cast = [B.xp.ascontiguousarray(a, dtype=dtype) if a is not None else None
             for a in (x, weight, bias)]
     return cast
 
@@ -171,12 +174,6 @@ def _same_dtype(x, weight, bias):
 def _check_bias(bias, channels, func):
     if bias is not None and bias.shape != (channels,):
         raise ValueError(f"{func}: bias must have shape ({channels},), got {bias.shape}")
-
-
-def _check_groups(groups, func):
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{func}: groups must be a positive int, got {groups!r}")
-    return int(groups)
 
 
 # ----------------------------------------------------------------- convolution
@@ -193,7 +190,7 @@ class ConvNd(Function):
 
     def __init__(self, stride=1, padding=0, dilation=1, groups=1):
         self.stride, self.padding, self.dilation = stride, padding, dilation
-        self.groups = _check_groups(groups, "conv")
+        self.groups = positive_int(groups, "conv: groups")
         self._token = object()      # names this op's columns in the workspace
 
     def _geometry(self, x, weight):
@@ -211,13 +208,14 @@ class ConvNd(Function):
                              self.dilation, "conv")
 
     def forward(self, x, weight, bias=None):
-        x, weight, bias = _same_dtype(x, weight, bias)
+        B = self.B = backend_of(x)
+        x, weight, bias = _same_dtype(B, x, weight, bias)
         geo = self._geometry(x, weight)
         _check_bias(bias, weight.shape[0], "conv")
-        self.kernels, self.x, self.weight, self.geo = kernels_for(x), x, weight, geo
+        self.x, self.weight, self.geo = x, weight, geo
         n, out_channels = x.shape[0], weight.shape[0]
         w_mat = weight.reshape(out_channels, -1)                     # (O, C/g·K)
-        y = np.empty((n, out_channels) + geo.out_size, dtype=x.dtype)
+        y = B.xp.empty((n, out_channels) + geo.out_size, dtype=x.dtype)
         y3 = y.reshape(n, out_channels, geo.L)
         ck, L = geo.channels * geo.K, geo.L
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
@@ -227,42 +225,42 @@ class ConvNd(Function):
                                            owner=self._token if m == n else None)
             self._im2col(x[start:start + m], cols)
             if m == 1:      # one image: its (O, L) output is already channel-major
-                _grouped_gemm(self.kernels, self.groups, w_mat, cols, y3[start])
+                _grouped_gemm(B, self.groups, w_mat, cols, y3[start])
                 if bias is not None:
                     y3[start] += bias[:, None]
                 continue
-            _grouped_gemm(self.kernels, self.groups, w_mat, cols, ybuf)
-            _from_channel_major(ybuf, y3[start:start + m], bias)
+            _grouped_gemm(B, self.groups, w_mat, cols, ybuf)
+            _from_channel_major(B, ybuf, y3[start:start + m], bias)
         return y
 
     def _im2col(self, x, cols):
         geo = self.geo
-        self.kernels.im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation, out=cols)
+        self.B.im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation, out=cols)
 
     def backward(self, gy):
         need_x, need_w = self.needs_input_grad[:2]
         need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
-        x, weight, geo = self.x, self.weight, self.geo
+        B, x, weight, geo = self.B, self.x, self.weight, self.geo
         n, out_channels = x.shape[0], weight.shape[0]
         ck, L = geo.channels * geo.K, geo.L
-        gy3 = np.ascontiguousarray(gy, dtype=x.dtype).reshape(n, out_channels, L)
+        gy3 = B.xp.ascontiguousarray(gy, dtype=x.dtype).reshape(n, out_channels, L)
         w_mat = weight.reshape(out_channels, -1)
-        gx = np.empty_like(x) if need_x else None
-        gw = np.empty_like(w_mat) if need_w else None
+        gx = B.xp.empty_like(x) if need_x else None
+        gw = B.xp.empty_like(w_mat) if need_w else None
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
             kept = m == n and _columns_kept(self._token)   # the forward's columns are there
             cols, dybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L))
-            dy = gy3[start] if m == 1 else _to_channel_major(gy3[start:start + m], dybuf)
+            dy = gy3[start] if m == 1 else _to_channel_major(B, gy3[start:start + m], dybuf)
             if need_w:      # dW += dY·colsᵀ  (the columns are recomputed, unless kept)
                 if not kept:
                     self._im2col(x[start:start + m], cols)
-                _grouped_gemm(self.kernels, self.groups, dy, cols, gw,
+                _grouped_gemm(B, self.groups, dy, cols, gw,
                               beta=0.0 if start == 0 else 1.0, trans_b=True)
             if need_x:      # dX = col2im(Wᵀ·dY)  (the columns' buffer is reused)
-                _grouped_gemm(self.kernels, self.groups, w_mat, dy, cols, trans_a=True)
-                self.kernels.col2im(cols, (m,) + x.shape[1:], geo.kernel, geo.stride,
+                _grouped_gemm(B, self.groups, w_mat, dy, cols, trans_a=True)
+                B.col2im(cols, (m,) + x.shape[1:], geo.kernel, geo.stride,
                                     geo.padding, geo.dilation, out=gx[start:start + m])
         grads = (gx, None if gw is None else gw.reshape(weight.shape))
         if len(self.needs_input_grad) > 2:
@@ -286,7 +284,7 @@ class ConvTransposeNd(Function):
     def __init__(self, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
         self.stride, self.padding, self.dilation = stride, padding, dilation
         self.output_padding = output_padding
-        self.groups = _check_groups(groups, "conv_transpose")
+        self.groups = positive_int(groups, "conv_transpose: groups")
 
     def _geometry(self, x, weight):
         dims, g = x.ndim - 2, self.groups
@@ -317,22 +315,23 @@ class ConvTransposeNd(Function):
         return geo, y_shape
 
     def forward(self, x, weight, bias=None):
-        x, weight, bias = _same_dtype(x, weight, bias)
+        B = self.B = backend_of(x)
+        x, weight, bias = _same_dtype(B, x, weight, bias)
         geo, y_shape = self._geometry(x, weight)
         _check_bias(bias, y_shape[1], "conv_transpose")
-        self.kernels, self.x, self.weight, self.geo = kernels_for(x), x, weight, geo
+        self.x, self.weight, self.geo = x, weight, geo
         n, c_in, c_out = x.shape[0], x.shape[1], y_shape[1]
         w_mat = weight.reshape(c_in, -1)                             # (C_in, C_out/g·K)
         x3 = x.reshape(n, c_in, geo.L)
-        y = np.empty(y_shape, dtype=x.dtype)
+        y = B.xp.empty(y_shape, dtype=x.dtype)
         ck, L = c_out * geo.K, geo.L
         chunk = _chunk_size(n, (ck + c_in) * L, x.dtype)
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
             cols, xbuf = _workspace_arrays(x.dtype, (ck, m * L), (c_in, m * L))
-            xm = x3[start] if m == 1 else _to_channel_major(x3[start:start + m], xbuf)
-            _grouped_gemm(self.kernels, self.groups, w_mat, xm, cols, trans_a=True)
-            self.kernels.col2im(cols, (m,) + y_shape[1:], geo.kernel, geo.stride, geo.padding,
+            xm = x3[start] if m == 1 else _to_channel_major(B, x3[start:start + m], xbuf)
+            _grouped_gemm(B, self.groups, w_mat, xm, cols, trans_a=True)
+            B.col2im(cols, (m,) + y_shape[1:], geo.kernel, geo.stride, geo.padding,
                                 geo.dilation, out=y[start:start + m])
         if bias is not None:
             y.reshape(n, c_out, -1)[...] += bias[:, None]
@@ -341,31 +340,31 @@ class ConvTransposeNd(Function):
     def backward(self, gy):
         need_x, need_w = self.needs_input_grad[:2]
         need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
-        x, weight, geo = self.x, self.weight, self.geo
+        B, x, weight, geo = self.B, self.x, self.weight, self.geo
         n, c_in = x.shape[:2]
         c_out, L = geo.channels, geo.L
         ck = c_out * geo.K
-        gy = np.ascontiguousarray(gy, dtype=x.dtype)
+        gy = B.xp.ascontiguousarray(gy, dtype=x.dtype)
         w_mat = weight.reshape(c_in, -1)
         x3 = x.reshape(n, c_in, L)
-        gx = np.empty_like(x) if need_x else None
+        gx = B.xp.empty_like(x) if need_x else None
         gx3 = None if gx is None else gx.reshape(n, c_in, L)
-        gw = np.empty_like(w_mat) if need_w else None
+        gw = B.xp.empty_like(w_mat) if need_w else None
         chunk = _chunk_size(n, (ck + c_in) * L, x.dtype)
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
             cols, buf = _workspace_arrays(x.dtype, (ck, m * L), (c_in, m * L))
-            self.kernels.im2col(gy[start:start + m], geo.kernel, geo.stride, geo.padding,
+            B.im2col(gy[start:start + m], geo.kernel, geo.stride, geo.padding,
                                 geo.dilation, out=cols)
             if need_x:      # dX = W·im2col(dY)
                 if m == 1:
-                    _grouped_gemm(self.kernels, self.groups, w_mat, cols, gx3[start])
+                    _grouped_gemm(B, self.groups, w_mat, cols, gx3[start])
                 else:
-                    _grouped_gemm(self.kernels, self.groups, w_mat, cols, buf)
-                    _from_channel_major(buf, gx3[start:start + m], None)
+                    _grouped_gemm(B, self.groups, w_mat, cols, buf)
+                    _from_channel_major(B, buf, gx3[start:start + m], None)
             if need_w:      # dW += X·im2col(dY)ᵀ
-                xm = x3[start] if m == 1 else _to_channel_major(x3[start:start + m], buf)
-                _grouped_gemm(self.kernels, self.groups, xm, cols, gw,
+                xm = x3[start] if m == 1 else _to_channel_major(B, x3[start:start + m], buf)
+                _grouped_gemm(B, self.groups, xm, cols, gw,
                               beta=0.0 if start == 0 else 1.0, trans_b=True)
         grads = (gx, None if gw is None else gw.reshape(weight.shape))
         if len(self.needs_input_grad) > 2:

@@ -1,8 +1,7 @@
 """Inverted dropout as a differentiable operation."""
-import numpy as np
-
 from .. import random as _random
 from ..autograd import Function
+from ..backend import backend_of
 
 
 class Dropout(Function):
@@ -23,7 +22,7 @@ class Dropout(Function):
             keep = _random.get_generator().random(x.shape) >= self.p
             self.mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
         else:
-            self.mask = np.asarray(self.mask, dtype=x.dtype) / (1.0 - self.p)
+            self.mask = backend_of(x).xp.asarray(self.mask, dtype=x.dtype) / (1.0 - self.p)
         return x * self.mask
 
     def backward(self, gy):

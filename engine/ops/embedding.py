@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..autograd import Function
+from ..backend import backend_of
 
 
 class Embedding(Function):
@@ -28,6 +29,7 @@ class Embedding(Function):
         return weight[self.indices]
 
     def backward(self, gy):
-        gw = np.zeros(self.weight_shape, dtype=gy.dtype)
-        np.add.at(gw, self.indices.reshape(-1), gy.reshape(-1, self.weight_shape[1]))
+        xp = backend_of(gy).xp
+        gw = xp.zeros(self.weight_shape, dtype=gy.dtype)
+        xp.add.at(gw, self.indices.reshape(-1), gy.reshape(-1, self.weight_shape[1]))
         return gw

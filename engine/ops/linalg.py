@@ -1,22 +1,16 @@
 """Matrix multiplication: MatMul (all of np.matmul's cases) and the fused Linear layer.
 
 The 2-D products (and batches of them) run on the backend's GEMM,
-``kernels_for(a).gemm(a, b, c=None, alpha, beta, trans_a, trans_b)`` (C = α·op(A)·op(B) + β·C):
-backward passes use its transpose flags instead of making transposed copies.
+``B.gemm(a, b, c=None, alpha, beta, trans_a, trans_b)`` (C = α·op(A)·op(B) + β·C, with
+``B = backend_of(a)``): backward passes use its transpose flags instead of making transposed
+copies.
 """
 import numpy as np
 
 from ..autograd import Function
-from ..backend import kernels_for
+from ..backend import backend_of
+from ..dtypes import FLOAT_DTYPES
 from .shape import unbroadcast
-
-
-def _gemm_kernels(a, b):
-    """The backend module if ``a``, ``b`` can go to its GEMM (same float dtype), else None."""
-    if a.dtype != b.dtype or a.dtype.kind != "f" or a.dtype.itemsize not in (4, 8):
-        return None
-    kernels = kernels_for(a)
-    return kernels if hasattr(kernels, "gemm") else None
 
 
 class MatMul(Function):
@@ -31,22 +25,22 @@ class MatMul(Function):
       * 1-D operands: a 1-D ``a`` acts as a row (1, k), a 1-D ``b`` as a
         column (k, 1), and that axis is dropped from the result;
       * batches: leading axes broadcast, e.g. (2, 1, 3, 4) @ (5, 4, 6) -> (2, 5, 3, 6).
-    These (and mixed dtypes) use NumPy's matmul; backward makes the operands at least
+    These (and mixed dtypes) use the array module's matmul (``@``); backward makes the operands at least
     2-D, uses the two formulas above, sums over broadcast batch axes (unbroadcast) and
     reshapes back to the original operand shapes.
     """
 
     def forward(self, a, b):
-        self.kernels = _gemm_kernels(a, b)
-        k = self.kernels
-        if k is not None and b.ndim == 2 and a.ndim >= 2 and a.shape[-1] == b.shape[0]:
+        B = self.B = backend_of(a)
+        same_float = a.dtype == b.dtype and a.dtype in FLOAT_DTYPES   # what a GEMM takes
+        if same_float and b.ndim == 2 and a.ndim >= 2 and a.shape[-1] == b.shape[0]:
             self.path = "gemm"                   # (..., m, k) @ (k, n)
-            return k.gemm(a.reshape(-1, b.shape[0]), b).reshape(a.shape[:-1] + b.shape[1:])
-        if (k is not None and a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]
-                and a.shape[2] == b.shape[1] and hasattr(k, "gemm_batched")):
+            return B.gemm(a.reshape(-1, b.shape[0]), b).reshape(a.shape[:-1] + b.shape[1:])
+        if (same_float and a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]
+                and a.shape[2] == b.shape[1]):
             self.path = "batched"
-            return k.gemm_batched(a, b)
-        self.path = "numpy"
+            return B.gemm_batched(a, b)
+        self.path = "broadcast"
         try:
             return a @ b
         except ValueError:
@@ -61,12 +55,12 @@ class MatMul(Function):
         if self.path == "gemm":
             a2 = a.data.reshape(-1, b.shape[0])
             gy2 = gy.reshape(-1, b.shape[1])
-            ga = self.kernels.gemm(gy2, b.data, trans_b=True).reshape(a.shape) if need_a else None
-            gb = self.kernels.gemm(a2, gy2, trans_a=True) if need_b else None
+            ga = self.B.gemm(gy2, b.data, trans_b=True).reshape(a.shape) if need_a else None
+            gb = self.B.gemm(a2, gy2, trans_a=True) if need_b else None
             return ga, gb
         if self.path == "batched":
-            ga = self.kernels.gemm_batched(gy, b.data, trans_b=True) if need_a else None
-            gb = self.kernels.gemm_batched(a.data, gy, trans_a=True) if need_b else None
+            ga = self.B.gemm_batched(gy, b.data, trans_b=True) if need_a else None
+            gb = self.B.gemm_batched(a.data, gy, trans_a=True) if need_b else None
             return ga, gb
         a2 = a.data if a.ndim > 1 else a.data.reshape(1, -1)    # row vector
         b2 = b.data if b.ndim > 1 else b.data.reshape(-1, 1)    # column vector
@@ -101,29 +95,27 @@ class Linear(Function):
                              f"expected x (..., in) and weight (out, in) with the same in")
         if bias is not None and bias.shape != (weight.shape[0],):
             raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+        B = self.B = backend_of(x)
         dtype = np.result_type(x, weight, *(() if bias is None else (bias,)))
-        kernels = kernels_for(x)
-        if not hasattr(kernels, "gemm") or dtype.kind != "f":
-            from ..backend import reference as kernels
-        x2 = np.asarray(x, dtype).reshape(-1, x.shape[-1])
-        w = np.asarray(weight, dtype)
-        self.kernels, self.x2, self.w, self.x_shape = kernels, x2, w, x.shape
+        x2 = B.xp.asarray(x, dtype).reshape(-1, x.shape[-1])
+        w = B.xp.asarray(weight, dtype)
+        self.x2, self.w, self.x_shape = x2, w, x.shape
         self.dtypes = (x.dtype, weight.dtype)
         out_shape = x.shape[:-1] + (w.shape[0],)
         if bias is None:
-            return kernels.gemm(x2, w, trans_b=True).reshape(out_shape)
-        y = np.empty((x2.shape[0], w.shape[0]), dtype)
+            return B.gemm(x2, w, trans_b=True).reshape(out_shape)
+        y = B.xp.empty((x2.shape[0], w.shape[0]), dtype)
         y[...] = bias                                   # broadcast b over the rows
-        return kernels.gemm(x2, w, c=y, beta=1.0, trans_b=True).reshape(out_shape)
+        return B.gemm(x2, w, c=y, beta=1.0, trans_b=True).reshape(out_shape)
 
     def backward(self, gy):
         need_x, need_w = self.needs_input_grad[:2]
         need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
         gy2 = gy.reshape(-1, self.w.shape[0])
-        k = self.kernels
-        gx = k.gemm(gy2, self.w).reshape(self.x_shape).astype(self.dtypes[0], copy=False) \
+        B = self.B
+        gx = B.gemm(gy2, self.w).reshape(self.x_shape).astype(self.dtypes[0], copy=False) \
             if need_x else None
-        gw = k.gemm(gy2, self.x2, trans_a=True).astype(self.dtypes[1], copy=False) \
+        gw = B.gemm(gy2, self.x2, trans_a=True).astype(self.dtypes[1], copy=False) \
             if need_w else None
         if len(self.needs_input_grad) == 2:
             return gx, gw

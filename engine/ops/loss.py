@@ -12,7 +12,8 @@ receive a gradient too when they require one, as in PyTorch.
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import get_array_module
+from ..backend import backend_of
+from ..tensor import to_numpy
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -69,7 +70,7 @@ class L1Loss(Function):
 
     def forward(self, y, t):
         check_same_shape("l1_loss", y, t)
-        self.sign = get_array_module(y).sign(y - t)
+        self.sign = backend_of(y).xp.sign(y - t)
         return _reduce(abs(y - t), self.reduction)
 
     def backward(self, gy):
@@ -88,13 +89,14 @@ class HingeLoss(Function):
 
     def forward(self, y, t):
         check_same_shape("hinge_loss", y, t)
-        if not np.all((t == 1) | (t == -1)):
+        xp = backend_of(y).xp
+        if not xp.all((t == 1) | (t == -1)):
             raise ValueError("hinge_loss: targets must be -1 or +1 "
-                             f"(got values {np.unique(t)[:5].tolist()}...)")
+                             f"(got values {xp.unique(t)[:5].tolist()}...)")
         self.y, self.t = y, t
         margin = 1 - t * y
         self.active = margin > 0
-        return _reduce(np.maximum(margin, 0), self.reduction)
+        return _reduce(xp.maximum(margin, 0), self.reduction)
 
     def backward(self, gy):
         up = _upstream(gy, self.reduction, self.y.size) * self.active
@@ -104,8 +106,7 @@ class HingeLoss(Function):
 
 def check_class_targets(name, target, n, n_classes):
     """Integer class labels of shape (n,) in [0, n_classes)."""
-    target = np.asarray(target.data if hasattr(target, "data") and hasattr(target, "grad_fn")
-                        else target)
+    target = to_numpy(target)
     if target.dtype.kind not in "iu":
         if target.dtype.kind == "f" and target.size and np.all(target == np.round(target)):
             raise TypeError(f"{name}: targets must be integer class labels (an int array), got "
@@ -123,7 +124,7 @@ def check_class_targets(name, target, n, n_classes):
 class CrossEntropy(Function):
     """Softmax + negative log-likelihood, fused and stable, from logits z (N, C) and labels t (N,).
 
-    Forward (log-softmax with the max subtracted, so e^z never overflows):
+    Forward (the backend's log-softmax kernel, which subtracts the max so e^z never overflows):
         log p_ic = z_ic − m_i − log Σ_j e^(z_ij − m_i),   m_i = max_j z_ij
         ℓ_i = −w_{t_i} · [(1 − ε) log p_{i,t_i} + (ε/C) Σ_c log p_ic]
     with class weights w (default 1) and label smoothing ε (default 0); "mean" divides by
@@ -147,18 +148,17 @@ class CrossEntropy(Function):
     def forward(self, z):
         if z.ndim != 2:
             raise ValueError(f"cross_entropy: logits must have shape (N, C), got {z.shape}")
+        B = self.B = backend_of(z)
         n, c = z.shape
         t = self.target = check_class_targets("cross_entropy", self.target, n, c)
-        shifted = z - z.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        self.log_p = log_p
-        rows = np.arange(n)
+        log_p = self.log_p = B.log_softmax(z, 1)
+        rows = B.xp.arange(n)
         eps = self.label_smoothing
         loss = -log_p[rows, t]
         if eps:
             loss = (1 - eps) * loss - (eps / c) * log_p.sum(axis=1)
         if self.weight is not None:
-            w = np.asarray(self.weight, dtype=z.dtype)
+            w = B.xp.asarray(self.weight, dtype=z.dtype)
             if w.shape != (c,):
                 raise ValueError(f"cross_entropy: weight must have shape ({c},), got {w.shape}")
             self.w_t = w[t]
@@ -170,16 +170,17 @@ class CrossEntropy(Function):
         return _reduce(loss, self.reduction, self.count)
 
     def backward(self, gy):
+        xp = self.B.xp
         n, c = self.log_p.shape
-        g = np.exp(self.log_p)                      # p
+        g = xp.exp(self.log_p)                      # p
         eps = self.label_smoothing
         if eps:
             g -= eps / c
-        g[np.arange(n), self.target] -= 1 - eps     # p − q
+        g[xp.arange(n), self.target] -= 1 - eps     # p − q
         scale = _upstream(gy, self.reduction, self.count)
         if self.w_t is not None:
             scale = scale * self.w_t
-        if np.ndim(scale):
+        if xp.ndim(scale):
             scale = scale[:, None]
         g *= scale
         return g
@@ -201,16 +202,17 @@ class BinaryCrossEntropy(Function):
         if p.size and (p.min() < 0 or p.max() > 1):
             raise ValueError("binary_cross_entropy: inputs must be probabilities in [0, 1] "
                              "(for logits use binary_cross_entropy_with_logits)")
+        xp = self.xp = backend_of(p).xp
         self.p, self.t = p, t
         with np.errstate(divide="ignore"):
-            self.log_p = np.maximum(np.log(p), -100)
-            self.log_1p = np.maximum(np.log1p(-p), -100)
+            self.log_p = xp.maximum(xp.log(p), -100)
+            self.log_1p = xp.maximum(xp.log1p(-p), -100)
         return _reduce(-(t * self.log_p + (1 - t) * self.log_1p), self.reduction)
 
     def backward(self, gy):
         up = _upstream(gy, self.reduction, self.p.size)
         p, t = self.p, self.t
-        gp = up * (p - t) / np.maximum(p * (1 - p), 1e-12)
+        gp = up * (p - t) / self.xp.maximum(p * (1 - p), 1e-12)
         gt = up * (self.log_1p - self.log_p) if self.needs_input_grad[1] else None
         return gp, gt
 
@@ -219,7 +221,8 @@ class BinaryCrossEntropyWithLogits(Function):
     """BCE of σ(z) computed from the logits z without ever forming log σ(z) directly:
 
         ℓ_i = w_p·t_i·softplus(−z_i) + (1 − t_i)·softplus(z_i),   softplus(x) = log(1 + eˣ)
-    (w_p = ``pos_weight``, default 1; softplus evaluated as max(x, 0) + log1p(e^−|x|)).
+    (w_p = ``pos_weight``, default 1; softplus and σ are the backend's kernels, and
+    softplus(−z) = softplus(z) − z).
         ∂ℓ_i/∂z_i = (1 − t_i)·σ(z_i) − w_p·t_i·(1 − σ(z_i))   (= σ(z_i) − t_i when w_p = 1)
         ∂ℓ_i/∂t_i = w_p·softplus(−z_i) − softplus(z_i)
     """
@@ -230,22 +233,23 @@ class BinaryCrossEntropyWithLogits(Function):
 
     def forward(self, z, t):
         check_same_shape("binary_cross_entropy_with_logits", z, t)
-        log1p_e = np.log1p(np.exp(-np.abs(z)))
-        self.sp_pos = np.maximum(z, 0) + log1p_e      # softplus(z)
+        B = self.B = backend_of(z)
+        self.sp_pos = B.softplus(z)                   # softplus(z)
         self.sp_neg = self.sp_pos - z                 # softplus(−z)
         self.z, self.t = z, t
-        w = 1 if self.pos_weight is None else np.asarray(self.pos_weight, dtype=z.dtype)
+        w = 1 if self.pos_weight is None else B.xp.asarray(self.pos_weight, dtype=z.dtype)
         self.w = w
         return _reduce(w * t * self.sp_neg + (1 - t) * self.sp_pos, self.reduction)
 
     def backward(self, gy):
+        xp = self.B.xp
         up = _upstream(gy, self.reduction, self.z.size)
-        s = 1 / (1 + np.exp(-self.z))
+        s = self.B.sigmoid(self.z)
         gz = up * ((1 - self.t) * s - self.w * self.t * (1 - s))
         gt = up * (self.w * self.sp_neg - self.sp_pos) if self.needs_input_grad[1] else None
         if gt is not None and gt.shape != self.t.shape:
-            gt = np.broadcast_to(gt, self.t.shape)
-        return np.broadcast_to(gz, self.z.shape), gt
+            gt = xp.broadcast_to(gt, self.t.shape)
+        return xp.broadcast_to(gz, self.z.shape), gt
 
 
 class KLDivNormal(Function):
@@ -263,7 +267,7 @@ class KLDivNormal(Function):
     def forward(self, mu, logvar):
         check_same_shape("kl_div_normal", mu, logvar)
         self.mu = mu
-        self.var = np.exp(logvar)
+        self.var = backend_of(logvar).xp.exp(logvar)
         kl = -0.5 * (1 + logvar - mu * mu - self.var)
         n = mu.shape[0] if mu.ndim else 1
         return _reduce(kl, self.reduction, n)

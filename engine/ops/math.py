@@ -5,9 +5,12 @@ axes, so in backward each input's gradient is summed back to its own shape
 with ``unbroadcast``.  Backward passes skip inputs that need no gradient
 (``self.needs_input_grad``), e.g. the constant 2 in ``x * 2``.
 """
+import operator
+
 from .. import dtypes
 from ..autograd import Function
-from ..tensor import Tensor, get_array_module
+from ..backend import backend_of
+from ..tensor import Tensor
 from .shape import unbroadcast
 
 
@@ -110,7 +113,7 @@ class Pow(Function):
         if need_a:
             ga = unbroadcast(gy * b.data * a.data ** (b.data - 1), a.shape)
         if need_b:
-            xp = get_array_module(gy)
+            xp = backend_of(gy).xp
             positive = a.data > 0
             log_a = xp.log(xp.where(positive, a.data, 1))  # where a > 0 only
             gb = unbroadcast(gy * xp.where(positive, self.y * log_a, 0), b.shape)
@@ -121,7 +124,7 @@ class Exp(Function):
     """y = eˣ;  ∂L/∂x = ∂L/∂y · y."""
 
     def forward(self, x):
-        self.y = get_array_module(x).exp(x)
+        self.y = backend_of(x).xp.exp(x)
         return self.y
 
     def backward(self, gy):
@@ -132,7 +135,7 @@ class Log(Function):
     """y = ln x;  ∂L/∂x = ∂L/∂y / x."""
 
     def forward(self, x):
-        return get_array_module(x).log(x)
+        return backend_of(x).xp.log(x)
 
     def backward(self, gy):
         return gy / self.inputs[0].data
@@ -142,7 +145,7 @@ class Sqrt(Function):
     """y = √x;  ∂L/∂x = ∂L/∂y / (2y)."""
 
     def forward(self, x):
-        self.y = get_array_module(x).sqrt(x)
+        self.y = backend_of(x).xp.sqrt(x)
         return self.y
 
     def backward(self, gy):
@@ -153,11 +156,11 @@ class Abs(Function):
     """y = |x|;  ∂L/∂x = ∂L/∂y · sign(x)   (0 at x = 0, as in PyTorch)."""
 
     def forward(self, x):
-        return get_array_module(x).abs(x)
+        return backend_of(x).xp.abs(x)
 
     def backward(self, gy):
         x = self.inputs[0].data
-        return gy * get_array_module(x).sign(x)
+        return gy * backend_of(x).xp.sign(x)
 
 
 class Clip(Function):
@@ -173,7 +176,7 @@ class Clip(Function):
         self.hi = hi.data if isinstance(hi, Tensor) else hi
 
     def forward(self, x):
-        xp = get_array_module(x)
+        xp = backend_of(x).xp
         y = x
         if self.lo is not None:
             y = xp.maximum(y, self.lo)
@@ -198,35 +201,28 @@ class Maximum(Function):
     Ties (a == b) split the gradient evenly: each gets ∂L/∂y / 2 (as PyTorch does).
     """
 
+    pick, wins = "maximum", operator.gt     # Minimum reuses everything with "minimum", <
+
     def forward(self, a, b):
         try:
-            return get_array_module(a).maximum(a, b)
+            return getattr(backend_of(a).xp, self.pick)(a, b)
         except ValueError:
-            raise _broadcast_error("maximum", a, b) from None
+            raise _broadcast_error(self.pick, a, b) from None
 
     def backward(self, gy):
         a, b = self.inputs
         # gy * bool keeps gy's dtype; 0.5 * (a == b) gives each tied side half.
-        ga = gy * (a.data > b.data) + 0.5 * gy * (a.data == b.data)
+        ga = gy * self.wins(a.data, b.data) + 0.5 * gy * (a.data == b.data)
         return unbroadcast(ga, a.shape), unbroadcast(gy - ga, b.shape)
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     """y = min(a, b) elementwise;  ∂L/∂a = ∂L/∂y where a < b, ∂L/∂b = ∂L/∂y where b < a.
 
     Ties (a == b) split the gradient evenly, as in Maximum.
     """
 
-    def forward(self, a, b):
-        try:
-            return get_array_module(a).minimum(a, b)
-        except ValueError:
-            raise _broadcast_error("minimum", a, b) from None
-
-    def backward(self, gy):
-        a, b = self.inputs
-        ga = gy * (a.data < b.data) + 0.5 * gy * (a.data == b.data)
-        return unbroadcast(ga, a.shape), unbroadcast(gy - ga, b.shape)
+    pick, wins = "minimum", operator.lt
 
 
 class Cast(Function):

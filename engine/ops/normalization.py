@@ -1,7 +1,6 @@
 """Batch normalisation as one differentiable operation (forward and backward together)."""
-import numpy as np
-
 from ..autograd import Function
+from ..backend import backend_of
 
 
 class BatchNorm(Function):
@@ -52,7 +51,7 @@ class BatchNorm(Function):
         else:
             mean, var = self.running_mean.astype(x.dtype), self.running_var.astype(x.dtype)
             xc = x - mean.reshape(self.bshape)
-        self.inv_std = (1.0 / np.sqrt(var + self.eps)).astype(x.dtype)
+        self.inv_std = (1.0 / backend_of(x).xp.sqrt(var + self.eps)).astype(x.dtype)
         self.x_hat = xc * self.inv_std.reshape(self.bshape)
         self.gamma = gamma
         return self.x_hat * gamma.reshape(self.bshape) + beta.reshape(self.bshape)

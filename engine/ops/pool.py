@@ -11,43 +11,45 @@ divisor is always |k| = the number of kernel elements (PyTorch's ``count_include
 The forward keeps the argmax indices so the backward needs no search.
 """
 from ..autograd import Function
-from ..backend import kernels_for
+from ..backend import backend_of
 
 
-class MaxPool(Function):
-    """Max pooling over the last 1 (``dims=1``) or 2 axes of x (N, C, *i) or (C, *i)."""
+class _Pool(Function):
+    """The settings of a pooling over the last ``dims`` (1 or 2) axes of x (N, C, *i) or (C, *i)."""
 
     def __init__(self, kernel_size, stride=None, padding=0, dims=2):
         self.args = (kernel_size, stride, padding)
         self.dims = dims
 
+
+class MaxPool(_Pool):
+    """Max pooling: y = max over each window;  ∂L/∂x = ∂L/∂y at the window's argmax."""
+
     def forward(self, x):
-        self.kernels, self.x_shape = kernels_for(x), x.shape
-        pool = self.kernels.max_pool1d if self.dims == 1 else self.kernels.max_pool2d
+        B = self.B = backend_of(x)
+        self.x_shape = x.shape
+        pool = B.max_pool1d if self.dims == 1 else B.max_pool2d
         y, self.argmax = pool(x, *self.args)
         return y
 
     def backward(self, gy):
-        back = (self.kernels.max_pool1d_backward if self.dims == 1
-                else self.kernels.max_pool2d_backward)
+        B = self.B
+        back = B.max_pool1d_backward if self.dims == 1 else B.max_pool2d_backward
         return back(gy, self.argmax, self.x_shape, *self.args)
 
 
-class AvgPool(Function):
-    """Average pooling over the last 1 (``dims=1``) or 2 axes of x (N, C, *i) or (C, *i)."""
-
-    def __init__(self, kernel_size, stride=None, padding=0, dims=2):
-        self.args = (kernel_size, stride, padding)
-        self.dims = dims
+class AvgPool(_Pool):
+    """Average pooling: y = (1/|k|) Σ over each window;  ∂L/∂x = Σ over windows of ∂L/∂y / |k|."""
 
     def forward(self, x):
-        self.kernels, self.x_shape = kernels_for(x), x.shape
-        pool = self.kernels.avg_pool1d if self.dims == 1 else self.kernels.avg_pool2d
+        B = self.B = backend_of(x)
+        self.x_shape = x.shape
+        pool = B.avg_pool1d if self.dims == 1 else B.avg_pool2d
         return pool(x, *self.args)
 
     def backward(self, gy):
-        back = (self.kernels.avg_pool1d_backward if self.dims == 1
-                else self.kernels.avg_pool2d_backward)
+        B = self.B
+        back = B.avg_pool1d_backward if self.dims == 1 else B.avg_pool2d_backward
         return back(gy, self.x_shape, *self.args)
 
 

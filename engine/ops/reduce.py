@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import _axis, get_array_module
+from ..backend import backend_of
+from ..tensor import _axis
 
 
 def _normalize_axes(axis, ndim):
@@ -39,7 +40,7 @@ class _Reduction(Function):
 
     def _expand(self, gy):
         """gy (shaped like y) -> broadcast to the input's shape."""
-        xp = get_array_module(gy)
+        xp = backend_of(gy).xp
         return xp.broadcast_to(gy.reshape(self.kept_shape), self.inputs[0].shape)
 
 

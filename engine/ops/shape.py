@@ -3,10 +3,13 @@
 Their backward passes move the gradient back to where each number came from:
 reshape it back, un-permute it, scatter it into the indexed positions, split it.
 """
+import itertools
+
 import numpy as np
 
 from ..autograd import Function
-from ..tensor import Tensor, _axis, get_array_module
+from ..backend import backend_of
+from ..tensor import Tensor, _axis
 
 
 def unbroadcast(grad, shape):
@@ -95,7 +98,7 @@ class GetItem(Function):
         return x[self.index]
 
     def backward(self, gy):
-        xp = get_array_module(gy)
+        xp = backend_of(gy).xp
         gx = xp.zeros(self.inputs[0].shape, dtype=gy.dtype)
         if _is_basic_index(self.index):
             gx[self.index] = gy  # no repeats possible: plain assignment is faster
@@ -111,7 +114,7 @@ class Concatenate(Function):
         self.axis = axis
 
     def forward(self, *xs):
-        xp = get_array_module(xs[0])
+        xp = backend_of(xs[0]).xp
         try:
             return xp.concatenate(xs, axis=self.axis)
         except np.exceptions.AxisError:
@@ -122,10 +125,10 @@ class Concatenate(Function):
                              f"(they must match in every other axis; NumPy says: {e})") from None
 
     def backward(self, gy):
-        xp = get_array_module(gy)
+        xp = backend_of(gy).xp
         axis = self.axis % gy.ndim
-        ends = np.cumsum([x.shape[axis] for x in self.inputs])[:-1]
-        return tuple(xp.split(gy, ends.tolist(), axis=axis))
+        ends = list(itertools.accumulate(x.shape[axis] for x in self.inputs))[:-1]
+        return tuple(xp.split(gy, ends, axis=axis))
 
 
 class Stack(Function):
@@ -136,14 +139,14 @@ class Stack(Function):
         self.axis = axis
 
     def forward(self, *xs):
-        xp = get_array_module(xs[0])
+        xp = backend_of(xs[0]).xp
         if any(x.shape != xs[0].shape for x in xs):
             shapes = ", ".join(str(x.shape) for x in xs)
             raise ValueError(f"stack: all tensors must have the same shape, got {shapes}")
         return xp.stack(xs, axis=self.axis)
 
     def backward(self, gy):
-        xp = get_array_module(gy)
+        xp = backend_of(gy).xp
         # Move the stacked axis to the front; iterating then yields one slice per input.
         return tuple(xp.moveaxis(gy, self.axis % gy.ndim, 0))
 

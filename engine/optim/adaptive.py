@@ -6,9 +6,7 @@ here and hands the update itself to the backend's kernel (``adagrad_step``, ``rm
 ``adam_step``: NumPy passes in place in the reference backend, one fused C pass in the native
 one), which writes w and the state buffers in place.
 """
-import numpy as np
-
-from ..backend import kernels_for
+from ..backend import backend_of
 from .optimizer import Optimizer
 
 
@@ -32,15 +30,16 @@ class Adagrad(Optimizer):
                                       initial_accumulator_value=initial_accumulator_value, eps=eps))
 
     def _update(self, w, g, state, group, tmp):
+        B = backend_of(w)
         if not state:
             state["step"] = 0
-            state["sum"] = np.full_like(w, group["initial_accumulator_value"])
+            state["sum"] = B.xp.full_like(w, group["initial_accumulator_value"])
         state["step"] += 1
         # The kernel (reference: NumPy passes; native: one fused C pass) updates w and the sum
         # in place; the decayed rate is computed here once per step.
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        kernels_for(w).adagrad_step(w, g, state["sum"], clr, group["eps"],
-                                    group["weight_decay"], tmp=tmp)
+        B.adagrad_step(w, g, state["sum"], clr, group["eps"],
+                       group["weight_decay"], tmp=tmp)
 
 
 class RMSprop(Optimizer):
@@ -59,10 +58,11 @@ class RMSprop(Optimizer):
                                       momentum=momentum, centered=centered))
 
     def _update(self, w, g, state, group, tmp):
+        B = backend_of(w)
         momentum, centered = group["momentum"], group["centered"]
         if not state:
             state["step"] = 0
-            state["square_avg"] = np.zeros_like(w)
+            state["square_avg"] = B.xp.zeros_like(w)
         state["step"] += 1
         # The gradient average a (centered) and the momentum buffer b start at zero: on the
         # first step, or on a later one if the group's centered / momentum is switched on then.
@@ -70,15 +70,15 @@ class RMSprop(Optimizer):
         if centered:
             a = state.get("grad_avg")
             if a is None:
-                a = state["grad_avg"] = np.zeros_like(w)
+                a = state["grad_avg"] = B.xp.zeros_like(w)
         if momentum:
             b = state.get("momentum_buffer")
             if b is None:
-                b = state["momentum_buffer"] = np.zeros_like(w)
+                b = state["momentum_buffer"] = B.xp.zeros_like(w)
         # The kernel (reference: NumPy passes; native: one fused C pass) updates w, v and the
         # buffers in use in place.
-        kernels_for(w).rmsprop_step(w, g, state["square_avg"], a, b, group["lr"], group["alpha"],
-                                    group["eps"], group["weight_decay"], momentum, tmp=tmp)
+        B.rmsprop_step(w, g, state["square_avg"], a, b, group["lr"], group["alpha"],
+                       group["eps"], group["weight_decay"], momentum, tmp=tmp)
 
 
 class Adam(Optimizer):
@@ -102,14 +102,15 @@ class Adam(Optimizer):
                                       amsgrad=amsgrad))
 
     def _update(self, w, g, state, group, tmp):
+        B = backend_of(w)
         beta1, beta2 = group["betas"]
         lr, wd = group["lr"], group["weight_decay"]
         if not state:
             state["step"] = 0
-            state["exp_avg"] = np.zeros_like(w)
-            state["exp_avg_sq"] = np.zeros_like(w)
+            state["exp_avg"] = B.xp.zeros_like(w)
+            state["exp_avg_sq"] = B.xp.zeros_like(w)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(w)
+                state["max_exp_avg_sq"] = B.xp.zeros_like(w)
         state["step"] += 1
         t = state["step"]
         # The kernel (reference: NumPy passes; native: one fused C pass) updates w, m, v
@@ -118,11 +119,10 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             vmax = state.get("max_exp_avg_sq")
             if vmax is None:
-                vmax = state["max_exp_avg_sq"] = np.zeros_like(w)
-        kernels_for(w).adam_step(w, g, state["exp_avg"], state["exp_avg_sq"], vmax, lr, beta1,
-                                 beta2, group["eps"], wd, self.decoupled,
-                                 bias_correction1=1 - beta1 ** t,
-                                 bias_correction2=1 - beta2 ** t, tmp=tmp)
+                vmax = state["max_exp_avg_sq"] = B.xp.zeros_like(w)
+        B.adam_step(w, g, state["exp_avg"], state["exp_avg_sq"], vmax, lr, beta1, beta2,
+                    group["eps"], wd, self.decoupled, bias_correction1=1 - beta1 ** t,
+                    bias_correction2=1 - beta2 ** t, tmp=tmp)
 
 
 class AdamW(Adam):

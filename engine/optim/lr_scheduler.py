@@ -11,6 +11,7 @@ With t = ``last_epoch`` (the number of step() calls) and lr₀ each group's init
 """
 import math
 
+from ..validate import positive_int
 from .optimizer import Optimizer
 
 
@@ -57,9 +58,7 @@ class StepLR(LRScheduler):
     """lr = lr₀ · gamma^⌊t / step_size⌋: divide by 1/gamma every ``step_size`` epochs."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        if int(step_size) < 1:
-            raise ValueError(f"step_size must be a positive int, got {step_size}")
-        self.step_size, self.gamma = int(step_size), float(gamma)
+        self.step_size, self.gamma = positive_int(step_size, "step_size"), float(gamma)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -82,9 +81,7 @@ class CosineAnnealingLR(LRScheduler):
     epochs; beyond T_max it rises again, as PyTorch's closed form does)."""
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):  # noqa: N803 (PyTorch's name)
-        if int(T_max) < 1:
-            raise ValueError(f"T_max must be a positive int, got {T_max}")
-        self.T_max, self.eta_min = int(T_max), float(eta_min)
+        self.T_max, self.eta_min = positive_int(T_max, "T_max"), float(eta_min)
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):

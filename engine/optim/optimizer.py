@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 
 from ..autograd import no_grad
+from ..backend import backend_of
 from ..tensor import Tensor
 
 
@@ -68,7 +69,7 @@ class Optimizer:
         """A work array shaped like ``p``, reused across steps (not part of the state)."""
         buf = self._scratch.get(p)
         if buf is None or buf.shape != p.data.shape or buf.dtype != p.data.dtype:
-            buf = self._scratch[p] = np.empty_like(p.data)
+            buf = self._scratch[p] = backend_of(p.data).xp.empty_like(p.data)
         return buf
 
     @no_grad()

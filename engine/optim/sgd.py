@@ -1,7 +1,5 @@
 """Stochastic gradient descent, with momentum and Nesterov momentum (PyTorch's rule)."""
-import numpy as np
-
-from ..backend import kernels_for
+from ..backend import backend_of
 from .optimizer import Optimizer
 
 
@@ -24,11 +22,12 @@ class SGD(Optimizer):
     def _update(self, w, g, state, group, tmp):
         # The kernel (reference: NumPy passes; native: one fused C pass) updates w and the
         # momentum buffer in place; the gradient array g is not ours to modify.
+        B = backend_of(w)
         momentum = group["momentum"]
         buf = state.get("momentum_buffer")
         first = momentum != 0 and buf is None
         if first:
-            buf = state["momentum_buffer"] = np.empty_like(w)
-        kernels_for(w).sgd_step(w, g, buf if momentum else None, group["lr"], momentum,
-                                group["dampening"], group["nesterov"], group["weight_decay"],
-                                first_step=first, tmp=tmp)
+            buf = state["momentum_buffer"] = B.xp.empty_like(w)
+        B.sgd_step(w, g, buf if momentum else None, group["lr"], momentum,
+                   group["dampening"], group["nesterov"], group["weight_decay"],
+                   first_step=first, tmp=tmp)

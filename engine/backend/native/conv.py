@@ -1,0 +1,27 @@
+"""im2col / col2im by the C kernels of csrc/im2col.c.
+
+The same names and results as ``reference/conv.py`` (read that one for the layout of the
+columns). Each function checks its inputs, then hands flat C-contiguous buffers to ``engine._C``.
+"""
+from ... import _C
+from .._checks import col2im_input, conv_geometry, float_input, output
+
+__all__ = ["im2col", "col2im"]
+
+
+def im2col(x, kernel_size, stride=1, padding=0, dilation=1, out=None):
+    """Unfold x (n, C, *spatial) into cols (C·K, n·L): one column per output position."""
+    x = float_input(x)
+    geo = conv_geometry(x.shape, kernel_size, stride, padding, dilation)
+    n = x.shape[0]
+    cols = output(out, (geo.channels * geo.K, n * geo.L), x.dtype)
+    _C.im2col(x.reshape(-1), cols.reshape(-1), n, *geo.c_args())
+    return cols
+
+
+def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1, out=None):
+    """Fold cols (C·K, n·L) back to x_shape, summing overlaps (overwrites ``out``)."""
+    cols, x_shape, geo = col2im_input(cols, x_shape, kernel_size, stride, padding, dilation)
+    x = output(out, x_shape, cols.dtype)
+    _C.col2im(cols.reshape(-1), x.reshape(-1), x_shape[0], *geo.c_args())
+    return x

@@ -1,0 +1,27 @@
+"""GEMM by the packed C kernels of csrc/gemm/: C = α·op(A)·op(B) + β·C.
+
+The same names and results as ``reference/gemm.py``; ``engine._C`` checks the operands
+itself (before it releases the GIL), so these are direct calls.
+"""
+from ... import _C
+
+__all__ = ["gemm", "gemm_batched"]
+
+
+def gemm(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
+    """General matrix multiply: C = α·op(A)·op(B) + β·C, op(X) = X or Xᵀ.
+
+    ``c`` (m, n) is updated in place and returned; without it a new array is returned
+    (β is then ignored).  β = 0 overwrites ``c`` (a NaN there does not leak through).
+    ``a`` and ``b`` may have any strides (slices, transposed views): the packed C GEMM of
+    csrc/gemm/ reads them through their strides, without a copy.  All checks (dtype,
+    2-D, matching inner sizes, ``c``'s shape) happen in ``_C.gemm`` before the GIL is
+    released, with the messages of ``_checks.gemm_operands``.
+    """
+    return _C.gemm(a, b, c, alpha, beta, trans_a, trans_b)
+
+
+def gemm_batched(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
+    """``gemm`` on each matrix of a batch: C[i] = α·op(A[i])·op(B[i]) + β·C[i] (3-D arrays,
+    the same batch size; op transposes the last two axes)."""
+    return _C.gemm_batched(a, b, c, alpha, beta, trans_a, trans_b)

@@ -1,0 +1,55 @@
+"""im2col / col2im in NumPy: the slides' view of a convolution, written plainly.
+
+im2col lays the patches of a chunk of n images out as the columns of one matrix:
+
+    cols[(c, k), (i, l)] = x_pad[i, c, l·s + k·d]     shape (C·K, n·L)
+
+(per spatial axis: output position l, kernel offset k, stride s, dilation d; ``x_pad`` is x
+with p zeros on each side). K = number of kernel elements, L = number of output positions.
+A convolution is then one matrix product, Y = W·cols (+ b); col2im is im2col's adjoint
+(transpose): it adds every column entry back onto the input element it came from.
+The compiled twin is ``engine/backend/native/conv.py`` (csrc's im2col).
+"""
+import numpy as np
+
+from .._checks import col2im_input, conv_geometry, float_input, output
+
+__all__ = ["im2col", "col2im"]
+
+
+def _window(offset, geo):
+    """Per spatial axis, the slice of the padded input that kernel offset ``offset`` sees:
+    positions offset·d, offset·d + s, ..., one per output position."""
+    return tuple(slice(k * d, k * d + s * (o - 1) + 1, s)
+                 for k, d, s, o in zip(offset, geo.dilation, geo.stride, geo.out_size))
+
+
+def im2col(x, kernel_size, stride=1, padding=0, dilation=1, out=None):
+    """Unfold x (n, C, *spatial) into cols (C·K, n·L): one column per output position."""
+    x = float_input(x)
+    geo = conv_geometry(x.shape, kernel_size, stride, padding, dilation)
+    n, c = x.shape[:2]
+    cols_out = output(out, (c * geo.K, n * geo.L), x.dtype)
+    x_pad = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in geo.padding])
+    cols = cols_out.reshape((c,) + geo.kernel + (n,) + geo.out_size)
+    for offset in np.ndindex(*geo.kernel):
+        patch = x_pad[(slice(None), slice(None)) + _window(offset, geo)]   # (n, C, *out)
+        cols[(slice(None),) + offset] = patch.swapaxes(0, 1)               # (C, n, *out)
+    return cols_out
+
+
+def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1, out=None):
+    """Fold cols (C·K, n·L) back to x_shape (n, C, *spatial), summing overlapping entries."""
+    cols, x_shape, geo = col2im_input(cols, x_shape, kernel_size, stride, padding, dilation)
+    n, c = x_shape[:2]
+    result = output(out, x_shape, cols.dtype)
+    blocks = cols.reshape((c,) + geo.kernel + (n,) + geo.out_size)
+    x_pad = np.zeros((n, c) + tuple(i + 2 * p for i, p in zip(geo.in_size, geo.padding)),
+                     dtype=cols.dtype)
+    for offset in np.ndindex(*geo.kernel):
+        # within one kernel offset the windows' positions are distinct: += is safe
+        x_pad[(slice(None), slice(None)) + _window(offset, geo)] += \
+            blocks[(slice(None),) + offset].swapaxes(0, 1)
+    inside = tuple(slice(p, p + i) for p, i in zip(geo.padding, geo.in_size))
+    result[...] = x_pad[(slice(None), slice(None)) + inside]
+    return result
