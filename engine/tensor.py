@@ -280,7 +280,8 @@ def to_numpy(a):
         a = a.data
     if isinstance(a, np.ndarray):
         return a
-    return a.get() if hasattr(a, "get") else np.asarray(a)
+    # Only a CuPy array is copied from the device: a dict or a pandas object also has .get().
+    return a.get() if type(a).__module__.startswith("cupy") else np.asarray(a)
 
 
 def tensor(data, requires_grad=False, dtype=None):

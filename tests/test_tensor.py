@@ -342,3 +342,14 @@ def test_casts_are_differentiable():
     assert x.astype("float64").dtype == np.float64
     with pytest.raises(TypeError):
         x.astype(np.int32)
+
+
+def test_to_numpy_copies_only_cupy_arrays_from_the_device():
+    from engine.tensor import to_numpy
+
+    class HasGet(list):            # like a dict or a pandas Series: a .get that is not CuPy's
+        def get(self, *args):
+            raise AssertionError("to_numpy called .get() on a host object")
+
+    np.testing.assert_array_equal(to_numpy(HasGet([1.0, 2.0])), [1.0, 2.0])
+    np.testing.assert_array_equal(to_numpy(engine.tensor([3.0])), [3.0])
