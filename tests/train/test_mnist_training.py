@@ -15,7 +15,7 @@ from engine.train import evaluate, fit
 def mnist_dir():
     """The IDX files: $ENGINE_DATA/mnist, else the shared/ folder beside the repository."""
     candidates = [Path(os.environ["ENGINE_DATA"]) / "mnist"] if "ENGINE_DATA" in os.environ else []
-    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist")
+    candidates.append(Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist")
     for path in candidates:
         if (path / "train-images-idx3-ubyte.gz").exists():
             return path

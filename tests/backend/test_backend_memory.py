@@ -44,7 +44,7 @@ def test_rejects_out_of_range(bad):
 
 def test_environment_variable_turns_it_off():
     env = dict(os.environ, ENGINE_KEEP_FREED_MEMORY="0")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository
     out = subprocess.run([sys.executable, "-c", "import engine.backend as b; "
                           "print(b.kept_freed_memory())"], env=env, cwd=root,
                          capture_output=True, text=True, check=True)

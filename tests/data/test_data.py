@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve()
 
 def shared_path(*parts):
     """The project's shared/ folder, beside the repository (the tests skip when it is absent)."""
-    return HERE.parents[2].joinpath("shared", *parts)
+    return HERE.parents[3].joinpath("shared", *parts)
 
 
 # ----------------------------------------------------------------------------- IDX
