@@ -7,21 +7,18 @@
  * of A's column p and does 12 FMAs.  12 accumulators + 2 B vectors + 1
  * broadcast = 15 of the 16 ymm registers.  The contract is in kernels.h.
  *
- * Compiled with AVX2+FMA for this file only; gemm.c selects it only when
+ * Compiled with AVX2+FMA for this file only; common/isa.c selects it only when
  * the CPU reports both.
  */
-#include "cpu.h"
-#include "blocking.h"
-#include "kernels.h"
+#include "common/target.h"
 
 #if ENG_X86_GNUC
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC target("avx2,fma")
-#endif
+ENG_TARGET_BEGIN_AVX2
 #include <immintrin.h>
 #include <string.h>
+
+#include "gemm/blocking.h"
+#include "gemm/kernels.h"
 
 #define MR 6
 
@@ -108,40 +105,18 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
 }
 
 
-/* The dot-product kernels (dot.h), LANES = 8 floats / 4 doubles per vector. */
-#include "interleave.h"
+/* The dot-product kernels (dot.h), 32-byte vectors: 8 floats / 4 doubles. */
+#define ENG_DOT_VECTOR_BYTES 32
+#define ENG_TEMPLATE "gemm/dot.h"
+#include "common/template.h"
+#include "gemm/interleave.h"
+ENG_TARGET_END
 
-#define real float
-#define vec eng_vec_f32
-#define LANES 8
-#define DOT_FN(name) name##_f32
-typedef float eng_vec_f32 __attribute__((vector_size(32), aligned(4)));
-#include "dot.h"
-#undef real
-#undef vec
-#undef LANES
-#undef DOT_FN
-#define real double
-#define vec eng_vec_f64
-#define LANES 4
-#define DOT_FN(name) name##_f64
-typedef double eng_vec_f64 __attribute__((vector_size(32), aligned(8)));
-#include "dot.h"
-#undef real
-#undef vec
-#undef LANES
-#undef DOT_FN
-
-#if defined(__clang__)
-#pragma clang attribute pop
-#endif
-const eng_gemm_kernels eng_gemm_kernels_avx2 = {
-    "avx2", 1, ENG_GEMM_AVX2_F32, ukr_f32, ENG_GEMM_AVX2_F64, ukr_f64, { { { 0 } } }, { { { 0 } } },
-    2, 4, dot_f32, dot_f64,     /* 8 accumulators + 6 loaded vectors of the 16 ymm */
-    interleave_f32, interleave_f64
-};
-#else
-const eng_gemm_kernels eng_gemm_kernels_avx2 = {
-    "avx2", 0, ENG_GEMM_AVX2_F32, 0, ENG_GEMM_AVX2_F64, 0, { { { 0 } } }, { { { 0 } } }, 2, 4, 0, 0, 0, 0
+const eng_gemm_kernels eng_gemm_avx2 = {
+    .f32_blocks = ENG_GEMM_AVX2_F32, .f32 = ukr_f32,
+    .f64_blocks = ENG_GEMM_AVX2_F64, .f64 = ukr_f64,
+    .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 ymm */
+    .dot_f32 = dot_f32, .dot_f64 = dot_f64,
+    .interleave_f32 = interleave_f32, .interleave_f64 = interleave_f64,
 };
 #endif

@@ -12,22 +12,18 @@
  * Two narrower-in-m shapes (6 x 64, 8 x 48) serve products with few rows;
  * all are instances of one template (below).
  *
- * Compiled with AVX-512F (+FMA) for this file only; gemm.c selects it only
+ * Compiled with AVX-512F (+FMA) for this file only; common/isa.c selects it only
  * when the CPU reports AVX-512.
  */
-#include "cpu.h"
-#include "blocking.h"
-#include "kernels.h"
+#include "common/target.h"
 
 #if ENG_X86_GNUC
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))), \
-                             apply_to = function)
-#else
-#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")
-#endif
+ENG_TARGET_BEGIN_AVX512
 #include <immintrin.h>
 #include <string.h>
+
+#include "gemm/blocking.h"
+#include "gemm/kernels.h"
 
 /* One template for every shape: an MR x (NV vectors) tile of C.  MR and NV
  * are compile-time constants at each instantiation below (the function is
@@ -135,45 +131,20 @@ UKR(double, ukr_f64_tile, ukr_f64_6x32, 6, 4)
 UKR(double, ukr_f64_tile, ukr_f64_8x24, 8, 3)
 
 
-/* The dot-product kernels (dot.h), LANES = 16 floats / 8 doubles per vector. */
-#include "interleave.h"
+/* The dot-product kernels (dot.h), 64-byte vectors: 16 floats / 8 doubles. */
+#define ENG_DOT_VECTOR_BYTES 64
+#define ENG_TEMPLATE "gemm/dot.h"
+#include "common/template.h"
+#include "gemm/interleave.h"
+ENG_TARGET_END
 
-#define real float
-#define vec eng_vec_f32
-#define LANES 16
-#define DOT_FN(name) name##_f32
-typedef float eng_vec_f32 __attribute__((vector_size(64), aligned(4)));
-#include "dot.h"
-#undef real
-#undef vec
-#undef LANES
-#undef DOT_FN
-#define real double
-#define vec eng_vec_f64
-#define LANES 8
-#define DOT_FN(name) name##_f64
-typedef double eng_vec_f64 __attribute__((vector_size(64), aligned(8)));
-#include "dot.h"
-#undef real
-#undef vec
-#undef LANES
-#undef DOT_FN
-
-#if defined(__clang__)
-#pragma clang attribute pop
-#endif
-const eng_gemm_kernels eng_gemm_kernels_avx512 = {
-    "avx512", 1, ENG_GEMM_AVX512_F32, ukr_f32, ENG_GEMM_AVX512_F64, ukr_f64,
-    { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64 }, { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48 } },
-    { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32 }, { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24 } },
-    4, 4, dot_f32, dot_f64,     /* 16 accumulators + 8 loaded vectors of the 32 zmm */
-    interleave_f32, interleave_f64
-};
-#else
-const eng_gemm_kernels eng_gemm_kernels_avx512 = {
-    "avx512", 0, ENG_GEMM_AVX512_F32, 0, ENG_GEMM_AVX512_F64, 0,
-    { { ENG_GEMM_AVX512_F32_6x64, 0 }, { ENG_GEMM_AVX512_F32_8x48, 0 } },
-    { { ENG_GEMM_AVX512_F64_6x32, 0 }, { ENG_GEMM_AVX512_F64_8x24, 0 } },
-    4, 4, 0, 0, 0, 0
+const eng_gemm_kernels eng_gemm_avx512 = {
+    .f32_blocks = ENG_GEMM_AVX512_F32, .f32 = ukr_f32,
+    .f64_blocks = ENG_GEMM_AVX512_F64, .f64 = ukr_f64,
+    .alt_f32 = { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64 }, { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48 } },
+    .alt_f64 = { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32 }, { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24 } },
+    .dot_mr = 4, .dot_nr = 4,       /* 16 accumulators + 8 loaded vectors of the 32 zmm */
+    .dot_f32 = dot_f32, .dot_f64 = dot_f64,
+    .interleave_f32 = interleave_f32, .interleave_f64 = interleave_f64,
 };
 #endif
