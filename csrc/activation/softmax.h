@@ -51,25 +51,34 @@ static void SFX(cols_max)(const REAL *x, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t
     }
 }
 
-static void SFX(softmax_fwd_task)(const REAL *x, const REAL *unused, REAL *y,
-                                  ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len)
+/* The forward of one task.  The two forwards share the max and the sum of exponentials;
+ * take_log is a constant at each call (the tasks below), so each is one straight loop nest. */
+static inline __attribute__((always_inline)) void SFX(forward_task)(
+    const REAL *x, REAL *y, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len, const int take_log)
 {
-    (void)unused;
     if (inner == 1) {
         const REAL m = SFX(row_max)(x, n);
         double s = 0.0;
 #pragma omp simd reduction(+:s)
         for (ptrdiff_t j = 0; j < n; j++) {
             const REAL e = SFX(vm_exp)(x[j] - m);
-            y[j] = e;
+            if (!take_log)
+                y[j] = e;                        /* softmax: scaled by 1/S below */
             s += e;
         }
-        const REAL inv = (REAL)(1.0 / s);
+        if (take_log) {
+            const REAL ls = (REAL)log(s);        /* one libm call per row */
 #pragma omp simd
-        for (ptrdiff_t j = 0; j < n; j++)
-            y[j] *= inv;
+            for (ptrdiff_t j = 0; j < n; j++)
+                y[j] = (x[j] - m) - ls;
+        } else {
+            const REAL inv = (REAL)(1.0 / s);
+#pragma omp simd
+            for (ptrdiff_t j = 0; j < n; j++)
+                y[j] *= inv;
+        }
     } else {
-        REAL m[ENG_BLOCK], inv[ENG_BLOCK];
+        REAL m[ENG_BLOCK], r[ENG_BLOCK];         /* r: 1/S (softmax) or log(S) */
         double s[ENG_BLOCK];
         SFX(cols_max)(x, n, inner, len, m);
         for (ptrdiff_t i = 0; i < len; i++)
@@ -80,33 +89,39 @@ static void SFX(softmax_fwd_task)(const REAL *x, const REAL *unused, REAL *y,
 #pragma omp simd
             for (ptrdiff_t i = 0; i < len; i++) {
                 const REAL e = SFX(vm_exp)(xj[i] - m[i]);
-                yj[i] = e;
+                if (!take_log)
+                    yj[i] = e;
                 s[i] += e;
             }
         }
         for (ptrdiff_t i = 0; i < len; i++)
-            inv[i] = (REAL)(1.0 / s[i]);
+            r[i] = take_log ? (REAL)log(s[i]) : (REAL)(1.0 / s[i]);
         for (ptrdiff_t j = 0; j < n; j++) {
+            const REAL *xj = x + j * inner;
             REAL *yj = y + j * inner;
 #pragma omp simd
             for (ptrdiff_t i = 0; i < len; i++)
-                yj[i] *= inv[i];
+                yj[i] = take_log ? (xj[i] - m[i]) - r[i] : yj[i] * r[i];
         }
     }
 }
 
-static void SFX(softmax_bwd_task)(const REAL *y, const REAL *gy, REAL *gx,
-                                  ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len)
+/* The backward of one task, from the forward's output y:
+ *   softmax:      d = sum_k gy_k y_k,   gx_j = y_j * (gy_j - d)
+ *   log_softmax:  d = sum_k gy_k,       gx_j = gy_j - e^(y_j) * d */
+static inline __attribute__((always_inline)) void SFX(backward_task)(
+    const REAL *y, const REAL *gy, REAL *gx, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len,
+    const int take_log)
 {
     if (inner == 1) {
-        double d = 0.0;                          /* d = sum_k gy_k y_k */
+        double d = 0.0;
 #pragma omp simd reduction(+:d)
         for (ptrdiff_t j = 0; j < n; j++)
-            d += (double)gy[j] * (double)y[j];
+            d += take_log ? (double)gy[j] : (double)gy[j] * (double)y[j];
         const REAL dr = (REAL)d;
 #pragma omp simd
         for (ptrdiff_t j = 0; j < n; j++)
-            gx[j] = y[j] * (gy[j] - dr);
+            gx[j] = take_log ? gy[j] - SFX(vm_exp)(y[j]) * dr : y[j] * (gy[j] - dr);
     } else {
         double d[ENG_BLOCK];
         REAL dr[ENG_BLOCK];
@@ -116,7 +131,7 @@ static void SFX(softmax_bwd_task)(const REAL *y, const REAL *gy, REAL *gx,
             const REAL *yj = y + j * inner, *gj = gy + j * inner;
 #pragma omp simd
             for (ptrdiff_t i = 0; i < len; i++)
-                d[i] += (double)gj[i] * (double)yj[i];
+                d[i] += take_log ? (double)gj[i] : (double)gj[i] * (double)yj[i];
         }
         for (ptrdiff_t i = 0; i < len; i++)
             dr[i] = (REAL)d[i];
@@ -125,82 +140,36 @@ static void SFX(softmax_bwd_task)(const REAL *y, const REAL *gy, REAL *gx,
             REAL *gxj = gx + j * inner;
 #pragma omp simd
             for (ptrdiff_t i = 0; i < len; i++)
-                gxj[i] = yj[i] * (gj[i] - dr[i]);
+                gxj[i] = take_log ? gj[i] - SFX(vm_exp)(yj[i]) * dr[i] : yj[i] * (gj[i] - dr[i]);
         }
     }
+}
+
+/* The four tasks the driver runs (a, b = inputs, b unused by the forwards; out = output) */
+static void SFX(softmax_fwd_task)(const REAL *x, const REAL *unused, REAL *y,
+                                  ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len)
+{
+    (void)unused;
+    SFX(forward_task)(x, y, n, inner, len, 0);
 }
 
 static void SFX(log_softmax_fwd_task)(const REAL *x, const REAL *unused, REAL *y,
                                       ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len)
 {
     (void)unused;
-    if (inner == 1) {
-        const REAL m = SFX(row_max)(x, n);
-        double s = 0.0;
-#pragma omp simd reduction(+:s)
-        for (ptrdiff_t j = 0; j < n; j++)
-            s += SFX(vm_exp)(x[j] - m);
-        const REAL ls = (REAL)log(s);            /* one libm call per row */
-#pragma omp simd
-        for (ptrdiff_t j = 0; j < n; j++)
-            y[j] = (x[j] - m) - ls;
-    } else {
-        REAL m[ENG_BLOCK], ls[ENG_BLOCK];
-        double s[ENG_BLOCK];
-        SFX(cols_max)(x, n, inner, len, m);
-        for (ptrdiff_t i = 0; i < len; i++)
-            s[i] = 0.0;
-        for (ptrdiff_t j = 0; j < n; j++) {
-            const REAL *xj = x + j * inner;
-#pragma omp simd
-            for (ptrdiff_t i = 0; i < len; i++)
-                s[i] += SFX(vm_exp)(xj[i] - m[i]);
-        }
-        for (ptrdiff_t i = 0; i < len; i++)
-            ls[i] = (REAL)log(s[i]);
-        for (ptrdiff_t j = 0; j < n; j++) {
-            const REAL *xj = x + j * inner;
-            REAL *yj = y + j * inner;
-#pragma omp simd
-            for (ptrdiff_t i = 0; i < len; i++)
-                yj[i] = (xj[i] - m[i]) - ls[i];
-        }
-    }
+    SFX(forward_task)(x, y, n, inner, len, 1);
+}
+
+static void SFX(softmax_bwd_task)(const REAL *y, const REAL *gy, REAL *gx,
+                                  ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len)
+{
+    SFX(backward_task)(y, gy, gx, n, inner, len, 0);
 }
 
 static void SFX(log_softmax_bwd_task)(const REAL *y, const REAL *gy, REAL *gx,
                                       ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len)
 {
-    if (inner == 1) {
-        double S = 0.0;                          /* S = sum_k gy_k */
-#pragma omp simd reduction(+:S)
-        for (ptrdiff_t j = 0; j < n; j++)
-            S += gy[j];
-        const REAL Sr = (REAL)S;
-#pragma omp simd
-        for (ptrdiff_t j = 0; j < n; j++)
-            gx[j] = gy[j] - SFX(vm_exp)(y[j]) * Sr;
-    } else {
-        double S[ENG_BLOCK];
-        REAL Sr[ENG_BLOCK];
-        for (ptrdiff_t i = 0; i < len; i++)
-            S[i] = 0.0;
-        for (ptrdiff_t j = 0; j < n; j++) {
-            const REAL *gj = gy + j * inner;
-#pragma omp simd
-            for (ptrdiff_t i = 0; i < len; i++)
-                S[i] += gj[i];
-        }
-        for (ptrdiff_t i = 0; i < len; i++)
-            Sr[i] = (REAL)S[i];
-        for (ptrdiff_t j = 0; j < n; j++) {
-            const REAL *yj = y + j * inner, *gj = gy + j * inner;
-            REAL *gxj = gx + j * inner;
-#pragma omp simd
-            for (ptrdiff_t i = 0; i < len; i++)
-                gxj[i] = gj[i] - SFX(vm_exp)(yj[i]) * Sr[i];
-        }
-    }
+    SFX(backward_task)(y, gy, gx, n, inner, len, 1);
 }
 
 /* Run `task` over all rows of an (outer, n, inner) array, in parallel.

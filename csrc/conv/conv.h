@@ -60,6 +60,18 @@ typedef struct {
     ptrdiff_t dilation[3];
 } eng_conv_geometry;
 
+/* For the loops of portable.h and vector_body.h: the geometry's sizes as local constants,
+ *   C; D, H, W (input); OD, OH, OW (output); KD, KH, KW (kernel);
+ *   K = KD*KH*KW kernel offsets and L = OD*OH*OW output positions per image;
+ *   ld = n*L, the length of a row of the column matrix; work = n*C*K*L, its entries. */
+#define ENG_CONV_SIZES(g, n)                                                        \
+    const ptrdiff_t C = (g)->channels;                                              \
+    const ptrdiff_t D = (g)->in[0], H = (g)->in[1], W = (g)->in[2];                 \
+    const ptrdiff_t OD = (g)->out[0], OH = (g)->out[1], OW = (g)->out[2];           \
+    const ptrdiff_t KD = (g)->kernel[0], KH = (g)->kernel[1], KW = (g)->kernel[2];  \
+    const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = (n) * L;               \
+    const ptrdiff_t work = (n) * C * K * L
+
 void eng_im2col_f32(const float *x, float *cols, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_im2col_f64(const double *x, double *cols, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geometry *g);

@@ -17,5 +17,14 @@ ptrdiff_t eng_pool_count_bad_indices(const int32_t *idx, ptrdiff_t n, int32_t li
     return bad;
 }
 
+/* The part [lo, hi) inside [0, size) of a window of `kernel` elements from `start`
+ * (padding lies outside). */
+static inline void pool_span(ptrdiff_t start, ptrdiff_t kernel, ptrdiff_t size, ptrdiff_t *lo,
+                             ptrdiff_t *hi)
+{
+    *lo = start < 0 ? 0 : start;
+    *hi = start + kernel > size ? size : start + kernel;
+}
+
 #define ENG_TEMPLATE "conv/pool_body.h"
 #include "common/template.h"

@@ -40,11 +40,10 @@ void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const 
             continue;
         }
         for (ptrdiff_t i = 0; i < OH; i++) {
-            const ptrdiff_t h0 = i * g->sh - g->ph;
-            const ptrdiff_t hs = h0 < 0 ? 0 : h0, he = h0 + g->kh > H ? H : h0 + g->kh;
+            ptrdiff_t hs, he, ws, we;                   /* the window, inside the plane */
+            pool_span(i * g->sh - g->ph, g->kh, H, &hs, &he);
             for (ptrdiff_t j = 0; j < OW; j++) {
-                const ptrdiff_t w0 = j * g->sw - g->pw;
-                const ptrdiff_t ws = w0 < 0 ? 0 : w0, we = w0 + g->kw > W ? W : w0 + g->kw;
+                pool_span(j * g->sw - g->pw, g->kw, W, &ws, &we);
                 ptrdiff_t best = hs * W + ws;
                 REAL m = xp[best];
                 for (ptrdiff_t r = hs; r < he; r++)
@@ -100,11 +99,10 @@ void SFX(eng_avg_pool2d_forward)(const REAL *x, REAL *y, const eng_pool_geometry
             continue;
         }
         for (ptrdiff_t i = 0; i < OH; i++) {
-            const ptrdiff_t h0 = i * g->sh - g->ph;
-            const ptrdiff_t hs = h0 < 0 ? 0 : h0, he = h0 + g->kh > H ? H : h0 + g->kh;
+            ptrdiff_t hs, he, ws, we;                   /* the window, inside the plane */
+            pool_span(i * g->sh - g->ph, g->kh, H, &hs, &he);
             for (ptrdiff_t j = 0; j < OW; j++) {
-                const ptrdiff_t w0 = j * g->sw - g->pw;
-                const ptrdiff_t ws = w0 < 0 ? 0 : w0, we = w0 + g->kw > W ? W : w0 + g->kw;
+                pool_span(j * g->sw - g->pw, g->kw, W, &ws, &we);
                 REAL s = 0;
                 for (ptrdiff_t r = hs; r < he; r++)
                     for (ptrdiff_t c = ws; c < we; c++)
@@ -139,11 +137,10 @@ void SFX(eng_avg_pool2d_backward)(const REAL *gy, REAL *gx, const eng_pool_geome
         }
         for (ptrdiff_t e = 0; e < H * W; e++) gxp[e] = 0;
         for (ptrdiff_t i = 0; i < OH; i++) {
-            const ptrdiff_t h0 = i * g->sh - g->ph;
-            const ptrdiff_t hs = h0 < 0 ? 0 : h0, he = h0 + g->kh > H ? H : h0 + g->kh;
+            ptrdiff_t hs, he, ws, we;                   /* the window, inside the plane */
+            pool_span(i * g->sh - g->ph, g->kh, H, &hs, &he);
             for (ptrdiff_t j = 0; j < OW; j++) {
-                const ptrdiff_t w0 = j * g->sw - g->pw;
-                const ptrdiff_t ws = w0 < 0 ? 0 : w0, we = w0 + g->kw > W ? W : w0 + g->kw;
+                pool_span(j * g->sw - g->pw, g->kw, W, &ws, &we);
                 const REAL v = gyp[i * OW + j] * scale;
                 for (ptrdiff_t r = hs; r < he; r++)
                     for (ptrdiff_t c = ws; c < we; c++)

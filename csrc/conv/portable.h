@@ -60,12 +60,7 @@ static inline void SFX(scatter_row)(const REAL *restrict src, REAL *restrict dst
 
 static void SFX(im2col_portable)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_conv_geometry *g)
 {
-    const ptrdiff_t C = g->channels;
-    const ptrdiff_t D = g->in[0], H = g->in[1], W = g->in[2];
-    const ptrdiff_t OD = g->out[0], OH = g->out[1], OW = g->out[2];
-    const ptrdiff_t KD = g->kernel[0], KH = g->kernel[1], KW = g->kernel[2];
-    const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = n * L;
-    const ptrdiff_t work = n * C * K * L;
+    ENG_CONV_SIZES(g, n);
     ptrdiff_t r;
 
     /* One row r = (c, kd, kh, kw) of the matrix at a time, written from its start to its
@@ -99,12 +94,7 @@ static void SFX(im2col_portable)(const REAL *x, REAL *cols, ptrdiff_t n, const e
 
 static void SFX(col2im_portable)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_conv_geometry *g)
 {
-    const ptrdiff_t C = g->channels;
-    const ptrdiff_t D = g->in[0], H = g->in[1], W = g->in[2];
-    const ptrdiff_t OD = g->out[0], OH = g->out[1], OW = g->out[2];
-    const ptrdiff_t KD = g->kernel[0], KH = g->kernel[1], KW = g->kernel[2];
-    const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = n * L;
-    const ptrdiff_t work = n * C * K * L;
+    ENG_CONV_SIZES(g, n);
     ptrdiff_t ic;
 
     /* Planes in channel-major order (image fastest): consecutive planes read adjacent

@@ -46,12 +46,7 @@ static inline void SFX(zero_run)(REAL *dst, ptrdiff_t count, const REAL *limit)
 static int SFX(im2col_vector)(const REAL *x, REAL *cols, ptrdiff_t n,
                               const eng_conv_geometry *g)
 {
-    const ptrdiff_t C = g->channels;
-    const ptrdiff_t D = g->in[0], H = g->in[1], W = g->in[2];
-    const ptrdiff_t OD = g->out[0], OH = g->out[1], OW = g->out[2];
-    const ptrdiff_t KH = g->kernel[1], KW = g->kernel[2];
-    const ptrdiff_t K = g->kernel[0] * KH * KW, L = OD * OH * OW, ld = n * L;
-    const ptrdiff_t work = n * C * K * L;
+    ENG_CONV_SIZES(g, n);
     const ptrdiff_t src_step = g->stride[1] * W;     /* input advance per output row */
     ptrdiff_t r;
 
@@ -118,12 +113,7 @@ static int SFX(im2col_vector)(const REAL *x, REAL *cols, ptrdiff_t n,
 static int SFX(col2im_vector)(const REAL *cols, REAL *x, ptrdiff_t n,
                               const eng_conv_geometry *g)
 {
-    const ptrdiff_t C = g->channels;
-    const ptrdiff_t D = g->in[0], H = g->in[1], W = g->in[2];
-    const ptrdiff_t OD = g->out[0], OH = g->out[1], OW = g->out[2];
-    const ptrdiff_t KD = g->kernel[0], KH = g->kernel[1], KW = g->kernel[2];
-    const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = n * L;
-    const ptrdiff_t work = n * C * K * L;
+    ENG_CONV_SIZES(g, n);
     const ptrdiff_t pieces = (W + LANES - 1) / LANES;          /* vectors per input row */
     eng_col2im_plan plan;
     ptrdiff_t ic;

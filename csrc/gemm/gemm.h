@@ -43,26 +43,22 @@
 
 #include <stddef.h>
 
-void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
-                  const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                  const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                  float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+/* C = alpha * op(A) * op(B) + beta * C for T = float (eng_gemm_f32) and double
+ * (eng_gemm_f64); the reference versions have the same signature (and typed.h,
+ * reference.h define them with it). */
+#define ENG_GEMM_SIGNATURE(name, T)                                                 \
+    void name(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,                       \
+              const T *A, ptrdiff_t rs_a, ptrdiff_t cs_a,                           \
+              const T *B, ptrdiff_t rs_b, ptrdiff_t cs_b,                           \
+              T beta, T *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
 
-void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-                  const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                  const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                  double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+ENG_GEMM_SIGNATURE(eng_gemm_f32, float);
+ENG_GEMM_SIGNATURE(eng_gemm_f64, double);
 
 /* The textbook triple loop, always (no packing, no threads): the oracle
  * the tests compare against, and what the small-matrix path runs. */
-void eng_gemm_reference_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
-                            const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                            const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                            float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
-void eng_gemm_reference_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-                            const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                            const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                            double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+ENG_GEMM_SIGNATURE(eng_gemm_reference_f32, float);
+ENG_GEMM_SIGNATURE(eng_gemm_reference_f64, double);
 
 /* Override the cache block sizes (for tests that want to cross every block
  * boundary with small matrices).  0 restores a default.  kc >= 1; mc and nc

@@ -9,10 +9,7 @@
  * choice for tiny ones (a perceptron's 4 x 2 times 2 x 1: packing and
  * threads would cost more than the arithmetic).
  */
-void SFX(eng_gemm_reference)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, REAL alpha,
-                            const REAL *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                            const REAL *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                            REAL beta, REAL *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+ENG_GEMM_SIGNATURE(SFX(eng_gemm_reference), REAL)
 {
     for (ptrdiff_t i = 0; i < m; i++)
         for (ptrdiff_t j = 0; j < n; j++) {

@@ -135,10 +135,7 @@ static void SFX(scale_c)(ptrdiff_t m, ptrdiff_t n, REAL beta, REAL *C, ptrdiff_t
         }
 }
 
-void SFX(eng_gemm)(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, REAL alpha,
-                   const REAL *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                   const REAL *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                   REAL beta, REAL *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
+ENG_GEMM_SIGNATURE(SFX(eng_gemm), REAL)
 {
     if (m <= 0 || n <= 0)
         return;
