@@ -71,7 +71,7 @@ static inline __attribute__((always_inline)) void SFX(dot_block)(
 
 /* Any mr x nr block up to DOT_MR x DOT_NR, by a switch to the instance. */
 static void SFX(dot)(ptrdiff_t kb, const REAL *a, ptrdiff_t lda, int mr,
-                        const REAL *b, ptrdiff_t ldb, int nr, REAL *out, ptrdiff_t ldo)
+                     const REAL *b, ptrdiff_t ldb, int nr, REAL *out, ptrdiff_t ldo)
 {
 #define DOT_CASE(R, S) case (R) * 8 + (S): SFX(dot_block)(R, S, kb, a, lda, b, ldb, out, ldo); return;
 #define DOT_ROW(R) DOT_CASE(R, 1) DOT_CASE(R, 2) DOT_CASE(R, 3) DOT_CASE(R, 4)

@@ -27,8 +27,8 @@
 
 /* One MR-row micro-panel of A. */
 static void SFX(pack_a_panel)(ptrdiff_t kc, int mr, int MR, const REAL *A,
-                             ptrdiff_t rs, ptrdiff_t cs, REAL *restrict dst,
-                             SFX(eng_gemm_interleave) interleave)
+                              ptrdiff_t rs, ptrdiff_t cs, REAL *restrict dst,
+                              SFX(eng_gemm_interleave) interleave)
 {
     if (cs == 1 && interleave != NULL) {
         interleave(kc, mr, MR, A, rs, dst);         /* rows of A contiguous: in register blocks */
@@ -52,8 +52,8 @@ static void SFX(pack_a_panel)(ptrdiff_t kc, int mr, int MR, const REAL *A,
 
 /* One NR-column micro-panel of B. */
 static void SFX(pack_b_panel)(ptrdiff_t kc, int nr, int NR, const REAL *B,
-                             ptrdiff_t rs, ptrdiff_t cs, REAL *restrict dst,
-                             SFX(eng_gemm_interleave) interleave)
+                              ptrdiff_t rs, ptrdiff_t cs, REAL *restrict dst,
+                              SFX(eng_gemm_interleave) interleave)
 {
     if (cs == 1) {
         /* rows of B contiguous (B not transposed): each step copies nr values */

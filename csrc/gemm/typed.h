@@ -14,19 +14,19 @@
  */
 
 static void SFX(pack_a)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t p0, int mr,
-                       ptrdiff_t kc, void *dst)
+                        ptrdiff_t kc, void *dst)
 {
     const REAL *A = (const REAL *)g->A + i0 * g->rs_a + p0 * g->cs_a;
     SFX(pack_a_panel)(kc, mr, g->blk.mr, A, g->rs_a, g->cs_a, (REAL *)dst,
-                     (SFX(eng_gemm_interleave))g->interleave);
+                      (SFX(eng_gemm_interleave))g->interleave);
 }
 
 static void SFX(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, int nr,
-                       ptrdiff_t kc, void *dst)
+                        ptrdiff_t kc, void *dst)
 {
     const REAL *B = (const REAL *)g->B + p0 * g->rs_b + j0 * g->cs_b;
     SFX(pack_b_panel)(kc, nr, g->blk.nr, B, g->rs_b, g->cs_b, (REAL *)dst,
-                     (SFX(eng_gemm_interleave))g->interleave);
+                      (SFX(eng_gemm_interleave))g->interleave);
 }
 
 /* C tile = alpha * (packed A micro-panel) x (B micro-panel) + beta * C tile;
@@ -35,7 +35,7 @@ static void SFX(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, int n
  * tiles (mr < MR or nr < NR) and odd strides go through a scratch tile, of
  * which only the valid mr x nr part is written back. */
 static void SFX(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr,
-                     ptrdiff_t kc, const void *ap, const void *bp, ptrdiff_t ldb, double beta_d)
+                      ptrdiff_t kc, const void *ap, const void *bp, ptrdiff_t ldb, double beta_d)
 {
     const int MR = g->blk.mr, NR = g->blk.nr;
     const REAL alpha = (REAL)g->alpha, beta = (REAL)beta_d;
@@ -63,7 +63,7 @@ static void SFX(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr,
  * whole by one thread: the same additions in the same order for any number
  * of threads.  Returns 0, or -1 when the ISA has no dot kernel. */
 static int SFX(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdiff_t KB,
-                        int nthreads)
+                         int nthreads)
 {
     const SFX(eng_gemm_dot) dot = SFX(dot_kernel_of)(t);
     if (dot == NULL)
