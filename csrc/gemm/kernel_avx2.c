@@ -20,90 +20,29 @@ ENG_TARGET_BEGIN_AVX2
 #include "gemm/blocking.h"
 #include "gemm/kernels.h"
 
+/* The intrinsics of the micro-kernel (ukr_avx2.h), for each type: 8 floats or 4 doubles per
+ * ymm register. */
 #define MR 6
+typedef __m256 vec_f32;
+typedef __m256d vec_f64;
+enum { lanes_f32 = 8, lanes_f64 = 4 };
+#define vzero_f32 _mm256_setzero_ps
+#define vzero_f64 _mm256_setzero_pd
+#define loadu_f32 _mm256_loadu_ps
+#define loadu_f64 _mm256_loadu_pd
+#define broadcast_f32 _mm256_broadcast_ss
+#define broadcast_f64 _mm256_broadcast_sd
+#define set1_f32 _mm256_set1_ps
+#define set1_f64 _mm256_set1_pd
+#define fmadd_f32 _mm256_fmadd_ps
+#define fmadd_f64 _mm256_fmadd_pd
+#define mul_f32 _mm256_mul_ps
+#define mul_f64 _mm256_mul_pd
+#define storeu_f32 _mm256_storeu_ps
+#define storeu_f64 _mm256_storeu_pd
 
-static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict b,
-                    ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, float alpha, float beta)
-{
-    __m256 c0[MR], c1[MR];
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++) {
-        c0[i] = _mm256_setzero_ps();
-        c1[i] = _mm256_setzero_ps();
-        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-    }
-#pragma GCC unroll 4
-    for (ptrdiff_t p = 0; p < kc; p++) {
-        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            const __m256 ai = _mm256_broadcast_ss(a + i);
-            c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
-            c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
-        }
-        a += MR;
-        b += ldb;
-    }
-    const __m256 va = _mm256_set1_ps(alpha);
-    if (beta == 0) {
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, c0[i]));
-            _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, c1[i]));
-        }
-    } else {
-        const __m256 vb = _mm256_set1_ps(beta);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            float *ci = c + i * ldc;
-            _mm256_storeu_ps(ci, _mm256_fmadd_ps(va, c0[i], _mm256_mul_ps(vb, _mm256_loadu_ps(ci))));
-            _mm256_storeu_ps(ci + 8, _mm256_fmadd_ps(va, c1[i],
-                                                     _mm256_mul_ps(vb, _mm256_loadu_ps(ci + 8))));
-        }
-    }
-}
-
-static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restrict b,
-                    ptrdiff_t ldb, double *restrict c, ptrdiff_t ldc, double alpha, double beta)
-{
-    __m256d c0[MR], c1[MR];
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++) {
-        c0[i] = _mm256_setzero_pd();
-        c1[i] = _mm256_setzero_pd();
-        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-    }
-#pragma GCC unroll 4
-    for (ptrdiff_t p = 0; p < kc; p++) {
-        const __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            const __m256d ai = _mm256_broadcast_sd(a + i);
-            c0[i] = _mm256_fmadd_pd(ai, b0, c0[i]);
-            c1[i] = _mm256_fmadd_pd(ai, b1, c1[i]);
-        }
-        a += MR;
-        b += ldb;
-    }
-    const __m256d va = _mm256_set1_pd(alpha);
-    if (beta == 0) {
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            _mm256_storeu_pd(c + i * ldc, _mm256_mul_pd(va, c0[i]));
-            _mm256_storeu_pd(c + i * ldc + 4, _mm256_mul_pd(va, c1[i]));
-        }
-    } else {
-        const __m256d vb = _mm256_set1_pd(beta);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            double *ci = c + i * ldc;
-            _mm256_storeu_pd(ci, _mm256_fmadd_pd(va, c0[i], _mm256_mul_pd(vb, _mm256_loadu_pd(ci))));
-            _mm256_storeu_pd(ci + 4, _mm256_fmadd_pd(va, c1[i],
-                                                     _mm256_mul_pd(vb, _mm256_loadu_pd(ci + 4))));
-        }
-    }
-}
-
+#define ENG_TEMPLATE "gemm/ukr_avx2.h"
+#include "common/template.h"
 
 /* The dot-product kernels (dot.h), 32-byte vectors: 8 floats / 4 doubles. */
 #define ENG_DOT_VECTOR_BYTES 32
