@@ -1,12 +1,7 @@
 /*
  * conv/vector_body.h -- im2col / col2im for a unit width stride, one vector instruction set
  * and one type: a template body (common/template.h) that avx2.c and avx512.c read once per
- * type.  It calls the vector operations that file defines for each type, through SFX:
- *     SFX(lanes)                    values per vector (an enum constant), LANES below
- *     SFX(vec), SFX(mask)           the vector type and the lane-mask type
- *     SFX(mask_of)(bits)            the mask whose lane j is on when bit j of `bits` is
- *     SFX(load_masked)(m, p)        lanes of p in m, 0 elsewhere; lanes off m are never read
- *     SFX(store)(p, v), SFX(store_masked)(p, m, v), SFX(vadd)(a, b), SFX(vzero)()
+ * type.  The vector operations are common/simd.h's: SFX(load_masked), SFX(storeu) ...
  * Layout and equations: conv.h.  Why these versions exist: vector.h.
  *
  * The runs are short (LeNet conv2: 10 values, one vector), so what costs is the work
@@ -31,7 +26,7 @@ static inline void SFX(copy_run)(const REAL *src, REAL *dst, ptrdiff_t lo, ptrdi
     for (ptrdiff_t j = 0; j < count; j += LANES) {
         const SFX(vec) v = SFX(load_masked)(RANGE(lo - j, hi - j), src + j);
         if (dst + j + LANES <= limit)
-            SFX(store)(dst + j, v);
+            SFX(storeu)(dst + j, v);
         else
             SFX(store_masked)(dst + j, RANGE(0, count - j), v);
     }
@@ -85,7 +80,7 @@ static int SFX(im2col_vector)(const REAL *x, REAL *cols, ptrdiff_t n,
                     for (ptrdiff_t oh = oh_lo; oh < oh_hi; oh++, src += src_step, dst += OW) {
                         const SFX(vec) v = SFX(load_masked)(m, src);
                         if (dst + LANES <= row_end)
-                            SFX(store)(dst, v);
+                            SFX(storeu)(dst, v);
                         else
                             SFX(store_masked)(dst, last, v);
                     }
@@ -94,7 +89,7 @@ static int SFX(im2col_vector)(const REAL *x, REAL *cols, ptrdiff_t n,
                         for (ptrdiff_t q = 0; q < pieces; q++) {
                             const SFX(vec) v = SFX(load_masked)(SFX(mask_of)(bits[q]), src + q * LANES);
                             if (dst + q * LANES + LANES <= row_end)
-                                SFX(store)(dst + q * LANES, v);
+                                SFX(storeu)(dst + q * LANES, v);
                             else
                                 SFX(store_masked)(dst + q * LANES, RANGE(0, OW - q * LANES), v);
                         }
@@ -148,7 +143,7 @@ static int SFX(col2im_vector)(const REAL *cols, REAL *x, ptrdiff_t n,
                     }
                 }
                 if (dst + q * LANES + LANES <= plane_end)
-                    SFX(store)(dst + q * LANES, sum);
+                    SFX(storeu)(dst + q * LANES, sum);
                 else
                     SFX(store_masked)(dst + q * LANES, RANGE(0, W - q * LANES), sum);
             }

@@ -14,33 +14,15 @@
 
 #if ENG_X86_GNUC
 ENG_TARGET_BEGIN_AVX2
-#include <immintrin.h>
 #include <string.h>
+
+#define ENG_SIMD_AVX2
+#include "common/simd.h"
 
 #include "gemm/blocking.h"
 #include "gemm/kernels.h"
 
-/* The intrinsics of the micro-kernel (ukr_avx2.h), for each type: 8 floats or 4 doubles per
- * ymm register. */
-#define MR 6
-typedef __m256 vec_f32;
-typedef __m256d vec_f64;
-enum { lanes_f32 = 8, lanes_f64 = 4 };
-#define vzero_f32 _mm256_setzero_ps
-#define vzero_f64 _mm256_setzero_pd
-#define loadu_f32 _mm256_loadu_ps
-#define loadu_f64 _mm256_loadu_pd
-#define broadcast_f32 _mm256_broadcast_ss
-#define broadcast_f64 _mm256_broadcast_sd
-#define set1_f32 _mm256_set1_ps
-#define set1_f64 _mm256_set1_pd
-#define fmadd_f32 _mm256_fmadd_ps
-#define fmadd_f64 _mm256_fmadd_pd
-#define mul_f32 _mm256_mul_ps
-#define mul_f64 _mm256_mul_pd
-#define storeu_f32 _mm256_storeu_ps
-#define storeu_f64 _mm256_storeu_pd
-
+#define MR 6            /* rows of the register block (blocking.h): 2 MR accumulators */
 #define ENG_TEMPLATE "gemm/ukr_avx2.h"
 #include "common/template.h"
 

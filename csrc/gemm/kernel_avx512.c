@@ -19,31 +19,15 @@
 
 #if ENG_X86_GNUC
 ENG_TARGET_BEGIN_AVX512
-#include <immintrin.h>
 #include <string.h>
+
+#define ENG_SIMD_AVX512
+#include "common/simd.h"
 
 #include "gemm/blocking.h"
 #include "gemm/kernels.h"
 
-/* The intrinsics of the micro-kernel (ukr_avx512.h), for each type: 16 floats or 8 doubles
- * per zmm register. */
 #define ENG_UKR_INLINE static inline __attribute__((always_inline))
-typedef __m512 vec_f32;
-typedef __m512d vec_f64;
-enum { lanes_f32 = 16, lanes_f64 = 8 };
-#define vzero_f32 _mm512_setzero_ps
-#define vzero_f64 _mm512_setzero_pd
-#define loadu_f32 _mm512_loadu_ps
-#define loadu_f64 _mm512_loadu_pd
-#define set1_f32 _mm512_set1_ps
-#define set1_f64 _mm512_set1_pd
-#define fmadd_f32 _mm512_fmadd_ps
-#define fmadd_f64 _mm512_fmadd_pd
-#define mul_f32 _mm512_mul_ps
-#define mul_f64 _mm512_mul_pd
-#define storeu_f32 _mm512_storeu_ps
-#define storeu_f64 _mm512_storeu_pd
-
 #define ENG_TEMPLATE "gemm/ukr_avx512.h"
 #include "common/template.h"
 

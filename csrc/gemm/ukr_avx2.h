@@ -2,10 +2,8 @@
  * gemm/ukr_avx2.h -- the AVX2+FMA micro-kernel: an MR x (2 vectors) tile of C in 2 MR ymm
  * registers (the contract is in kernels.h, the shapes in kernel_avx2.c).
  *
- * A template body (common/template.h) that kernel_avx2.c reads once per type, with the
- * intrinsics of each type named there: SFX(vec) is __m256 or __m256d, SFX(lanes) 8 or 4,
- * SFX(fmadd) _mm256_fmadd_ps or _pd, and so on for vzero, loadu, broadcast, set1, mul and
- * storeu.
+ * A template body (common/template.h) that kernel_avx2.c reads once per type; the
+ * intrinsics are common/simd.h's, named per type: SFX(fmadd) is _mm256_fmadd_ps or _pd ...
  */
 
 #define LANES SFX(lanes)

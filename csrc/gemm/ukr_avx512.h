@@ -2,14 +2,8 @@
  * gemm/ukr_avx512.h -- the AVX-512 micro-kernel, for any register-block shape: an MR x (NV
  * vectors) tile of C (the contract is in kernels.h).
  *
- * A template body (common/template.h) that kernel_avx512.c reads once per type, with the
- * intrinsics of each type named there: SFX(vec) is __m512 or __m512d, SFX(lanes) 16 or 8,
- * SFX(fmadd) _mm512_fmadd_ps or _pd, and so on for vzero, loadu, set1, mul and storeu.
- *
- * MR and NV are compile-time constants at each instantiation (kernel_avx512.c; the function
- * is always inlined), so the loops over i and v unroll completely and acc[][] is indexed
- * only with constants: the compiler keeps the MR*NV accumulators in registers (check with
- * objdump: no stack traffic inside the k loop).  MR*NV + NV + 1 <= 32 zmm registers.
+ * A template body (common/template.h) that kernel_avx512.c reads once per type; the
+ * intrinsics are common/simd.h's, named per type: SFX(fmadd) is _mm512_fmadd_ps or _pd ...
  */
 
 #define LANES SFX(lanes)
