@@ -26,7 +26,6 @@ cdef extern from "common/isa.h" nogil:
         ENG_FAMILY_OPTIM
         ENG_FAMILY_COUNT
     const void *eng_isa_table(int family)
-    int eng_family_index(const char *name)
     const char *eng_family_name(int family)
     const char *eng_isa_current(int family)
     int eng_isa_set(int family, const char *isa)
@@ -43,12 +42,11 @@ KERNEL_FAMILIES = tuple(eng_family_name(f).decode("ascii") for f in range(ENG_FA
 
 
 cdef int _family(str family) except -1:
-    cdef bytes name = family.encode("utf-8")
-    cdef int index = eng_family_index(name)
-    if index < 0:
+    """The ENG_FAMILY_* number of `family`, or ValueError."""
+    if family not in KERNEL_FAMILIES:
         raise ValueError(f"unknown kernel family {family!r}; "
                          f"known: {', '.join(sorted(KERNEL_FAMILIES))}")
-    return index
+    return KERNEL_FAMILIES.index(family)
 
 
 def kernel_isa(str family):

@@ -85,14 +85,6 @@ const void *eng_isa_table(int family)
     return FAMILIES[family].tables[current(family)];
 }
 
-int eng_family_index(const char *name)
-{
-    for (int family = 0; name != NULL && family < ENG_FAMILY_COUNT; family++)
-        if (strcmp(name, FAMILIES[family].name) == 0)
-            return family;
-    return -1;
-}
-
 const char *eng_family_name(int family)
 {
     return valid(family) ? FAMILIES[family].name : NULL;

@@ -32,8 +32,7 @@ enum { ENG_FAMILY_ACTIVATIONS, ENG_FAMILY_GEMM, ENG_FAMILY_IM2COL, ENG_FAMILY_OP
 /* The table `family` uses now (to be cast to the family's table type). */
 const void *eng_isa_table(int family);
 
-/* The ENG_FAMILY_* called `name`, or -1; and back from a number to a name (NULL if none). */
-int eng_family_index(const char *name);
+/* The name of family number `family` (NULL if there is none). */
 const char *eng_family_name(int family);
 
 /* The name of the instruction set `family` uses now: "generic", "avx2" or "avx512". */
