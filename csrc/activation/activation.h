@@ -16,8 +16,8 @@
  * input (forward y == x, backward gx == gy: in-place use).  Elementwise kernels take the
  * element count n and a parameter p (the slope, alpha or value at 0; ignored by the
  * activations without one):
- *     forward:   y = f(x; p)                   forward[ENG_RELU](x, y, n, p)
- *     backward:  gx = gy * f'(a; p)            backward[ENG_RELU](a, gy, gx, n, p)
+ *     forward:   y = f(x; p)                   forward_f32[ENG_RELU](x, y, n, p)
+ *     backward:  gx = gy * f'(a; p)            backward_f32[ENG_RELU](a, gy, gx, n, p)
  * where a is the forward's input x, or its output y for sigmoid and tanh (whose
  * derivatives are simplest in y).  prelu views x as (outer, channels, inner) with one
  * slope w[c] per channel; softmax and log_softmax view x as (outer, n, inner) and run over

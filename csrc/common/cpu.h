@@ -9,6 +9,15 @@
  * They also hold the library-wide thread count that every OpenMP
  * `num_threads(...)` clause uses.
  *
+ * The files of common/ (what every kernel family uses), in reading order:
+ *   cpu.h cpu.c   this file: CPU features, the thread count
+ *   isa.h isa.c   the one instruction-set registry: the table of families, and which
+ *                 version of each one runs
+ *   target.h      how an instruction-set file compiles its kernels for its target
+ *   template.h    the float/double template convention: REAL and SFX(name)
+ *   simd.h        AVX2 and AVX-512 intrinsics under per-type names, for template bodies
+ *   vmath.h       exp, expm1, log1p (and sqrt) that the compiler can vectorise
+ *
  * Plain C99, no Python headers.
  */
 #ifndef ENGINE_CPU_H

@@ -70,7 +70,8 @@ typedef struct {
     const ptrdiff_t OD = (g)->out[0], OH = (g)->out[1], OW = (g)->out[2];           \
     const ptrdiff_t KD = (g)->kernel[0], KH = (g)->kernel[1], KW = (g)->kernel[2];  \
     const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = (n) * L;               \
-    const ptrdiff_t work = (n) * C * K * L
+    const ptrdiff_t work = (n) * C * K * L;                                         \
+    (void)work                      /* read only by the OpenMP if() clauses */
 
 void eng_im2col_f32(const float *x, float *cols, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_im2col_f64(const double *x, double *cols, ptrdiff_t n, const eng_conv_geometry *g);
