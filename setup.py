@@ -1,6 +1,12 @@
 """Build script for engine's compiled core, the extension module engine._C.
 
-engine._C = engine/_C.pyx (Cython wrappers) + csrc/*.c (plain C99 kernels).
+engine._C = engine/_C.pyx with its engine/_*.pxi (Cython wrappers) + the plain C99 kernels of
+csrc/, one folder per kernel family:
+  csrc/common/      CPU features, threads, the instruction-set registry, vector math
+  csrc/activation/  activations and softmax
+  csrc/gemm/        matrix multiply
+  csrc/conv/        im2col / col2im and pooling
+  csrc/optim/       fused optimizer steps
 
 Compiler flags:
   -O3                 optimise and auto-vectorise
@@ -15,8 +21,9 @@ Compiler flags:
                       that works, otherwise nothing: the code is then serial.
                       Set ENGINE_DISABLE_OPENMP=1 to build without threads.
 No host-specific flags (no "march=native"): instruction-set specific code is compiled per file
-(csrc/*_avx2.c, csrc/*_avx512.c, csrc/gemm/kernel_*.c) and chosen at run time,
-so the wheel runs on any x86-64 CPU.
+(csrc/<family>/avx2.c, avx512.c, csrc/gemm/kernel_avx2.c, kernel_avx512.c: each sets its own
+target, see csrc/common/target.h) and chosen at run time (csrc/common/isa.c), so the wheel
+runs on any x86-64 CPU.
 
 Metadata lives in pyproject.toml.
 """
@@ -109,11 +116,20 @@ class BuildExt(build_ext):
         super().build_extensions()
 
 
+# The kernel families, one folder of csrc/ each; every .c file in them is compiled once.
+FAMILIES = ("common", "activation", "gemm", "conv", "optim")
+
+
+def family_files(pattern):
+    return [path for family in FAMILIES
+            for path in sorted(glob.glob(os.path.join("csrc", family, pattern)))]
+
+
 extension = Extension(
     "engine._C",
-    sources=["engine/_C.pyx"] + sorted(glob.glob(os.path.join("csrc", "**", "*.c"), recursive=True)),
-    include_dirs=["csrc"],
-    depends=sorted(glob.glob(os.path.join("csrc", "**", "*.h"), recursive=True)),  # rebuild on header change
+    sources=["engine/_C.pyx"] + family_files("*.c"),
+    include_dirs=["csrc"],      # sources include each other as "family/file.h"
+    depends=family_files("*.h") + sorted(glob.glob(os.path.join("engine", "_*.pxi"))),
     libraries=[] if os.name == "nt" else ["m"],
 )
 

@@ -10,10 +10,12 @@ Conventions for every kernel wrapper:
 * every size check happens first, then the GIL is released for the C call.
 
 Which machine code runs (AVX-512, AVX2 or generic) is chosen at run time,
-see :func:`kernel_isa` / :func:`set_kernel_isa`.
+see :func:`kernel_isa` / :func:`set_kernel_isa`: each wrapper calls its kernel
+through the table of the instruction set in use (csrc/common/isa.h).
 """
 
 from cython cimport floating
+from libc.stddef cimport ptrdiff_t
 
 
 # ---------------------------------------------------------------------------
@@ -39,90 +41,11 @@ cdef int _check_shape(str func, Py_ssize_t size, Py_ssize_t a, Py_ssize_t b, Py_
 
 
 # ---------------------------------------------------------------------------
-# kernel families
+# the kernel families, one .pxi file per csrc/ folder
 # ---------------------------------------------------------------------------
 
-# family name -> (get current ISA, set ISA (C return code), is ISA available).
-# Each family's .pxi file registers itself here when it is included below.
-_FAMILIES = {}
-
-include "_activations.pxi"    # activations, softmax (csrc/activations*)
+include "_isa.pxi"            # CPU features, threads, instruction sets (csrc/common/)
+include "_activation.pxi"     # activations, softmax (csrc/activation/)
 include "_gemm.pxi"           # C = α·op(A)·op(B) + β·C (csrc/gemm/)
-include "_conv.pxi"           # im2col/col2im, pooling (csrc/im2col.c, csrc/pool.c)
-include "_optim.pxi"          # fused optimizer updates (csrc/optim.c)
-
-
-# ---------------------------------------------------------------------------
-# instruction sets, CPU features, threads
-# ---------------------------------------------------------------------------
-
-_ALL_ISAS = ("generic", "avx2", "avx512")
-
-
-def _family(str family):
-    try:
-        return _FAMILIES[family]
-    except KeyError:
-        raise ValueError(f"unknown kernel family {family!r}; "
-                         f"known: {', '.join(sorted(_FAMILIES))}") from None
-
-
-def kernel_isa(str family):
-    """Name of the instruction set ("avx512", "avx2" or "generic") that the
-    kernel family `family` (e.g. "activations") currently uses."""
-    return _family(family)[0]()
-
-
-def set_kernel_isa(str family, str isa):
-    """Make kernel family `family` use instruction set `isa`
-    ("generic", "avx2" or "avx512").  Raises ValueError for an unknown
-    family or ISA name, or when this CPU cannot run that ISA."""
-    getter, setter, available = _family(family)
-    if isa not in _ALL_ISAS:
-        raise ValueError(f"unknown ISA {isa!r}; expected one of {', '.join(_ALL_ISAS)}")
-    rc = setter(isa)
-    if rc == -1:
-        raise ValueError(f"unknown ISA {isa!r} for kernel family {family!r}")
-    if rc != 0:
-        raise ValueError(f"cannot select ISA {isa!r} for {family!r}: "
-                         f"this CPU does not support {isa} (or this build lacks it)")
-
-
-def available_isas():
-    """Instruction sets this CPU (and this build) can run, e.g.
-    ["generic", "avx2", "avx512"]."""
-    return [isa for isa in _ALL_ISAS if _activations_available(isa)]
-
-
-def cpu_features():
-    """Dict of x86 features relevant to the kernels, e.g. {"avx2": True, ...}.
-    All False on non-x86 machines."""
-    cdef unsigned bits = eng_cpu_feature_bits()
-    return {
-        "sse2": bool(bits & ENG_CPU_SSE2),
-        "avx": bool(bits & ENG_CPU_AVX),
-        "avx2": bool(bits & ENG_CPU_AVX2),
-        "fma": bool(bits & ENG_CPU_FMA),
-        "avx512f": bool(bits & ENG_CPU_AVX512F),
-        "avx512dq": bool(bits & ENG_CPU_AVX512DQ),
-        "avx512bw": bool(bits & ENG_CPU_AVX512BW),
-        "avx512vl": bool(bits & ENG_CPU_AVX512VL),
-        "avx512cd": bool(bits & ENG_CPU_AVX512CD),
-    }
-
-
-def set_num_threads(int n):
-    """Use `n` threads (n >= 1) in all parallel kernels."""
-    if n < 1:
-        raise ValueError(f"set_num_threads: n must be >= 1, got {n}")
-    eng_set_num_threads(n)
-
-
-def get_num_threads():
-    """Number of threads the parallel kernels use."""
-    return eng_get_num_threads()
-
-
-def openmp_enabled():
-    """True if the kernels were compiled with OpenMP (else they run serially)."""
-    return bool(eng_openmp_enabled())
+include "_conv.pxi"           # im2col/col2im, pooling (csrc/conv/)
+include "_optim.pxi"          # fused optimizer updates (csrc/optim/)

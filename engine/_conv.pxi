@@ -1,13 +1,12 @@
-# engine/_conv.pxi -- included by _C.pyx: im2col / col2im (csrc/im2col.c) and pooling
-# (csrc/pool.c).  Conventions (1-D C-contiguous buffers, outputs passed in, checks before
+# engine/_conv.pxi -- included by _C.pyx: im2col / col2im and pooling (csrc/conv/).  Conventions (1-D C-contiguous buffers, outputs passed in, checks before
 # nogil): see _C.pyx.  Geometry (sizes, kernel, stride, padding, dilation) arrives as
-# tuples of 3 ints (depth, height, width), computed and checked by engine/backend/native_conv.py;
+# tuples of 3 ints (depth, height, width), computed and checked by the native backend (engine/backend/);
 # here we only check that the buffers are big enough for it.
 
 from libc.stdint cimport int32_t
 
 
-cdef extern from "im2col.h" nogil:
+cdef extern from "conv/conv.h" nogil:
     ctypedef struct eng_conv_geometry:
         ptrdiff_t channels
         ptrdiff_t[3] in_ "in"
@@ -22,7 +21,7 @@ cdef extern from "im2col.h" nogil:
     void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_geometry *g)
 
 
-cdef extern from "pool.h" nogil:
+cdef extern from "conv/pool.h" nogil:
     ctypedef struct eng_pool_geometry:
         ptrdiff_t planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw
     void eng_max_pool2d_forward_f32(const float *x, float *y, int32_t *argmax, const eng_pool_geometry *g)
@@ -67,7 +66,7 @@ cdef int _fill_conv_geometry(eng_conv_geometry *g, Py_ssize_t channels, tuple in
 def im2col(const floating[::1] x, floating[::1] cols, Py_ssize_t n, Py_ssize_t channels,
            tuple in_size, tuple out_size, tuple kernel, tuple stride, tuple padding,
            tuple dilation):
-    """cols (C·K, n·L) = im2col(x (n, C, D, H, W)); see csrc/im2col.h for the layout."""
+    """cols (C·K, n·L) = im2col(x (n, C, D, H, W)); see csrc/conv/conv.h for the layout."""
     cdef eng_conv_geometry g
     _fill_conv_geometry(&g, channels, in_size, out_size, kernel, stride, padding, dilation)
     cdef object plane = (<object>in_size[0]) * in_size[1] * in_size[2]
@@ -216,27 +215,3 @@ def avg_pool2d_backward(const floating[::1] gy, floating[::1] gx, Py_ssize_t pla
         else:
             eng_avg_pool2d_backward_f64(&gy[0], &gx[0], &g)
 
-
-# ---------------------------------------------------------------------------
-# which instruction set im2col / col2im use (vector versions for a unit width stride)
-# ---------------------------------------------------------------------------
-
-cdef extern from "im2col.h" nogil:
-    const char *eng_im2col_isa()
-    int eng_im2col_set_isa(const char *name)
-    int eng_im2col_isa_available(const char *name)
-
-
-def _im2col_get():
-    return eng_im2col_isa().decode("ascii")
-
-
-def _im2col_set(str isa):
-    return eng_im2col_set_isa(isa.encode("ascii"))
-
-
-def _im2col_available(str isa):
-    return bool(eng_im2col_isa_available(isa.encode("ascii")))
-
-
-_FAMILIES["im2col"] = (_im2col_get, _im2col_set, _im2col_available)

@@ -8,7 +8,6 @@
 
 from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS_RO,
                              PyBUF_RECORDS)
-from libc.stddef cimport ptrdiff_t
 import numpy as _np
 
 
@@ -29,9 +28,6 @@ cdef extern from "gemm/gemm.h" nogil:
                                 const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
                                 const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
                                 double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
-    const char *eng_gemm_isa()
-    int eng_gemm_set_isa(const char *name)
-    int eng_gemm_isa_available(const char *name)
     void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
     void eng_gemm_get_blocking(int is_f64, long out[6])
     void eng_gemm_set_shape(int shape, int direct_b)
@@ -262,7 +258,7 @@ def measure_peak_gflops(dtype="float32", isa=None, int threads=1):
     if name not in ("float32", "float64"):
         raise TypeError(f"measure_peak_gflops: dtype must be float32 or float64, got {name}")
     if isa is None:
-        isa = _gemm_get()
+        isa = kernel_isa("gemm")
     if threads < 1:
         raise ValueError(f"measure_peak_gflops: threads must be >= 1, got {threads}")
     cdef bytes isa_b = str(isa).encode("ascii")
@@ -275,17 +271,3 @@ def measure_peak_gflops(dtype="float32", isa=None, int threads=1):
         raise ValueError(f"measure_peak_gflops: this CPU cannot run ISA {isa!r}")
     return result
 
-
-def _gemm_get():
-    return eng_gemm_isa().decode("ascii")
-
-
-def _gemm_set(str isa):
-    return eng_gemm_set_isa(isa.encode("ascii"))
-
-
-def _gemm_available(str isa):
-    return bool(eng_gemm_isa_available(isa.encode("ascii")))
-
-
-_FAMILIES["gemm"] = (_gemm_get, _gemm_set, _gemm_available)

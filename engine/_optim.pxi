@@ -1,34 +1,40 @@
-# engine/_optim.pxi -- included by _C.pyx: fused optimizer updates (csrc/optim.c).
-# One pass over each parameter per step; the equations are in csrc/optim.h.  Conventions
+# engine/_optim.pxi -- included by _C.pyx: fused optimizer updates (csrc/optim/).
+# One pass over each parameter per step; the equations are in csrc/optim/optim.h, and each
+# wrapper calls its step through the table of the instruction set in use.  Conventions
 # (1-D C-contiguous buffers of one dtype, updated in place, checks before nogil): see _C.pyx.
-# engine/backend/native.py checks shapes and dtypes and turns None hyper-parameters away;
-# here we only check sizes, so no call can read or write past a buffer.
+# The native backend (engine/backend/) checks shapes and dtypes and turns None
+# hyper-parameters away; here we only check sizes, so no call can read or write past a buffer.
 
-cdef extern from "optim.h" nogil:
-    void eng_sgd_step_f32(float *w, const float *g, float *buf, ptrdiff_t n, double lr,
-                          double momentum, double dampening, int nesterov, double weight_decay,
-                          int first_step)
-    void eng_sgd_step_f64(double *w, const double *g, double *buf, ptrdiff_t n, double lr,
-                          double momentum, double dampening, int nesterov, double weight_decay,
-                          int first_step)
-    void eng_adam_step_f32(float *w, const float *g, float *m, float *v, float *vmax,
-                           ptrdiff_t n, double lr, double beta1, double beta2, double eps,
-                           double weight_decay, int decoupled, double bias_correction1,
-                           double bias_correction2)
-    void eng_adam_step_f64(double *w, const double *g, double *m, double *v, double *vmax,
-                           ptrdiff_t n, double lr, double beta1, double beta2, double eps,
-                           double weight_decay, int decoupled, double bias_correction1,
-                           double bias_correction2)
-    void eng_adagrad_step_f32(float *w, const float *g, float *sum, ptrdiff_t n, double clr,
-                              double eps, double weight_decay)
-    void eng_adagrad_step_f64(double *w, const double *g, double *sum, ptrdiff_t n, double clr,
-                              double eps, double weight_decay)
-    void eng_rmsprop_step_f32(float *w, const float *g, float *square_avg, float *grad_avg,
-                              float *momentum_buffer, ptrdiff_t n, double lr, double alpha,
-                              double eps, double weight_decay, double momentum)
-    void eng_rmsprop_step_f64(double *w, const double *g, double *square_avg, double *grad_avg,
-                              double *momentum_buffer, ptrdiff_t n, double lr, double alpha,
-                              double eps, double weight_decay, double momentum)
+cdef extern from "optim/optim.h" nogil:
+    ctypedef struct eng_optim_table:
+        void (*sgd_f32)(float *w, const float *g, float *buf, ptrdiff_t n, double lr,
+            double momentum, double dampening, int nesterov, double weight_decay,
+            int first_step) noexcept nogil
+        void (*sgd_f64)(double *w, const double *g, double *buf, ptrdiff_t n, double lr,
+            double momentum, double dampening, int nesterov, double weight_decay,
+            int first_step) noexcept nogil
+        void (*adam_f32)(float *w, const float *g, float *m, float *v, float *vmax,
+            ptrdiff_t n, double lr, double beta1, double beta2, double eps,
+            double weight_decay, int decoupled, double bias_correction1,
+            double bias_correction2) noexcept nogil
+        void (*adam_f64)(double *w, const double *g, double *m, double *v, double *vmax,
+            ptrdiff_t n, double lr, double beta1, double beta2, double eps,
+            double weight_decay, int decoupled, double bias_correction1,
+            double bias_correction2) noexcept nogil
+        void (*adagrad_f32)(float *w, const float *g, float *sum, ptrdiff_t n, double clr,
+            double eps, double weight_decay) noexcept nogil
+        void (*adagrad_f64)(double *w, const double *g, double *sum, ptrdiff_t n, double clr,
+            double eps, double weight_decay) noexcept nogil
+        void (*rmsprop_f32)(float *w, const float *g, float *square_avg, float *grad_avg,
+            float *momentum_buffer, ptrdiff_t n, double lr, double alpha,
+            double eps, double weight_decay, double momentum) noexcept nogil
+        void (*rmsprop_f64)(double *w, const double *g, double *square_avg, double *grad_avg,
+            double *momentum_buffer, ptrdiff_t n, double lr, double alpha,
+            double eps, double weight_decay, double momentum) noexcept nogil
+
+
+cdef inline const eng_optim_table *_optim() noexcept nogil:
+    return <const eng_optim_table *>eng_isa_table(ENG_FAMILY_OPTIM)
 
 
 def sgd_step(floating[::1] w, floating[::1] g, floating[::1] buf, double lr, double momentum,
@@ -47,10 +53,10 @@ def sgd_step(floating[::1] w, floating[::1] g, floating[::1] buf, double lr, dou
         return
     with nogil:
         if floating is float:
-            eng_sgd_step_f32(&w[0], &g[0], pbuf, n, lr, momentum, dampening, nesterov,
+            _optim().sgd_f32(&w[0], &g[0], pbuf, n, lr, momentum, dampening, nesterov,
                              weight_decay, first_step)
         else:
-            eng_sgd_step_f64(&w[0], &g[0], pbuf, n, lr, momentum, dampening, nesterov,
+            _optim().sgd_f64(&w[0], &g[0], pbuf, n, lr, momentum, dampening, nesterov,
                              weight_decay, first_step)
 
 
@@ -75,10 +81,10 @@ def adam_step(floating[::1] w, floating[::1] g, floating[::1] m, floating[::1] v
         return
     with nogil:
         if floating is float:
-            eng_adam_step_f32(&w[0], &g[0], &m[0], &v[0], pvmax, n, lr, beta1, beta2, eps,
+            _optim().adam_f32(&w[0], &g[0], &m[0], &v[0], pvmax, n, lr, beta1, beta2, eps,
                               weight_decay, decoupled, bias_correction1, bias_correction2)
         else:
-            eng_adam_step_f64(&w[0], &g[0], &m[0], &v[0], pvmax, n, lr, beta1, beta2, eps,
+            _optim().adam_f64(&w[0], &g[0], &m[0], &v[0], pvmax, n, lr, beta1, beta2, eps,
                               weight_decay, decoupled, bias_correction1, bias_correction2)
 
 
@@ -93,9 +99,9 @@ def adagrad_step(floating[::1] w, floating[::1] g, floating[::1] state_sum, doub
         return
     with nogil:
         if floating is float:
-            eng_adagrad_step_f32(&w[0], &g[0], &state_sum[0], n, clr, eps, weight_decay)
+            _optim().adagrad_f32(&w[0], &g[0], &state_sum[0], n, clr, eps, weight_decay)
         else:
-            eng_adagrad_step_f64(&w[0], &g[0], &state_sum[0], n, clr, eps, weight_decay)
+            _optim().adagrad_f64(&w[0], &g[0], &state_sum[0], n, clr, eps, weight_decay)
 
 
 def rmsprop_step(floating[::1] w, floating[::1] g, floating[::1] square_avg,
@@ -122,33 +128,9 @@ def rmsprop_step(floating[::1] w, floating[::1] g, floating[::1] square_avg,
         return
     with nogil:
         if floating is float:
-            eng_rmsprop_step_f32(&w[0], &g[0], &square_avg[0], pavg, pbuf, n, lr, alpha, eps,
+            _optim().rmsprop_f32(&w[0], &g[0], &square_avg[0], pavg, pbuf, n, lr, alpha, eps,
                                  weight_decay, momentum)
         else:
-            eng_rmsprop_step_f64(&w[0], &g[0], &square_avg[0], pavg, pbuf, n, lr, alpha, eps,
+            _optim().rmsprop_f64(&w[0], &g[0], &square_avg[0], pavg, pbuf, n, lr, alpha, eps,
                                  weight_decay, momentum)
 
-
-# ---------------------------------------------------------------------------
-# which instruction set the optimizer kernels use
-# ---------------------------------------------------------------------------
-
-cdef extern from "optim.h" nogil:
-    const char *eng_optim_isa()
-    int eng_optim_set_isa(const char *name)
-    int eng_optim_isa_available(const char *name)
-
-
-def _optim_get():
-    return eng_optim_isa().decode("ascii")
-
-
-def _optim_set(str isa):
-    return eng_optim_set_isa(isa.encode("ascii"))
-
-
-def _optim_available(str isa):
-    return bool(eng_optim_isa_available(isa.encode("ascii")))
-
-
-_FAMILIES["optim"] = (_optim_get, _optim_set, _optim_available)

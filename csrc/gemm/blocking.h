@@ -1,7 +1,7 @@
 /*
  * gemm/blocking.h -- the block sizes, and the caches they are chosen for.
  *
- * The five loops of gemm.c cut the problem into blocks so that each piece of
+ * The five loops of loops.c cut the problem into blocks so that each piece of
  * data is loaded from main memory once and then reused from a cache:
  *
  *   NC  columns of B and C per outer block (loop jc).  The packed KC x NC
@@ -74,9 +74,10 @@
  * gradient): taken when m*n <= DOT_AUTO_MN and k >= DOT_MIN_K, or when k is
  * at least DOT_K_RATIO times the larger of m and n -- then the blocked path
  * would pack (transpose) both operands to use each packed value only a few
- * times.  Measured at 1 thread, float32, dot / blocked time: LeNet conv2's
- * dW (16 x 150, k 6400) 0.63, 64 x 64 with k 2048 0.92, but 32 x 288 with
- * k 2048 1.02 and 64 x 576 with k 4096 1.22 (so these are not taken).  The
+ * times.  The limits sit where the two paths cost about the same: a small
+ * C (LeNet conv2's dW, 16 x 150 with k 6400) gains, while a C of a few
+ * thousand entries (32 x 288 with k 2048) is already better served by the
+ * blocked path's register tile.  The
  * test hook eng_gemm_set_dot forces it up to m*n <= DOT_MAX_MN (its sums
  * live in a per-thread buffer of m*n values).  k is cut into blocks of
  * DOT_KB: LeNet conv1's dW (6 + 25 rows x 2048 floats = 248 KiB) then stays

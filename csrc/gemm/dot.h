@@ -21,20 +21,24 @@
  * The order of the additions of one entry depends on nothing but kb and
  * LANES (lane l sums p = l, l + LANES, ...; lanes are summed pairwise, then
  * the kb % LANES last terms in order), so an entry is the same whatever
- * block it is computed in -- gemm.c relies on this for thread-count
+ * block it is computed in -- typed.h's gemm_dot relies on this for thread-count
  * independent results.
  *
- * Written once with GCC/clang vector extensions (`vec` = LANES reals) and
- * included by each kernel_*.c after its target pragma, which sets LANES:
- * 16 / 8 floats (8 / 4 doubles) for AVX-512 / AVX2, 4 / 2 for SSE2.
- * Included with `real`, `vec`, `LANES` and DOT_FN(name) defined.
+ * Written once with GCC/clang vector extensions (`vec` = LANES reals), as a
+ * template body (common/template.h) that each kernel_*.c reads once per type,
+ * after its target and with ENG_DOT_VECTOR_BYTES set to its vector width:
+ * LANES = 16 / 8 floats (8 / 4 doubles) for AVX-512 / AVX2, 4 / 2 for SSE2.
  */
+
+typedef REAL SFX(dot_vec) __attribute__((vector_size(ENG_DOT_VECTOR_BYTES), aligned(sizeof(REAL))));
+#define vec SFX(dot_vec)
+#define LANES ((int)(ENG_DOT_VECTOR_BYTES / sizeof(REAL)))
 
 /* One mr x nr block (mr, nr constants at each instantiation: the loops
  * unroll and the accumulators stay in registers). */
-static inline __attribute__((always_inline)) void DOT_FN(dot_block)(
-    const int mr, const int nr, ptrdiff_t kb, const real *restrict a, ptrdiff_t lda,
-    const real *restrict b, ptrdiff_t ldb, real *restrict out, ptrdiff_t ldo)
+static inline __attribute__((always_inline)) void SFX(dot_block)(
+    const int mr, const int nr, ptrdiff_t kb, const REAL *restrict a, ptrdiff_t lda,
+    const REAL *restrict b, ptrdiff_t ldb, REAL *restrict out, ptrdiff_t ldo)
 {
     vec acc[4][4];
     for (int i = 0; i < mr; i++)
@@ -53,12 +57,12 @@ static inline __attribute__((always_inline)) void DOT_FN(dot_block)(
     }
     for (int i = 0; i < mr; i++)
         for (int j = 0; j < nr; j++) {
-            real lane[LANES];
+            REAL lane[LANES];
             memcpy(lane, &acc[i][j], sizeof(vec));
             for (int w = LANES / 2; w >= 1; w /= 2)           /* pairwise: a fixed tree */
                 for (int l = 0; l < w; l++)
                     lane[l] += lane[l + w];
-            real s = lane[0];
+            REAL s = lane[0];
             for (ptrdiff_t p = kv; p < kb; p++)
                 s += a[i * lda + p] * b[j * ldb + p];
             out[i * ldo + j] = s;
@@ -66,10 +70,10 @@ static inline __attribute__((always_inline)) void DOT_FN(dot_block)(
 }
 
 /* Any mr x nr block up to DOT_MR x DOT_NR, by a switch to the instance. */
-static void DOT_FN(dot)(ptrdiff_t kb, const real *a, ptrdiff_t lda, int mr,
-                        const real *b, ptrdiff_t ldb, int nr, real *out, ptrdiff_t ldo)
+static void SFX(dot)(ptrdiff_t kb, const REAL *a, ptrdiff_t lda, int mr,
+                     const REAL *b, ptrdiff_t ldb, int nr, REAL *out, ptrdiff_t ldo)
 {
-#define DOT_CASE(R, S) case (R) * 8 + (S): DOT_FN(dot_block)(R, S, kb, a, lda, b, ldb, out, ldo); return;
+#define DOT_CASE(R, S) case (R) * 8 + (S): SFX(dot_block)(R, S, kb, a, lda, b, ldb, out, ldo); return;
 #define DOT_ROW(R) DOT_CASE(R, 1) DOT_CASE(R, 2) DOT_CASE(R, 3) DOT_CASE(R, 4)
     switch (mr * 8 + nr) {
         DOT_ROW(1) DOT_ROW(2) DOT_ROW(3) DOT_ROW(4)
@@ -78,3 +82,6 @@ static void DOT_FN(dot)(ptrdiff_t kb, const real *a, ptrdiff_t lda, int mr,
 #undef DOT_ROW
 #undef DOT_CASE
 }
+
+#undef vec
+#undef LANES

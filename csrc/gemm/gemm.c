@@ -1,29 +1,15 @@
 /*
- * gemm/gemm.c -- C = alpha * op(A) * op(B) + beta * C, the BLIS way.
+ * gemm/gemm.c -- C = alpha * op(A) * op(B) + beta * C: which way each product goes.
  *
- * The algorithm (Goto; Van Zee & van de Geijn, "BLIS", 2015) is five loops
- * around a micro-kernel.  Reading from the outside in:
+ * Every call (typed.h's eng_gemm_f32 / _f64) takes one of three paths:
  *
- *   for jc in 0..n step NC          loop 5: a KC x NC panel of B ...
- *     for pc in 0..k step KC        loop 4: ... one rank-KC update at a time
- *       pack B(pc:+KC, jc:+NC)      -> Bp, in the L3 cache, shared by threads
- *       for ic in 0..m step MC      loop 3: an MC x KC block of A ...
- *         pack A(ic:+MC, pc:+KC)    -> Ap, in the L2 cache
- *         for jr in 0..NC step NR   loop 2: a KC x NR micro-panel of Bp (L1)
- *           for ir in 0..MC step MR loop 1: an MR x KC micro-panel of Ap
- *             micro-kernel: C(ic+ir:+MR, jc+jr:+NR) += Ap_ir * Bp_jr
- *
- * Each level keeps one operand in one cache level while the loop inside it
- * streams the others (blocking.h has the sizes and the reasoning).  The
- * micro-kernel keeps its MR x NR tile of C in registers for all KC steps.
- *
- * Threads (OpenMP): C is cut into one part per thread -- its columns when C
- * has more micro-tiles across than down (wide C, e.g. a convolution's
- * W * cols), else its rows -- and each thread runs all five loops on its
- * part with its own packed buffers: no barrier inside the loops.  The cuts
- * fall on multiples of MR / NR, so every micro-tile is the one a single
- * thread would compute, summed over k in the same order: results are
- * bitwise reproducible, and identical for 1 and for N threads.
+ *   - tiny problems (m*n*k <= small_max) run the triple loop of reference.h:
+ *     packing and a parallel region would cost more than the arithmetic;
+ *   - few entries of C and a long k, with op(A)'s rows and op(B)'s columns
+ *     contiguous (a convolution's weight gradient), run the dot-product path
+ *     (use_dot below, dot.h);
+ *   - everything else runs the five loops of loops.c, with a register-block
+ *     shape and cache blocks chosen here.
  *
  * Register-block shape: an ISA may offer several (kernels.h); each call
  * takes the one that pads C the least (choose_shape), so LeNet's 6 x 25 x
@@ -36,77 +22,25 @@
  * micro-kernel reads B in place (ldb = B's row stride) and only the ragged
  * last NR columns are packed (their zero padding is needed).
  *
- * Tiny problems (m*n*k <= small_max) skip all of this and run the triple
- * loop of reference.h: packing and a parallel region would cost more than
- * the arithmetic.
- *
- * Packed buffers are 64-byte aligned and kept between calls (one workspace
- * per calling thread, grown when a larger problem comes), so a training
- * loop does not allocate and page-fault on every multiply.
+ * The test hooks of gemm.h (eng_gemm_set_blocking, _set_shape, _set_dot)
+ * override these choices.
  */
-#include <stdint.h>
 #include <stdlib.h>
-#include "cpu.h"
-#include "gemm.h"
-#include "kernels.h"
-#include "blocking.h"
+
+#include "common/cpu.h"
+#include "common/isa.h"
+#include "gemm/blocking.h"
+#include "gemm/gemm.h"
+#include "gemm/problem.h"
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-#if defined(_MSC_VER)
-#define ENG_ALIGN64 __declspec(align(64))
-#define ENG_THREAD_LOCAL __declspec(thread)
-#elif defined(__GNUC__)
-#define ENG_ALIGN64 __attribute__((aligned(64)))
-#define ENG_THREAD_LOCAL __thread
-#else
-#define ENG_ALIGN64
-#define ENG_THREAD_LOCAL            /* no TLS: one workspace (callers must not overlap) */
-#endif
-
-/* ---- instruction-set choice --------------------------------------------- */
-
-static const eng_gemm_kernels *const TABLES[ENG_ISA_COUNT] = {
-    &eng_gemm_kernels_generic, &eng_gemm_kernels_avx2, &eng_gemm_kernels_avx512 };
-
-/* eng_isa_choose (cpu.h) over this family's tables */
-static int choose(const char *name)
-{
-    const int compiled[ENG_ISA_COUNT] = { TABLES[0]->compiled, TABLES[1]->compiled,
-                                          TABLES[2]->compiled };
-    return eng_isa_choose(name, compiled);
-}
-
-/* The table in use; NULL until the first call picks the fastest this CPU runs (threads
- * racing through the first call store the same value, so no lock). */
-static const eng_gemm_kernels *g_kernels = NULL;
-
+/* the kernels of the instruction set in use (common/isa.h) */
 static const eng_gemm_kernels *kernels(void)
 {
-    if (g_kernels == NULL)
-        g_kernels = TABLES[choose(NULL)];
-    return g_kernels;
-}
-
-int eng_gemm_isa_available(const char *name)
-{
-    return name != NULL && choose(name) >= 0;
-}
-
-const char *eng_gemm_isa(void)
-{
-    return kernels()->name;
-}
-
-int eng_gemm_set_isa(const char *name)
-{
-    const int isa = name == NULL ? -1 : choose(name);
-    if (isa < 0)
-        return isa;
-    g_kernels = TABLES[isa];
-    return 0;
+    return eng_isa_table(ENG_FAMILY_GEMM);
 }
 
 /* ---- block sizes ------------------------------------------------------------ */
@@ -192,11 +126,6 @@ void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
     g_small_max = small_max < 0 ? ENG_GEMM_SMALL_MAX : small_max;
 }
 
-static ptrdiff_t round_up(ptrdiff_t x, ptrdiff_t multiple)
-{
-    return (x + multiple - 1) / multiple * multiple;
-}
-
 /* The blocks of shape s for one call, with any overrides (MC, NC rounded
  * up to whole micro-panels). */
 static eng_gemm_blocks blocks_for(const eng_gemm_kernels *t, int is_f64, int s)
@@ -216,201 +145,6 @@ void eng_gemm_get_blocking(int is_f64, long out[6])
     eng_gemm_blocks b = blocks_for(t, is_f64, g_shape >= 0 ? choose_shape(t, is_f64, 1, 1) : 0);
     out[0] = b.mr; out[1] = b.nr; out[2] = b.kc; out[3] = b.mc; out[4] = b.nc;
     out[5] = g_small_max;
-}
-
-/* ---- the per-calling-thread workspace -------------------------------------- */
-
-/* A buffer of at least `bytes`, 64-byte aligned (a cache line, and the
- * alignment of a zmm load), kept for the next call. */
-typedef struct { void *raw; void *aligned; size_t bytes; } buffer;
-
-static ENG_THREAD_LOCAL buffer g_apack, g_bpack, g_dotsum;
-
-static void *reserve(buffer *buf, size_t bytes)
-{
-    if (bytes > buf->bytes) {
-        free(buf->raw);
-        buf->raw = malloc(bytes + 64);
-        if (buf->raw == NULL) {
-            buf->aligned = NULL;
-            buf->bytes = 0;
-            return NULL;
-        }
-        buf->aligned = (void *)(((uintptr_t)buf->raw + 63) & ~(uintptr_t)63);
-        buf->bytes = bytes;
-    }
-    return buf->aligned;
-}
-
-/* ---- the problem, as the loops see it -------------------------------------- */
-
-/* The loops below are written once for both types: they handle blocks by
- * their coordinates and move through the packed buffers in bytes (es =
- * element size); the typed work is done by the three functions of typed.h. */
-typedef struct gemm_problem gemm_problem;
-struct gemm_problem {
-    ptrdiff_t m, n, k;
-    const void *A, *B;
-    void *C;
-    ptrdiff_t rs_a, cs_a, rs_b, cs_b, rs_c, cs_c;
-    double alpha, beta;
-    size_t es;                 /* sizeof(float) or sizeof(double) */
-    eng_gemm_blocks blk;       /* MR, NR, KC, MC, NC */
-    const void *kernel;        /* the typed micro-kernel of kernels.h */
-    void (*pack_a)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t p0, int mr, ptrdiff_t kc, void *dst);
-    void (*pack_b)(const gemm_problem *, ptrdiff_t p0, ptrdiff_t j0, int nr, ptrdiff_t kc, void *dst);
-    void (*tile)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr, ptrdiff_t kc,
-                 const void *ap, const void *bp, ptrdiff_t ldb, double beta);
-    int direct_b;              /* 1: full micro-panels of B are read in place */
-    const void *interleave;    /* the ISA's transposing copy for packing, or NULL */
-};
-
-static ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
-
-static eng_gemm_dot_f32 dot_kernel_of_f32(const eng_gemm_kernels *t) { return t->dot_f32; }
-static eng_gemm_dot_f64 dot_kernel_of_f64(const eng_gemm_kernels *t) { return t->dot_f64; }
-
-#define real float
-#define FN(name) name##_f32
-#include "pack.h"
-#include "reference.h"
-#include "typed.h"
-#undef real
-#undef FN
-
-#define real double
-#define FN(name) name##_f64
-#include "pack.h"
-#include "reference.h"
-#include "typed.h"
-#undef real
-#undef FN
-
-/* ---- the five loops ---------------------------------------------------------- */
-
-/* The five loops on the part C(i0:i1, j0:j1) of C, with packed buffers Ap, Bp
- * owned by the calling thread. */
-static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t j0,
-                      ptrdiff_t j1, char *Ap, char *Bp)
-{
-    const ptrdiff_t k = g->k;
-    const ptrdiff_t MR = g->blk.mr, NR = g->blk.nr;
-    const ptrdiff_t KC = g->blk.kc, MC = g->blk.mc, NC = g->blk.nc;
-    const size_t es = g->es;
-
-    for (ptrdiff_t jc = j0; jc < j1; jc += NC) {                        /* loop 5 */
-        const ptrdiff_t nc = min_p(NC, j1 - jc);
-        const ptrdiff_t n_jr = (nc + NR - 1) / NR;                      /* micro-panels of B */
-
-        for (ptrdiff_t pc = 0; pc < k; pc += KC) {                      /* loop 4 */
-            const ptrdiff_t kc = min_p(KC, k - pc);
-            /* The first rank-KC update applies the caller's beta; the
-             * later ones add onto what the earlier ones wrote. */
-            const double beta = pc == 0 ? g->beta : 1.0;
-
-            /* pack B(pc:pc+kc, jc:jc+nc) -> Bp, one NR-column micro-panel at
-             * a time (direct B: only a ragged last one) */
-            for (ptrdiff_t t = 0; t < n_jr; t++) {
-                const int nr = (int)min_p(NR, nc - t * NR);
-                if (!g->direct_b || nr < NR)
-                    g->pack_b(g, pc, jc + t * NR, nr, kc, Bp + (size_t)(t * NR * kc) * es);
-            }
-
-            for (ptrdiff_t ic = i0; ic < i1; ic += MC) {                /* loop 3 */
-                const ptrdiff_t mc = min_p(MC, i1 - ic);
-                const ptrdiff_t n_ir = (mc + MR - 1) / MR;              /* micro-panels of A */
-
-                /* pack A(ic:ic+mc, pc:pc+kc) -> Ap, one MR-row micro-panel at a time */
-                for (ptrdiff_t t = 0; t < n_ir; t++)
-                    g->pack_a(g, ic + t * MR, pc, (int)min_p(MR, mc - t * MR), kc,
-                              Ap + (size_t)(t * MR * kc) * es);
-
-                for (ptrdiff_t jr = 0; jr < n_jr; jr++) {               /* loop 2 */
-                    const int nr = (int)min_p(NR, nc - jr * NR);
-                    const char *bp = Bp + (size_t)(jr * NR * kc) * es;
-                    ptrdiff_t ldb = NR;
-                    if (g->direct_b && nr == NR) {                      /* B in place */
-                        bp = (const char *)g->B + (size_t)(pc * g->rs_b + jc + jr * NR) * es;
-                        ldb = g->rs_b;
-                    }
-                    for (ptrdiff_t ir = 0; ir < n_ir; ir++)             /* loop 1 */
-                        g->tile(g, ic + ir * MR, jc + jr * NR, (int)min_p(MR, mc - ir * MR), nr,
-                                kc, Ap + (size_t)(ir * MR * kc) * es, bp, ldb, beta);
-                }
-            }
-        }
-    }
-}
-
-/* This thread's part of C, when `nthreads` threads share it: the columns
- * (or rows) are cut into nthreads runs of whole micro-tiles. */
-static void part_of(ptrdiff_t m, ptrdiff_t n, ptrdiff_t MR, ptrdiff_t NR, int t, int nthreads,
-                    ptrdiff_t r[4])
-{
-    const ptrdiff_t tiles_m = (m + MR - 1) / MR, tiles_n = (n + NR - 1) / NR;
-    r[0] = 0; r[1] = m; r[2] = 0; r[3] = n;
-    if (tiles_n >= tiles_m) {
-        r[2] = min_p(n, tiles_n * t / nthreads * NR);
-        r[3] = min_p(n, tiles_n * (t + 1) / nthreads * NR);
-    } else {
-        r[0] = min_p(m, tiles_m * t / nthreads * MR);
-        r[1] = min_p(m, tiles_m * (t + 1) / nthreads * MR);
-    }
-}
-
-/* The packed buffers of the calling thread, large enough for one part. */
-static int reserve_buffers(const gemm_problem *g, char **Ap, char **Bp)
-{
-    const ptrdiff_t kc = min_p(g->blk.kc, g->k);
-    const ptrdiff_t mc = round_up(min_p(g->blk.mc, g->m), g->blk.mr);
-    const ptrdiff_t nc = round_up(min_p(g->blk.nc, g->n), g->blk.nr);
-    *Ap = reserve(&g_apack, (size_t)(mc * kc) * g->es);
-    *Bp = reserve(&g_bpack, (size_t)(kc * nc) * g->es);
-    return *Ap != NULL && *Bp != NULL;
-}
-
-/* Threads only when there is enough work to share: ~a 64^3 multiply. */
-static int threads_for(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k)
-{
-    return (double)m * n * k >= 262144.0 ? eng_get_num_threads() : 1;
-}
-
-/* Returns 0, or -1 when a workspace could not be allocated (then nothing
- * was written to C). */
-static int gemm_blocked(const gemm_problem *g)
-{
-    const int nthreads = threads_for(g->m, g->n, g->k);
-    char *Ap, *Bp;
-    if (nthreads <= 1) {
-        if (!reserve_buffers(g, &Ap, &Bp))
-            return -1;
-        gemm_part(g, 0, g->m, 0, g->n, Ap, Bp);
-        return 0;
-    }
-    int failed = 0;
-    #pragma omp parallel num_threads(nthreads) private(Ap, Bp)
-    {
-        int t = 0, T = 1;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        T = omp_get_num_threads();
-#endif
-        if (!reserve_buffers(g, &Ap, &Bp)) {   /* each OpenMP thread keeps its own */
-            #pragma omp atomic write
-            failed = 1;
-        }
-        #pragma omp barrier
-        int any_failed;
-        #pragma omp atomic read
-        any_failed = failed;
-        if (!any_failed) {
-            ptrdiff_t r[4];
-            part_of(g->m, g->n, g->blk.mr, g->blk.nr, t, T, r);
-            if (r[0] < r[1] && r[2] < r[3])
-                gemm_part(g, r[0], r[1], r[2], r[3], Ap, Bp);
-        }
-    }
-    return failed ? -1 : 0;
 }
 
 /* ---- dot products ---------------------------------------------------------- */
@@ -436,15 +170,7 @@ static ptrdiff_t dot_kb(void)
     return g_kc ? g_kc : ENG_GEMM_DOT_KB;
 }
 
-/* ---- entry points ------------------------------------------------------------- */
-
-/* C = beta * C (beta == 0: C = 0, whatever was there). */
-#define SCALE_C(real)                                                         \
-    for (ptrdiff_t i = 0; i < m; i++)                                         \
-        for (ptrdiff_t j = 0; j < n; j++) {                                   \
-            real *c = C + i * rs_c + j * cs_c;                                \
-            *c = beta == 0 ? (real)0 : beta * *c;                             \
-        }
+/* ---- the blocked path ------------------------------------------------------ */
 
 /* Fill in the blocks, kernel and buffers; run the loops.  Returns 0, or -1
  * when the workspace could not be allocated (then nothing was computed). */
@@ -459,67 +185,17 @@ static int run_blocked(gemm_problem *g, int is_f64)
     g->direct_b = g_direct_b >= 0 ? (g_direct_b && g->cs_b == 1)
                                   : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr ||
                                                       (double)g->k * g->n * g->es <= 128 * 1024));
-    return gemm_blocked(g);
+    return eng_gemm_blocked(g);
 }
 
-void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
-                  const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                  const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                  float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
-{
-    if (m <= 0 || n <= 0)
-        return;
-    if (k <= 0 || alpha == 0) {
-        SCALE_C(float)
-        return;
-    }
-    if ((double)m * n * k <= (double)g_small_max) {
-        gemm_reference_f32(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
-        return;
-    }
-    gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
-                       sizeof(float), { 0, 0, 0, 0, 0 }, NULL, pack_a_f32, pack_b_f32, tile_f32, 0, NULL };
-    if (use_dot(m, n, k, cs_a, rs_b) && gemm_dot_f32(&g, kernels(), dot_kb(), threads_for(m, n, k)) == 0)
-        return;
-    if (run_blocked(&g, 0) != 0)    /* out of memory: the slow loop still gives the answer */
-        gemm_reference_f32(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
-}
+static eng_gemm_dot_f32 dot_kernel_of_f32(const eng_gemm_kernels *t) { return t->dot_f32; }
+static eng_gemm_dot_f64 dot_kernel_of_f64(const eng_gemm_kernels *t) { return t->dot_f64; }
 
-void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-                  const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                  const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                  double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
-{
-    if (m <= 0 || n <= 0)
-        return;
-    if (k <= 0 || alpha == 0) {
-        SCALE_C(double)
-        return;
-    }
-    if ((double)m * n * k <= (double)g_small_max) {
-        gemm_reference_f64(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
-        return;
-    }
-    gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
-                       sizeof(double), { 0, 0, 0, 0, 0 }, NULL, pack_a_f64, pack_b_f64, tile_f64, 0, NULL };
-    if (use_dot(m, n, k, cs_a, rs_b) && gemm_dot_f64(&g, kernels(), dot_kb(), threads_for(m, n, k)) == 0)
-        return;
-    if (run_blocked(&g, 1) != 0)
-        gemm_reference_f64(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
-}
+/* ---- the typed steps and the entry points, for float and double ------------- */
 
-void eng_gemm_reference_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
-                            const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                            const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                            float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
-{
-    gemm_reference_f32(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
-}
-
-void eng_gemm_reference_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-                            const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                            const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                            double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
-{
-    gemm_reference_f64(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
-}
+#define ENG_TEMPLATE "gemm/pack.h"
+#include "common/template.h"
+#define ENG_TEMPLATE "gemm/reference.h"
+#include "common/template.h"
+#define ENG_TEMPLATE "gemm/typed.h"
+#include "common/template.h"

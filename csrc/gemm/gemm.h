@@ -15,16 +15,26 @@
  * C must not overlap A or B.  Sizes of 0 are allowed.
  *
  * The files of this folder, in reading order:
+ *   gemm.h              this file: the public API
+ *   gemm.c              the driver: which path a product takes (tiny, dot
+ *                       products, blocked), the register-block shape, the
+ *                       test hooks' overrides
  *   blocking.h          the block sizes MR, NR, KC, MC, NC and why
- *   gemm.c              the five loops around the micro-kernel (loops.h),
- *                       the small-matrix path, ISA choice, workspace
+ *   loops.c             the five loops around the micro-kernel, how threads
+ *                       share them, the packed buffers (problem.h: what the
+ *                       loops are given)
+ *   typed.h             per type: the entry points, the steps the loops call
+ *                       back (pack, tile), the dot-product path
  *   pack.h              copying panels of A and B into the kernel's order
- *   kernels.h           what a micro-kernel is (its contract)
+ *   reference.h         the textbook triple loop (small matrices, oracle)
+ *   kernels.h           what a micro-kernel is (its contract), the ISA table
  *   kernel_generic.c    portable C micro-kernel (auto-vectorised)
  *   kernel_avx2.c       AVX2+FMA micro-kernel (intrinsics)
- *   kernel_avx512.c     AVX-512F micro-kernel (intrinsics)
- *   reference.h         the textbook triple loop (small matrices, oracle)
+ *   kernel_avx512.c     AVX-512F micro-kernels (intrinsics)
+ *   dot.h               the dot-product kernels, for few entries of C and a long k
+ *   interleave.h        the transposing copy of packing, in register blocks
  *   peak.c              measuring the machine's peak FMA throughput
+ * The Cython wrappers are in engine/_gemm.pxi; common/isa.h picks the kernels.
  *
  * Plain C99, no Python headers.
  */
@@ -33,32 +43,22 @@
 
 #include <stddef.h>
 
-void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
-                  const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                  const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                  float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+/* C = alpha * op(A) * op(B) + beta * C for T = float (eng_gemm_f32) and double
+ * (eng_gemm_f64); the reference versions have the same signature (and typed.h,
+ * reference.h define them with it). */
+#define ENG_GEMM_SIGNATURE(name, T)                                                 \
+    void name(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,                       \
+              const T *A, ptrdiff_t rs_a, ptrdiff_t cs_a,                           \
+              const T *B, ptrdiff_t rs_b, ptrdiff_t cs_b,                           \
+              T beta, T *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
 
-void eng_gemm_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-                  const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                  const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                  double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
+ENG_GEMM_SIGNATURE(eng_gemm_f32, float);
+ENG_GEMM_SIGNATURE(eng_gemm_f64, double);
 
 /* The textbook triple loop, always (no packing, no threads): the oracle
  * the tests compare against, and what the small-matrix path runs. */
-void eng_gemm_reference_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
-                            const float *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                            const float *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                            float beta, float *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
-void eng_gemm_reference_f64(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
-                            const double *A, ptrdiff_t rs_a, ptrdiff_t cs_a,
-                            const double *B, ptrdiff_t rs_b, ptrdiff_t cs_b,
-                            double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c);
-
-/* Instruction-set selection, as for the activations: "generic", "avx2",
- * "avx512".  set_isa returns 0, -1 (unknown name) or -2 (CPU lacks it). */
-const char *eng_gemm_isa(void);
-int eng_gemm_set_isa(const char *name);
-int eng_gemm_isa_available(const char *name);
+ENG_GEMM_SIGNATURE(eng_gemm_reference_f32, float);
+ENG_GEMM_SIGNATURE(eng_gemm_reference_f64, double);
 
 /* Override the cache block sizes (for tests that want to cross every block
  * boundary with small matrices).  0 restores a default.  kc >= 1; mc and nc
@@ -73,7 +73,7 @@ void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max);
 void eng_gemm_set_shape(int shape, int direct_b);
 
 /* For tests: the dot-product path for few entries of C and a long k
- * (gemm.c) -- 1: whenever the operands' layout allows it (m*n <= 2^20),
+ * -- 1: whenever the operands' layout allows it (m*n <= 2^20),
  * 0: never, -1 (default): when it pays. */
 void eng_gemm_set_dot(int mode);
 

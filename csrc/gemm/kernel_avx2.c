@@ -7,141 +7,37 @@
  * of A's column p and does 12 FMAs.  12 accumulators + 2 B vectors + 1
  * broadcast = 15 of the 16 ymm registers.  The contract is in kernels.h.
  *
- * Compiled with AVX2+FMA for this file only; gemm.c selects it only when
+ * Compiled with AVX2+FMA for this file only; common/isa.c selects it only when
  * the CPU reports both.
  */
-#include "cpu.h"
-#include "blocking.h"
-#include "kernels.h"
+#include "common/target.h"
 
 #if ENG_X86_GNUC
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC target("avx2,fma")
-#endif
-#include <immintrin.h>
+ENG_TARGET_BEGIN_AVX2
 #include <string.h>
 
-#define MR 6
+#define ENG_SIMD_AVX2
+#include "common/simd.h"
 
-static void ukr_f32(ptrdiff_t kc, const float *restrict a, const float *restrict b,
-                    ptrdiff_t ldb, float *restrict c, ptrdiff_t ldc, float alpha, float beta)
-{
-    __m256 c0[MR], c1[MR];
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++) {
-        c0[i] = _mm256_setzero_ps();
-        c1[i] = _mm256_setzero_ps();
-        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-    }
-#pragma GCC unroll 4
-    for (ptrdiff_t p = 0; p < kc; p++) {
-        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            const __m256 ai = _mm256_broadcast_ss(a + i);
-            c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
-            c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
-        }
-        a += MR;
-        b += ldb;
-    }
-    const __m256 va = _mm256_set1_ps(alpha);
-    if (beta == 0) {
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, c0[i]));
-            _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, c1[i]));
-        }
-    } else {
-        const __m256 vb = _mm256_set1_ps(beta);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            float *ci = c + i * ldc;
-            _mm256_storeu_ps(ci, _mm256_fmadd_ps(va, c0[i], _mm256_mul_ps(vb, _mm256_loadu_ps(ci))));
-            _mm256_storeu_ps(ci + 8, _mm256_fmadd_ps(va, c1[i],
-                                                     _mm256_mul_ps(vb, _mm256_loadu_ps(ci + 8))));
-        }
-    }
-}
+#include "gemm/blocking.h"
+#include "gemm/kernels.h"
 
-static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restrict b,
-                    ptrdiff_t ldb, double *restrict c, ptrdiff_t ldc, double alpha, double beta)
-{
-    __m256d c0[MR], c1[MR];
-#pragma GCC unroll 6
-    for (int i = 0; i < MR; i++) {
-        c0[i] = _mm256_setzero_pd();
-        c1[i] = _mm256_setzero_pd();
-        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-    }
-#pragma GCC unroll 4
-    for (ptrdiff_t p = 0; p < kc; p++) {
-        const __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            const __m256d ai = _mm256_broadcast_sd(a + i);
-            c0[i] = _mm256_fmadd_pd(ai, b0, c0[i]);
-            c1[i] = _mm256_fmadd_pd(ai, b1, c1[i]);
-        }
-        a += MR;
-        b += ldb;
-    }
-    const __m256d va = _mm256_set1_pd(alpha);
-    if (beta == 0) {
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            _mm256_storeu_pd(c + i * ldc, _mm256_mul_pd(va, c0[i]));
-            _mm256_storeu_pd(c + i * ldc + 4, _mm256_mul_pd(va, c1[i]));
-        }
-    } else {
-        const __m256d vb = _mm256_set1_pd(beta);
-#pragma GCC unroll 6
-        for (int i = 0; i < MR; i++) {
-            double *ci = c + i * ldc;
-            _mm256_storeu_pd(ci, _mm256_fmadd_pd(va, c0[i], _mm256_mul_pd(vb, _mm256_loadu_pd(ci))));
-            _mm256_storeu_pd(ci + 4, _mm256_fmadd_pd(va, c1[i],
-                                                     _mm256_mul_pd(vb, _mm256_loadu_pd(ci + 4))));
-        }
-    }
-}
+#define MR 6            /* rows of the register block (blocking.h): 2 MR accumulators */
+#define ENG_TEMPLATE "gemm/ukr_avx2.h"
+#include "common/template.h"
 
+/* The dot-product kernels (dot.h), 32-byte vectors: 8 floats / 4 doubles. */
+#define ENG_DOT_VECTOR_BYTES 32
+#define ENG_TEMPLATE "gemm/dot.h"
+#include "common/template.h"
+#include "gemm/interleave.h"
+ENG_TARGET_END
 
-/* The dot-product kernels (dot.h), LANES = 8 floats / 4 doubles per vector. */
-#include "interleave.h"
-
-#define real float
-#define vec eng_vec_f32
-#define LANES 8
-#define DOT_FN(name) name##_f32
-typedef float eng_vec_f32 __attribute__((vector_size(32), aligned(4)));
-#include "dot.h"
-#undef real
-#undef vec
-#undef LANES
-#undef DOT_FN
-#define real double
-#define vec eng_vec_f64
-#define LANES 4
-#define DOT_FN(name) name##_f64
-typedef double eng_vec_f64 __attribute__((vector_size(32), aligned(8)));
-#include "dot.h"
-#undef real
-#undef vec
-#undef LANES
-#undef DOT_FN
-
-#if defined(__clang__)
-#pragma clang attribute pop
-#endif
-const eng_gemm_kernels eng_gemm_kernels_avx2 = {
-    "avx2", 1, ENG_GEMM_AVX2_F32, ukr_f32, ENG_GEMM_AVX2_F64, ukr_f64, { { { 0 } } }, { { { 0 } } },
-    2, 4, dot_f32, dot_f64,     /* 8 accumulators + 6 loaded vectors of the 16 ymm */
-    interleave_f32, interleave_f64
-};
-#else
-const eng_gemm_kernels eng_gemm_kernels_avx2 = {
-    "avx2", 0, ENG_GEMM_AVX2_F32, 0, ENG_GEMM_AVX2_F64, 0, { { { 0 } } }, { { { 0 } } }, 2, 4, 0, 0, 0, 0
+const eng_gemm_kernels eng_gemm_avx2 = {
+    .f32_blocks = ENG_GEMM_AVX2_F32, .f32 = ukr_f32,
+    .f64_blocks = ENG_GEMM_AVX2_F64, .f64 = ukr_f64,
+    .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 ymm */
+    .dot_f32 = dot_f32, .dot_f64 = dot_f64,
+    .interleave_f32 = interleave_f32, .interleave_f64 = interleave_f64,
 };
 #endif

@@ -6,10 +6,10 @@
  * small enough to stay in registers, and the innermost j loop over NR
  * values of B is a vector multiply-add with A's value broadcast.
  */
-#include "blocking.h"
-#include "kernels.h"
-
 #include <string.h>
+
+#include "gemm/blocking.h"
+#include "gemm/kernels.h"
 
 #define MR_F32 4
 #define NR_F32 8
@@ -45,37 +45,21 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
 }
 
 #if defined(__GNUC__)
-/* The dot-product kernels (dot.h), LANES = 4 floats / 2 doubles per vector. */
-#define real float
-#define vec eng_vec_f32
-#define LANES 4
-#define DOT_FN(name) name##_f32
-typedef float eng_vec_f32 __attribute__((vector_size(16), aligned(4)));
-#include "dot.h"
-#undef real
-#undef vec
-#undef LANES
-#undef DOT_FN
-#define real double
-#define vec eng_vec_f64
-#define LANES 2
-#define DOT_FN(name) name##_f64
-typedef double eng_vec_f64 __attribute__((vector_size(16), aligned(8)));
-#include "dot.h"
-#undef real
-#undef vec
-#undef LANES
-#undef DOT_FN
-#define ENG_DOT_F32 dot_f32
-#define ENG_DOT_F64 dot_f64
+/* The dot-product kernels (dot.h), 16-byte vectors: 4 floats / 2 doubles. */
+#define ENG_DOT_VECTOR_BYTES 16
+#define ENG_TEMPLATE "gemm/dot.h"
+#include "common/template.h"
+#define DOT_F32 dot_f32
+#define DOT_F64 dot_f64
 #else
-#define ENG_DOT_F32 0           /* no vector extensions: gemm.c keeps the blocked path */
-#define ENG_DOT_F64 0
+#define DOT_F32 NULL            /* no vector extensions: gemm.c keeps the blocked path */
+#define DOT_F64 NULL
 #endif
 
-const eng_gemm_kernels eng_gemm_kernels_generic = {
-    "generic", 1, ENG_GEMM_GENERIC_F32, ukr_f32, ENG_GEMM_GENERIC_F64, ukr_f64,
-    { { { 0 } } }, { { { 0 } } },
-    2, 4, ENG_DOT_F32, ENG_DOT_F64, /* 8 accumulators + 6 loaded vectors of the 16 xmm */
-    0, 0                            /* interleave: pack.h's value-by-value copy */
+const eng_gemm_kernels eng_gemm_generic = {
+    .f32_blocks = ENG_GEMM_GENERIC_F32, .f32 = ukr_f32,
+    .f64_blocks = ENG_GEMM_GENERIC_F64, .f64 = ukr_f64,
+    .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 xmm */
+    .dot_f32 = DOT_F32, .dot_f64 = DOT_F64,
+    /* no interleave: pack.h's value-by-value copy */
 };

@@ -12,9 +12,9 @@
  * edges, so a kernel always does a full tile.  `a` is 64-byte aligned; `b`
  * is either a packed micro-panel (ldb = NR, aligned) or, when B's rows are
  * contiguous and barely reused, B itself (ldb = B's row stride, any
- * alignment: gemm.c then skips packing B, see "direct B" there).
+ * alignment: loops.c then skips packing B, see "direct B" in gemm.c).
  * The tile of C is row-major with row stride ldc and unit column stride
- * (gemm.c passes a scratch tile for edges and odd strides).
+ * (typed.h passes a scratch tile for edges and odd strides).
  *
  * The MR x NR accumulators live in registers for the whole k loop: that is
  * the point.  Each step p loads NR values of B, broadcasts MR values of A and
@@ -53,7 +53,7 @@ typedef struct {
 /* Other register-block shapes of the same ISA, for products whose m does
  * not fill the main shape's MR rows (LeNet's 6 or 16 output channels would
  * waste 8 or 12 of the 14 rows of the AVX-512 kernel): gemm.c picks, per
- * call, the shape that pads C the least (see choose_shape there). */
+ * call, the shape that pads C the least (choose_shape). */
 #define ENG_GEMM_MAX_ALT 2
 typedef struct {
     eng_gemm_blocks blocks;
@@ -64,9 +64,9 @@ typedef struct {
     eng_gemm_ukr_f64 ukr;
 } eng_gemm_alt_f64;
 
-typedef struct {
-    const char *name;          /* "generic", "avx2", "avx512" */
-    int compiled;              /* 0 if this build could not compile it */
+/* One instruction set's kernels: kernel_generic.c, kernel_avx2.c and kernel_avx512.c each
+ * define one (eng_gemm_generic, ...); common/isa.h hands out the one in use. */
+typedef struct eng_gemm_kernels {
     eng_gemm_blocks f32_blocks;
     eng_gemm_ukr_f32 f32;
     eng_gemm_blocks f64_blocks;
@@ -83,11 +83,7 @@ typedef struct {
     eng_gemm_interleave_f64 interleave_f64;
 } eng_gemm_kernels;
 
-extern const eng_gemm_kernels eng_gemm_kernels_generic;
-extern const eng_gemm_kernels eng_gemm_kernels_avx2;
-extern const eng_gemm_kernels eng_gemm_kernels_avx512;
-
-/* The largest MR*NR of any kernel: the size of gemm.c's scratch tile. */
+/* The largest MR*NR of any kernel: the size of typed.h's scratch tile. */
 #define ENG_GEMM_MAX_TILE (16 * 32)
 
 #endif /* ENGINE_GEMM_KERNELS_H */

@@ -1,8 +1,7 @@
 /*
  * gemm/pack.h -- copying blocks of A and B into the micro-kernel's order.
  *
- * Included twice by gemm.c, with `real` = float and double (FN() adds the
- * _f32 / _f64 suffix to the names).
+ * A template body (common/template.h) that gemm.c reads once per type.
  *
  * Why pack?  The micro-kernel (kernels.h) wants, for each step p, MR
  * consecutive values of A's column p and NR consecutive values of B's row p.
@@ -19,7 +18,7 @@
  * and of B (kc rows, nr <= NR columns):
  *     dst[p*NR + j] = B(p, j)     zero for nr <= j < NR
  * where X(i, j) = X[i*rs + j*cs].  The zeros let the kernel always compute
- * a full tile; gemm.c writes back only the valid part.
+ * a full tile; tile() in typed.h writes back only the valid part.
  *
  * A with contiguous rows and B with contiguous columns need a transpose on
  * the way; the ISA's `interleave` (interleave.h) does it in register blocks,
@@ -27,16 +26,16 @@
  */
 
 /* One MR-row micro-panel of A. */
-static void FN(pack_a_panel)(ptrdiff_t kc, int mr, int MR, const real *A,
-                             ptrdiff_t rs, ptrdiff_t cs, real *restrict dst,
-                             FN(eng_gemm_interleave) interleave)
+static void SFX(pack_a_panel)(ptrdiff_t kc, int mr, int MR, const REAL *A,
+                              ptrdiff_t rs, ptrdiff_t cs, REAL *restrict dst,
+                              SFX(eng_gemm_interleave) interleave)
 {
     if (cs == 1 && interleave != NULL) {
         interleave(kc, mr, MR, A, rs, dst);         /* rows of A contiguous: in register blocks */
     } else if (cs == 1) {
         /* rows of A are contiguous (A not transposed): read each row in order */
         for (int i = 0; i < mr; i++) {
-            const real *row = A + i * rs;
+            const REAL *row = A + i * rs;
             for (ptrdiff_t p = 0; p < kc; p++)
                 dst[p * MR + i] = row[p];
         }
@@ -52,9 +51,9 @@ static void FN(pack_a_panel)(ptrdiff_t kc, int mr, int MR, const real *A,
 }
 
 /* One NR-column micro-panel of B. */
-static void FN(pack_b_panel)(ptrdiff_t kc, int nr, int NR, const real *B,
-                             ptrdiff_t rs, ptrdiff_t cs, real *restrict dst,
-                             FN(eng_gemm_interleave) interleave)
+static void SFX(pack_b_panel)(ptrdiff_t kc, int nr, int NR, const REAL *B,
+                              ptrdiff_t rs, ptrdiff_t cs, REAL *restrict dst,
+                              SFX(eng_gemm_interleave) interleave)
 {
     if (cs == 1) {
         /* rows of B contiguous (B not transposed): each step copies nr values */
@@ -66,7 +65,7 @@ static void FN(pack_b_panel)(ptrdiff_t kc, int nr, int NR, const real *B,
     } else if (rs == 1) {
         /* columns contiguous (B transposed, e.g. x * W^T): read each column in order */
         for (int j = 0; j < nr; j++) {
-            const real *col = B + j * cs;
+            const REAL *col = B + j * cs;
             for (ptrdiff_t p = 0; p < kc; p++)
                 dst[p * NR + j] = col[p];
         }

@@ -21,8 +21,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cpu.h"
-#include "gemm.h"
+#include "common/cpu.h"
+#include "common/isa.h"
+#include "gemm/gemm.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -120,7 +121,7 @@ double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
 {
     chains_fn fn = NULL;
     int lanes = 0, chains = NACC;
-    if (isa == NULL || !eng_gemm_isa_available(isa))
+    if (isa == NULL || !eng_isa_available(ENG_FAMILY_GEMM, isa))
         return -1;
     if (strcmp(isa, "generic") == 0) {
         fn = is_f64 ? chains_generic_f64 : chains_generic_f32;

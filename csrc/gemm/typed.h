@@ -1,30 +1,32 @@
 /*
- * gemm/typed.h -- the per-type steps that the loops of gemm.c call.
+ * gemm/typed.h -- what GEMM does for one type: the entry point, the steps the
+ * loops call back, the dot-product path.
  *
- * Included twice by gemm.c, with `real` = float / double and FN(name) =
- * name_f32 / name_f64.  The loop nest in gemm.c works on untyped pointers
- * (bytes); these three functions turn its block coordinates into typed
- * pointers and do the work:
+ * A template body (common/template.h) that gemm.c reads once per type.  The
+ * loop nest in loops.c works on untyped pointers (bytes); these three
+ * functions turn its block coordinates into typed pointers and do the work:
  *
  *   pack_a  one MR-row micro-panel of A(i0 : i0+mr, p0 : p0+kc)   (pack.h)
  *   pack_b  one NR-col micro-panel of B(p0 : p0+kc, j0 : j0+nr)   (pack.h)
  *   tile    the micro-kernel on one tile C(i0 : i0+mr, j0 : j0+nr)
+ *
+ * eng_gemm_f32 / _f64 (gemm.h), at the end, choose the path (gemm.c).
  */
 
-static void FN(pack_a)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t p0, int mr,
-                       ptrdiff_t kc, void *dst)
+static void SFX(pack_a)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t p0, int mr,
+                        ptrdiff_t kc, void *dst)
 {
-    const real *A = (const real *)g->A + i0 * g->rs_a + p0 * g->cs_a;
-    FN(pack_a_panel)(kc, mr, g->blk.mr, A, g->rs_a, g->cs_a, (real *)dst,
-                     (FN(eng_gemm_interleave))g->interleave);
+    const REAL *A = (const REAL *)g->A + i0 * g->rs_a + p0 * g->cs_a;
+    SFX(pack_a_panel)(kc, mr, g->blk.mr, A, g->rs_a, g->cs_a, (REAL *)dst,
+                      (SFX(eng_gemm_interleave))g->interleave);
 }
 
-static void FN(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, int nr,
-                       ptrdiff_t kc, void *dst)
+static void SFX(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, int nr,
+                        ptrdiff_t kc, void *dst)
 {
-    const real *B = (const real *)g->B + p0 * g->rs_b + j0 * g->cs_b;
-    FN(pack_b_panel)(kc, nr, g->blk.nr, B, g->rs_b, g->cs_b, (real *)dst,
-                     (FN(eng_gemm_interleave))g->interleave);
+    const REAL *B = (const REAL *)g->B + p0 * g->rs_b + j0 * g->cs_b;
+    SFX(pack_b_panel)(kc, nr, g->blk.nr, B, g->rs_b, g->cs_b, (REAL *)dst,
+                      (SFX(eng_gemm_interleave))g->interleave);
 }
 
 /* C tile = alpha * (packed A micro-panel) x (B micro-panel) + beta * C tile;
@@ -32,27 +34,27 @@ static void FN(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, int nr
  * Full tiles of a C with unit column stride go straight to the kernel; edge
  * tiles (mr < MR or nr < NR) and odd strides go through a scratch tile, of
  * which only the valid mr x nr part is written back. */
-static void FN(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr,
-                     ptrdiff_t kc, const void *ap, const void *bp, ptrdiff_t ldb, double beta_d)
+static void SFX(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr,
+                      ptrdiff_t kc, const void *ap, const void *bp, ptrdiff_t ldb, double beta_d)
 {
     const int MR = g->blk.mr, NR = g->blk.nr;
-    const real alpha = (real)g->alpha, beta = (real)beta_d;
-    const FN(eng_gemm_ukr) kernel = (FN(eng_gemm_ukr))g->kernel;
-    real *C = (real *)g->C + i0 * g->rs_c + j0 * g->cs_c;
+    const REAL alpha = (REAL)g->alpha, beta = (REAL)beta_d;
+    const SFX(eng_gemm_ukr) kernel = (SFX(eng_gemm_ukr))g->kernel;
+    REAL *C = (REAL *)g->C + i0 * g->rs_c + j0 * g->cs_c;
     if (mr == MR && nr == NR && g->cs_c == 1) {
-        kernel(kc, (const real *)ap, (const real *)bp, ldb, C, g->rs_c, alpha, beta);
+        kernel(kc, (const REAL *)ap, (const REAL *)bp, ldb, C, g->rs_c, alpha, beta);
         return;
     }
-    ENG_ALIGN64 real scratch[ENG_GEMM_MAX_TILE];
-    kernel(kc, (const real *)ap, (const real *)bp, ldb, scratch, NR, alpha, 0);
+    ENG_ALIGN64 REAL scratch[ENG_GEMM_MAX_TILE];
+    kernel(kc, (const REAL *)ap, (const REAL *)bp, ldb, scratch, NR, alpha, 0);
     for (int i = 0; i < mr; i++)
         for (int j = 0; j < nr; j++) {
-            real *c = C + i * g->rs_c + j * g->cs_c;
+            REAL *c = C + i * g->rs_c + j * g->cs_c;
             *c = beta == 0 ? scratch[i * NR + j] : scratch[i * NR + j] + beta * *c;
         }
 }
 
-/* The dot-product path (see "Dot products" in gemm.c): C = alpha * (the
+/* The dot-product path (see use_dot in gemm.c): C = alpha * (the
  * m x n dot products of op(A)'s rows with op(B)'s columns) + beta * C, with
  * op(A)'s rows (cs_a == 1) and op(B)'s columns (rs_b == 1) contiguous along
  * k and m * n <= ENG_GEMM_DOT_MAX_MN.  k is cut into blocks of KB; each
@@ -60,10 +62,10 @@ static void FN(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr, 
  * (dot_mr x dot_nr) are shared out among the threads, each entry computed
  * whole by one thread: the same additions in the same order for any number
  * of threads.  Returns 0, or -1 when the ISA has no dot kernel. */
-static int FN(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdiff_t KB,
-                        int nthreads)
+static int SFX(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdiff_t KB,
+                         int nthreads)
 {
-    const FN(eng_gemm_dot) dot = FN(dot_kernel_of)(t);
+    const SFX(eng_gemm_dot) dot = SFX(dot_kernel_of)(t);
     if (dot == NULL)
         return -1;
     const ptrdiff_t m = g->m, n = g->n, k = g->k;
@@ -73,12 +75,12 @@ static int FN(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdif
      * operand (m or n rows of kb values) is re-read from L2 while each block of
      * the other one stays in L1 for its whole run. */
     const int rows_inner = m <= n;
-    const real *A = (const real *)g->A, *B = (const real *)g->B;
-    real *C = (real *)g->C;
-    const real alpha = (real)g->alpha, beta = (real)g->beta;
+    const REAL *A = (const REAL *)g->A, *B = (const REAL *)g->B;
+    REAL *C = (REAL *)g->C;
+    const REAL alpha = (REAL)g->alpha, beta = (REAL)g->beta;
     /* sum[i*n + j]: C(i, j)'s dot product so far (the calling thread's buffer, shared by
      * the team: each entry is written by one thread only) */
-    real *sum = (real *)reserve(&g_dotsum, (size_t)(m * n) * sizeof(real));
+    REAL *sum = (REAL *)eng_gemm_workspace(ENG_GEMM_DOT_SUMS, (size_t)(m * n) * sizeof(REAL));
     if (sum == NULL)
         return -1;
     if (nthreads > nb)
@@ -97,12 +99,12 @@ static int FN(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdif
                 const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
                 const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
                 const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
-                real part[16];
+                REAL part[16];
                 dot(kb, A + i0 * g->rs_a + p0, g->rs_a, mr, B + j0 * g->cs_b + p0, g->cs_b, nr,
                     part, 4);
                 for (int i = 0; i < mr; i++)
                     for (int j = 0; j < nr; j++) {
-                        real *s = &sum[(i0 + i) * n + j0 + j];
+                        REAL *s = &sum[(i0 + i) * n + j0 + j];
                         *s = p0 == 0 ? part[i * 4 + j] : *s + part[i * 4 + j];
                     }
             }
@@ -113,11 +115,45 @@ static int FN(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdif
             const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
             for (int i = 0; i < mr; i++)
                 for (int j = 0; j < nr; j++) {
-                    real *c = C + (i0 + i) * g->rs_c + (j0 + j) * g->cs_c;
-                    const real s = alpha * sum[(i0 + i) * n + j0 + j];
+                    REAL *c = C + (i0 + i) * g->rs_c + (j0 + j) * g->cs_c;
+                    const REAL s = alpha * sum[(i0 + i) * n + j0 + j];
                     *c = beta == 0 ? s : s + beta * *c;
                 }
         }
     }
     return 0;
+}
+
+/* C = beta * C (beta == 0: C = 0, whatever was there). */
+static void SFX(scale_c)(ptrdiff_t m, ptrdiff_t n, REAL beta, REAL *C, ptrdiff_t rs_c,
+                         ptrdiff_t cs_c)
+{
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) {
+            REAL *c = C + i * rs_c + j * cs_c;
+            *c = beta == 0 ? (REAL)0 : beta * *c;
+        }
+}
+
+ENG_GEMM_SIGNATURE(SFX(eng_gemm), REAL)
+{
+    if (m <= 0 || n <= 0)
+        return;
+    if (k <= 0 || alpha == 0) {
+        SFX(scale_c)(m, n, beta, C, rs_c, cs_c);
+        return;
+    }
+    if ((double)m * n * k <= (double)g_small_max) {
+        SFX(eng_gemm_reference)(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c, cs_c);
+        return;
+    }
+    gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
+                       sizeof(REAL), { 0, 0, 0, 0, 0 }, NULL, SFX(pack_a), SFX(pack_b), SFX(tile),
+                       0, NULL };
+    if (use_dot(m, n, k, cs_a, rs_b)
+            && SFX(gemm_dot)(&g, kernels(), dot_kb(), eng_gemm_threads_for(m, n, k)) == 0)
+        return;
+    if (run_blocked(&g, sizeof(REAL) == sizeof(double)) != 0)  /* out of memory: the slow */
+        SFX(eng_gemm_reference)(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c,
+                                cs_c);                         /* loop still gives the answer */
 }

@@ -1,0 +1,75 @@
+/*
+ * common/cpu.c -- run-time CPU feature detection and the global thread count.
+ *
+ * Feature detection uses GCC/clang's __builtin_cpu_supports(), which reads
+ * the CPUID instruction (and checks that the OS saves the wide registers).
+ * On other compilers or processors every query answers "no", so only the
+ * generic kernels are ever selected.
+ */
+#include "common/cpu.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+unsigned eng_cpu_feature_bits(void)
+{
+    unsigned bits = 0;
+#if ENG_X86_GNUC
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("sse2"))     bits |= ENG_CPU_SSE2;
+    if (__builtin_cpu_supports("avx"))      bits |= ENG_CPU_AVX;
+    if (__builtin_cpu_supports("avx2"))     bits |= ENG_CPU_AVX2;
+    if (__builtin_cpu_supports("fma"))      bits |= ENG_CPU_FMA;
+    if (__builtin_cpu_supports("avx512f"))  bits |= ENG_CPU_AVX512F;
+    if (__builtin_cpu_supports("avx512dq")) bits |= ENG_CPU_AVX512DQ;
+    if (__builtin_cpu_supports("avx512bw")) bits |= ENG_CPU_AVX512BW;
+    if (__builtin_cpu_supports("avx512vl")) bits |= ENG_CPU_AVX512VL;
+    if (__builtin_cpu_supports("avx512cd")) bits |= ENG_CPU_AVX512CD;
+#endif
+    return bits;
+}
+
+int eng_cpu_has_avx2_fma(void)
+{
+    const unsigned need = ENG_CPU_AVX2 | ENG_CPU_FMA;
+    return (eng_cpu_feature_bits() & need) == need;
+}
+
+int eng_cpu_has_avx512(void)
+{
+    const unsigned need = ENG_CPU_AVX512F | ENG_CPU_AVX512DQ |
+                          ENG_CPU_AVX512BW | ENG_CPU_AVX512VL;
+    /* Our AVX-512 kernels are also compiled with AVX2+FMA enabled. */
+    return (eng_cpu_feature_bits() & need) == need && eng_cpu_has_avx2_fma();
+}
+
+/* 0 means "not chosen yet": the first query fills in the default. */
+static int g_num_threads = 0;
+
+void eng_set_num_threads(int n)
+{
+    g_num_threads = n < 1 ? 1 : n;
+}
+
+int eng_get_num_threads(void)
+{
+    if (g_num_threads < 1) {
+#ifdef _OPENMP
+        int n = omp_get_max_threads();
+        g_num_threads = n < 1 ? 1 : n;
+#else
+        g_num_threads = 1;
+#endif
+    }
+    return g_num_threads;
+}
+
+int eng_openmp_enabled(void)
+{
+#ifdef _OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}

@@ -1,0 +1,17 @@
+/*
+ * conv/avx512.c -- im2col / col2im for a unit width stride with AVX-512 masked loads and
+ * stores (16 floats or 8 doubles per vector; why: vector.h).
+ */
+#include "common/target.h"
+
+#if ENG_X86_GNUC
+ENG_TARGET_BEGIN_AVX512
+#define ENG_SIMD_AVX512
+#include "common/simd.h"
+#include "conv/vector.h"
+
+#define ENG_TEMPLATE "conv/vector_body.h"
+#include "common/template.h"
+ENG_TARGET_END
+const eng_im2col_table eng_im2col_avx512 = ENG_IM2COL_VECTOR_TABLE;
+#endif

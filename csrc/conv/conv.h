@@ -1,0 +1,85 @@
+/*
+ * conv/conv.h -- unfold image patches into the columns of a matrix (im2col) and
+ * fold them back, adding overlaps (col2im): convolution becomes one GEMM.
+ *
+ * The files of this folder, in reading order:
+ *   conv.h          this file: the column layout, the geometry, im2col / col2im
+ *   portable.h      the loops for any geometry and CPU
+ *   im2col.c        portable.h for float and double, and the choice of the vector version
+ *   vector.h        why there are vector versions (unit width stride), their table and helpers
+ *   vector_body.h   the vector loops, written once for any vector instruction set
+ *   avx2.c avx512.c vector_body.h with each instruction set's masked loads and stores
+ *   pool.h          max and average pooling (portable C only)
+ *   pool_body.h     its loops;  pool.c compiles them for float and double
+ * The Cython wrappers are in engine/_conv.pxi; common/isa.h picks the vector table.
+ *
+ * Inputs are NCDHW (3-D); 2-D NCHW and 1-D NCL inputs are the same with the
+ * missing leading spatial sizes set to 1 (kernel 1, stride 1, padding 0,
+ * dilation 1).  For every spatial axis
+ *
+ *     out = floor((in + 2*pad - dilation*(kernel - 1) - 1) / stride) + 1.
+ *
+ * Column layout, for a chunk of n images (K = kd*kh*kw, L = od*oh*ow):
+ *
+ *     cols is a (C*K) x (n*L) row-major matrix,
+ *     cols[(c*K + k), i*L + l] = x[i, c, o*stride - pad + k*dilation]
+ *
+ * per axis (k the kernel offset, o the output position; 0 where the input
+ * position falls in the padding).  Row r = (c, kd, kh, kw) matches the
+ * weight layout (O, C, kd, kh, kw) flattened to (O, C*K), so for one group
+ *
+ *     Y (O x n*L) = W (O x C*K) . cols (C*K x n*L)
+ *     dW          = dY . cols^T
+ *     dcols       = W^T . dY,   dX = col2im(dcols)
+ *
+ * col2im OVERWRITES x (it is zeroed first) with the sum over every column
+ * entry that im2col would have read from each input element: it is the
+ * adjoint (transpose) of im2col.  im2col runs in parallel over the rows of
+ * the matrix, col2im over (image, channel) planes: each thread owns what it
+ * writes, so there are no races.  With a width stride of 1 both run as
+ * masked vector loops (vector.h), chosen per instruction set at run time.
+ *
+ * Plain C99, no Python headers.
+ */
+#ifndef ENGINE_CONV_H
+#define ENGINE_CONV_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    ptrdiff_t channels;     /* C */
+    ptrdiff_t in[3];        /* input depth, height, width (1 where unused) */
+    ptrdiff_t out[3];       /* output depth, height, width */
+    ptrdiff_t kernel[3];
+    ptrdiff_t stride[3];
+    ptrdiff_t pad[3];
+    ptrdiff_t dilation[3];
+} eng_conv_geometry;
+
+/* For the loops of portable.h and vector_body.h: the geometry's sizes as local constants,
+ *   C; D, H, W (input); OD, OH, OW (output); KD, KH, KW (kernel);
+ *   K = KD*KH*KW kernel offsets and L = OD*OH*OW output positions per image;
+ *   ld = n*L, the length of a row of the column matrix; work = n*C*K*L, its entries. */
+#define ENG_CONV_SIZES(g, n)                                                        \
+    const ptrdiff_t C = (g)->channels;                                              \
+    const ptrdiff_t D = (g)->in[0], H = (g)->in[1], W = (g)->in[2];                 \
+    const ptrdiff_t OD = (g)->out[0], OH = (g)->out[1], OW = (g)->out[2];           \
+    const ptrdiff_t KD = (g)->kernel[0], KH = (g)->kernel[1], KW = (g)->kernel[2];  \
+    const ptrdiff_t K = KD * KH * KW, L = OD * OH * OW, ld = (n) * L;               \
+    const ptrdiff_t work = (n) * C * K * L;                                         \
+    (void)work                      /* read only by the OpenMP if() clauses */
+
+void eng_im2col_f32(const float *x, float *cols, ptrdiff_t n, const eng_conv_geometry *g);
+void eng_im2col_f64(const double *x, double *cols, ptrdiff_t n, const eng_conv_geometry *g);
+void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geometry *g);
+void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_geometry *g);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ENGINE_CONV_H */

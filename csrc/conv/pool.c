@@ -1,0 +1,30 @@
+/*
+ * conv/pool.c -- max / average pooling, float32 and float64 (see pool.h).
+ *
+ * Portable C: memory-bound loops that gcc vectorises at -O3; no per-ISA builds.
+ */
+#include "common/cpu.h"
+#include "conv/pool.h"
+
+/* below this many input elements one thread is faster than waking more */
+#define ENG_PAR_MIN_POOL 65536
+
+ptrdiff_t eng_pool_count_bad_indices(const int32_t *idx, ptrdiff_t n, int32_t limit)
+{
+    ptrdiff_t bad = 0;
+    for (ptrdiff_t i = 0; i < n; i++)          /* no early exit: vectorises */
+        bad += (idx[i] < 0) | (idx[i] >= limit);
+    return bad;
+}
+
+/* The part [lo, hi) inside [0, size) of a window of `kernel` elements from `start`
+ * (padding lies outside). */
+static inline void pool_span(ptrdiff_t start, ptrdiff_t kernel, ptrdiff_t size, ptrdiff_t *lo,
+                             ptrdiff_t *hi)
+{
+    *lo = start < 0 ? 0 : start;
+    *hi = start + kernel > size ? size : start + kernel;
+}
+
+#define ENG_TEMPLATE "conv/pool_body.h"
+#include "common/template.h"

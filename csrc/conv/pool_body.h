@@ -1,0 +1,151 @@
+/*
+ * conv/pool_body.h -- the pooling kernels of one type: a template body
+ * (common/template.h) that pool.c reads once per type.  Equations: pool.h.
+ */
+
+static int SFX(is_2x2_s2)(const eng_pool_geometry *g)
+{
+    return g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->ph == 0 && g->pw == 0;
+}
+
+/* ---------------------------------------------------------------- max */
+
+void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const eng_pool_geometry *g)
+{
+    const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
+    const int fast = SFX(is_2x2_s2)(g);
+    ptrdiff_t p;
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
+    for (p = 0; p < g->planes; p++) {
+        const REAL *xp = x + p * H * W;
+        REAL *yp = y + p * OH * OW;
+        int32_t *ap = argmax + p * OH * OW;
+        if (fast) {
+            /* each output reads a 2x2 block of two adjacent rows: branch-free selects */
+            for (ptrdiff_t i = 0; i < OH; i++) {
+                const REAL *r0 = xp + (2 * i) * W, *r1 = r0 + W;
+                const int32_t base = (int32_t)(2 * i * W);
+                for (ptrdiff_t j = 0; j < OW; j++) {
+                    REAL a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
+                    int32_t ia = base + (int32_t)(2 * j);
+                    /* ">" keeps the first maximum in row-major order, as the general path */
+                    REAL m0 = b > a ? b : a;
+                    int32_t i0 = b > a ? ia + 1 : ia;
+                    REAL m1 = d > c ? d : c;
+                    int32_t i1 = d > c ? ia + (int32_t)W + 1 : ia + (int32_t)W;
+                    yp[i * OW + j] = m1 > m0 ? m1 : m0;
+                    ap[i * OW + j] = m1 > m0 ? i1 : i0;
+                }
+            }
+            continue;
+        }
+        for (ptrdiff_t i = 0; i < OH; i++) {
+            ptrdiff_t hs, he, ws, we;                   /* the window, inside the plane */
+            pool_span(i * g->sh - g->ph, g->kh, H, &hs, &he);
+            for (ptrdiff_t j = 0; j < OW; j++) {
+                pool_span(j * g->sw - g->pw, g->kw, W, &ws, &we);
+                ptrdiff_t best = hs * W + ws;
+                REAL m = xp[best];
+                for (ptrdiff_t r = hs; r < he; r++)
+                    for (ptrdiff_t c = ws; c < we; c++)
+                        if (xp[r * W + c] > m || (xp[r * W + c] != xp[r * W + c] && m == m)) {
+                            m = xp[r * W + c];          /* NaN propagates, as in PyTorch */
+                            best = r * W + c;
+                        }
+                yp[i * OW + j] = m;
+                ap[i * OW + j] = (int32_t)best;
+            }
+        }
+    }
+}
+
+void SFX(eng_max_pool2d_backward)(const REAL *gy, const int32_t *argmax, REAL *gx, const eng_pool_geometry *g)
+{
+    const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
+    const int fast = SFX(is_2x2_s2)(g);
+    ptrdiff_t p;
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
+    for (p = 0; p < g->planes; p++) {
+        const REAL *gyp = gy + p * OH * OW;
+        const int32_t *ap = argmax + p * OH * OW;
+        REAL *gxp = gx + p * H * W;
+        for (ptrdiff_t e = 0; e < H * W; e++) gxp[e] = 0;
+        if (fast) {     /* windows do not overlap: each element gets at most one gradient */
+            for (ptrdiff_t o = 0; o < OH * OW; o++) gxp[ap[o]] = gyp[o];
+            continue;
+        }
+        for (ptrdiff_t o = 0; o < OH * OW; o++) gxp[ap[o]] += gyp[o];
+    }
+}
+
+/* ---------------------------------------------------------------- average */
+
+void SFX(eng_avg_pool2d_forward)(const REAL *x, REAL *y, const eng_pool_geometry *g)
+{
+    const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
+    const int fast = SFX(is_2x2_s2)(g);
+    const REAL scale = (REAL)1 / (REAL)(g->kh * g->kw);
+    ptrdiff_t p;
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
+    for (p = 0; p < g->planes; p++) {
+        const REAL *xp = x + p * H * W;
+        REAL *yp = y + p * OH * OW;
+        if (fast) {
+            for (ptrdiff_t i = 0; i < OH; i++) {
+                const REAL *r0 = xp + (2 * i) * W, *r1 = r0 + W;
+                for (ptrdiff_t j = 0; j < OW; j++)
+                    yp[i * OW + j] = ((r0[2 * j] + r0[2 * j + 1]) + (r1[2 * j] + r1[2 * j + 1])) * scale;
+            }
+            continue;
+        }
+        for (ptrdiff_t i = 0; i < OH; i++) {
+            ptrdiff_t hs, he, ws, we;                   /* the window, inside the plane */
+            pool_span(i * g->sh - g->ph, g->kh, H, &hs, &he);
+            for (ptrdiff_t j = 0; j < OW; j++) {
+                pool_span(j * g->sw - g->pw, g->kw, W, &ws, &we);
+                REAL s = 0;
+                for (ptrdiff_t r = hs; r < he; r++)
+                    for (ptrdiff_t c = ws; c < we; c++)
+                        s += xp[r * W + c];
+                yp[i * OW + j] = s * scale;        /* padding counted: always kh*kw */
+            }
+        }
+    }
+}
+
+void SFX(eng_avg_pool2d_backward)(const REAL *gy, REAL *gx, const eng_pool_geometry *g)
+{
+    const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
+    const int fast = SFX(is_2x2_s2)(g);
+    const REAL scale = (REAL)1 / (REAL)(g->kh * g->kw);
+    ptrdiff_t p;
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
+    for (p = 0; p < g->planes; p++) {
+        const REAL *gyp = gy + p * OH * OW;
+        REAL *gxp = gx + p * H * W;
+        if (fast) {
+            for (ptrdiff_t i = 0; i < OH; i++) {
+                REAL *r0 = gxp + (2 * i) * W, *r1 = r0 + W;
+                for (ptrdiff_t j = 0; j < OW; j++) {
+                    const REAL v = gyp[i * OW + j] * scale;
+                    r0[2 * j] = r0[2 * j + 1] = r1[2 * j] = r1[2 * j + 1] = v;
+                }
+                for (ptrdiff_t c = 2 * OW; c < W; c++) r0[c] = r1[c] = 0;
+            }
+            for (ptrdiff_t e = 2 * OH * W; e < H * W; e++) gxp[e] = 0;
+            continue;
+        }
+        for (ptrdiff_t e = 0; e < H * W; e++) gxp[e] = 0;
+        for (ptrdiff_t i = 0; i < OH; i++) {
+            ptrdiff_t hs, he, ws, we;                   /* the window, inside the plane */
+            pool_span(i * g->sh - g->ph, g->kh, H, &hs, &he);
+            for (ptrdiff_t j = 0; j < OW; j++) {
+                pool_span(j * g->sw - g->pw, g->kw, W, &ws, &we);
+                const REAL v = gyp[i * OW + j] * scale;
+                for (ptrdiff_t r = hs; r < he; r++)
+                    for (ptrdiff_t c = ws; c < we; c++)
+                        gxp[r * W + c] += v;
+            }
+        }
+    }
+}

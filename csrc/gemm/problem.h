@@ -1,0 +1,63 @@
+/*
+ * gemm/problem.h -- internal: one product as the files of this folder pass it around.
+ *
+ * gemm.c (the driver) fills in a gemm_problem and hands it to the five loops of loops.c;
+ * those work on untyped pointers (bytes) and call back the typed steps of typed.h through
+ * the problem's function pointers.  Not part of the public API (that is gemm.h).
+ */
+#ifndef ENGINE_GEMM_PROBLEM_H
+#define ENGINE_GEMM_PROBLEM_H
+
+#include <stddef.h>
+
+#include "gemm/kernels.h"
+
+#if defined(_MSC_VER)
+#define ENG_ALIGN64 __declspec(align(64))
+#define ENG_THREAD_LOCAL __declspec(thread)
+#elif defined(__GNUC__)
+#define ENG_ALIGN64 __attribute__((aligned(64)))
+#define ENG_THREAD_LOCAL __thread
+#else
+#define ENG_ALIGN64
+#define ENG_THREAD_LOCAL            /* no TLS: one workspace (callers must not overlap) */
+#endif
+
+typedef struct gemm_problem gemm_problem;
+struct gemm_problem {
+    ptrdiff_t m, n, k;
+    const void *A, *B;
+    void *C;
+    ptrdiff_t rs_a, cs_a, rs_b, cs_b, rs_c, cs_c;
+    double alpha, beta;
+    size_t es;                 /* sizeof(float) or sizeof(double) */
+    eng_gemm_blocks blk;       /* MR, NR, KC, MC, NC */
+    const void *kernel;        /* the typed micro-kernel of kernels.h */
+    void (*pack_a)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t p0, int mr, ptrdiff_t kc, void *dst);
+    void (*pack_b)(const gemm_problem *, ptrdiff_t p0, ptrdiff_t j0, int nr, ptrdiff_t kc, void *dst);
+    void (*tile)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr, ptrdiff_t kc,
+                 const void *ap, const void *bp, ptrdiff_t ldb, double beta);
+    int direct_b;              /* 1: full micro-panels of B are read in place */
+    const void *interleave;    /* the ISA's transposing copy for packing, or NULL */
+};
+
+static inline ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
+
+static inline ptrdiff_t round_up(ptrdiff_t x, ptrdiff_t multiple)
+{
+    return (x + multiple - 1) / multiple * multiple;
+}
+
+/* The five loops of loops.c over the whole of C, shared among the threads.  Returns 0, or
+ * -1 when a workspace could not be allocated (then nothing was written to C). */
+int eng_gemm_blocked(const gemm_problem *g);
+
+/* How many threads a product of this size gets: 1 below ~a 64^3 multiply. */
+int eng_gemm_threads_for(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k);
+
+/* The calling thread's buffers, kept between calls (loops.c): at least `bytes`, 64-byte
+ * aligned, or NULL when out of memory. */
+enum { ENG_GEMM_PACKED_A, ENG_GEMM_PACKED_B, ENG_GEMM_DOT_SUMS, ENG_GEMM_BUFFERS };
+void *eng_gemm_workspace(int which, size_t bytes);
+
+#endif /* ENGINE_GEMM_PROBLEM_H */

@@ -1,0 +1,285 @@
+# engine/_activation.pxi -- included by _C.pyx: the activation and softmax kernels
+# (csrc/activation/).  Conventions (1-D C-contiguous buffers, outputs passed in, checks
+# before nogil): see _C.pyx.
+#
+# Each wrapper checks its buffers, then calls its loop through the activation table of the
+# instruction set in use (csrc/activation/activation.h, chosen by csrc/common/isa.h).
+# The elementwise activations share two helpers, _forward and _backward: a wrapper only
+# names its place in the table (ENG_RELU, ...: the list in csrc/activation/elementwise.h).
+
+cdef extern from "activation/activation.h" nogil:
+    enum:
+        ENG_RELU
+        ENG_LEAKY_RELU
+        ENG_ELU
+        ENG_SIGMOID
+        ENG_TANH
+        ENG_SOFTPLUS
+        ENG_HEAVISIDE
+        ENG_VEXP
+        ENG_VEXPM1
+        ENG_VLOG1P
+    ctypedef void (*eng_map_f32)(const float *x, float *y, ptrdiff_t n, float p) noexcept nogil
+    ctypedef void (*eng_map_f64)(const double *x, double *y, ptrdiff_t n, double p) noexcept nogil
+    ctypedef void (*eng_grad_f32)(const float *a, const float *gy, float *gx, ptrdiff_t n,
+                                  float p) noexcept nogil
+    ctypedef void (*eng_grad_f64)(const double *a, const double *gy, double *gx, ptrdiff_t n,
+                                  double p) noexcept nogil
+    ctypedef void (*eng_rows_f32)(const float *x, float *y, ptrdiff_t outer, ptrdiff_t n,
+                                  ptrdiff_t inner) noexcept nogil
+    ctypedef void (*eng_rows_f64)(const double *x, double *y, ptrdiff_t outer, ptrdiff_t n,
+                                  ptrdiff_t inner) noexcept nogil
+    ctypedef void (*eng_rows_grad_f32)(const float *y, const float *gy, float *gx,
+                                       ptrdiff_t outer, ptrdiff_t n, ptrdiff_t inner) noexcept nogil
+    ctypedef void (*eng_rows_grad_f64)(const double *y, const double *gy, double *gx,
+                                       ptrdiff_t outer, ptrdiff_t n, ptrdiff_t inner) noexcept nogil
+    ctypedef struct eng_activation_table:
+        eng_map_f32 *forward_f32
+        eng_map_f64 *forward_f64
+        eng_grad_f32 *backward_f32
+        eng_grad_f64 *backward_f64
+        void (*prelu_forward_f32)(const float *x, const float *w, float *y, ptrdiff_t outer,
+                                  ptrdiff_t channels, ptrdiff_t inner) noexcept nogil
+        void (*prelu_forward_f64)(const double *x, const double *w, double *y, ptrdiff_t outer,
+                                  ptrdiff_t channels, ptrdiff_t inner) noexcept nogil
+        void (*prelu_backward_f32)(const float *x, const float *w, const float *gy, float *gx,
+                                   float *gw, ptrdiff_t outer, ptrdiff_t channels,
+                                   ptrdiff_t inner) noexcept nogil
+        void (*prelu_backward_f64)(const double *x, const double *w, const double *gy,
+                                   double *gx, double *gw, ptrdiff_t outer, ptrdiff_t channels,
+                                   ptrdiff_t inner) noexcept nogil
+        eng_rows_f32 softmax_forward_f32, log_softmax_forward_f32
+        eng_rows_f64 softmax_forward_f64, log_softmax_forward_f64
+        eng_rows_grad_f32 softmax_backward_f32, log_softmax_backward_f32
+        eng_rows_grad_f64 softmax_backward_f64, log_softmax_backward_f64
+
+
+cdef inline const eng_activation_table *_activations() noexcept nogil:
+    return <const eng_activation_table *>eng_isa_table(ENG_FAMILY_ACTIVATIONS)
+
+
+# ---------------------------------------------------------------------------
+# elementwise:  y = f(x; p)  and  gx = gy * f'(a; p)
+# ---------------------------------------------------------------------------
+
+cdef int _forward(str func, int tag, const floating[::1] x, floating[::1] y,
+                  double p) except -1:
+    cdef Py_ssize_t n = x.shape[0]
+    _check_size(func, "y", y.shape[0], n)
+    if n == 0:
+        return 0
+    with nogil:
+        if floating is float:
+            _activations().forward_f32[tag](&x[0], &y[0], n, <float>p)
+        else:
+            _activations().forward_f64[tag](&x[0], &y[0], n, p)
+    return 0
+
+
+cdef int _backward(str func, int tag, const floating[::1] a, const floating[::1] gy,
+                   floating[::1] gx, double p) except -1:
+    """a: the forward's input x, or its output y (sigmoid, tanh)"""
+    cdef Py_ssize_t n = a.shape[0]
+    _check_size(func, "gy", gy.shape[0], n)
+    _check_size(func, "gx", gx.shape[0], n)
+    if n == 0:
+        return 0
+    with nogil:
+        if floating is float:
+            _activations().backward_f32[tag](&a[0], &gy[0], &gx[0], n, <float>p)
+        else:
+            _activations().backward_f64[tag](&a[0], &gy[0], &gx[0], n, p)
+    return 0
+
+
+def relu_forward(const floating[::1] x, floating[::1] y):
+    """y = max(0, x)"""
+    _forward("relu_forward", ENG_RELU, x, y, 0)
+
+
+def relu_backward(const floating[::1] x, const floating[::1] gy, floating[::1] gx):
+    """gx = gy * (x > 0)"""
+    _backward("relu_backward", ENG_RELU, x, gy, gx, 0)
+
+
+def leaky_relu_forward(const floating[::1] x, floating[::1] y, double slope):
+    """y = x if x > 0 else slope * x"""
+    _forward("leaky_relu_forward", ENG_LEAKY_RELU, x, y, slope)
+
+
+def leaky_relu_backward(const floating[::1] x, const floating[::1] gy, floating[::1] gx,
+                        double slope):
+    """gx = gy * (1 if x > 0 else slope)"""
+    _backward("leaky_relu_backward", ENG_LEAKY_RELU, x, gy, gx, slope)
+
+
+def elu_forward(const floating[::1] x, floating[::1] y, double alpha):
+    """y = x if x > 0 else alpha * (exp(x) - 1)"""
+    _forward("elu_forward", ENG_ELU, x, y, alpha)
+
+
+def elu_backward(const floating[::1] x, const floating[::1] gy, floating[::1] gx, double alpha):
+    """gx = gy * (1 if x > 0 else alpha * exp(x))"""
+    _backward("elu_backward", ENG_ELU, x, gy, gx, alpha)
+
+
+def sigmoid_forward(const floating[::1] x, floating[::1] y):
+    """y = 1 / (1 + exp(-x))"""
+    _forward("sigmoid_forward", ENG_SIGMOID, x, y, 0)
+
+
+def sigmoid_backward(const floating[::1] y, const floating[::1] gy, floating[::1] gx):
+    """gx = gy * y * (1 - y), from the forward OUTPUT y"""
+    _backward("sigmoid_backward", ENG_SIGMOID, y, gy, gx, 0)
+
+
+def tanh_forward(const floating[::1] x, floating[::1] y):
+    """y = tanh(x)"""
+    _forward("tanh_forward", ENG_TANH, x, y, 0)
+
+
+def tanh_backward(const floating[::1] y, const floating[::1] gy, floating[::1] gx):
+    """gx = gy * (1 - y**2), from the forward OUTPUT y"""
+    _backward("tanh_backward", ENG_TANH, y, gy, gx, 0)
+
+
+def softplus_forward(const floating[::1] x, floating[::1] y):
+    """y = log(1 + exp(x))"""
+    _forward("softplus_forward", ENG_SOFTPLUS, x, y, 0)
+
+
+def softplus_backward(const floating[::1] x, const floating[::1] gy, floating[::1] gx):
+    """gx = gy * sigmoid(x)"""
+    _backward("softplus_backward", ENG_SOFTPLUS, x, gy, gx, 0)
+
+
+def heaviside_forward(const floating[::1] x, floating[::1] y, double value_at_zero):
+    """y = 1 if x > 0, value_at_zero if x == 0, 0 if x < 0 (NaN stays NaN)"""
+    _forward("heaviside_forward", ENG_HEAVISIDE, x, y, value_at_zero)
+
+
+# TEST HOOKS: the vectorised exp / expm1 / log1p of csrc/common/vmath.h, elementwise
+# (through the selected ISA).  Not part of the public API.
+
+def _vmath_exp(const floating[::1] x, floating[::1] y):
+    """TEST HOOK: y = exp(x) computed by vmath.h"""
+    _forward("_vmath_exp", ENG_VEXP, x, y, 0)
+
+
+def _vmath_expm1(const floating[::1] x, floating[::1] y):
+    """TEST HOOK: y = exp(x) - 1 computed by vmath.h"""
+    _forward("_vmath_expm1", ENG_VEXPM1, x, y, 0)
+
+
+def _vmath_log1p(const floating[::1] x, floating[::1] y):
+    """TEST HOOK: y = log(1 + x) computed by vmath.h"""
+    _forward("_vmath_log1p", ENG_VLOG1P, x, y, 0)
+
+
+# ---------------------------------------------------------------------------
+# PReLU: x viewed as (outer, channels, inner), one slope w[c] per channel
+# ---------------------------------------------------------------------------
+
+def prelu_forward(const floating[::1] x, const floating[::1] w, floating[::1] y,
+                  Py_ssize_t outer, Py_ssize_t channels, Py_ssize_t inner):
+    """x viewed as (outer, channels, inner):  y = x if x > 0 else w[c] * x"""
+    cdef Py_ssize_t n = x.shape[0]
+    _check_shape("prelu_forward", n, outer, channels, inner, "outer, channels, inner")
+    _check_size("prelu_forward", "w", w.shape[0], channels)
+    _check_size("prelu_forward", "y", y.shape[0], n)
+    if n == 0:
+        return
+    with nogil:
+        if floating is float:
+            _activations().prelu_forward_f32(&x[0], &w[0], &y[0], outer, channels, inner)
+        else:
+            _activations().prelu_forward_f64(&x[0], &w[0], &y[0], outer, channels, inner)
+
+
+def prelu_backward(const floating[::1] x, const floating[::1] w, const floating[::1] gy,
+                   floating[::1] gx, floating[::1] gw,
+                   Py_ssize_t outer, Py_ssize_t channels, Py_ssize_t inner):
+    """gx = gy * (1 if x > 0 else w[c]);  gw[c] = sum of gy*x over x <= 0 (overwritten)"""
+    cdef Py_ssize_t n = x.shape[0], c
+    _check_shape("prelu_backward", n, outer, channels, inner, "outer, channels, inner")
+    _check_size("prelu_backward", "w", w.shape[0], channels)
+    _check_size("prelu_backward", "gy", gy.shape[0], n)
+    _check_size("prelu_backward", "gx", gx.shape[0], n)
+    _check_size("prelu_backward", "gw", gw.shape[0], channels)
+    if n == 0:
+        for c in range(channels):
+            gw[c] = 0
+        return
+    with nogil:
+        if floating is float:
+            _activations().prelu_backward_f32(&x[0], &w[0], &gy[0], &gx[0], &gw[0],
+                                              outer, channels, inner)
+        else:
+            _activations().prelu_backward_f64(&x[0], &w[0], &gy[0], &gx[0], &gw[0],
+                                              outer, channels, inner)
+
+
+# ---------------------------------------------------------------------------
+# softmax / log-softmax over the middle axis of x viewed as (outer, n, inner)
+# ---------------------------------------------------------------------------
+
+cdef int _rows_forward(str func, bint log, const floating[::1] x, floating[::1] y,
+                       Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner) except -1:
+    cdef Py_ssize_t size = x.shape[0]
+    _check_shape(func, size, outer, n, inner, "outer, n, inner")
+    _check_size(func, "y", y.shape[0], size)
+    if size == 0:
+        return 0
+    cdef const eng_activation_table *t = _activations()
+    with nogil:
+        if floating is float:
+            (t.log_softmax_forward_f32 if log else t.softmax_forward_f32)(
+                &x[0], &y[0], outer, n, inner)
+        else:
+            (t.log_softmax_forward_f64 if log else t.softmax_forward_f64)(
+                &x[0], &y[0], outer, n, inner)
+    return 0
+
+
+cdef int _rows_backward(str func, bint log, const floating[::1] y, const floating[::1] gy,
+                        floating[::1] gx, Py_ssize_t outer, Py_ssize_t n,
+                        Py_ssize_t inner) except -1:
+    cdef Py_ssize_t size = y.shape[0]
+    _check_shape(func, size, outer, n, inner, "outer, n, inner")
+    _check_size(func, "gy", gy.shape[0], size)
+    _check_size(func, "gx", gx.shape[0], size)
+    if size == 0:
+        return 0
+    cdef const eng_activation_table *t = _activations()
+    with nogil:
+        if floating is float:
+            (t.log_softmax_backward_f32 if log else t.softmax_backward_f32)(
+                &y[0], &gy[0], &gx[0], outer, n, inner)
+        else:
+            (t.log_softmax_backward_f64 if log else t.softmax_backward_f64)(
+                &y[0], &gy[0], &gx[0], outer, n, inner)
+    return 0
+
+
+def softmax_forward(const floating[::1] x, floating[::1] y,
+                    Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner):
+    """y = exp(x - max) / sum(exp(x - max)) along the middle axis"""
+    _rows_forward("softmax_forward", False, x, y, outer, n, inner)
+
+
+def softmax_backward(const floating[::1] y, const floating[::1] gy, floating[::1] gx,
+                     Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner):
+    """gx = y * (gy - sum(gy * y)) along the middle axis, from the OUTPUT y"""
+    _rows_backward("softmax_backward", False, y, gy, gx, outer, n, inner)
+
+
+def log_softmax_forward(const floating[::1] x, floating[::1] y,
+                        Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner):
+    """y = x - max - log(sum(exp(x - max))) along the middle axis"""
+    _rows_forward("log_softmax_forward", True, x, y, outer, n, inner)
+
+
+def log_softmax_backward(const floating[::1] y, const floating[::1] gy, floating[::1] gx,
+                         Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner):
+    """gx = gy - exp(y) * sum(gy) along the middle axis, from the OUTPUT y"""
+    _rows_backward("log_softmax_backward", True, y, gy, gx, outer, n, inner)

@@ -1,0 +1,115 @@
+# engine/_isa.pxi -- included by _C.pyx: CPU features, threads, and which instruction set
+# each kernel family uses (csrc/common/: cpu.h, and the one registry isa.h).
+
+cdef extern from "common/cpu.h" nogil:
+    enum:
+        ENG_CPU_SSE2
+        ENG_CPU_AVX
+        ENG_CPU_AVX2
+        ENG_CPU_FMA
+        ENG_CPU_AVX512F
+        ENG_CPU_AVX512DQ
+        ENG_CPU_AVX512BW
+        ENG_CPU_AVX512VL
+        ENG_CPU_AVX512CD
+    unsigned eng_cpu_feature_bits()
+    void eng_set_num_threads(int n)
+    int eng_get_num_threads()
+    int eng_openmp_enabled()
+
+
+cdef extern from "common/isa.h" nogil:
+    enum:
+        ENG_FAMILY_ACTIVATIONS
+        ENG_FAMILY_GEMM
+        ENG_FAMILY_IM2COL
+        ENG_FAMILY_OPTIM
+        ENG_FAMILY_COUNT
+    const void *eng_isa_table(int family)
+    const char *eng_family_name(int family)
+    const char *eng_isa_current(int family)
+    int eng_isa_set(int family, const char *isa)
+    int eng_isa_available(int family, const char *isa)
+
+
+# ---------------------------------------------------------------------------
+# instruction sets
+# ---------------------------------------------------------------------------
+
+_ALL_ISAS = ("generic", "avx2", "avx512")
+# the kernel families by name, in csrc/common/isa.h's order: ("activations", "gemm", ...)
+KERNEL_FAMILIES = tuple(eng_family_name(f).decode("ascii") for f in range(ENG_FAMILY_COUNT))
+
+
+cdef int _family(str family) except -1:
+    """The ENG_FAMILY_* number of `family`, or ValueError."""
+    if family not in KERNEL_FAMILIES:
+        raise ValueError(f"unknown kernel family {family!r}; "
+                         f"known: {', '.join(sorted(KERNEL_FAMILIES))}")
+    return KERNEL_FAMILIES.index(family)
+
+
+def kernel_isa(str family):
+    """Name of the instruction set ("avx512", "avx2" or "generic") that the
+    kernel family `family` (e.g. "activations") currently uses."""
+    return eng_isa_current(_family(family)).decode("ascii")
+
+
+def set_kernel_isa(str family, str isa):
+    """Make kernel family `family` use instruction set `isa`
+    ("generic", "avx2" or "avx512").  Raises ValueError for an unknown
+    family or ISA name, or when this CPU cannot run that ISA."""
+    cdef int index = _family(family)
+    if isa not in _ALL_ISAS:
+        raise ValueError(f"unknown ISA {isa!r}; expected one of {', '.join(_ALL_ISAS)}")
+    rc = eng_isa_set(index, isa.encode("ascii"))
+    if rc == -1:
+        raise ValueError(f"unknown ISA {isa!r} for kernel family {family!r}")
+    if rc != 0:
+        raise ValueError(f"cannot select ISA {isa!r} for {family!r}: "
+                         f"this CPU does not support {isa} (or this build lacks it)")
+
+
+def available_isas():
+    """Instruction sets this CPU (and this build) can run, e.g.
+    ["generic", "avx2", "avx512"]."""
+    return [isa for isa in _ALL_ISAS
+            if eng_isa_available(ENG_FAMILY_ACTIVATIONS, isa.encode("ascii"))]
+
+
+# ---------------------------------------------------------------------------
+# CPU features, threads
+# ---------------------------------------------------------------------------
+
+def cpu_features():
+    """Dict of x86 features relevant to the kernels, e.g. {"avx2": True, ...}.
+    All False on non-x86 machines."""
+    cdef unsigned bits = eng_cpu_feature_bits()
+    return {
+        "sse2": bool(bits & ENG_CPU_SSE2),
+        "avx": bool(bits & ENG_CPU_AVX),
+        "avx2": bool(bits & ENG_CPU_AVX2),
+        "fma": bool(bits & ENG_CPU_FMA),
+        "avx512f": bool(bits & ENG_CPU_AVX512F),
+        "avx512dq": bool(bits & ENG_CPU_AVX512DQ),
+        "avx512bw": bool(bits & ENG_CPU_AVX512BW),
+        "avx512vl": bool(bits & ENG_CPU_AVX512VL),
+        "avx512cd": bool(bits & ENG_CPU_AVX512CD),
+    }
+
+
+def set_num_threads(int n):
+    """Use `n` threads (n >= 1) in all parallel kernels."""
+    if n < 1:
+        raise ValueError(f"set_num_threads: n must be >= 1, got {n}")
+    eng_set_num_threads(n)
+
+
+def get_num_threads():
+    """Number of threads the parallel kernels use."""
+    return eng_get_num_threads()
+
+
+def openmp_enabled():
+    """True if the kernels were compiled with OpenMP (else they run serially)."""
+    return bool(eng_openmp_enabled())
