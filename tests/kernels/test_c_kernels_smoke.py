@@ -3,7 +3,7 @@
 The thorough, property-based comparison with the NumPy reference lives in
 test_activation_kernels.py.  Here, briefly:
 
-* accuracy of the vectorised exp / expm1 / log1p (csrc/vmath.h) against
+* accuracy of the vectorised exp / expm1 / log1p (csrc/common/vmath.h) against
   high-precision NumPy over ~1e6 points, extremes, +-inf and NaN;
 * every activation (forward and backward) against a NumPy expression, for
   float32 and float64 and for every instruction set this CPU can run;

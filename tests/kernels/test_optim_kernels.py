@@ -1,4 +1,4 @@
-"""The fused optimizer kernels (csrc/optim.c) against their NumPy twins
+"""The fused optimizer kernels (csrc/optim/) against their NumPy twins
 (engine/backend/reference/optim.py).
 
 Both sides start from the same parameter and state and take several consecutive steps with

@@ -1,4 +1,4 @@
-"""Max and average pooling by the C kernels of csrc/pool.c.
+"""Max and average pooling by the C kernels of csrc/conv/pool.c.
 
 The same names and results as ``reference/pool.py`` (read that one for the equations); a 1-D
 pooling runs as a 2-D one of height 1.
