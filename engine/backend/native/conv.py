@@ -1,4 +1,4 @@
-"""im2col / col2im by the C kernels of csrc/im2col.c.
+"""im2col / col2im by the C kernels of csrc/conv/im2col.c.
 
 The same names and results as ``reference/conv.py`` (read that one for the layout of the
 columns). Each function checks its inputs, then hands flat C-contiguous buffers to ``engine._C``.
