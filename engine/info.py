@@ -30,6 +30,7 @@ def collect():
     gpu_ok, gpu_reason = cuda_backend.available()
     facts["gpu_backend"] = "available" if gpu_ok else f"unavailable: {gpu_reason}"
     facts["cupy"] = cuda_backend.device_summary()
+    facts["gpu"] = cuda_backend.device_facts()
     return facts
 
 
