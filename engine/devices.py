@@ -110,10 +110,15 @@ def device_of(array):
     return device("cuda", array.device.id)
 
 
-def _require_gpu(target):
-    ok, reason = _cuda_backend.available()
-    if not ok:
-        raise RuntimeError(f"cannot move to {target}: {reason}")
+def check_available(target):
+    """``target`` as a device; a RuntimeError saying what to install when it is a GPU that
+    this machine cannot use (so a loader or ``fit`` fails at once, not at the first batch)."""
+    target = as_device(target)
+    if target.type == "cuda":
+        ok, reason = _cuda_backend.available()
+        if not ok:
+            raise RuntimeError(f"cannot move to {target}: {reason}")
+    return target
 
 
 def move(array, target):
@@ -125,7 +130,7 @@ def move(array, target):
         return array
     if target.type == "cpu":
         return array.get()                                  # GPU → host
-    _require_gpu(target)
+    check_available(target)
     import cupy
     with cupy.cuda.Device(target.index):
         return cupy.asarray(array)                          # host (or another GPU) → GPU

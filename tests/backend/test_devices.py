@@ -238,3 +238,64 @@ def test_a_lenet_training_step_on_the_cuda_code_matches_the_reference(optimizer,
     assert any(name.endswith("_step") for name in calls)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=2e-4, atol=2e-5)
+
+
+# ------------------------------------------------ device= in loaders, training and files
+
+def _data():
+    rng = np.random.default_rng(0)
+    return rng.standard_normal((20, 3)).astype(np.float32), rng.integers(0, 2, 20)
+
+
+def _trained(device):
+    engine.manual_seed(0)
+    model = nn.Linear(3, 2)
+    history = engine.train.fit(model, F.cross_entropy, engine.optim.SGD(model.parameters(), 0.1),
+                               _data(), epochs=2, batch_size=5, verbose=0, seed=1,
+                               validation_data=_data(), device=device)
+    return model, history
+
+
+def test_device_cpu_is_accepted_everywhere_and_changes_nothing(tmp_path):
+    x, y = _data()
+    model, history = _trained("cpu")
+    model_default, history_default = _trained(None)
+    assert history.history == history_default.history
+    np.testing.assert_array_equal(model.weight.numpy(), model_default.weight.numpy())
+    logs = engine.train.evaluate(model, F.cross_entropy, (x, y), device="cpu")
+    assert logs == engine.train.evaluate(model, F.cross_entropy, (x, y))
+    np.testing.assert_array_equal(engine.train.predict(model, x, device=engine.device("cpu")),
+                                  engine.train.predict(model, x))
+    batch = next(iter(engine.data.DataLoader((x, y), 4, device="cpu", as_tensor=True)))
+    assert batch[0].device == "cpu" and type(batch[1]) is np.ndarray
+    engine.save({"w": model.weight, "n": 3}, tmp_path / "m.npz")
+    loaded = engine.load(tmp_path / "m.npz", map_location="cpu")
+    assert loaded["n"] == 3 and type(loaded["w"]) is np.ndarray
+    np.testing.assert_array_equal(loaded["w"], model.weight.numpy())
+
+
+@pytest.mark.skipif(engine.cuda.is_available(), reason="a GPU is present")
+def test_device_cuda_without_a_gpu_fails_at_once_saying_why(tmp_path):
+    x, y = _data()
+    model = nn.Linear(3, 2)
+    engine.save({"w": model.weight}, tmp_path / "m.npz")
+    calls = [
+        lambda: engine.data.DataLoader((x, y), 4, device="cuda"),
+        lambda: engine.train.fit(model, F.cross_entropy, engine.optim.SGD(model.parameters(), 0.1),
+                                 (x, y), verbose=0, device="cuda"),
+        lambda: engine.train.evaluate(model, F.cross_entropy, (x, y), device="cuda"),
+        lambda: engine.train.predict(model, x, device="cuda"),
+        lambda: engine.load(tmp_path / "m.npz", map_location="cuda"),
+    ]
+    for call in calls:
+        with pytest.raises(RuntimeError, match="cupy-cuda12x|no GPU"):
+            call()
+    assert type(model.weight.data) is np.ndarray
+    with pytest.raises(ValueError, match="'cpu', 'cuda' or 'cuda:N'"):
+        engine.data.DataLoader((x, y), 4, device="gpu")
+
+
+def test_save_writes_host_arrays_even_for_gpu_data(tmp_path):
+    engine.save({"w": gpu_tensor([1.0, 2.0])}, tmp_path / "g.npz")
+    loaded = engine.load(tmp_path / "g.npz")
+    assert type(loaded["w"]) is np.ndarray and loaded["w"].tolist() == [1.0, 2.0]
