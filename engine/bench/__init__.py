@@ -13,7 +13,7 @@ from ..io import atomic_write
 from .timing import best_time
 
 # The groups, in the order they run.
-GROUP_NAMES = ["activations", "gemm", "conv", "training"]
+GROUP_NAMES = ["activations", "gemm", "conv", "training", "gpu"]
 
 
 def group(name):

@@ -299,3 +299,53 @@ def test_save_writes_host_arrays_even_for_gpu_data(tmp_path):
     engine.save({"w": gpu_tensor([1.0, 2.0])}, tmp_path / "g.npz")
     loaded = engine.load(tmp_path / "g.npz")
     assert type(loaded["w"]) is np.ndarray and loaded["w"].tolist() == [1.0, 2.0]
+
+
+# ------------------------------------------------ what engine info says about a GPU
+
+def _fake_cupy(count):
+    """A module shaped like the parts of CuPy that engine.cuda and engine info read."""
+    def device_count():
+        if count is None:
+            raise RuntimeError("cudaErrorNoDevice: no CUDA-capable device is detected")
+        return count
+
+    runtime = types.SimpleNamespace(
+        getDeviceCount=device_count,
+        getDeviceProperties=lambda i: {"name": b"Stand-in GPU", "totalGlobalMem": 80 * 2**30},
+        runtimeGetVersion=lambda: 12040, driverGetVersion=lambda: 12080)
+    return types.SimpleNamespace(__version__="13.9.0", cuda=types.SimpleNamespace(runtime=runtime))
+
+
+def test_info_reports_the_gpu_its_memory_and_versions(monkeypatch):
+    from engine import info
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy(2))
+    assert engine.cuda.is_available() and engine.cuda.device_count() == 2
+    assert engine.cuda.why_unavailable() == ""
+    facts = cuda.device_facts()
+    assert facts == {"cupy": "13.9.0", "gpu": "Stand-in GPU", "gpu_count": 2,
+                     "gpu_memory_gib": 80.0, "cuda_runtime": "12.4", "cuda_driver": "12.8"}
+    text = info.report()
+    assert "Stand-in GPU (80.0 GiB; 2 device(s))" in text
+    assert "CuPy:           13.9.0 (CUDA runtime 12.4, driver 12.8)" in text
+    assert "2 GPU(s): Stand-in GPU" in cuda.device_summary()
+
+
+@pytest.mark.parametrize("count", [0, None])
+def test_info_says_no_gpu_when_cupy_sees_none(monkeypatch, count):
+    from engine import info
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy(count))
+    assert not engine.cuda.is_available() and engine.cuda.device_count() == 0
+    assert cuda.device_facts() == {"cupy": "13.9.0", "gpu": "no GPU"}
+    assert "no GPU" in info.report() and cuda.device_summary() == "CuPy 13.9.0, no GPU"
+    with pytest.raises(RuntimeError, match="no GPU"):
+        engine.tensor([1.0]).cuda()
+
+
+def test_the_gpu_benchmarks_skip_in_one_line_without_a_gpu(monkeypatch):
+    from engine.bench import gpu
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy(0))
+    rows = gpu.run(quick=True)
+    assert gpu.table(rows) == "gpu: skipped: no GPU: CuPy 13.9.0 sees no CUDA device"
+    rows = [gpu._row("GEMM", "engine", 2e-3, 1e-3, "1.0 TFLOP/s")]
+    assert "2.00x" in gpu.table(rows) and "2.000 ms" in gpu.table(rows)
