@@ -349,3 +349,60 @@ def test_the_gpu_benchmarks_skip_in_one_line_without_a_gpu(monkeypatch):
     assert gpu.table(rows) == "gpu: skipped: no GPU: CuPy 13.9.0 sees no CUDA device"
     rows = [gpu._row("GEMM", "engine", 2e-3, 1e-3, "1.0 TFLOP/s")]
     assert "2.00x" in gpu.table(rows) and "2.000 ms" in gpu.table(rows)
+
+
+# ------------------------------------------------ on a real GPU (skipped without one)
+
+@pytest.mark.gpu
+def test_gpu_tensors_move_compute_and_come_back():
+    t = engine.tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True)
+    g = t.to("cuda")
+    assert g.device == "cuda" and t.cuda().device == "cuda:0"
+    assert backend.backend_of(g.data) is cuda
+    y = (F.relu(g) @ g).sum()
+    y.backward()                                     # the gradient comes back to the host
+    assert type(t.grad.data) is np.ndarray
+    with engine.using_backend("reference"):
+        t_ref = engine.tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True)
+        (F.relu(t_ref) @ t_ref).sum().backward()
+    np.testing.assert_allclose(t.grad.numpy(), t_ref.grad.numpy(), rtol=1e-6)
+    with pytest.raises(TypeError, match=r"\.cpu\(\)"):
+        g.numpy()
+    np.testing.assert_array_equal(g.cpu().numpy(), t.numpy())
+    with pytest.raises(devices.DeviceMismatch, match="cpu"):
+        g + t
+
+
+@pytest.mark.gpu
+def test_a_lenet_step_on_the_gpu_matches_the_cpu(tmp_path):
+    want = _lenet_steps(engine.optim.Adam, lr=1e-3)
+    engine.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(6, 16, 5), nn.ReLU(), nn.AvgPool2d(2), nn.Flatten(),
+                          nn.Linear(16 * 5 * 5, 10)).to("cuda")
+    optimizer = engine.optim.Adam(model.parameters(), lr=1e-3)
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 1, 28, 28)).astype(np.float32)
+    loader = engine.data.DataLoader((x, np.array([1, 2, 3, 4])), 4, device="cuda",
+                                    as_tensor=True)
+    for _ in range(2):
+        xb, yb = next(iter(loader))
+        optimizer.zero_grad()
+        F.cross_entropy(model(xb), yb).backward()
+        optimizer.step()
+    for got, w in zip(model.parameters(), want):
+        np.testing.assert_allclose(got.cpu().numpy(), w, rtol=2e-4, atol=2e-5)
+    engine.save(model.state_dict(), tmp_path / "m.npz")
+    state = engine.load(tmp_path / "m.npz", map_location="cuda")
+    assert all(cuda.is_cupy_array(v) for v in state.values() if getattr(v, "ndim", 0))
+
+
+@pytest.mark.gpu
+def test_fit_and_evaluate_on_the_gpu_match_the_cpu():
+    model_cpu, history_cpu = _trained(None)
+    model_gpu, history_gpu = _trained("cuda")
+    assert model_gpu.weight.device == "cuda"
+    np.testing.assert_allclose(model_gpu.weight.cpu().numpy(), model_cpu.weight.numpy(),
+                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(history_gpu.history["loss"], history_cpu.history["loss"],
+                               rtol=1e-4)
