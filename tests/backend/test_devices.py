@@ -165,7 +165,8 @@ def use_cuda_code(monkeypatch):
     standin, calls = cuda.make_backend(np), []
     for name in standin.__all__:
         kernel = getattr(standin, name)
-        setattr(standin, name, lambda *a, _k=kernel, _n=name, **kw: calls.append(_n) or _k(*a, **kw))
+        setattr(standin, name,
+                lambda *a, _k=kernel, _n=name, **kw: calls.append(_n) or _k(*a, **kw))
     monkeypatch.setattr(backend, "_active", standin)
     return calls
 

@@ -29,7 +29,7 @@ from . import pool as _pool
 
 name = "cuda"
 
-__all__ = [*_activation.__all__, *_gemm.__all__, *_conv.__all__, *_pool.__all__, *_optim.__all__]
+__all__ = [*_activation.KERNELS, *_gemm.KERNELS, *_conv.KERNELS, *_pool.KERNELS, *_optim.KERNELS]
 
 _FAMILY_MODULES = (_activation, _gemm, _conv, _pool, _optim)
 
@@ -55,7 +55,7 @@ def make_backend(xp):
     backend.name, backend.xp, backend.__all__ = name, xp, list(__all__)
     for family in _FAMILY_MODULES:
         kernels = family.Kernels(xp)
-        for kernel in family.__all__:
+        for kernel in family.KERNELS:
             setattr(backend, kernel, getattr(kernels, kernel))
 
     def __getattr__(kernel):

@@ -9,7 +9,8 @@ from .._checks import float_input, normalize_axis, output, prelu_layout, same_as
 from .._fuse import fused
 from ..reference import activation as _reference
 
-__all__ = list(_reference.__all__)
+# the kernels (the reference twins' names), methods of Kernels(xp)
+KERNELS = list(_reference.__all__)
 
 
 class Kernels:
@@ -17,19 +18,16 @@ class Kernels:
 
     def __init__(self, xp):
         self.xp = xp
-        where, exp, expm1, log1p, abs_ = xp.where, xp.exp, xp.expm1, xp.log1p, xp.abs
-
-        def sigmoid(x):
-            # e = e^(−|x|) ≤ 1 never overflows: σ(x) = 1/(1 + e) for x ≥ 0, e/(1 + e) below
-            e = exp(-abs_(x))
-            return where(x >= 0, 1 / (1 + e), e / (1 + e))
-
-        self._sigmoid = fused(xp, sigmoid)
-        self._elu = fused(xp, lambda x, alpha: where(x > 0, x, alpha * expm1(xp.minimum(x, 0))))
-        self._elu_grad = fused(xp, lambda x, gy, alpha: where(
-            x > 0, gy, gy * alpha * exp(xp.minimum(x, 0))))
+        # Only ufuncs inside the fused expressions (what cupy.fuse compiles), no xp.where:
+        exp, expm1, log1p, abs_, maximum, minimum = (xp.exp, xp.expm1, xp.log1p, xp.abs,
+                                                     xp.maximum, xp.minimum)
+        # σ(x) = e^min(x, 0) / (1 + e^(−|x|)): 1/(1 + e^(−x)) for x ≥ 0, eˣ/(1 + eˣ) below,
+        # and no e^(·) of a positive number, so nothing overflows
+        self._sigmoid = fused(xp, lambda x: exp(minimum(x, 0)) / (1 + exp(-abs_(x))))
+        # ELU = max(x, 0) + α·(e^min(x, 0) − 1): x above 0, α·(eˣ − 1) below
+        self._elu = fused(xp, lambda x, alpha: maximum(x, 0) + alpha * expm1(minimum(x, 0)))
         # softplus(x) = log(1 + eˣ) = max(x, 0) + log(1 + e^(−|x|)): no overflow either way
-        self._softplus = fused(xp, lambda x: xp.maximum(x, 0) + log1p(exp(-abs_(x))))
+        self._softplus = fused(xp, lambda x: maximum(x, 0) + log1p(exp(-abs_(x))))
         self._tanh_grad = fused(xp, lambda y, gy: gy * (1 - y * y))
         self._sigmoid_grad = fused(xp, lambda y, gy: gy * y * (1 - y))
 
@@ -80,8 +78,8 @@ class Kernels:
         return self._store(self.xp.where(x3 > 0, x3, a * x3).reshape(x.shape), x, out)
 
     def prelu_backward(self, x, weight, gy, out=None):
-        """PReLU': ∂L/∂x = ∂L/∂y · (1 if x > 0 else a_c);  ∂L/∂a_c = Σ_{x ≤ 0} ∂L/∂y · x.
-        Returns ``(gx, gweight)``."""
+        """PReLU': ∂L/∂x = ∂L/∂y · (1 if x > 0 else a_c);
+        ∂L/∂a_c = Σ_{x ≤ 0} ∂L/∂y · x.  Returns ``(gx, gweight)``."""
         x, gy = self._gradient(x, gy)
         weight = self._input(weight, "weight")
         outer, channels, inner = prelu_layout(x, weight)
@@ -99,7 +97,8 @@ class Kernels:
     def elu_backward(self, x, gy, alpha=1.0, out=None):
         """ELU': ∂L/∂x = ∂L/∂y · (1 if x > 0 else α·eˣ)."""
         x, gy = self._gradient(x, gy)
-        return self._store(self._elu_grad(x, gy, alpha), x, out)
+        xp = self.xp
+        return self._store(xp.where(x > 0, gy, gy * alpha * xp.exp(xp.minimum(x, 0))), x, out)
 
     # ------------------------------------------------------- smooth squashers
     def sigmoid(self, x, out=None):

@@ -11,7 +11,8 @@ The same names, signatures and results as ``reference/conv.py``.
 """
 from .._checks import col2im_input, conv_geometry, float_input, output
 
-__all__ = ["im2col", "col2im"]
+# the kernels (the reference twins' names), methods of Kernels(xp)
+KERNELS = ["im2col", "col2im"]
 
 
 class Kernels:
@@ -21,7 +22,8 @@ class Kernels:
         self.xp = xp
 
     def _patches(self, x_pad, geo):
-        """The view (n, C, *kernel, *out) of x_pad: patches[i, c, k, l] = x_pad[i, c, l·s + k·d]."""
+        """The view (n, C, *kernel, *out) of x_pad:
+        patches[i, c, k, l] = x_pad[i, c, l·s + k·d]."""
         spatial = x_pad.strides[2:]
         strides = (x_pad.strides[:2]
                    + tuple(st * d for st, d in zip(spatial, geo.dilation))

@@ -7,7 +7,8 @@ The same names, signatures and results as ``reference/gemm.py``.
 """
 from .._checks import gemm_operands
 
-__all__ = ["gemm", "gemm_batched"]
+# the kernels (the reference twins' names), methods of Kernels(xp)
+KERNELS = ["gemm", "gemm_batched"]
 
 
 class Kernels:

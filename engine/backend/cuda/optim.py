@@ -11,7 +11,8 @@ import math
 from .._checks import check_buffer, float_input, same_as
 from .._fuse import fused
 
-__all__ = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step"]
+# the kernels (the reference twins' names), methods of Kernels(xp)
+KERNELS = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step"]
 
 
 class Kernels:
@@ -22,7 +23,8 @@ class Kernels:
         sqrt, maximum = xp.sqrt, xp.maximum
         # g ← g + weight_decay·w (weight_decay = 0 leaves g as it is)
         self._decayed = fused(xp, lambda g, w, weight_decay: g + weight_decay * w)
-        # SGD: b ← momentum·b + (1 − dampening)·g;  nesterov: d ← g + momentum·b;  w ← w − lr·d
+        # SGD: b ← momentum·b + (1 − dampening)·g;  nesterov: d ← g + momentum·b;
+        #      w ← w − lr·d
         self._momentum = fused(xp, lambda b, g, momentum, dampening:
                                momentum * b + (1 - dampening) * g)
         self._nesterov = fused(xp, lambda g, b, momentum: g + momentum * b)

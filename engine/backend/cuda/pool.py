@@ -11,7 +11,8 @@ elementwise adds, no scatter: deterministic on a GPU too). The same names, signa
 results as ``reference/pool.py``.
 """
 from .._checks import output, pool_gradient, pool_input
-from .._pool_names import __all__, pooling_kernels  # noqa: F401  (the names this module exports)
+from .._pool_names import __all__ as KERNELS  # noqa: F401  (the kernels: methods of Kernels)
+from .._pool_names import pooling_kernels
 
 
 class Kernels:
@@ -31,7 +32,8 @@ class Kernels:
         return self.xp.pad(planes, [(0, 0), (ph, ph), (pw, pw)], constant_values=fill)
 
     def _windows(self, padded, geo):
-        """The view (planes, oh, ow, kh, kw): windows[p, i, j, r, c] = padded[p, i·sh + r, j·sw + c]."""
+        """The view (planes, oh, ow, kh, kw):
+        windows[p, i, j, r, c] = padded[p, i·sh + r, j·sw + c]."""
         sp, sh_, sw_ = padded.strides
         (sh, sw) = geo.stride
         shape = (padded.shape[0],) + tuple(geo.out_size) + tuple(geo.kernel)
