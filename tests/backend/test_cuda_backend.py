@@ -129,6 +129,9 @@ def test_gemm_reads_transposed_views_and_checks_operands(cuda_kernels):
     with pytest.raises(ValueError, match="c must have shape"):
         k.gemm_batched(side.put(np.ones((2, 2, 3))), side.put(np.ones((2, 3, 2))),
                        side.put(np.ones((2, 3, 3))))
+    with pytest.raises(ValueError, match="c must have shape"):          # the wrong batch
+        k.gemm_batched(side.put(np.ones((2, 2, 3))), side.put(np.ones((2, 3, 2))),
+                       side.put(np.ones((3, 2, 2))))
 
 
 # ------------------------------------------------------------------ im2col / col2im
@@ -322,3 +325,35 @@ def test_fused_uses_the_array_modules_fuse_where_it_has_one():
             return lambda fn: ("fused", fn)
 
     assert _fuse.fused(WithFuse, expression) == ("fused", expression)
+
+
+def test_the_package_builds_itself_on_cupy_at_first_use(monkeypatch):
+    """``engine.backend.cuda.<kernel>`` builds the backend on the cupy module on first use
+    (here a stand-in: NumPy's functions plus a runtime that reports one GPU)."""
+    import sys
+    import types
+    fake = types.ModuleType("cupy")
+    fake.__dict__.update({k: v for k, v in vars(np).items() if not k.startswith("__")})
+    fake.__version__ = "13.9.0"
+    fake.cuda = types.SimpleNamespace(runtime=types.SimpleNamespace(getDeviceCount=lambda: 1))
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    built = [name for name in [*cuda.__all__, "xp"] if name not in vars(cuda)]
+    assert "relu" in built and "xp" in built      # nothing built before the first use
+    try:
+        np.testing.assert_array_equal(cuda.relu(np.array([-1.0, 2.0])), [0.0, 2.0])
+        assert cuda.xp is fake and vars(cuda)["gemm"].__name__ == "gemm"
+        with pytest.raises(MissingKernel):
+            cuda.swish
+    finally:                                      # the package as it was, for other tests
+        for name in built:
+            vars(cuda).pop(name, None)
+
+
+def test_without_cupy_the_backend_says_so(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "cupy", None)          # import cupy raises ImportError
+    assert cuda.device_facts() == {"cupy": "no CuPy", "gpu": "no GPU"}
+    assert cuda.device_summary().startswith("no CuPy (pip install")
+    assert cuda.available() == (False, f"no CuPy: {cuda.INSTALL_HINT}")
+    with pytest.raises(cuda.CudaUnavailable, match="cupy-cuda13x"):
+        cuda.relu
