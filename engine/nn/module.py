@@ -259,7 +259,9 @@ class Module:
         self.eval()
         try:
             with no_grad():
-                out = self(Tensor(np.zeros(input_shape, dtype=dtype)))
+                params = list(self.parameters())     # the input goes where the model is
+                xp = backend_of(params[0].data).xp if params else np
+                out = self(Tensor(xp.zeros(input_shape, dtype=dtype)))
         finally:
             for module in patched:
                 del module.__dict__["forward"]

@@ -407,3 +407,37 @@ def test_fit_and_evaluate_on_the_gpu_match_the_cpu():
                                rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(history_gpu.history["loss"], history_cpu.history["loss"],
                                rtol=1e-4)
+
+
+def _module_run(make, x_shape, seed=0):
+    """A seeded layer's output and its parameters' gradients, for one random input."""
+    engine.manual_seed(seed)
+    layer = make()
+    x = engine.tensor(np.random.default_rng(seed).standard_normal(x_shape), dtype=engine.float64)
+    out = layer(x)
+    out = out[0] if isinstance(out, tuple) else out
+    (out * out).sum().backward()
+    return [out.numpy()] + [p.grad.numpy() for p in layer.parameters()]
+
+
+@pytest.mark.parametrize("make, x_shape", [
+    (lambda: nn.BatchNorm2d(3, dtype=engine.float64), (4, 3, 5, 5)),
+    (lambda: nn.LSTM(3, 4, num_layers=2, dtype=engine.float64), (5, 2, 3)),
+    (lambda: nn.RNN(3, 4, dtype=engine.float64), (5, 2, 3)),
+    (lambda: nn.Sequential(nn.Dropout(0.3), nn.Linear(3, 2, dtype=engine.float64)), (6, 3)),
+    (lambda: nn.Sequential(nn.Conv1d(3, 4, 3, dtype=engine.float64),
+                           nn.PReLU(4, dtype=engine.float64)), (2, 3, 8)),
+], ids=["batchnorm2d", "lstm", "rnn", "dropout", "prelu"])
+def test_layers_on_the_cuda_code_match_the_reference_backend(make, x_shape, monkeypatch):
+    with engine.using_backend("reference"):
+        want = _module_run(make, x_shape)
+    use_cuda_code(monkeypatch)
+    got = _module_run(make, x_shape)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-9, atol=1e-11)
+
+
+def test_functional_batch_norm_and_summary_make_their_arrays_where_the_input_is():
+    x = engine.tensor(np.ones((2, 3)))
+    assert type(F.batch_norm(x, None, None, training=True).data) is np.ndarray
+    assert "Linear" in nn.Sequential(nn.Linear(3, 2)).summary((1, 3))
