@@ -8,3 +8,6 @@
   ``LogisticRegression``, ``polynomial_features``, ``PolynomialRegression``
 - generative models (units 8–10): ``autoencoder``, ``vae``, ``gan``
 """
+from .vgg import VGGNet
+
+__all__ = ["VGGNet"]
