@@ -268,8 +268,10 @@ def format_units(units=None):
     units = discover() if units is None else units
     if not units:
         return "no units found"
-    rows = [("unit", "title", "slides", "minutes", "script")]
-    rows += [(str(u.number), u.title, u.slides, str(u.minutes), u.path.name) for u in units]
+    rows = [("unit", "title", "slides", "minutes (2 cores)", "script")]
+    clip = lambda text, n: text if len(text) <= n else text[:n - 1] + "…"      # noqa: E731
+    rows += [(str(u.number), clip(u.title, 60), clip(u.slides, 40), str(u.minutes), u.path.name)
+             for u in units]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

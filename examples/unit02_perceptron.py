@@ -20,7 +20,7 @@ from engine.models import Perceptron
 from engine.units import figure, parse_args, save_figure
 
 UNIT = {"number": 2, "title": "Learning of an artificial neuron: the perceptron",
-        "slides": "Learning of an artificial neuron; Perceptron; the XOR problem", "minutes": 0.1}
+        "slides": "Learning of an artificial neuron", "minutes": 0.1}
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
 GATES = {"AND": np.array([0, 0, 0, 1]), "OR": np.array([0, 1, 1, 1]), "XOR": np.array([0, 1, 1, 0])}

@@ -22,7 +22,7 @@ import engine
 from engine.units import figure, parse_args, save_figure
 
 UNIT = {"number": 3, "title": "Gradient descent: the learning rate",
-        "slides": "Gradient descent; learning rate impact; local minima", "minutes": 0.1}
+        "slides": "Gradient descent; learning rate impact", "minutes": 0.1}
 
 
 def convex(w):

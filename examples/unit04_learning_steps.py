@@ -19,7 +19,7 @@ from engine.models import MLP
 from engine.units import figure, parse_args, save_figure
 
 UNIT = {"number": 4, "title": "General steps of learning; a hidden layer solves XOR",
-        "slides": "General steps of learning; multi-layer perceptron; XOR", "minutes": 0.1}
+        "slides": "General steps of learning; MLP", "minutes": 0.1}
 
 
 # %%

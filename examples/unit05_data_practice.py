@@ -25,9 +25,8 @@ from engine.models import MLP, SoftmaxRegression
 from engine.train import fit, predict
 from engine.units import figure, parse_args, save_figure
 
-UNIT = {"number": 5, "title": "Practical considerations: splits, normalisation, missing values, imbalance",
-        "slides": "Practical considerations (data splits, normalisation, missing values, class imbalance, "
-                  "validation, hyper-parameter tuning, cross-validation)", "minutes": 1.0}
+UNIT = {"number": 5, "title": "Practical considerations: the data",
+        "slides": "Practical considerations", "minutes": 1.0}
 
 VALIDATE_EVERY = 30          # iterations (optimizer steps) between two validations
 

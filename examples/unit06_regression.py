@@ -22,7 +22,7 @@ from engine.models import LinearRegression, PolynomialRegression, polynomial_fea
 from engine.units import figure, parse_args, save_figure
 
 UNIT = {"number": 6, "title": "Supervised learning: regression",
-        "slides": "Regression: single neuron °C → °F; multi-variable and polynomial regression",
+        "slides": "Supervised learning: regression",
         "minutes": 0.5}
 
 

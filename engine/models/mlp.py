@@ -40,6 +40,7 @@ class MLP(nn.Module):
         self.sizes = tuple(positive_int(s, "sizes[i]") for s in sizes)
         if not 0.0 <= float(dropout) < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        activation_module(activation)                      # a bad name fails here, even without a hidden layer
         layers = [nn.Flatten()]
         for k, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
             layers.append(nn.Linear(n_in, n_out))
