@@ -199,9 +199,9 @@ class UnitInfo(dict):
 def _unit_dirs():
     """Where unit scripts live: the checkout's ``examples/`` and the installed ``engine.examples``."""
     dirs = []
-    checkout = Path(__file__).resolve().parents[1] / "examples"
-    if checkout.is_dir():
-        dirs.append(checkout)
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "examples").is_dir():   # a source checkout
+        dirs.append(root / "examples")
     installed = Path(__file__).resolve().parent / "examples"
     if installed.is_dir():
         dirs.append(installed)
