@@ -75,6 +75,9 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--patience", type=int, default=6,
                    help="stop after this many epochs without a better validation accuracy")
+    p.add_argument("--threads", type=int, default=None,
+                   help="CPU threads for the kernels (default: engine's default, all cores); on a "
+                        "machine busy with other work, 1 thread can be much faster than 2")
     p.add_argument("--quick", action="store_true", help="a smoke run on a small subsample")
     p.add_argument("--out", type=Path, default=Path("unit_outputs") / "mnist_best")
     args = p.parse_args(argv)
@@ -89,6 +92,8 @@ def parse_args(argv=None):
 # %%
 def main(argv=None):
     args = parse_args(argv)
+    if args.threads is not None:
+        engine.set_num_threads(positive_int(args.threads, "--threads"))
     engine.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     (x_all, y_all), (x_test, y_test), name = course_mnist(args.quick, seed=args.seed,
