@@ -40,13 +40,13 @@ def make_model(n_features, n_classes, hidden, seed):
     return SoftmaxRegression(n_features, n_classes)
 
 
-def train(x, y, hidden, lr, epochs, seed, weight=None, validation=None):
+def train(x, y, hidden, lr, epochs, seed, weight=None, validation=None, validate_every=VALIDATE_EVERY):
     """Mini-batch SGD with momentum on the (optionally class-weighted) cross-entropy."""
     model = make_model(x.shape[1], int(y.max()) + 1, hidden, seed)
     loss = (lambda out, t: F.cross_entropy(out, t, weight=weight)) if weight is not None else F.cross_entropy
     history = fit(model, loss, engine.optim.SGD(model.parameters(), lr=lr, momentum=0.9),
                   (x, y), epochs=epochs, batch_size=32, validation_data=validation,
-                  validate_every=VALIDATE_EVERY if validation is not None else None,
+                  validate_every=validate_every if validation is not None else None,
                   verbose=0, seed=seed)
     return model, history
 
@@ -120,10 +120,11 @@ def main(argv=None):
                 "undersampling": undersample(x_imb, y_imb, random_state=args.seed) + (None,)}
     print(f"imbalanced training set: {int(y_imb.sum())} malignant, {int((1 - y_imb).sum())} benign; "
           f"class weights (balanced, w_c = n / (k·n_c)): benign {weights[0]:.3f}, malignant {weights[1]:.3f}")
+    every = 5 if args.quick else VALIDATE_EVERY          # --quick runs too few iterations for 30
     imbalance, curves = {}, {}
     for name, (xv, yv, w) in variants.items():
         model, history = train(xv, yv, hidden=0, lr=0.01, epochs=epochs, seed=args.seed, weight=w,
-                               validation=(x_val, y_val))
+                               validation=(x_val, y_val), validate_every=every)
         imbalance[name] = scores(model, x_val, y_val)
         curves[name] = (history.val_iterations, history["val_loss"])
         print(f"  {name:14s} ({len(yv)} training samples, {int(yv.sum())} malignant): validation {fmt(imbalance[name])}")
@@ -168,7 +169,7 @@ def main(argv=None):
     fig, (ax1, ax2) = figure((12, 4), 1, 2)
     for name, (its, losses) in curves.items():
         ax1.plot(its, losses, "o-", ms=3, label=name)
-    ax1.set_xlabel(f"iteration (validation every {VALIDATE_EVERY})"), ax1.set_ylabel("validation loss")
+    ax1.set_xlabel(f"iteration (validation every {every})"), ax1.set_ylabel("validation loss")
     ax1.legend(), ax1.set_title("breast_cancer: validation during training")
     names = list(imbalance)
     pos = np.arange(len(names))
