@@ -193,7 +193,11 @@ def course_mnist(quick, seed=0, n_train=None, n_test=None, download=None, verbos
 class UnitInfo(dict):
     """One unit: ``number, title, slides, minutes, module, path`` (also as attributes)."""
 
-    __getattr__ = dict.__getitem__
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def _unit_dirs():
