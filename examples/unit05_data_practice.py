@@ -128,6 +128,13 @@ def main(argv=None):
         imbalance[name] = scores(model, x_val, y_val)
         curves[name] = (history.val_iterations, history["val_loss"])
         print(f"  {name:14s} ({len(yv)} training samples, {int(yv.sum())} malignant): validation {fmt(imbalance[name])}")
+    its, losses = curves["no remedy"]
+    if len(losses) > 1:
+        k = int(np.argmin(losses))
+        print(f"validation every {every} iterations (no remedy): the validation loss is lowest at iteration "
+              f"{its[k]} ({losses[k]:.4f}) and {losses[-1]:.4f} at the end ({its[-1]}): "
+              + ("it rises again, the point where early stopping would stop" if losses[-1] > losses[k] * 1.02
+                 else "still about the best"))
 
     # %% [markdown]
     # ## Hyper-parameter search on the validation set (the whole training split again):
