@@ -46,14 +46,15 @@ def plot_boundary(ax, perceptron, X, y, title):
 def main(argv=None):
     args = parse_args(UNIT, argv, __doc__)
     epochs = 20 if args.quick else 100
-    alpha = 0.5          # a power of 2: w and b stay exact in floating point (from w = 0, b = 0, α only scales them)
+    alpha = 0.5
     results = {}
     fig, axes = figure((12, 4), 1, 3)
     fig_e, ax_e = figure((6, 4))
     for ax, (gate, y) in zip(axes, GATES.items()):
         # %% [markdown]
-        # w and b start at 0; one epoch is one pass over the four pairs, sample by sample.
-        p = Perceptron(2, lr=alpha)
+        # w and b start at small random values (the slides: "initialize weights with a low enough
+        # value"); one epoch is one pass over the four pairs, sample by sample.
+        p = Perceptron(2, lr=alpha, init="random", random_state=args.seed)
         errors = p.fit(X, y, epochs=epochs)
         converged = errors[-1] == 0
         results[gate] = {"errors": errors, "converged": converged, "epochs": len(errors),
@@ -74,7 +75,7 @@ def main(argv=None):
     # A larger linearly separable set: two Gaussian blobs. The rule still finds a separating line.
     xb, yb = make_blobs(n_samples=60 if args.quick else 200, centers=[(-2, -2), (2, 2)],
                         cluster_std=1.0, random_state=args.seed)
-    p = Perceptron(2, lr=alpha)
+    p = Perceptron(2, lr=alpha, init="random", random_state=args.seed)
     errors = p.fit(xb, yb, epochs=epochs)
     fig_b, ax_b = figure((5, 5))
     plot_boundary(ax_b, p, xb, yb, f"two blobs: {len(errors)} epochs, last epoch {errors[-1]} errors")
