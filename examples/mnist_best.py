@@ -180,7 +180,7 @@ def main(argv=None):
     ax.axvline(best["epoch"], color="green", lw=0.8, label=f"best val: epoch {best['epoch']}")
     ax.set_xlabel("epoch"), ax.set_ylabel("accuracy"), ax.legend(), ax.set_title(f"{name}: VGG-style CNN")
     save_figure(fig, args.out, "mnist_best_accuracy.png")
-    print(f"\ntime to 99.0% test accuracy: "
+    print("\ntime to 99.0% test accuracy: "
           + (f"{time_to_99 / 60:.1f} min" if time_to_99 is not None else "not reached"))
     print(f"final test accuracy {final_acc:.4f} ({final_acc * 100:.2f}%) with the weights of epoch "
           f"{best['epoch']} (best validation accuracy {best['val_acc']:.4f}); "
