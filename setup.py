@@ -35,6 +35,7 @@ import tempfile
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 try:
     from setuptools.errors import CompileError, LinkError
@@ -125,6 +126,20 @@ def family_files(pattern):
             for path in sorted(glob.glob(os.path.join("csrc", family, pattern)))]
 
 
+class BuildPy(build_py):
+    """build_py that also installs the teaching scripts, examples/*.py, as engine/examples/.
+
+    The course's units (`engine units run N`) then run from an installed wheel, where the
+    repository's examples/ folder is not there."""
+
+    def run(self):
+        super().run()
+        target = os.path.join(self.build_lib, "engine", "examples")
+        os.makedirs(target, exist_ok=True)
+        for path in sorted(glob.glob(os.path.join("examples", "*.py"))):
+            self.copy_file(path, os.path.join(target, os.path.basename(path)))
+
+
 extension = Extension(
     "engine._C",
     sources=["engine/_C.pyx"] + family_files("*.c"),
@@ -135,5 +150,5 @@ extension = Extension(
 
 setup(
     ext_modules=cythonize([extension], compiler_directives=CYTHON_DIRECTIVES),
-    cmdclass={"build_ext": BuildExt},
+    cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
 )
