@@ -28,6 +28,7 @@ import tempfile
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 try:
     from setuptools.errors import CompileError, LinkError
@@ -109,6 +110,20 @@ class BuildExt(build_ext):
         super().build_extensions()
 
 
+class BuildPy(build_py):
+    """build_py that also installs the teaching scripts, examples/*.py, as engine/examples/.
+
+    The course's units (`engine units run N`) then run from an installed wheel, where the
+    repository's examples/ folder is not there."""
+
+    def run(self):
+        super().run()
+        target = os.path.join(self.build_lib, "engine", "examples")
+        os.makedirs(target, exist_ok=True)
+        for path in sorted(glob.glob(os.path.join("examples", "*.py"))):
+            self.copy_file(path, os.path.join(target, os.path.basename(path)))
+
+
 extension = Extension(
     "engine._C",
     sources=["engine/_C.pyx"] + sorted(glob.glob(os.path.join("csrc", "**", "*.c"), recursive=True)),
@@ -119,5 +134,5 @@ extension = Extension(
 
 setup(
     ext_modules=cythonize([extension], compiler_directives=CYTHON_DIRECTIVES),
-    cmdclass={"build_ext": BuildExt},
+    cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
 )
