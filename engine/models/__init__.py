@@ -8,3 +8,7 @@
   ``LogisticRegression``, ``polynomial_features``, ``PolynomialRegression``
 - generative models (units 8–10): ``autoencoder``, ``vae``, ``gan``
 """
+from .autoencoder import (Autoencoder, ConvAutoencoder, DenoisingAutoencoder,  # noqa: E402
+                          DenoisingDataset)
+from .gan import GANTrainer  # noqa: E402
+from .vae import VAE, ConvVAE  # noqa: E402
