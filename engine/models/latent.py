@@ -74,7 +74,7 @@ def choose_threshold(val_scores, val_labels=None, quantile=0.95):
 
     With ``val_labels`` (1 = anomaly): the ROC point maximising Youden's J = TPR − FPR.
     Without: the ``quantile`` of the (all normal) validation scores, so about 1 − quantile of
-    normal images are flagged.  Scores above the threshold are called anomalies.
+    normal images are flagged.  Scores at or above the threshold are called anomalies.
     """
     scores = to_numpy(val_scores, "val_scores").astype(float)
     if val_labels is None:
@@ -84,13 +84,13 @@ def choose_threshold(val_scores, val_labels=None, quantile=0.95):
         return float(np.quantile(scores, q))
     fpr, tpr, thresholds = metrics.roc_curve(to_numpy(val_labels, "val_labels"), scores)
     best = int(np.argmax(tpr - fpr))
-    return float(min(thresholds[best], scores.max()))
+    return float(min(thresholds[best], scores.max()))  # roc_curve's first threshold is +inf
 
 
 def anomaly_report(scores, labels, threshold):
-    """AUC of the scores and precision / recall / F1 of ``scores > threshold`` (1 = anomaly)."""
+    """AUC of the scores and precision / recall / F1 of ``scores >= threshold`` (1 = anomaly)."""
     labels = to_numpy(labels, "labels").astype(int)
-    flagged = (to_numpy(scores, "scores") > threshold).astype(int)
+    flagged = (to_numpy(scores, "scores") >= threshold).astype(int)
     return {"auc": float(metrics.roc_auc_score(labels, scores)),
             "precision": float(metrics.precision_score(labels, flagged, zero_division=0)),
             "recall": float(metrics.recall_score(labels, flagged, zero_division=0)),
