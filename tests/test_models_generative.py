@@ -274,3 +274,13 @@ def test_inpainting_keeps_the_known_pixels():
     filled = latent.inpaint(Autoencoder((1, 8, 8), 4, hidden=(8,)), occluded, mask, steps=2)
     np.testing.assert_array_equal(filled[mask == 1], x[mask == 1])
     assert not np.array_equal(filled[mask == 0], occluded[mask == 0])
+
+
+def test_occlusion_pipeline_for_inpainting_keeps_the_target_clean():
+    x = images(6) + 0.1            # no pixel is 0 before the occlusion
+    data = DenoisingDataset(x, corruption=latent.occluder(3), seed=0)
+    occluded, clean = data[np.arange(6)]
+    assert np.array_equal(clean, x[:6])
+    assert np.all((occluded == 0).reshape(6, -1).sum(axis=1) == 9)     # one 3×3 square each
+    with pytest.raises(TypeError, match="corruption"):
+        DenoisingDataset(x, corruption="squares")

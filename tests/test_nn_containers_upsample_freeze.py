@@ -166,6 +166,12 @@ def test_container_names_and_repr_match_torch():
                                  torch.nn.Upsample(scale_factor=2))
     assert repr(mine) == repr(theirs)
     assert list(mine.state_dict()) == list(theirs.state_dict())
+    runs = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)] + [nn.ReLU(), nn.Linear(2, 2)])
+    torch_runs = torch.nn.ModuleList([torch.nn.Linear(2, 2) for _ in range(3)]
+                                     + [torch.nn.ReLU(), torch.nn.Linear(2, 2)])
+    assert repr(runs) == repr(torch_runs) and "(0-2): 3 x Linear" in repr(runs)
+    assert repr(nn.ModuleList()) == repr(torch.nn.ModuleList())
+    assert repr(nn.Sequential()) == repr(torch.nn.Sequential())
     assert repr(mine[:2]) == repr(theirs[:2])
     mine[-1] = nn.Linear(1, 2)
     theirs[-1] = torch.nn.Linear(1, 2)

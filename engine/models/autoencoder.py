@@ -8,6 +8,7 @@
   down, ``Upsample`` and convolutions back up.
 - ``DenoisingAutoencoder(autoencoder, noise_std)``: trained on pairs (x + n, x): the noisy image
   in, the *clean* image as target, so it must learn what a digit looks like to remove the noise.
+  With ``corruption=`` another damage replaces the noise: occluded squares train it to inpaint.
   ``DenoisingDataset`` is the data pipeline that makes those pairs (fresh noise every batch).
 
 Loss: the mean squared reconstruction error (1/N) Σ (x − r)², per pixel.
@@ -167,17 +168,22 @@ def corrupt(x, noise_std, rng=None, clip=True):
 class DenoisingDataset:
     """Pairs (x̃, x) for a denoising autoencoder: ``dataset[i] = (x[i] + n, x[i])``.
 
-    The noise is drawn anew on every access, so each epoch sees other corruptions; the
-    target is always the clean ``x`` (never the noisy array).  Works with ``DataLoader`` and
-    ``engine.train.fit``.
+    The corruption is drawn anew on every access, so each epoch sees other corruptions; the
+    target is always the clean ``x`` (never the corrupted array).  Works with ``DataLoader``
+    and ``engine.train.fit``.  ``corruption(x_batch, rng) -> x̃`` replaces the Gaussian noise
+    when given: e.g. ``engine.models.latent.occlude`` hides squares, for inpainting.
     """
 
-    def __init__(self, x, noise_std=0.5, seed=None, clip=True):
+    def __init__(self, x, noise_std=0.5, seed=None, clip=True, corruption=None):
         self.x = to_numpy(x, "x")
         self.noise_std = real_number(noise_std, "noise_std")
         if self.noise_std < 0:
             raise ValueError(f"noise_std must be >= 0, got {noise_std}")
+        if corruption is not None and not callable(corruption):
+            raise TypeError(f"corruption must be a function (x, rng) -> x̃, "
+                            f"got {type(corruption).__name__}")
         self.clip = bool(clip)
+        self.corruption = corruption
         self.rng = as_generator(seed)
 
     def __len__(self):
@@ -185,6 +191,8 @@ class DenoisingDataset:
 
     def __getitem__(self, index):
         clean = self.x[index]
+        if self.corruption is not None:
+            return self.corruption(clean, self.rng), clean
         return corrupt(clean, self.noise_std, self.rng, self.clip), clean
 
 
@@ -196,7 +204,7 @@ class DenoisingAutoencoder(nn.Module):
     batches (x̃, x) and ``corrupt(x)`` one noisy copy.
     """
 
-    def __init__(self, autoencoder, noise_std=0.5):
+    def __init__(self, autoencoder, noise_std=0.5, corruption=None):
         super().__init__()
         if not (hasattr(autoencoder, "encode") and hasattr(autoencoder, "decode")):
             raise TypeError(f"DenoisingAutoencoder wraps a model with encode() and decode(), "
@@ -205,6 +213,7 @@ class DenoisingAutoencoder(nn.Module):
         self.noise_std = real_number(noise_std, "noise_std")
         if self.noise_std < 0:
             raise ValueError(f"noise_std must be >= 0, got {noise_std}")
+        self.corruption = corruption
 
     def encode(self, x):
         return self.autoencoder.encode(x)
@@ -216,13 +225,15 @@ class DenoisingAutoencoder(nn.Module):
         return self.autoencoder(x)
 
     def corrupt(self, x, rng=None):
-        """One noisy copy x + n of ``x`` (NumPy)."""
+        """One corrupted copy x̃ of ``x`` (NumPy): x + n, or ``corruption(x, rng)``."""
+        if self.corruption is not None:
+            return self.corruption(to_numpy(x, "x"), as_generator(rng))
         return corrupt(x, self.noise_std, rng)
 
     def loader(self, x, batch_size=128, seed=None, shuffle=True):
-        """A ``DataLoader`` of (x̃, x) batches: noisy input, clean target."""
-        return DataLoader(DenoisingDataset(x, self.noise_std, seed), batch_size=batch_size,
-                          shuffle=shuffle, seed=seed)
+        """A ``DataLoader`` of (x̃, x) batches: corrupted input, clean target."""
+        return DataLoader(DenoisingDataset(x, self.noise_std, seed, corruption=self.corruption),
+                          batch_size=batch_size, shuffle=shuffle, seed=seed)
 
     def extra_repr(self):
         return f"noise_std={self.noise_std}"

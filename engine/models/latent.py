@@ -8,8 +8,9 @@
 - clustering: k-means on the codes vs on the raw pixels, scored by the adjusted Rand index
   against the labels (scikit-learn's ``KMeans`` and ``adjusted_rand_score``: the optional
   ``examples`` extra, ``pip install ".[examples]"``);
-- inpainting: fill an occluded region by repeatedly reconstructing the image and keeping the
-  known pixels: x ← m ⊙ x_known + (1 − m) ⊙ r(x).
+- inpainting: an autoencoder trained with input = original + occlusion, target = original
+  (``occluder`` as a denoising autoencoder's corruption) fills the hidden region; repeating
+  x ← m ⊙ x_known + (1 − m) ⊙ r(x) keeps the known pixels as they are.
 """
 import numpy as np
 
@@ -159,6 +160,16 @@ def occlude(x, size=10, rng=None, value=0.0):
     for i, (t, l) in enumerate(zip(tops, lefts)):
         mask[i, :, t:t + size, l:l + size] = 0
     return x * mask + value * (1 - mask), mask
+
+
+def occluder(size=10, value=0.0):
+    """A ``corruption(x, rng)`` for ``DenoisingAutoencoder``: the images with a random square
+    hidden (input = original + occlusion, target = original: inpainting as denoising)."""
+    size = positive_int(size, "size")
+
+    def corruption(x, rng):
+        return occlude(x, size, rng, value)[0]
+    return corruption
 
 
 def inpaint(model, x_occluded, mask, steps=10, batch_size=512):

@@ -135,6 +135,21 @@ class ModuleList(_IndexedModules):
     def __add__(self, other):
         return ModuleList(list(self) + list(other))
 
+    def __repr__(self):
+        """As PyTorch prints it: a run of equal items is one line, ``(0-2): 3 x Linear(...)``."""
+        if not self._modules:
+            return "ModuleList()"
+        runs = []                                 # [first index, last index, repr]
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        lines = [(f"({a}): " if a == b else f"({a}-{b}): {b - a + 1} x ")
+                 + text.replace("\n", "\n  ") for a, b, text in runs]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList has no forward(): iterate over its modules instead")
 

@@ -25,6 +25,10 @@ class Upsample(Module):
         return interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners)
 
     def extra_repr(self):
-        what = (f"size={self.size}" if self.size is not None
-                else f"scale_factor={float(self.scale_factor) if not isinstance(self.scale_factor, tuple) else self.scale_factor}")
+        if self.size is not None:
+            what = f"size={self.size}"
+        elif isinstance(self.scale_factor, (tuple, list)):
+            what = f"scale_factor={tuple(float(f) for f in self.scale_factor)}"
+        else:
+            what = f"scale_factor={float(self.scale_factor)}"
         return f"{what}, mode={self.mode!r}"
