@@ -90,6 +90,23 @@ def class_entropy(predicted, n_classes=10):
     return float(-(p * np.log2(p)).sum())
 
 
+def generator_gradient_norms(trainer, m=256):
+    """‖∇θg‖ of the saturating and the non-saturating generator loss on the same z (no step):
+    with D(G(z)) small, log(1 − D(G(z))) is flat and its gradient small (the paper's remark)."""
+    from engine.models.gan import log_d, log_one_minus_d
+    z = trainer.sample_noise(m)
+    norms = {}
+    for name, loss_of in (("saturating", lambda a: log_one_minus_d(a).mean()),
+                          ("non-saturating", lambda a: -log_d(a).mean())):
+        trainer.G.zero_grad()
+        loss_of(trainer.D(trainer.G(z)).reshape(m)).backward()
+        norms[name] = float(np.sqrt(sum((p.grad.numpy() ** 2).sum()
+                                        for p in trainer.G.parameters())))
+    trainer.G.zero_grad()
+    trainer.D.zero_grad()
+    return norms
+
+
 def run_gan(args, x_train, y_train, x_test, y_test, results):
     shape = x_train.shape[1:]
     iterations = 100 if args.quick else 3000
@@ -118,6 +135,11 @@ def run_gan(args, x_train, y_train, x_test, y_test, results):
     results["gan_d_g_z"] = float(np.mean(history["d_g_z"][-tail:]))
     print(f"   mean over the last {tail} iterations: D(x) = {results['gan_d_x']:.3f}, "
           f"D(G(z)) = {results['gan_d_g_z']:.3f} (equilibrium: both ½)")
+
+    norms = generator_gradient_norms(trainer)
+    results["generator_gradient_norms"] = norms
+    print(f"   ‖∇θg‖ now: saturating log(1 − D(G(z))) {norms['saturating']:.4f}, "
+          f"non-saturating −log D(G(z)) {norms['non-saturating']:.4f}")
 
     # The separately trained judge: a CNN on all ten digits.
     judge = train_classifier(cnn(10, shape), x_train, y_train, 1 if args.quick else 2, args.seed)

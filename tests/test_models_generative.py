@@ -6,7 +6,6 @@ import pytest
 
 import engine
 from engine import nn
-from engine.data import DataLoader
 from engine.models import (VAE, Autoencoder, ConvAutoencoder, ConvVAE, DenoisingAutoencoder,
                            DenoisingDataset, GANTrainer)
 from engine.models import latent
