@@ -193,15 +193,19 @@ def course_mnist(quick, seed=0, n_train=None, n_test=None, download=None, verbos
 class UnitInfo(dict):
     """One unit: ``number, title, slides, minutes, module, path`` (also as attributes)."""
 
-    __getattr__ = dict.__getitem__
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def _unit_dirs():
     """Where unit scripts live: the checkout's ``examples/`` and the installed ``engine.examples``."""
     dirs = []
-    checkout = Path(__file__).resolve().parents[1] / "examples"
-    if checkout.is_dir():
-        dirs.append(checkout)
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "examples").is_dir():   # a source checkout
+        dirs.append(root / "examples")
     installed = Path(__file__).resolve().parent / "examples"
     if installed.is_dir():
         dirs.append(installed)
@@ -268,8 +272,10 @@ def format_units(units=None):
     units = discover() if units is None else units
     if not units:
         return "no units found"
-    rows = [("unit", "title", "slides", "minutes", "script")]
-    rows += [(str(u.number), u.title, u.slides, str(u.minutes), u.path.name) for u in units]
+    rows = [("unit", "title", "slides", "minutes (2 cores)", "script")]
+    clip = lambda text, n: text if len(text) <= n else text[:n - 1] + "…"      # noqa: E731
+    rows += [(str(u.number), clip(u.title, 60), clip(u.slides, 40), str(u.minutes), u.path.name)
+             for u in units]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -180,12 +180,9 @@ def test_download_from_mirror(tmp_path, monkeypatch):
     assert not (cache2 / (STEMS[0] + ".gz")).exists()
 
 
-MNIST_DIR = shared_path("data", "mnist")
-
-
-@pytest.mark.skipif(not (MNIST_DIR / (STEMS[0] + ".gz")).exists(), reason="shared MNIST absent")
 def test_real_mnist():
-    (x_train, y_train), (x_test, y_test) = D.load_mnist(path=MNIST_DIR, download=False)
+    from data_helpers import mnist_dir     # $ENGINE_DATA/mnist, ../shared, the cache; else skip saying how
+    (x_train, y_train), (x_test, y_test) = D.load_mnist(path=mnist_dir(), download=False)
     assert x_train.shape == (60000, 1, 28, 28) and x_test.shape == (10000, 1, 28, 28)
     assert y_train.shape == (60000,) and y_test.shape == (10000,)
     assert y_train.min() == 0 and y_train.max() == 9
@@ -229,7 +226,8 @@ def test_load_csv_no_header(tmp_path):
 IRIS = shared_path("data", "tabular", "iris.csv")
 
 
-@pytest.mark.skipif(not IRIS.exists(), reason="shared iris.csv absent")
+@pytest.mark.skipif(not IRIS.exists(), reason=f"{IRIS} absent (the shared/ folder beside the repository); "
+                    "engine.data.load_iris() reads the copy bundled in the package (tests/test_bundled_data.py)")
 def test_iris():
     t = D.load_csv(IRIS, target="species")
     assert t.x.shape == (150, 4) and len(t.classes) == 3

@@ -1,9 +1,5 @@
 """Real data: an MLP trained one epoch on MNIST reaches at least 95% test accuracy."""
-import os
-from pathlib import Path
-
 import numpy as np
-import pytest
 
 import engine
 from engine import nn
@@ -11,15 +7,7 @@ from engine.data import load_mnist
 from engine.nn import functional as F
 from engine.train import evaluate, fit
 
-
-def mnist_dir():
-    """The IDX files: $ENGINE_DATA/mnist, else the shared/ folder beside the repository."""
-    candidates = [Path(os.environ["ENGINE_DATA"]) / "mnist"] if "ENGINE_DATA" in os.environ else []
-    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist")
-    for path in candidates:
-        if (path / "train-images-idx3-ubyte.gz").exists():
-            return path
-    pytest.skip("MNIST files not found (set ENGINE_DATA)")
+from data_helpers import mnist_dir  # skips, saying why and how to enable, when MNIST is absent
 
 
 def test_mlp_one_epoch_on_mnist_reaches_95_percent():
