@@ -52,7 +52,7 @@ def mse(a, b):
 def main(argv=None):
     args = parse_args(UNIT, argv, __doc__)
     started = time.perf_counter()
-    n_train = 1000 if args.quick else 12000
+    n_train = 1000 if args.quick else 10000
     (x_all, y_all), (x_test, y_test), name = course_mnist(args.quick, args.seed,
                                                           n_test=300 if args.quick else 5000)
     rng = np.random.default_rng(args.seed)
