@@ -24,9 +24,8 @@ from engine.models import Autoencoder, ConvAutoencoder, DenoisingAutoencoder
 from engine.models import latent
 from engine.units import course_mnist, figure, parse_args, save_figure
 
-UNIT = {"number": 8, "title": "Autoencoders: undercomplete, denoising, anomalies, retrieval, "
-                              "clustering, inpainting",
-        "slides": "seed 002: autoencoders (undercomplete, denoising) and their applications",
+UNIT = {"number": 8, "title": "Autoencoders: denoising, anomalies, retrieval, inpainting",
+        "slides": "Autoencoders (seed 002)",
         "minutes": 2.5}
 
 ANOMALY_DIGIT = 0      # held out of the anomaly detector's training set

@@ -22,9 +22,8 @@ from engine.models import latent
 from engine.models.vae import train_vae
 from engine.units import course_mnist, figure, parse_args, save_figure
 
-UNIT = {"number": 9, "title": "Variational autoencoders: generation, interpolation, "
-                              "attribute vectors",
-        "slides": "seed 002: variational autoencoders (reparameterisation, KL, interpolation)",
+UNIT = {"number": 9, "title": "Variational autoencoders: sampling, interpolation",
+        "slides": "Variational autoencoders (seed 002)",
         "minutes": 1.5}
 
 

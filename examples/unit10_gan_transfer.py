@@ -32,7 +32,7 @@ from engine.models import GANTrainer
 from engine.units import course_mnist, figure, parse_args, save_figure
 
 UNIT = {"number": 10, "title": "GANs (Algorithm 1) and transfer learning",
-        "slides": "seed 002: generative adversarial networks; seeds 001/004: transfer learning",
+        "slides": "GANs, transfer learning (seeds 002, 001)",
         "minutes": 3.0}
 
 
