@@ -247,8 +247,8 @@ def run_transfer(args, x_train, y_train, x_test, y_test, results):
     results["transfer"] = []
     for what, size, xs, ys, pool, n, n_classes, xt, yt in cases:
         pick = rng.choice(pool, size=min(n, len(pool)), replace=False)
-        # equal work for both: about 30 passes over a small set, 3 over a large one
-        epochs = max(1, min(30, (30 * small) // len(pick)))
+        # the same epochs for both networks: 30 passes over a small set, 3 over a large one
+        epochs = 30 if size == "small" else 3
         if args.quick:
             epochs = min(epochs, 2)
             xt, yt = xt[:200], yt[:200]
