@@ -78,8 +78,9 @@ def gan_models(noise_dim, shape):
     d = int(np.prod(shape))
     generator = nn.Sequential(nn.Linear(noise_dim, 256), nn.ReLU(),
                               nn.Linear(256, d), nn.Sigmoid(), nn.Reshape(*shape))
+    # dropout in the discriminator, as in the paper's experiments; a logit out: D(x) = σ(logit)
     discriminator = nn.Sequential(nn.Flatten(), nn.Linear(d, 256), nn.LeakyReLU(0.2),
-                                  nn.Linear(256, 1))          # a logit: D(x) = σ(logit)
+                                  nn.Dropout(0.3), nn.Linear(256, 1))
     return generator, discriminator
 
 
