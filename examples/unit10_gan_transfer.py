@@ -33,7 +33,7 @@ from engine.units import course_mnist, figure, parse_args, save_figure
 
 UNIT = {"number": 10, "title": "GANs (Algorithm 1) and transfer learning",
         "slides": "GANs, transfer learning (seeds 002, 001)",
-        "minutes": 3.0}
+        "minutes": 3.5}
 
 
 # %% ---------------------------------------------------------------- a small CNN
@@ -143,7 +143,7 @@ def run_gan(args, x_train, y_train, x_test, y_test, results):
           f"non-saturating −log D(G(z)) {norms['non-saturating']:.4f}")
 
     # The separately trained judge: a CNN on all ten digits.
-    judge = train_classifier(cnn(10, shape), x_train, y_train, 1 if args.quick else 2, args.seed)
+    judge = train_classifier(cnn(10, shape), x_train, y_train, 1, args.seed)
     results["judge_test_accuracy"] = accuracy(judge, x_test, y_test)
     generated = trainer.generate(200 if args.quick else 1000, np.random.default_rng(args.seed + 1))
     probs = predict_proba(judge, generated)
@@ -234,7 +234,7 @@ def run_transfer(args, x_train, y_train, x_test, y_test, results):
         with engine.no_grad():
             dx_tr = F.interpolate(engine.tensor(dx_tr), size=shape[1:], mode="bilinear").numpy()
             dx_te = F.interpolate(engine.tensor(dx_te), size=shape[1:], mode="bilinear").numpy()
-    small, large = (50, 200) if args.quick else (100, 5000)
+    small, large = (50, 200) if args.quick else (100, 3000)
     cases = [("similar (digits 5–9)", "small", x_train, y_train - 5, tgt, small, 5,
               x_test[te_tgt], y_test[te_tgt] - 5),
              ("similar (digits 5–9)", "large", x_train, y_train - 5, tgt, large, 5,

