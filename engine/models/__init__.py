@@ -17,3 +17,12 @@ from .vgg import VGGNet
 
 __all__ = ["Perceptron", "MLP", "LeNet5", "VGGNet", "LinearRegression", "LogisticRegression",
            "SoftmaxRegression", "PolynomialRegression", "polynomial_features"]
+
+# generative models and what their codes are good for (units 8–10)
+from .autoencoder import (Autoencoder, ConvAutoencoder, DenoisingAutoencoder,  # noqa: E402
+                          DenoisingDataset)
+from .gan import GANTrainer  # noqa: E402
+from .vae import VAE, ConvVAE  # noqa: E402
+
+__all__ += ["Autoencoder", "ConvAutoencoder", "DenoisingAutoencoder", "DenoisingDataset", "VAE",
+            "ConvVAE", "GANTrainer"]

@@ -9,20 +9,24 @@ from .embedding import Embedding
 from .linear import Dense, Linear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, KLDivNormal, L1Loss,
                    MSELoss)
-from .module import Module, Sequential
+from .container import ModuleDict, ModuleList, Sequential
+from .freeze import freeze, is_frozen, unfreeze
+from .module import Module
 from .parameter import Parameter
 from .pooling import AvgPool1d, AvgPool2d, Flatten, MaxPool1d, MaxPool2d
 from .reshape import Reshape
 from .rnn import LSTM, RNN
+from .upsample import Upsample
 
 __all__ = [
-    "functional", "init", "Module", "Sequential", "Parameter",
+    "functional", "init", "Module", "Sequential", "ModuleList", "ModuleDict", "Parameter",
+    "freeze", "unfreeze", "is_frozen",
     # activations
     *_activations,
     # layers
     "Linear", "Dense", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d",
     "AvgPool1d", "AvgPool2d", "Flatten", "Reshape", "Dropout", "BatchNorm1d", "BatchNorm2d",
-    "RNN", "LSTM", "Embedding",
+    "RNN", "LSTM", "Embedding", "Upsample",
     # losses
     "MSELoss", "L1Loss", "HingeLoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss",
     "KLDivNormal",

@@ -10,6 +10,7 @@ from ..ops import conv as _conv
 from ..ops import linalg
 from ..ops import loss as _loss
 from ..ops import pool as _pool
+from ..ops import upsample as _upsample
 from ..ops.activation import *  # noqa: F401,F403  (relu, softmax, ...: see its __all__)
 from .batchnorm import batch_norm  # noqa: F401  (the layer modules define these three)
 from .dropout import dropout  # noqa: F401
@@ -154,3 +155,18 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0):
 def avg_pool2d(input, kernel_size, stride=None, padding=0):
     """Mean over windows of the last two axes (padding counted as zeros). See ``AvgPool``."""
     return _pool.avg_pool(input, kernel_size, stride, padding, dims=2)
+
+
+# ---------------------------------------------------------------------------------------
+# resizing (the Function is in engine/ops/upsample.py)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Resize (N, C, L) or (N, C, H, W) to ``size`` or by ``scale_factor``: y = A_h·x·A_wᵀ.
+    Modes "nearest", "linear", "bilinear" as in PyTorch. See ``engine.ops.upsample.Resize``."""
+    return _upsample.interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """The older name of ``interpolate``."""
+    return interpolate(input, size, scale_factor, mode, align_corners)

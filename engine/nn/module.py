@@ -288,9 +288,13 @@ class Module:
 
     # ------------------------------------------------------------ modes
     def train(self, mode=True):
-        """Training mode (dropout active, batch norm updating its statistics)."""
+        """Training mode (dropout active, batch norm updating its statistics).
+
+        A module frozen by ``engine.nn.freeze`` stays in evaluation mode (see ``freeze``).
+        """
         for module in self.modules():
-            object.__setattr__(module, "training", bool(mode))
+            held = module.__dict__.get("_frozen", False)
+            object.__setattr__(module, "training", bool(mode) and not held)
         return self
 
     def eval(self):
@@ -309,33 +313,14 @@ class Module:
         return ""
 
     def __repr__(self):
-        lines = [f"  ({name}): " + repr(child).replace("\n", "\n  ")
-                 for name, child in self._modules.items()]
-        if not lines:
+        """PyTorch's layout: ``Name(extra)`` for a leaf, else one indented line per child,
+        ``(name): repr(child)``, after the module's own ``extra_repr`` lines."""
+        lines = self.extra_repr().split("\n") if self.extra_repr() else []
+        lines += [f"({name}): " + repr(child).replace("\n", "\n  ")
+                  for name, child in self._modules.items()]
+        if not self._modules:
             return f"{type(self).__name__}({self.extra_repr()})"
-        return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
-
-
-class Sequential(Module):
-    """Layers applied one after the other: ``Sequential(Linear(2, 4), Tanh(), Linear(4, 1))``."""
-
-    def __init__(self, *layers):
-        super().__init__()
-        for index, layer in enumerate(layers):
-            if not isinstance(layer, Module):
-                raise TypeError(f"Sequential takes Modules, got {type(layer).__name__} at {index}")
-            setattr(self, str(index), layer)
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __getitem__(self, index):
-        return list(self._modules.values())[index]
-
-    def forward(self, x):
-        for layer in self._modules.values():
-            x = layer(x)
-        return x
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 def _move_like(buf, convert):

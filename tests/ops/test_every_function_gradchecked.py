@@ -15,7 +15,7 @@ from engine import Function, Tensor, gradcheck
 from engine.ops import activation as act
 from engine.ops import dropout
 from engine.ops import embedding as emb
-from engine.ops import conv, device, loss, math, normalization, pool, reduce, shape
+from engine.ops import conv, device, loss, math, normalization, pool, reduce, shape, upsample
 from engine.ops import linalg
 from engine.ops.linalg import MatMul
 
@@ -122,6 +122,9 @@ CASES = {
                         (Tensor(np.random.default_rng(5).permutation(64).reshape(1, 1, 8, 8) / 7.0,
                                 requires_grad=True, dtype=engine.float64),)),
     "AvgPool": lambda: (lambda x: pool.AvgPool(3, stride=2, padding=1)(x), (rand(2, 2, 5, 5),)),
+    # Bilinear resizing (nearest is the same matrix product with 0/1 weights).
+    "Resize": lambda: (lambda x: upsample.Resize((7, 4), (3 / 7, 5 / 4), "linear")(x),
+                       (rand(2, 2, 3, 5),)),
 }
 
 
