@@ -8,7 +8,7 @@ import pytest
 import engine.data as D
 from engine.data import bundled
 
-SHARED_TABULAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "tabular"
+SHARED_TABULAR = Path(__file__).resolve().parents[3] / "shared" / "data" / "tabular"
 
 # name: (loader, n_samples, n_features, class counts in label order, or None for regression)
 SETS = {
