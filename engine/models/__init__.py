@@ -8,21 +8,18 @@
   ``SoftmaxRegression``, ``polynomial_features``, ``PolynomialRegression``
 - generative models (units 8–10): ``autoencoder``, ``vae``, ``gan``
 """
+from .autoencoder import Autoencoder, ConvAutoencoder, DenoisingAutoencoder, DenoisingDataset
+from .gan import GANTrainer
 from .lenet import LeNet5
 from .mlp import MLP
 from .perceptron import Perceptron
 from .regression import (LinearRegression, LogisticRegression, PolynomialRegression,
                          SoftmaxRegression, polynomial_features)
+from .vae import VAE, ConvVAE
 from .vgg import VGGNet
 
 __all__ = ["Perceptron", "MLP", "LeNet5", "VGGNet", "LinearRegression", "LogisticRegression",
-           "SoftmaxRegression", "PolynomialRegression", "polynomial_features"]
-
-# generative models and what their codes are good for (units 8–10)
-from .autoencoder import (Autoencoder, ConvAutoencoder, DenoisingAutoencoder,  # noqa: E402
-                          DenoisingDataset)
-from .gan import GANTrainer  # noqa: E402
-from .vae import VAE, ConvVAE  # noqa: E402
-
-__all__ += ["Autoencoder", "ConvAutoencoder", "DenoisingAutoencoder", "DenoisingDataset", "VAE",
-            "ConvVAE", "GANTrainer"]
+           "SoftmaxRegression", "PolynomialRegression", "polynomial_features",
+           # generative models (units 8-10)
+           "Autoencoder", "ConvAutoencoder", "DenoisingAutoencoder", "DenoisingDataset", "VAE",
+           "ConvVAE", "GANTrainer"]
