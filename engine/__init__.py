@@ -6,7 +6,7 @@ and the library on top (``engine.nn``, ``engine.optim``, ``engine.data``, ``engi
 ``engine.train``; ``engine.viz`` for plots).
 """
 from . import tensor_methods  # noqa: F401  (binds Tensor's operators and methods: first)
-from . import cuda, data, metrics, nn, optim, train
+from . import accelerator, cuda, data, metrics, nn, optim, train
 from ._version import __version__
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad
 from .backend import get_backend, get_num_threads, set_backend, set_num_threads, using_backend
@@ -20,6 +20,8 @@ from .ops import add
 from .ops import max  # noqa: A004  (engine.max mirrors torch.max)
 from .random import manual_seed
 from .tensor import Tensor, tensor
+from .functions import *  # noqa: F401,F403  (zeros, randn, cat, argmax ...: PyTorch's top level)
+from .functions import __all__ as _functions_all
 
 __all__ = [
     "__version__", "Tensor", "tensor", "Function", "no_grad", "enable_grad", "is_grad_enabled",
@@ -29,4 +31,7 @@ __all__ = [
     "optim", "data", "metrics", "train", "save", "load",
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",
     "sum", "mean", "max", "reshape", "transpose", "concatenate", "stack", "matmul",
-]
+    "accelerator",
+] + [name for name in _functions_all if name not in ("sum", "mean", "max", "reshape", "transpose",
+                                                     "stack", "matmul", "abs", "exp", "log",
+                                                     "sqrt", "clip")]

@@ -428,6 +428,15 @@ def to_numpy(a):
     return a.get() if type(a).__module__.startswith("cupy") else np.asarray(a)
 
 
-def tensor(data, requires_grad=False, dtype=None):
-    """Create a Tensor (same as ``Tensor(data, requires_grad, dtype)``)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+def tensor(data, requires_grad=False, dtype=None, device=None):
+    """A new tensor holding a copy of ``data``, as ``torch.tensor`` (``engine.from_numpy`` and
+    ``engine.as_tensor`` share a NumPy array's memory instead; ``Tensor(array)`` does too).
+    The dtype follows PyTorch's rules (``as_tensor_array``); ``device`` may be "cpu"."""
+    if device is not None:
+        from .functions import check_device
+        check_device(device)
+    t = Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    source = data.data if isinstance(data, Tensor) else data
+    if t.data is source:
+        t.data = t.data.copy()
+    return t

@@ -167,13 +167,23 @@ class TensorMethods:
     def reshape_as(self, other):
         return ops.reshape(self, other.shape)
 
-    def transpose(self, *axes):
-        """Permute axes like NumPy: ``x.transpose()`` reverses them,
-        ``x.transpose(0, 2, 1)`` gives the new order.  (PyTorch's
-        ``transpose(d0, d1)`` swaps two dims; use ``swapaxes`` for that.)"""
-        return ops.transpose(self, _shape_args(axes) or None)
+    def transpose(self, *dims):
+        """As PyTorch: ``x.transpose(d0, d1)`` swaps two axes. Without arguments it reverses
+        all axes (like ``.T``); given a whole order of 3 or more axes it permutes them (NumPy)."""
+        if len(dims) == 2 and not isinstance(dims[0], (tuple, list)):
+            return self.swapaxes(*dims)
+        return ops.transpose(self, _shape_args(dims) or None)
 
-    permute = transpose
+    def permute(self, *dims):
+        """The axes in the order ``dims`` (``x.permute(0, 2, 3, 1)``: NCHW to NHWC)."""
+        return ops.transpose(self, _shape_args(dims))
+
+    def t(self):
+        """The transpose of a matrix (a 0-d or 1-d tensor is returned as is), as ``torch.t``."""
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a tensor with at most 2 axes, got shape {self.shape}; "
+                             f"use transpose(d0, d1) or permute")
+        return self if self.ndim < 2 else ops.transpose(self, (1, 0))
 
     def swapaxes(self, axis1, axis2):
         axes = list(range(self.ndim))
@@ -191,11 +201,13 @@ class TensorMethods:
         start, end = start_dim % len(shape), end_dim % len(shape)
         return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
 
-    def unsqueeze(self, axis):
-        return ops.reshape(self, ops.shape.expanded_shape(self.shape, axis))
+    def unsqueeze(self, dim):
+        """A new size-1 axis at ``dim``."""
+        return ops.reshape(self, ops.shape.expanded_shape(self.shape, dim))
 
-    def squeeze(self, axis=None):
-        return ops.reshape(self, ops.shape.squeezed_shape(self.shape, axis))
+    def squeeze(self, dim=None):
+        """Without the size-1 axes (all, or ``dim``'s; other sizes are kept, as in PyTorch)."""
+        return ops.reshape(self, ops.shape.squeezed_shape(self.shape, dim))
 
     def __getitem__(self, index):
         return ops.getitem(self, index)

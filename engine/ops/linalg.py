@@ -5,7 +5,6 @@ The 2-D products (and batches of them) run on the backend's GEMM,
 ``B = backend_of(a)``): backward passes use its transpose flags instead of making transposed
 copies.
 """
-import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
