@@ -252,6 +252,32 @@ def as_tensor(data, dtype=None, device=None):
     return _wrap(as_tensor_array(data, dtype))
 
 
+_DLPACK_CPU = 1
+
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing the memory of another library's array or tensor (anything with
+    ``__dlpack__``: NumPy, PyTorch, CuPy, JAX ...), as ``torch.from_dlpack``. A PyTorch tensor
+    that requires grad must be ``.detach()``-ed first (PyTorch refuses to export it). Data of a
+    dtype engine does not hold (float16 ...) is converted, which copies."""
+    if not hasattr(ext_tensor, "__dlpack__"):
+        raise TypeError(f"from_dlpack expects an object with __dlpack__ (a NumPy array, a "
+                        f"torch.Tensor ...), got {type(ext_tensor).__name__}")
+    if isinstance(ext_tensor, Tensor):
+        return ext_tensor
+    device_type = ext_tensor.__dlpack_device__()[0]
+    if device_type == _DLPACK_CPU:
+        arr = np.from_dlpack(ext_tensor)
+    else:
+        try:
+            import cupy
+        except ImportError:
+            raise RuntimeError(f"from_dlpack: the data is on a device of DLPack type "
+                               f"{device_type}, not the CPU, and CuPy is not installed") from None
+        arr = cupy.from_dlpack(ext_tensor)
+    return _wrap(as_tensor_array(arr))
+
+
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
@@ -443,7 +469,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):   # noqa: A
 __all__ = [
     "device", "zeros", "ones", "empty", "full", "arange", "linspace", "eye", "rand", "randn",
     "randint", "randperm", "zeros_like", "ones_like", "empty_like", "full_like", "rand_like",
-    "randn_like", "randint_like", "from_numpy", "as_tensor", "is_tensor", "numel", "cat", "concat",
+    "randn_like", "randint_like", "from_numpy", "from_dlpack", "as_tensor", "is_tensor", "numel", "cat", "concat",
     "stack", "flatten", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "exp", "log",
     "sqrt", "abs", "clamp", "clip", "sigmoid", "tanh", "sum", "mean", "max", "min", "argmax",
     "argmin", "maximum", "minimum", "matmul", "mm", "bmm", "where", "eq", "ne", "lt", "le", "gt",

@@ -278,6 +278,16 @@ class Tensor:
             arr = arr.astype(dtype, copy=bool(copy))
         return arr.copy() if copy and dtype is None else arr
 
+    # DLPack: other libraries read the tensor's memory without a copy
+    # (``np.from_dlpack(t)``, ``torch.from_dlpack(t)``, CuPy); ``engine.from_dlpack`` is the way in.
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        kwargs = {k: v for k, v in (("stream", stream), ("max_version", max_version),
+                                    ("dl_device", dl_device), ("copy", copy)) if v is not None}
+        return self.data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self.data.__dlpack_device__()
+
     def __repr__(self):
         body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
         extras = []
