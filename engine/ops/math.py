@@ -22,7 +22,8 @@ def _broadcast_error(op, a, b):
 def _promoted(a, b):
     """``a`` and ``b`` in the dtype of their result, by PyTorch's rule (dtypes.result_type):
     int64 + float32 is float32 here, where NumPy alone would make it float64."""
-    if a.dtype == b.dtype:
+    da, db = a.dtype, b.dtype
+    if da is db or da == db:        # `is` first: NumPy's built-in dtypes are singletons
         return a, b
     dt = dtypes.result_type(a, b)
     return a.astype(dt, copy=False), b.astype(dt, copy=False)
