@@ -135,7 +135,7 @@ def test_argmax_argmin_match_pytorch(dim, keepdim):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_sum_mean_with_dim_and_keepdim_match_pytorch(dtype):
-    torch = _torch()
+    _torch()
     data = np.random.default_rng(2).normal(size=(2, 3, 4))
     for dim in (None, 0, (0, 2), -1):
         for keepdim in (False, True):
