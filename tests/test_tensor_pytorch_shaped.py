@@ -291,3 +291,60 @@ def test_matmul_refuses_mixed_dtypes_but_elementwise_ops_promote():
                                     engine.zeros(1, 1, 2, 2))
     assert (a * b.T).dtype == engine.float64
     np.testing.assert_array_equal(engine.matmul(tensor([[1, 2]]), tensor([[3], [4]])).data, [[11]])
+
+
+# --------------------------------------------------------------- PyTorch's method forms
+def _index(m, values):
+    return m.tensor(values)
+
+
+METHODS = [
+    ("var", lambda m, t: t.var()), ("std_dim", lambda m, t: t.std(1)),
+    ("var_biased", lambda m, t: t.var(0, unbiased=False)), ("norm", lambda m, t: t.norm()),
+    ("norm_dim", lambda m, t: t.norm(dim=1, keepdim=True)), ("norm1", lambda m, t: t.norm(p=1)),
+    ("clone", lambda m, t: t.clone() * 2), ("contiguous", lambda m, t: t.T.contiguous()),
+    ("expand", lambda m, t: t[:, :1].expand(3, 5)), ("expand_neg", lambda m, t: t[:1].expand(2, -1, -1)),
+    ("expand_as", lambda m, t: t[:1].expand_as(t)),
+    ("masked_fill", lambda m, t: t.masked_fill(t > 0, 0.5)),
+    ("split", lambda m, t: t.split(3, 1)[1]), ("split_list", lambda m, t: t.split([1, 2], 0)[1]),
+    ("chunk", lambda m, t: t.chunk(2, 0)[1]), ("unbind", lambda m, t: t.unbind(1)[2]),
+    ("index_select", lambda m, t: t.index_select(1, _index(m, [0, 2, 2]))),
+    ("softmax", lambda m, t: t.softmax(1)), ("log_softmax", lambda m, t: t.log_softmax(dim=1)),
+    ("relu", lambda m, t: t.relu()), ("sigmoid", lambda m, t: t.sigmoid()),
+    ("tanh", lambda m, t: t.tanh()), ("add_alpha", lambda m, t: t.add(t * t, alpha=2)),
+    ("sub_alpha", lambda m, t: t.sub(1.5, alpha=2)), ("mul", lambda m, t: t.mul(t)),
+    ("div", lambda m, t: t.div(2.0)), ("pow", lambda m, t: t.pow(2)), ("neg", lambda m, t: t.neg()),
+    ("square", lambda m, t: t.square()), ("matmul", lambda m, t: t.matmul(t.T)),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name, f", METHODS, ids=[m[0] for m in METHODS])
+def test_method_forms_match_pytorch_values_and_gradients(name, f, dtype):
+    torch = _torch()
+    x, tx = _pair(np.random.default_rng(4).normal(size=(3, 4)), dtype)
+    y, ty = f(engine, x), f(torch, tx)
+    assert y.shape == tuple(ty.shape) and str(y.dtype) == str(ty.dtype).replace("torch.", "")
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), **_tol(dtype))
+    g = np.random.default_rng(5).normal(size=y.shape).astype(dtype)
+    y.backward(g)
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), **_tol(dtype))
+
+
+def test_integer_division_rounding_and_new_tensors():
+    torch = _torch()
+    i, ti = tensor([5, -7, 9]), torch.tensor([5, -7, 9])
+    for got, want in [(i // 2, ti // 2), (i % 4, ti % 4), (20 // i, 20 // ti),
+                      (tensor([1.5, -0.5]).floor(), torch.tensor([1.5, -0.5]).floor()),
+                      (tensor([1.5, -0.5]).ceil(), torch.tensor([1.5, -0.5]).ceil()),
+                      (tensor([-2.0, 0.0, 3.0]).sign(), torch.tensor([-2.0, 0.0, 3.0]).sign())]:
+        assert str(got.dtype) == str(want.dtype).replace("torch.", "")
+        np.testing.assert_array_equal(got.data, want.numpy())
+    with pytest.raises(ValueError, match="no useful gradient"):
+        tensor([1.5], requires_grad=True).floor()
+    x = tensor([1.0], dtype=engine.float64)
+    assert x.new_zeros(2, 3).dtype == engine.float64 and x.new_ones((2,)).tolist() == [1.0, 1.0]
+    assert x.new_full((2,), 4).tolist() == [4.0, 4.0] and x.new_tensor([1, 2]).dtype == engine.float64
+    y = tensor([1.0], requires_grad=True) * 2
+    assert y.detach_() is y and y.is_leaf and not y.requires_grad

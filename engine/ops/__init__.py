@@ -28,8 +28,8 @@ from .math import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, N
                    sqrt, sub, where)
 from .reduce import (Max, MaxAlongDim, Mean, Min, MinAlongDim, Sum, amax, amin, argmax, argmin,
                      max, mean, min, sum)
-from .shape import (Concatenate, GetItem, Reshape, Stack, Transpose, concatenate, getitem, reshape,
-                    stack, transpose, unbroadcast)
+from .shape import (Clone, Concatenate, Expand, GetItem, Reshape, Stack, Transpose, concatenate,
+                    getitem, reshape, stack, transpose, unbroadcast)
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip",
@@ -38,6 +38,7 @@ __all__ = [
     "getitem", "concatenate", "stack", "matmul", "linear", "unbroadcast",
     # the Function classes behind them
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "Exp", "Log", "Sqrt", "Abs", "Clip", "Maximum",
-    "Minimum", "Where", "Cast", "Sum", "Mean", "Max", "Min", "MaxAlongDim", "MinAlongDim", "Reshape", "Transpose", "GetItem",
+    "Minimum", "Where", "Cast", "Sum", "Mean", "Max", "Min", "MaxAlongDim", "MinAlongDim",
+    "Reshape", "Transpose", "GetItem", "Clone", "Expand",
     "Concatenate", "Stack", "MatMul", "Linear",
 ]

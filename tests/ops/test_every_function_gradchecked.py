@@ -75,6 +75,8 @@ CASES = {
     "Min": lambda: (lambda a: reduce.Min(axis=0)(a), (rand(3, 4),)),
     "Where": lambda: (lambda a, b: math.Where(np.arange(12).reshape(3, 4) % 3 == 0)(a, b),
                       (rand(3, 4), rand(4, seed=2))),
+    "Clone": lambda: (lambda a: shape.Clone()(a) * 2, (rand(3, 4),)),
+    "Expand": lambda: (lambda a: shape.Expand((2, 3, -1))(a), (rand(3, 1),)),
     "MaxAlongDim": lambda: (lambda a: reduce.MaxAlongDim(1)(a), (rand(3, 4),)),
     "MinAlongDim": lambda: (lambda a: reduce.MinAlongDim(0, keepdim=True)(a), (rand(3, 4),)),
     "Reshape": lambda: (lambda a: shape.Reshape((4, 3))(a), (rand(3, 4),)),
