@@ -440,6 +440,27 @@ class TensorMethods:
         op(self.data, _data(other), out=self.data, casting="same_kind")
         return self
 
+    # ``x += y``: in place (as in PyTorch) when x is not part of a recorded graph, which is
+    # what ``with no_grad(): p -= lr * p.grad`` needs; inside a graph it computes x + y into a
+    # new tensor (the name is rebound; backward stays right).
+    def _augmented(self, op, other, out_of_place):
+        if self._requires_grad and (self.grad_fn is not None or autograd.is_grad_enabled()):
+            return out_of_place(self, other)
+        op(self.data, _data(other), out=self.data, casting="same_kind")
+        return self
+
+    def __iadd__(self, other):
+        return self._augmented(np.add, other, ops.add)
+
+    def __isub__(self, other):
+        return self._augmented(np.subtract, other, ops.sub)
+
+    def __imul__(self, other):
+        return self._augmented(np.multiply, other, ops.mul)
+
+    def __itruediv__(self, other):
+        return self._augmented(np.true_divide, other, ops.div)
+
     def add_(self, other, *, alpha=1):
         """self += alpha·other, in place."""
         other = _data(other)

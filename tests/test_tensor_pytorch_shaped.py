@@ -348,3 +348,30 @@ def test_integer_division_rounding_and_new_tensors():
     assert x.new_full((2,), 4).tolist() == [4.0, 4.0] and x.new_tensor([1, 2]).dtype == engine.float64
     y = tensor([1.0], requires_grad=True) * 2
     assert y.detach_() is y and y.is_leaf and not y.requires_grad
+
+
+def test_augmented_assignment_updates_parameters_in_place_under_no_grad():
+    torch = _torch()
+    w, tw = _pair([1.0, -2.0], engine.float32)
+    alias = w
+    (w * w).sum().backward()
+    (tw * tw).sum().backward()
+    with engine.no_grad():
+        w -= 0.1 * w.grad                  # the manual SGD step of PyTorch's tutorials
+        w *= 2
+        w /= 4
+        w += tensor([1, 1])
+    with torch.no_grad():
+        tw -= 0.1 * tw.grad
+        tw *= 2
+        tw /= 4
+        tw += torch.tensor([1, 1])
+    assert w is alias and w.is_leaf and w.requires_grad
+    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-6)
+    h = w * 3                              # inside a graph: a new tensor, gradients right
+    h += w
+    h.sum().backward()
+    np.testing.assert_allclose(w.grad.data, 2 * np.array([1.0, -2.0]) + 4, rtol=1e-6)
+    counts = tensor([1, 2])
+    with pytest.raises(TypeError):
+        counts += 0.5                      # int64 cannot hold it, as in PyTorch
