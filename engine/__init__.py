@@ -34,4 +34,5 @@ __all__ = [
     "accelerator",
 ] + [name for name in _functions_all if name not in ("sum", "mean", "max", "reshape", "transpose",
                                                      "stack", "matmul", "abs", "exp", "log",
-                                                     "sqrt", "clip")]
+                                                     "sqrt", "clip", "add", "sub", "mul",
+                                                     "div")]

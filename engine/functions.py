@@ -403,8 +403,36 @@ def minimum(input, other):   # noqa: A002
     return ops.minimum(input, other)
 
 
-def matmul(input, other):   # noqa: A002
-    return ops.matmul(input, other)
+def _into(out, result):
+    """PyTorch's ``out=``: write ``result`` into the tensor ``out`` (outside autograd) and
+    return it."""
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"out= must be a Tensor, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(f"out= has shape {out.shape}, the result has shape {result.shape}")
+    return out.copy_(result)
+
+
+def matmul(input, other, *, out=None):   # noqa: A002
+    return _into(out, ops.matmul(input, other))
+
+
+def add(input, other, *, alpha=1, out=None):   # noqa: A002
+    return _into(out, ops.add(input, other if alpha == 1 else ops.mul(other, alpha)))
+
+
+def sub(input, other, *, alpha=1, out=None):   # noqa: A002
+    return _into(out, ops.sub(input, other if alpha == 1 else ops.mul(other, alpha)))
+
+
+def mul(input, other, *, out=None):   # noqa: A002
+    return _into(out, ops.mul(input, other))
+
+
+def div(input, other, *, out=None):   # noqa: A002
+    return _into(out, ops.div(input, other))
 
 
 def mm(input, mat2):   # noqa: A002
@@ -472,6 +500,6 @@ __all__ = [
     "randn_like", "randint_like", "from_numpy", "from_dlpack", "as_tensor", "is_tensor", "numel", "cat", "concat",
     "stack", "flatten", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "exp", "log",
     "sqrt", "abs", "clamp", "clip", "sigmoid", "tanh", "sum", "mean", "max", "min", "argmax",
-    "argmin", "maximum", "minimum", "matmul", "mm", "bmm", "where", "eq", "ne", "lt", "le", "gt",
+    "argmin", "maximum", "minimum", "matmul", "add", "sub", "mul", "div", "mm", "bmm", "where", "eq", "ne", "lt", "le", "gt",
     "ge", "equal", "allclose",
 ]

@@ -193,3 +193,19 @@ def test_shape_errors_are_clear():
         engine.bmm(engine.zeros(2, 3, 4), engine.zeros(3, 4, 2))
     with pytest.raises(ValueError, match="clamp needs min= or max="):
         engine.clamp(engine.zeros(2))
+
+
+def test_out_and_alpha_keywords_like_pytorch():
+    torch = _torch()
+    a = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    x, tx = tensor(a), torch.tensor(a)
+    for name, args in (("matmul", (x, x.T)), ("add", (x, x)), ("sub", (x, 1.0)),
+                       ("mul", (x, x)), ("div", (x, 2.0))):
+        out = engine.zeros(*getattr(engine, name)(*args).shape)
+        assert getattr(engine, name)(*args, out=out) is out
+        targs = tuple(tx if a is x else tx.T if isinstance(a, engine.Tensor) else a for a in args)
+        np.testing.assert_allclose(out.data, getattr(torch, name)(*targs).numpy())
+    np.testing.assert_allclose(engine.add(x, x, alpha=3).data, torch.add(tx, tx, alpha=3).numpy())
+    np.testing.assert_allclose(engine.sub(x, x, alpha=0.5).data, torch.sub(tx, tx, alpha=0.5).numpy())
+    with pytest.raises(ValueError, match="out= has shape"):
+        engine.mul(x, x, out=engine.zeros(3))
