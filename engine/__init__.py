@@ -11,7 +11,9 @@ from ._version import __version__
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad
 from .backend import get_backend, get_num_threads, set_backend, set_num_threads, using_backend
 from .dtypes import float32, float64, int8, int16, int32, int64, uint8
-from .dtypes import bool, double, float, int, long, short  # noqa: A004  (torch.bool, torch.int ...)
+# torch.bool, torch.float, torch.int ... (attributes only: not in __all__, so that
+# ``from engine import *`` leaves Python's bool, float and int alone)
+from .dtypes import bool, double, float, int, long, short  # noqa: A004
 from .gradcheck import GradcheckError, gradcheck
 from .io import load, save
 from .ops import (abs, cast, clip, concatenate, div, exp, log, matmul, mean, mul, neg, pow,
@@ -26,7 +28,7 @@ from .functions import __all__ as _functions_all
 __all__ = [
     "__version__", "Tensor", "tensor", "Function", "no_grad", "enable_grad", "is_grad_enabled",
     "gradcheck", "GradcheckError", "float32", "float64", "int8", "int16", "int32", "int64",
-    "uint8", "bool", "double", "float", "int", "long", "short", "set_backend", "get_backend",
+    "uint8", "double", "long", "short", "set_backend", "get_backend",
     "using_backend", "set_num_threads", "get_num_threads", "manual_seed", "cuda", "nn",
     "optim", "data", "metrics", "train", "save", "load",
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",
