@@ -89,10 +89,6 @@ def check_same_dtype(op, **arrays):
                         f"first (x.float() or x.double(), or model.double())")
 
 
-def is_floating_point(dtype):
-    return dtype == float32 or dtype == float64
-
-
 def result_type(a, b):
     """The dtype of an elementwise operation on arrays ``a`` and ``b``, by PyTorch's rule:
     a float operand wins over an integer or bool one (int64 + float32 gives float32, where

@@ -114,11 +114,11 @@ class TensorMethods:
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
         """Σ over ``dim`` (an int or a tuple; all axes by default). Bool and integer tensors
         sum to int64: ``(pred == target).sum().item()`` counts the matches."""
-        x = self if dtype is None else self.to_dtype(dtype)
+        x = self if dtype is None else self.astype(dtype)
         return ops.sum(x, _axis(axis, dim), _keep(keepdim, keepdims))
 
     def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
-        x = self if dtype is None else self.to_dtype(dtype)
+        x = self if dtype is None else self.astype(dtype)
         return ops.mean(x, _axis(axis, dim), _keep(keepdim, keepdims))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -216,8 +216,6 @@ class TensorMethods:
         """This tensor as ``dtype`` (itself if it has it already); differentiable between
         float32 and float64, without gradient to or from integer and bool dtypes."""
         return ops.cast(self, dtype)
-
-    to_dtype = astype
 
     def type(self, dtype=None):
         """The dtype's name without ``dtype``; with it, ``astype(dtype)``."""
