@@ -6,7 +6,7 @@ and the library on top (``engine.nn``, ``engine.optim``, ``engine.data``, ``engi
 ``engine.train``; ``engine.viz`` for plots).
 """
 from . import tensor_methods  # noqa: F401  (binds Tensor's operators and methods: first)
-from . import accelerator, cuda, data, metrics, nn, optim, train
+from . import accelerator, backends, cuda, data, metrics, nn, optim, train
 from ._version import __version__
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad
 from .backend import get_backend, get_num_threads, set_backend, set_num_threads, using_backend
@@ -33,7 +33,7 @@ __all__ = [
     "optim", "data", "metrics", "train", "save", "load",
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",
     "sum", "mean", "max", "reshape", "transpose", "concatenate", "stack", "matmul",
-    "accelerator",
+    "accelerator", "backends",
 ] + [name for name in _functions_all if name not in ("sum", "mean", "max", "reshape", "transpose",
                                                      "stack", "matmul", "abs", "exp", "log",
                                                      "sqrt", "clip", "add", "sub", "mul",

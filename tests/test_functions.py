@@ -209,3 +209,10 @@ def test_out_and_alpha_keywords_like_pytorch():
     np.testing.assert_allclose(engine.sub(x, x, alpha=0.5).data, torch.sub(tx, tx, alpha=0.5).numpy())
     with pytest.raises(ValueError, match="out= has shape"):
         engine.mul(x, x, out=engine.zeros(3))
+
+
+def test_backends_switches_of_pytorch_programs_are_answered():
+    assert engine.backends.mps.is_available() is False and engine.backends.mps.is_built() is False
+    engine.backends.cudnn.benchmark = True         # accepted (DCGAN-style programs set it)
+    assert engine.backends.cudnn.benchmark is True and not engine.backends.cudnn.is_available()
+    engine.backends.cudnn.benchmark = False
