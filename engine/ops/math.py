@@ -1,6 +1,7 @@
 """Elementwise arithmetic.
 
-Binary ops broadcast like NumPy.  Broadcasting copies an input along some
+Binary ops broadcast like NumPy and combine dtypes like PyTorch (``_promoted``: a float
+operand wins over an integer one, float32 with float64 gives float64).  Broadcasting copies an input along some
 axes, so in backward each input's gradient is summed back to its own shape
 with ``unbroadcast``.  Backward passes skip inputs that need no gradient
 (``self.needs_input_grad``), e.g. the constant 2 in ``x * 2``.
@@ -10,7 +11,7 @@ import operator
 from .. import dtypes
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
 from .shape import unbroadcast
 
 
@@ -18,10 +19,38 @@ def _broadcast_error(op, a, b):
     return ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together")
 
 
+def _promoted(a, b):
+    """``a`` and ``b`` in the dtype of their result, by PyTorch's rule (dtypes.result_type):
+    int64 + float32 is float32 here, where NumPy alone would make it float64."""
+    da, db = a.dtype, b.dtype
+    if da is db or da == db:        # `is` first: NumPy's built-in dtypes are singletons
+        return a, b
+    dt = dtypes.result_type(a, b)
+    return a.astype(dt, copy=False), b.astype(dt, copy=False)
+
+
+def _true_division(a, b):
+    """Promoted operands of ``/``: integers divide into the default float dtype, as in PyTorch."""
+    a, b = _promoted(a, b)
+    if a.dtype.kind != "f":
+        dt = dtypes.get_default_dtype()
+        a, b = a.astype(dt), b.astype(dt)
+    return a, b
+
+
+def _floating(x):
+    """An integer or bool tensor as the default float dtype (exp, log, sqrt of integers give
+    floats, as in PyTorch); anything else unchanged."""
+    if isinstance(x, Tensor) and x.data.dtype.kind != "f":
+        return _wrap(x.data.astype(dtypes.get_default_dtype()))
+    return x
+
+
 class Add(Function):
     """y = a + b;  ∂L/∂a = ∂L/∂y,  ∂L/∂b = ∂L/∂y  (each unbroadcast to its input's shape)."""
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             return a + b
         except ValueError:
@@ -36,6 +65,7 @@ class Sub(Function):
     """y = a − b;  ∂L/∂a = ∂L/∂y,  ∂L/∂b = −∂L/∂y."""
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             return a - b
         except ValueError:
@@ -51,6 +81,7 @@ class Mul(Function):
     """y = a·b;  ∂L/∂a = ∂L/∂y · b,  ∂L/∂b = ∂L/∂y · a."""
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             return a * b
         except ValueError:
@@ -68,6 +99,7 @@ class Div(Function):
     """y = a / b;  ∂L/∂a = ∂L/∂y / b,  ∂L/∂b = −∂L/∂y · a / b²."""
 
     def forward(self, a, b):
+        a, b = _true_division(a, b)
         try:
             return a / b
         except ValueError:
@@ -100,6 +132,7 @@ class Pow(Function):
     """
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             self.y = a ** b
         except ValueError:
@@ -204,6 +237,7 @@ class Maximum(Function):
     pick, wins = "maximum", operator.gt     # Minimum reuses everything with "minimum", <
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             return getattr(backend_of(a).xp, self.pick)(a, b)
         except ValueError:
@@ -225,11 +259,39 @@ class Minimum(Maximum):
     pick, wins = "minimum", operator.lt
 
 
+class Where(Function):
+    """y = a where cond, else b (elementwise, broadcast);
+    ∂L/∂a = ∂L/∂y where cond, 0 elsewhere;  ∂L/∂b = ∂L/∂y where not cond.
+
+    ``cond`` is a bool array, a constant of the operation (no gradient flows to it).
+    """
+
+    def __init__(self, cond):
+        cond = cond.data if isinstance(cond, Tensor) else cond
+        self.cond = cond if getattr(cond, "dtype", None) == bool else \
+            backend_of(cond).xp.asarray(cond, dtype=bool)
+
+    def forward(self, a, b):
+        a, b = _promoted(a, b)
+        try:
+            return backend_of(a).xp.where(self.cond, a, b)
+        except ValueError:
+            raise ValueError(f"where: condition {self.cond.shape}, a {a.shape} and b {b.shape} "
+                             f"cannot be broadcast together") from None
+
+    def backward(self, gy):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = unbroadcast(gy * self.cond, a.shape) if need_a else None
+        gb = unbroadcast(gy * ~self.cond, b.shape) if need_b else None
+        return ga, gb
+
+
 class Cast(Function):
     """y = x converted to ``dtype``;  ∂L/∂x = ∂L/∂y converted back to x's dtype."""
 
     def __init__(self, dtype):
-        self.dtype = dtypes.as_float_dtype(dtype)
+        self.dtype = dtypes.as_float_dtype(dtype)    # between float dtypes: differentiable
 
     def forward(self, x):
         return x.astype(self.dtype)
@@ -264,15 +326,15 @@ def pow(a, b):
 
 
 def exp(x):
-    return Exp()(x)
+    return Exp()(_floating(x))
 
 
 def log(x):
-    return Log()(x)
+    return Log()(_floating(x))
 
 
 def sqrt(x):
-    return Sqrt()(x)
+    return Sqrt()(_floating(x))
 
 
 def abs(x):
@@ -291,9 +353,22 @@ def minimum(a, b):
     return Minimum()(a, b)
 
 
+def where(cond, a, b):
+    """``a`` where ``cond`` is True, else ``b`` (see ``Where``)."""
+    return Where(cond)(a, b)
+
+
 def cast(x, dtype):
-    """x as float32/float64 (returns x itself if it already has that dtype, like PyTorch)."""
-    dtype = dtypes.as_float_dtype(dtype)
-    if isinstance(x, Tensor) and x.dtype == dtype:
+    """x as ``dtype`` (x itself if it already has that dtype, like PyTorch's ``x.to(dtype)``).
+
+    Between float32 and float64 the cast is differentiable (``Cast``); to or from an integer
+    or bool dtype it is not (the result never requires grad, as in PyTorch).
+    """
+    dtype = dtypes.as_dtype(dtype)
+    if not isinstance(x, Tensor):
+        x = Tensor(x)
+    if x.dtype == dtype:
         return x
-    return Cast(dtype)(x)
+    if dtype.kind == "f" and x.data.dtype.kind == "f":
+        return Cast(dtype)(x)
+    return _wrap(x.data.astype(dtype))

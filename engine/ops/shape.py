@@ -73,17 +73,22 @@ def _is_basic_index(index):
     return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
 
 
-def _check_index(index):
+def index_arrays(index):
+    """``index`` with integer and bool tensors replaced by their arrays (a bool tensor is a
+    mask, an integer tensor a list of positions, as in PyTorch); a float tensor is refused."""
     items = index if isinstance(index, tuple) else (index,)
-    if any(isinstance(i, Tensor) for i in items):
-        # Tensors hold floats; comparisons give 0./1. floats, which NumPy would
-        # read as positions 0 and 1, not as a mask.
-        raise TypeError("index a Tensor with ints, slices, lists or NumPy int/bool arrays, "
-                        "not with a Tensor (for a mask use e.g. x[x.numpy() > 0])")
+    if not any(isinstance(i, Tensor) for i in items):
+        return index
+    for i in items:
+        if isinstance(i, Tensor) and i.data.dtype.kind not in "biu":
+            raise IndexError(f"tensors used as indices must be integer or bool tensors, got "
+                             f"{i.dtype} (convert positions with .long())")
+    items = tuple(i.data if isinstance(i, Tensor) else i for i in items)
+    return items if isinstance(index, tuple) else items[0]
 
 
 class GetItem(Function):
-    """y = x[index] (NumPy indexing: ints, slices, int arrays, bool masks);
+    """y = x[index] (NumPy indexing: ints, slices, int arrays or tensors, bool masks);
     ∂L/∂x = zeros with ∂L/∂y added at the indexed positions.
 
     Added, not assigned: with an int array like [0, 0, 2] element 0 is used
@@ -91,8 +96,7 @@ class GetItem(Function):
     """
 
     def __init__(self, index):
-        _check_index(index)
-        self.index = index
+        self.index = index_arrays(index)
 
     def forward(self, x):
         return x[self.index]
@@ -149,6 +153,40 @@ class Stack(Function):
         xp = backend_of(gy).xp
         # Move the stacked axis to the front; iterating then yields one slice per input.
         return tuple(xp.moveaxis(gy, self.axis % gy.ndim, 0))
+
+
+class Clone(Function):
+    """y = a copy of x (its own memory);  ∂L/∂x = ∂L/∂y."""
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, gy):
+        return gy
+
+
+class Expand(Function):
+    """y = x broadcast to ``shape`` (size-1 axes repeated, new leading axes added; a read-only
+    view, no copy);  ∂L/∂x = ∂L/∂y summed over the repeated axes (unbroadcast)."""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def forward(self, x):
+        # PyTorch's -1: keep that axis's size (counted from the right, as broadcasting aligns).
+        lead = len(self.shape) - x.ndim
+        if lead < 0:
+            raise ValueError(f"expand: cannot expand shape {x.shape} to fewer axes {self.shape}")
+        shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n
+                      for i, n in enumerate(self.shape))
+        try:
+            return backend_of(x).xp.broadcast_to(x, shape)
+        except ValueError:
+            raise ValueError(f"expand: cannot expand shape {x.shape} to {self.shape} (only "
+                             f"size-1 axes can grow)") from None
+
+    def backward(self, gy):
+        return unbroadcast(gy, self.inputs[0].shape)
 
 
 # ------------------------------------------------------------- small helpers
