@@ -102,7 +102,7 @@ def test_sequential_indexing_negative_slicing_len_append_and_assignment():
     assert list(dict(head.named_parameters())) == ["0.weight", "0.bias"]
     tail = model[2:]
     assert list(dict(tail.named_parameters())) == ["2.weight", "2.bias", "4.weight", "4.bias"]
-    x = engine.tensor(np.random.default_rng(0).normal(size=(6, 3)))
+    x = engine.tensor(np.random.default_rng(0).normal(size=(6, 3)).astype(np.float32))
     np.testing.assert_allclose(tail(head(x)).numpy(), model(x).numpy())
     new_head = nn.Linear(4, 7)
     model[-1] = new_head
@@ -139,7 +139,7 @@ def test_module_list_and_dict_register_their_parameters():
     assert names == ["blocks.0.weight", "blocks.0.bias", "blocks.1.weight", "blocks.1.bias",
                      "blocks.2.weight", "blocks.2.bias", "heads.a.weight", "heads.a.bias",
                      "heads.b.weight", "heads.b.bias"]
-    assert net(engine.tensor(np.ones((5, 2))), "b").shape == (5, 4)
+    assert net(engine.tensor(np.ones((5, 2), dtype=np.float32)), "b").shape == (5, 4)
     net.blocks.append(nn.Linear(2, 2))
     assert len(net.blocks) == 4 and len(list(net.parameters())) == 12
     assert isinstance(net.blocks[1:], nn.ModuleList) and len(net.blocks[-2:]) == 2
@@ -150,7 +150,7 @@ def test_module_list_and_dict_register_their_parameters():
     with pytest.raises(TypeError, match="Modules"):
         nn.ModuleList([nn.ReLU(), 3])
     with pytest.raises(NotImplementedError):
-        net.blocks(engine.tensor(np.ones((1, 2))))
+        net.blocks(engine.tensor(np.ones((1, 2), dtype=np.float32)))
 
 
 @needs_torch
