@@ -152,7 +152,14 @@ def summary(rows, machine):
         parts.append(f"{rate_words(ours['native_gflops'], ours['numpy_gflops'])} than NumPy on a "
                      "64×64 matrix product")
     text = ("On this machine, at 1 thread, the engine is " + "; ".join(parts) + "."
-            if parts else "No comparison rows ran (PyTorch missing or groups skipped).")
+            if parts else "")
+    crowded = [r for r in rows if r.get("group") == "busy" and "busy neighbour" in r["impl"]
+               and "default" in r["impl"]]
+    if crowded:
+        worst = max(crowded, key=lambda r: r["vs_best"])
+        text += (f" With one busy neighbour, engine's default thread count was at worst "
+                 f"{worst['vs_best']:.2f}× the time of the best thread count ({worst['case']}).")
+    text = text.strip() or "No comparison rows ran (PyTorch missing or groups skipped)."
     big = [r for r in rows if r.get("group") == "gemm" and r.get("dtype") == "float32"
            and r.get("threads") == 1 and r.get("m", 0) >= 512 and r.get("m") == r.get("n")]
     if big:

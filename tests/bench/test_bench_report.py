@@ -149,3 +149,14 @@ def test_summary_words_and_conditions():
     assert "2.00× faster than PyTorch on an MLP training step" in text
     assert "busy" in text and "ratios" in text
     assert "No comparison" in report.summary([], {"verdict": "quiet"})
+
+
+def test_summary_reports_the_busy_neighbour_goal():
+    rows = [{"group": "busy", "case": "MLP", "impl": "1 busy neighbour, default (1)",
+             "vs_best": 1.05},
+            {"group": "busy", "case": "CNN", "impl": "1 busy neighbour, default (1)",
+             "vs_best": 1.10},
+            {"group": "busy", "case": "CNN", "impl": "1 busy neighbour, 2 threads",
+             "vs_best": 3.0}]
+    text = report.summary(rows, {"verdict": "quiet"})
+    assert "at worst 1.10× the time of the best thread count (CNN)" in text
