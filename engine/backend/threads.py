@@ -21,10 +21,11 @@ the choice and the reason (``CHOICE``).
 import os
 import time
 
-# Spin this many times (a few microseconds) before sleeping: keeps the quick hand-over
-# between back-to-back parallel regions of one training step, and stops stealing a busy
-# core for the milliseconds GNU OpenMP spins by default.
-SPINCOUNT = "10000"
+# Spin this many times (about a microsecond) before sleeping: keeps a quick hand-over between
+# back-to-back parallel regions, and stops stealing a busy core for the long spin GNU OpenMP
+# does by default (300 000 spins); 1000 is what libgomp itself uses for an active policy when
+# it sees more threads than cores.
+SPINCOUNT = "1000"
 
 # How long to watch /proc/stat at import for other programs' load (10 ms kernel ticks:
 # 5 ticks per core).
