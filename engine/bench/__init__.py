@@ -57,12 +57,16 @@ def torch_description():
             "(torch.set_num_threads)")
 
 
+def _threads(n):
+    return f"{n} thread" + ("s" if n != 1 else "")
+
+
 def header():
     """The lines printed before the tables (``engine info`` once, then the comparison sides)."""
     lines = [info.report(),
              "",
-             f"the engine: {backend.get_num_threads()} threads by default; each table says "
-             "the threads of its rows",
+             f"the engine: {_threads(backend.get_num_threads())} by default (see 'threads' "
+             "above); each table says the threads of its rows",
              blas_description(),
              torch_description()]
     return "\n".join(lines)
