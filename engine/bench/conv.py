@@ -35,6 +35,7 @@ CONV_CASES = [
     ConvCase("64→64 3x3 p1 32²", 32, 64, 64, 32, 3, padding=1),
     ConvCase("3→32 3x3 s2 p1 32²", 32, 3, 32, 32, 3, stride=2, padding=1),
     ConvCase("16→16 3x3 d2 p2 32²", 32, 16, 16, 32, 3, padding=2, dilation=2),
+    ConvCase("64→128 1x1 16² (to the GEMM)", 32, 64, 128, 16, 1),
 ]
 
 POOL_CASES = [("max_pool2d 2x2", "max"), ("avg_pool2d 2x2", "avg")]

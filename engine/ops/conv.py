@@ -134,6 +134,37 @@ def _chunk_size(n, elements_per_image, dtype):
     return max(1, min(n, (budget - _ALIGN) // per_image))
 
 
+# ------------------------------------------------- 1×1 convolutions: straight to the GEMM
+
+# A 1×1 convolution with stride 1, no padding and one group is a matrix product per image:
+# its columns are the image itself, viewed as (C, L). Below this many output positions per
+# image one GEMM per image costs more in calls than the columns' copy saves.
+_POINTWISE_MIN_L = 64
+
+
+def _pointwise(geo, groups):
+    """True when the convolution is Y[n] = W·X[n] (no im2col, no col2im needed)."""
+    return (groups == 1 and geo.L >= _POINTWISE_MIN_L and all(k == 1 for k in geo.kernel)
+            and all(s == 1 for s in geo.stride) and all(p == 0 for p in geo.padding))
+
+
+def _pointwise_forward(B, w_mat, x3, y3, bias):
+    """Y[n] = W·X[n] + b, one GEMM per image, straight into the output (O, L) of each image."""
+    for i in range(x3.shape[0]):
+        B.gemm(w_mat, x3[i], y3[i])
+    if bias is not None:
+        y3 += bias[:, None]
+
+
+def _pointwise_backward(B, w_mat, x3, gy3, gx3, gw):
+    """dX[n] = Wᵀ·dY[n];  dW = Σ_n dY[n]·X[n]ᵀ  (one GEMM each per image, no col2im)."""
+    for i in range(x3.shape[0]):
+        if gx3 is not None:
+            B.gemm(w_mat, gy3[i], gx3[i], trans_a=True)
+        if gw is not None:
+            B.gemm(gy3[i], x3[i], gw, beta=0.0 if i == 0 else 1.0, trans_b=True)
+
+
 # ------------------------------------------------- channel-major <-> batch-major
 
 def _to_channel_major(B, a, buf):
@@ -217,6 +248,9 @@ class ConvNd(Function):
         w_mat = weight.reshape(out_channels, -1)                     # (O, C/g·K)
         y = B.xp.empty((n, out_channels) + geo.out_size, dtype=x.dtype)
         y3 = y.reshape(n, out_channels, geo.L)
+        if _pointwise(geo, self.groups):
+            _pointwise_forward(B, w_mat, x.reshape(n, geo.channels, geo.L), y3, bias)
+            return y
         ck, L = geo.channels * geo.K, geo.L
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
         for start in range(0, n, chunk):
@@ -247,8 +281,12 @@ class ConvNd(Function):
         w_mat = weight.reshape(out_channels, -1)
         gx = B.xp.empty_like(x) if need_x else None
         gw = B.xp.empty_like(w_mat) if need_w else None
+        pointwise = _pointwise(geo, self.groups)
+        if pointwise:
+            _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
+                                None if gx is None else gx.reshape(n, geo.channels, L), gw)
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
-        for start in range(0, n, chunk):
+        for start in range(0, 0 if pointwise else n, chunk):   # the im2col path
             m = min(chunk, n - start)
             kept = m == n and _columns_kept(self._token)   # the forward's columns are there
             cols, dybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L))
