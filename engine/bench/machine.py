@@ -17,6 +17,9 @@ from ..backend.cpuload import (CpuSample, cpu_count, others_cores,  # noqa: F401
 
 # Thresholds for the verdict. A quarter of a core taken by others on average is enough to
 # disturb a 2-core machine; a median run 15% slower than the best means noisy repeats.
+__all__ = ["CpuSample", "parse_proc_stat", "sample", "others_cores", "cpu_count", "verdict",
+           "Monitor", "BUSY_CORES", "NOISY_SPREAD"]
+
 BUSY_CORES = 0.25
 NOISY_SPREAD = 0.15
 
