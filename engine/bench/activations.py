@@ -115,7 +115,9 @@ def activation_inputs(case, n, dtype=np.float32, seed=0):
 def bench_activations(n=10_000_000, repeats=7):
     """Rows of {case, impl, forward_ms, backward_ms} plus the copy floor."""
     from ..backend import native
+    from ..backend.threads import usable_cores
     threads = backend.get_num_threads()
+    cores = usable_cores()
     src = np.random.default_rng(1).standard_normal(n, dtype=np.float32)
     dst = np.zeros_like(src)
     copy_ms = 1e3 * best_time(lambda: np.copyto(dst, src), repeats)
@@ -125,7 +127,8 @@ def bench_activations(n=10_000_000, repeats=7):
         x, gy, slopes, y, gx = activation_inputs(case, n)
         case.forward(native, x, slopes, y)
         timings = {}
-        for label, count in (("native 1 thread", 1), (f"native {threads} threads", threads)):
+        counts = [("native 1 thread", 1)] + ([(f"native {cores} threads", cores)] if cores > 1 else [])
+        for label, count in counts:
             backend.set_num_threads(count)
             timings[label] = (
                 measure(lambda: case.forward(native, x, slopes, y), repeats),

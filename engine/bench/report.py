@@ -170,6 +170,9 @@ def summary(rows, machine):
     if verdict == "quiet":
         text += " The machine was quiet, so the absolute figures can be trusted too."
     elif verdict:
-        text += (f" The machine was {verdict} ({machine.get('reason', '')}): trust the ratios "
-                 "more than the absolute figures, and rerun on a quiet machine to quote them.")
+        others = machine.get("others_cores")
+        why = ("" if others is None or verdict != "busy" else
+               f": other programs kept {others:.1f} cores busy")
+        text += (f" The machine was {verdict}{why}, so trust the ratios more than the absolute "
+                 "figures, and rerun on a quiet machine to quote them.")
     return text

@@ -145,9 +145,9 @@ def test_validate_document_names_the_problem(doc, message):
 def test_summary_words_and_conditions():
     rows = [{"group": "training", "case": "MLP x", "impl": "engine native", "seconds": 1.0},
             {"group": "training", "case": "MLP x", "impl": "pytorch", "seconds": 2.0}]
-    text = report.summary(rows, {"verdict": "busy", "reason": "others took 1 core"})
+    text = report.summary(rows, {"verdict": "busy", "others_cores": 1.0})
     assert "2.00× faster than PyTorch on an MLP training step" in text
-    assert "busy" in text and "ratios" in text
+    assert "busy: other programs kept 1.0 cores busy" in text and "ratios" in text
     assert "No comparison" in report.summary([], {"verdict": "quiet"})
 
 
