@@ -3,8 +3,10 @@
 Classrooms share servers. This group starts one other process that spins on a core (a
 neighbour that never sleeps), then times three training steps at 1 thread, at every usable
 core, and at the thread count engine chooses by default (``backend/threads.py``: the free
-cores, looked at with the neighbour running), and the same without the neighbour. The goal:
-with the neighbour, the default is never slower than 1.2× the best thread count.
+cores, looked at with the neighbour running), and the same without the neighbour. The thread
+counts take turns step by step (``measure_interleaved``), so each meets the same moments of
+whatever else runs. The goal: with the neighbour, the default is never slower than 1.2× the
+best thread count.
 
 The OpenMP waiting policy is fixed when the runtime starts, so it is the one of this process
 (printed above the table); run the group with ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY`` set
@@ -17,7 +19,7 @@ import numpy as np
 
 from .. import backend
 from ..backend import threads as thread_policy
-from .timing import measure, progress
+from .timing import measure_interleaved, progress
 from .training import _engine_lenet, _engine_mlp, _engine_step
 
 
@@ -53,11 +55,15 @@ def _time_steps(neighbour, quick):
     rows = []
     for case, make, x, y in progress(_cases(np.random.default_rng(0)), f"busy ({neighbour})"):
         step = _engine_step(make(), x, y)
-        timings = {}
-        for n in counts + [default]:
-            if n not in timings:
+
+        def at(n):
+            def run():
                 backend.set_num_threads(n)
-                timings[n] = measure(step, repeats, warmup=2)
+                step()
+            return run
+        # the thread counts take turns step by step, so each meets the same conditions
+        timings = measure_interleaved({n: at(n) for n in sorted(set(counts + [default]))},
+                                      repeats, warmup=2)
         best = min(t.best for t in timings.values())
         for n in counts:
             rows.append(_row(case, neighbour, f"{n} thread{'s' if n > 1 else ''}", n,

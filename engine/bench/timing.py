@@ -41,6 +41,28 @@ def measure(fn, repeats, warmup=1):
     return timing
 
 
+def measure_interleaved(fns, repeats, warmup=1):
+    """``measure`` for several variants at once, taking turns run by run: {key: Timing}.
+
+    On a busy machine the conditions change from second to second; taking turns gives every
+    variant the same share of good and bad moments, so their ratio means something.
+    ``fns`` maps a key to a callable; each call may set up its variant first (e.g. a thread
+    count), since that is timed too, keep it cheap.
+    """
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    seconds = {key: [] for key in fns}
+    for _ in range(max(1, repeats)):
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            seconds[key].append(time.perf_counter() - start)
+    timings = {key: Timing(min(s), statistics.median(s), len(s)) for key, s in seconds.items()}
+    _recorded.extend(timings.values())
+    return timings
+
+
 def best_time(fn, repeats, warmup=1):
     """The fastest of ``repeats`` runs of ``fn()`` in seconds (the least disturbed one)."""
     return measure(fn, repeats, warmup).best

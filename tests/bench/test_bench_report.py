@@ -160,3 +160,13 @@ def test_summary_reports_the_busy_neighbour_goal():
              "vs_best": 3.0}]
     text = report.summary(rows, {"verdict": "quiet"})
     assert "at worst 1.10× the time of the best thread count (CNN)" in text
+
+
+def test_measure_interleaved_takes_turns():
+    from engine.bench.timing import measure_interleaved
+    calls = []
+    timings = measure_interleaved({"a": lambda: calls.append("a"),
+                                   "b": lambda: calls.append("b")}, repeats=3, warmup=1)
+    assert calls == ["a", "b"] + ["a", "b"] * 3
+    assert set(timings) == {"a", "b"} and all(t.runs == 3 for t in timings.values())
+    assert all(t.best <= t.median for t in timings.values())
