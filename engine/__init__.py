@@ -10,6 +10,7 @@ from . import cuda, data, metrics, nn, optim, train
 from ._version import __version__
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad
 from .backend import get_backend, get_num_threads, set_backend, set_num_threads, using_backend
+from .devices import device
 from .dtypes import float32, float64
 from .gradcheck import GradcheckError, gradcheck
 from .io import load, save
@@ -25,6 +26,7 @@ __all__ = [
     "gradcheck", "GradcheckError", "float32", "float64", "set_backend", "get_backend",
     "using_backend", "set_num_threads", "get_num_threads", "manual_seed", "cuda", "nn",
     "optim", "data", "metrics", "train", "save", "load",
+    "device",
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",
     "sum", "mean", "max", "reshape", "transpose", "concatenate", "stack", "matmul",
 ]

@@ -31,7 +31,7 @@ def main(argv=None):
     bench.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     bench.add_argument("--json", metavar="FILE", help="also write the results to FILE as JSON")
     bench.add_argument("--only", metavar="GROUP",
-                       help="run one group: activations, gemm, conv, training, or the ones "
+                       help="run one group: activations, gemm, conv, training, gpu, or the ones "
                             "that run only when asked: busy (a busy neighbour on purpose), "
                             "mnist (time to 99%% accuracy)")
     bench.add_argument("--compare", metavar="OLD.json",

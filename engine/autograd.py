@@ -25,6 +25,7 @@ import weakref
 import numpy as np
 
 from .backend import backend_of
+from .devices import check_same_device
 from .tensor import Tensor, _wrap, as_float_array
 
 # ----------------------------------------------------------------- grad mode
@@ -138,6 +139,12 @@ class Function:
             if not isinstance(x, Tensor):
                 tensors = _as_tensors(inputs)
                 break
+        if len(tensors) > 1:        # one op, one device: never an implicit copy between them
+            kind = type(tensors[0].data)
+            for t in tensors:
+                if type(t.data) is not kind:
+                    check_same_device([t.data for t in tensors], type(self).__name__)
+                    break
 
         ys = self.forward(*[t.data for t in tensors])
         single = not isinstance(ys, tuple)

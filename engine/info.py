@@ -33,6 +33,7 @@ def collect():
     gpu_ok, gpu_reason = cuda_backend.available()
     facts["gpu_backend"] = "available" if gpu_ok else f"unavailable: {gpu_reason}"
     facts["cupy"] = cuda_backend.device_summary()
+    facts["gpu"] = cuda_backend.device_facts()
     return facts
 
 
@@ -53,8 +54,14 @@ def report():
         lines.append(f"  OpenMP waiting: {facts['openmp_wait']}")
     else:
         lines.append("  compiled kernels: not built (engine._C missing); using NumPy only")
-    lines.append(f"  GPU backend:    {facts['gpu_backend']}")
-    lines.append(f"  CuPy:           {facts['cupy']}")
+    gpu = facts["gpu"]
+    if gpu["cupy"] == "no CuPy" or gpu["gpu"] == "no GPU":
+        lines.append(f"  GPU:            {cuda_backend.available()[1]}")
+    else:
+        lines.append(f"  GPU:            {gpu['gpu']} ({gpu['gpu_memory_gib']} GiB; "
+                     f"{gpu['gpu_count']} device(s)); cuda backend available")
+        lines.append(f"  CuPy:           {gpu['cupy']} (CUDA runtime {gpu['cuda_runtime']}, "
+                     f"driver {gpu['cuda_driver']})")
     return "\n".join(lines)
 
 

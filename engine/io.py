@@ -22,6 +22,7 @@ import zipfile
 
 import numpy as np
 
+from .devices import check_available, move
 from .tensor import to_numpy
 
 SEP = "/"
@@ -134,13 +135,16 @@ def _restore(arr, kind):
     raise ValueError(f"unknown entry type {kind!r}")
 
 
-def load(path):
-    """Read a file written by ``save``: the same nested dict (arrays as NumPy arrays).
+def load(path, map_location=None):
+    """Read a file written by ``save``: the same nested dict (arrays as NumPy arrays, or on
+    ``map_location``: ``"cuda"`` puts every array on the GPU, ``"cpu"``/None keeps them on
+    the host). ``save`` always writes host arrays, so a file loads on either device.
 
     A missing file raises FileNotFoundError; a corrupt, truncated or foreign file raises
     ValueError naming the path.  Pickled (object) arrays are refused.
     """
     path = os.fspath(path)
+    target = None if map_location is None else check_available(map_location)
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such file: {path}")
     try:
@@ -164,5 +168,7 @@ def load(path):
         node = result
         for part in parts[:-1]:
             node = node.setdefault(part, {})
+        if target is not None and isinstance(value, np.ndarray) and value.dtype.kind != "U":
+            value = move(value, target)
         node[parts[-1]] = value
     return result

@@ -13,7 +13,7 @@ import operator
 
 import numpy as np
 
-from . import cuda, dtypes
+from . import devices, dtypes
 
 
 def get_array_module(a):
@@ -131,7 +131,8 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu" if get_array_module(self.data) is np else "cuda"
+        """Where the data lives: an ``engine.device`` ("cpu" or "cuda:N"; equal to its name)."""
+        return devices.device_of(self.data)
 
     @property
     def is_leaf(self):
@@ -149,8 +150,11 @@ class Tensor:
         return (self[i] for i in range(self.data.shape[0]))
 
     def numpy(self):
-        """The underlying array (not a copy); a NumPy array even for GPU tensors."""
-        return self.data if get_array_module(self.data) is np else self.data.get()
+        """The underlying NumPy array (not a copy). On a GPU tensor this is a TypeError:
+        call ``.cpu()`` first (engine never copies between devices implicitly)."""
+        if type(self.data) is not np.ndarray and self.device != "cpu":
+            raise devices.numpy_on_gpu_error(self.device)
+        return self.data
 
     def item(self):
         """The value of a one-element tensor as a Python float."""
@@ -171,8 +175,8 @@ class Tensor:
         return arr.copy() if copy and dtype is None else arr
 
     def __repr__(self):
-        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
-        extras = []
+        body = np.array2string(to_numpy(self.data), separator=", ", prefix="tensor(")
+        extras = [] if self.device == "cpu" else [f"device='{self.device}'"]
         if self.dtype != dtypes.get_default_dtype():
             extras.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
@@ -227,19 +231,40 @@ class Tensor:
     def retains_grad(self):
         return self._retains_grad
 
-    def to(self, device):
-        """This tensor on ``device`` ("cpu" or "cuda"): itself when it is already there.
+    # ------------------------------------------------------------- devices
+    # (PyTorch's names; engine/devices.py has the rules: no implicit host↔device copies)
+    def to(self, *args, device=None, dtype=None):
+        """This tensor on another device and/or with another dtype; itself when nothing changes.
 
-        Moving to "cuda" needs the CuPy backend; until it exists this raises a RuntimeError
-        that says why (``engine.cuda.why_unavailable()``).
+        ``t.to("cuda")``, ``t.to("cpu")``, ``t.to(engine.device("cuda:0"))``,
+        ``t.to(engine.float64)``, ``t.to("cuda", engine.float64)``, ``t.to(other_tensor)``
+        (its device and dtype). Differentiable: the gradient flows back to this tensor's
+        device and dtype. Moving to "cuda" without CuPy or a GPU raises a RuntimeError
+        saying what to install.
         """
-        if device not in ("cpu", "cuda"):
-            raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-        if device == self.device:
-            return self
-        if not cuda.is_available():
-            raise RuntimeError(f"cannot move a tensor to 'cuda': {cuda.why_unavailable()}")
-        raise RuntimeError("moving tensors between devices is not supported yet")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                device, dtype = arg.device, arg.dtype
+            elif devices.is_device_spec(arg):
+                device = arg
+            else:
+                dtype = arg
+        result = self
+        if dtype is not None and dtypes.as_float_dtype(dtype) != self.dtype:
+            from .ops import cast
+            result = cast(result, dtype)
+        if device is not None and devices.as_device(device) != result.device:
+            from .ops.device import ToDevice
+            result = ToDevice(device)(result)
+        return result
+
+    def cuda(self, device=None):
+        """``self.to("cuda")`` (or ``"cuda:N"`` for ``device=N``)."""
+        return self.to(devices.device("cuda", device))
+
+    def cpu(self):
+        """``self.to("cpu")``: a host copy of a GPU tensor; itself when already on the CPU."""
+        return self.to(devices.CPU)
 
     def detach(self):
         """A new leaf sharing this tensor's data, cut off from the graph."""

@@ -45,3 +45,53 @@ def isa(request):
     yield request.param
     for family, isa_name in before.items():
         _C.set_kernel_isa(family, isa_name)
+
+
+# ----------------------------------------------------------------- the GPU backend
+# ``@pytest.mark.gpu`` marks a test that needs a real GPU (CuPy importable and a CUDA device
+# present); without one it is skipped with the reason. The cuda backend's array-module code
+# runs everywhere else with NumPy standing in for CuPy (the ``cuda_kernels`` fixture).
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "gpu: needs a GPU (CuPy and a CUDA device); skipped "
+                                       "with the reason when there is none")
+
+
+def pytest_collection_modifyitems(config, items):
+    from engine.backend import cuda
+    ok, reason = cuda.available()
+    if ok:
+        return
+    skip = pytest.mark.skip(reason=f"needs a GPU: {reason}")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
+
+
+class ArraySide:
+    """The cuda backend on one array module, with the two conversions a test needs:
+    ``put`` (a NumPy array onto that module's device) and ``get`` (back to NumPy)."""
+
+    def __init__(self, xp):
+        from engine.backend import cuda
+        self.xp = xp
+        self.kernels = cuda.make_backend(xp)
+
+    def put(self, a):
+        return a if a is None else self.xp.asarray(a)
+
+    def get(self, a):
+        return a.get() if hasattr(a, "get") and not isinstance(a, dict) else a
+
+
+def _cupy_side():
+    import cupy
+    return ArraySide(cupy)
+
+
+@pytest.fixture(scope="session", params=[
+    "numpy-standin", pytest.param("cupy", marks=pytest.mark.gpu)])
+def cuda_kernels(request):
+    """The cuda backend built on NumPy (standing in for CuPy: runs in CI) and on CuPy (GPU)."""
+    import numpy as np
+    return ArraySide(np) if request.param == "numpy-standin" else _cupy_side()

@@ -13,7 +13,9 @@ module per kernel family and the same file names in each (``activation``, ``gemm
 
 * ``native``    -- the compiled C kernels in ``engine._C`` (the default);
 * ``reference`` -- plain NumPy, the slides' equations as written (the oracle);
-* ``cuda``      -- CuPy on a GPU, for arrays that live there (not written yet: it says so).
+* ``cuda``      -- CuPy on a GPU, for arrays that live there: array-module code that runs with
+                   NumPy standing in for CuPy too (``cuda.make_backend(xp)``), which is how CI
+                   tests it without a GPU.
 
 Every backend offers the same kernels (``reference.__all__``); asking one for a kernel it
 lacks raises ``kernel_set.MissingKernel`` naming the backend and the kernel, never a silent

@@ -14,18 +14,24 @@ from ..dtypes import FLOAT_DTYPES
 # ------------------------------------------------------------------ arrays
 
 
-def float_input(x, name="x"):
-    """Return ``x`` as a C-contiguous float32/float64 NumPy array, or raise TypeError."""
-    if not isinstance(x, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array, got {type(x).__name__}")
+def _kind(xp):
+    """How the messages name an array of module ``xp``: "NumPy" or "CuPy"."""
+    return "NumPy" if xp is np else "CuPy"
+
+
+def float_input(x, name="x", xp=np):
+    """Return ``x`` as a C-contiguous float32/float64 array of module ``xp`` (NumPy unless a
+    backend says otherwise: the cuda backend passes CuPy), or raise TypeError."""
+    if not isinstance(x, xp.ndarray):
+        raise TypeError(f"{name} must be a {_kind(xp)} array, got {type(x).__name__}")
     if x.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must be float32 or float64, got dtype {x.dtype}")
-    return x if x.flags.c_contiguous else np.ascontiguousarray(x)
+    return x if x.flags.c_contiguous else xp.ascontiguousarray(x)
 
 
-def same_as(x, other, name, other_name="x"):
+def same_as(x, other, name, other_name="x", xp=np):
     """Check that ``other`` matches ``x`` in shape and dtype (e.g. a gradient and its input)."""
-    other = float_input(other, name)
+    other = float_input(other, name, xp)
     if other.shape != x.shape:
         raise ValueError(f"{name} must have the shape of {other_name} {x.shape}, got {other.shape}")
     if other.dtype != x.dtype:
@@ -41,19 +47,24 @@ class BufferMismatch(ValueError, TypeError):
     """
 
 
-def check_buffer(buf, shape, dtype, name="out"):
+def _writeable(buf):
+    # CuPy arrays have no writeable flag: device memory is always writeable
+    return getattr(buf.flags, "writeable", True)
+
+
+def check_buffer(buf, shape, dtype, name="out", xp=np):
     """``buf`` must be a writeable C-contiguous NumPy array of ``shape`` and ``dtype``.
 
     Every kernel that writes into an array it was given (``out=``, ``cols``, an optimizer's
     state) checks it here, before any C code runs.
     """
     shape = tuple(shape)
-    if (isinstance(buf, np.ndarray) and buf.shape == shape and buf.dtype == dtype
-            and buf.flags.c_contiguous and buf.flags.writeable):
+    if (isinstance(buf, xp.ndarray) and buf.shape == shape and buf.dtype == dtype
+            and buf.flags.c_contiguous and _writeable(buf)):
         return buf
-    if isinstance(buf, np.ndarray):
+    if isinstance(buf, xp.ndarray):
         given = f"shape {buf.shape} and dtype {buf.dtype}"
-        if not (buf.flags.c_contiguous and buf.flags.writeable):
+        if not (buf.flags.c_contiguous and _writeable(buf)):
             given += ", not writeable and C-contiguous"
     else:
         given = type(buf).__name__
@@ -61,15 +72,15 @@ def check_buffer(buf, shape, dtype, name="out"):
                          f"and dtype {np.dtype(dtype)}, got {given}")
 
 
-def output(out, shape, dtype, name="out"):
+def output(out, shape, dtype, name="out", xp=np):
     """A buffer for a result: ``out`` after ``check_buffer``, or a new array.
 
     ``out=`` lets a training loop reuse its buffers instead of allocating (and
     page-faulting) a fresh array on every call.
     """
     if out is None:
-        return np.empty(shape, dtype)
-    return check_buffer(out, shape, dtype, name)
+        return xp.empty(shape, dtype)
+    return check_buffer(out, shape, dtype, name, xp)
 
 
 def normalize_axis(axis, ndim):
@@ -105,15 +116,15 @@ def prelu_layout(x, weight):
     return x.shape[0], weight.size, x.size // max(1, x.shape[0] * weight.size)
 
 
-def gemm_operands(a, b, c, trans_a, trans_b):
+def gemm_operands(a, b, c, trans_a, trans_b, xp=np):
     """Check C = α·op(A)·op(B) + β·C's operands; return (m, n, k).
 
     ``a`` and ``b`` are 2-D float arrays of one dtype (any strides: a kernel packs them);
     ``c``, when given, is (m, n) of that dtype.
     """
     for name, x in (("a", a), ("b", b)):
-        if not isinstance(x, np.ndarray):
-            raise TypeError(f"gemm: {name} must be a NumPy array, got {type(x).__name__}")
+        if not isinstance(x, xp.ndarray):
+            raise TypeError(f"gemm: {name} must be a {_kind(xp)} array, got {type(x).__name__}")
         if x.dtype not in FLOAT_DTYPES:
             raise TypeError(f"gemm: {name} must be float32 or float64, got dtype {x.dtype}")
         if x.ndim != 2:
@@ -126,8 +137,8 @@ def gemm_operands(a, b, c, trans_a, trans_b):
         raise ValueError(f"gemm: op(a) is ({m}, {k}) and op(b) is ({k_b}, {n}): "
                          f"inner sizes {k} and {k_b} differ")
     if c is not None:
-        if not isinstance(c, np.ndarray) or c.dtype != a.dtype:
-            raise TypeError(f"gemm: c must be a {a.dtype} NumPy array")
+        if not isinstance(c, xp.ndarray) or c.dtype != a.dtype:
+            raise TypeError(f"gemm: c must be a {a.dtype} {_kind(xp)} array")
         if c.shape != (m, n):
             raise ValueError(f"gemm: c must have shape ({m}, {n}), got {c.shape}")
     return m, n, k
@@ -223,9 +234,9 @@ def conv_geometry(x_shape, kernel_size, stride=1, padding=0, dilation=1, func="i
     return ConvGeometry(dims, int(x_shape[1]), in_size, out, kernel, stride, padding, dilation)
 
 
-def col2im_input(cols, x_shape, kernel_size, stride, padding, dilation):
+def col2im_input(cols, x_shape, kernel_size, stride, padding, dilation, xp=np):
     """Check col2im's arguments; return (cols, x_shape, geometry)."""
-    cols = float_input(cols, "cols")
+    cols = float_input(cols, "cols", xp)
     x_shape = checked_shape(x_shape, "x_shape")
     geo = conv_geometry(x_shape, kernel_size, stride, padding, dilation, "col2im")
     expected = (geo.channels * geo.K, x_shape[0] * geo.L)
@@ -279,16 +290,16 @@ def pool_output_shape(x_shape, geo, dims):
     return tuple(x_shape[:-dims]) + tuple(geo.out_size[-dims:])
 
 
-def pool_input(x, kernel_size, stride, padding, dims, func):
+def pool_input(x, kernel_size, stride, padding, dims, func, xp=np):
     """Check a pooling forward's arguments; return (x, geometry, y's shape)."""
-    x = float_input(x)
+    x = float_input(x, "x", xp)
     geo = pool_geometry(x.shape, kernel_size, stride, padding, dims, func)
     return x, geo, pool_output_shape(x.shape, geo, dims)
 
 
-def pool_gradient(gy, x_shape, kernel_size, stride, padding, dims, func):
+def pool_gradient(gy, x_shape, kernel_size, stride, padding, dims, func, xp=np):
     """Check a pooling backward's arguments; return (gy, x_shape, geometry)."""
-    gy = float_input(gy, "gy")
+    gy = float_input(gy, "gy", xp)
     x_shape = checked_shape(x_shape, "x_shape")
     geo = pool_geometry(x_shape, kernel_size, stride, padding, dims, func)
     y_shape = pool_output_shape(x_shape, geo, dims)

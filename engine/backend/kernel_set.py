@@ -1,6 +1,6 @@
 """The kernel families and what a backend says about a kernel it does not have.
 
-Every backend package (``reference``, ``native``; ``cuda`` later) has one module per family,
+Every backend package (``reference``, ``native``, ``cuda``) has one module per family,
 with the same file names, and exposes the same kernel names: the reference backend's
 ``__all__`` is the contract, and a test checks that every other backend matches it.
 """

@@ -7,8 +7,14 @@ or, when shuffling, with an index array (one gather per array and batch).
 """
 import numpy as np
 
+from ..devices import check_available, move
 from ..validate import positive_int
 from ._utils import as_generator, check_same_length, to_numpy
+
+
+def _array(a):
+    """``a`` itself when it is an array (NumPy's or CuPy's), else as a NumPy array."""
+    return a if hasattr(a, "dtype") and hasattr(a, "shape") else np.asarray(a)
 
 
 class TensorDataset:
@@ -41,11 +47,12 @@ class DataLoader:
     by item and stacked). ``batch_size=None`` gives the whole set as one batch (batch gradient
     descent). ``shuffle``: a new order each epoch, drawn from ``generator`` (a numpy Generator),
     else a generator seeded with ``seed``, else the engine's generator. ``transform`` is applied
-    to the first array of each batch (the inputs), e.g. augmentation.
+    to the first array of each batch (the inputs), e.g. augmentation. ``device="cuda"`` copies
+    each batch to the GPU as it is handed out (the data set itself stays on the host).
     """
 
     def __init__(self, dataset, batch_size=32, shuffle=False, drop_last=False, seed=None,
-                 generator=None, transform=None, as_tensor=False):
+                 generator=None, transform=None, as_tensor=False, device=None):
         if isinstance(dataset, (tuple, list)):
             dataset = TensorDataset(*dataset)
         if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
@@ -58,6 +65,8 @@ class DataLoader:
             as_generator(seed) if seed is not None else None)
         self.transform = transform
         self.as_tensor = as_tensor
+        # where the batches go ("cuda": each batch is copied to the GPU as it is handed out)
+        self.device = None if device is None else check_available(device)
 
     def _batch(self):
         return len(self.dataset) if self.batch_size is None else self.batch_size
@@ -83,9 +92,11 @@ class DataLoader:
     def _wrap(self, batch):
         if self.transform is not None:
             batch = (self.transform(batch[0]),) + tuple(batch[1:])
+        if self.device is not None:
+            batch = tuple(move(np.asarray(a), self.device) for a in batch)
         if self.as_tensor:
             from ..tensor import Tensor
-            batch = tuple(Tensor(a) if np.asarray(a).dtype.kind == "f" else a for a in batch)
+            batch = tuple(Tensor(a) if a.dtype.kind == "f" else a for a in map(_array, batch))
         return batch
 
     def epoch_order(self):

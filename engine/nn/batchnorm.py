@@ -7,8 +7,9 @@ This module keeps the running statistics (buffers ``running_mean``, ``running_va
 import numpy as np
 
 from .. import dtypes
+from ..backend import backend_of
 from ..ops.normalization import BatchNorm as _BatchNormFn
-from ..tensor import _wrap
+from ..tensor import Tensor, _wrap
 from ..validate import positive_int
 from .module import Module
 from .parameter import Parameter
@@ -21,8 +22,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     r ← (1 − momentum)·r + momentum·batch value (the variance unbiased)."""
     c = x.shape[1] if x.ndim >= 2 else 0
     xp_dtype = x.dtype
-    gamma = weight if weight is not None else _wrap(np.ones(c, dtype=xp_dtype))
-    beta = bias if bias is not None else _wrap(np.zeros(c, dtype=xp_dtype))
+    xp = backend_of(x.data if isinstance(x, Tensor) else x).xp   # on x's device
+    gamma = weight if weight is not None else _wrap(xp.ones(c, dtype=xp_dtype))
+    beta = bias if bias is not None else _wrap(xp.zeros(c, dtype=xp_dtype))
     if not training and (running_mean is None or running_var is None):
         raise ValueError("batch_norm with training=False needs running_mean and running_var")
     fn = _BatchNormFn(training, eps, running_mean, running_var)

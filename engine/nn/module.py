@@ -5,8 +5,7 @@ registers them, in order, so ``parameters()`` can hand them to an optimizer.
 """
 import numpy as np
 
-from .. import cuda as _cuda
-from .. import dtypes
+from .. import devices, dtypes
 from ..autograd import no_grad
 from ..backend import backend_of
 from ..tensor import Tensor, to_numpy
@@ -165,8 +164,9 @@ class Module:
         return missing, unexpected
 
     # ------------------------------------------------------------ dtype, device, freezing
-    def _apply(self, convert):
-        """Replace every parameter's and floating buffer's array by ``convert(array)``."""
+    def _apply(self, convert, every_buffer=False):
+        """Replace every parameter's and floating buffer's array by ``convert(array)`` (every
+        buffer's, integer counters too, when ``every_buffer``: a move between devices)."""
         for module in self.modules():
             for param in module._parameters.values():
                 param.data = convert(param.data)
@@ -174,7 +174,8 @@ class Module:
                     param._grad.data = convert(param._grad.data)
             for name, buf in list(module._buffers.items()):
                 if buf is not None:
-                    new = convert(buf) if buf.dtype.kind == "f" else _move_like(buf, convert)
+                    new = (convert(buf) if every_buffer or buf.dtype.kind == "f"
+                           else _move_like(buf, convert))
                     module._buffers[name] = new
                     object.__setattr__(module, name, new)
         return self
@@ -187,22 +188,37 @@ class Module:
         """Cast parameters and floating buffers to float32, in place; returns self."""
         return self._apply(lambda a: a.astype(dtypes.float32, copy=False))
 
-    def to(self, device=None, dtype=None):
-        """Move to ``"cpu"`` or ``"cuda"`` and/or cast to ``dtype``; in place, returns self."""
+    def to(self, *args, device=None, dtype=None):
+        """Move every parameter and buffer to a device and/or cast the floating ones to a
+        dtype; in place, returns self (as in PyTorch).
+
+        ``m.to("cuda")``, ``m.to("cpu")``, ``m.to(engine.device("cuda:0"))``,
+        ``m.to(engine.float64)``, ``m.to("cuda", engine.float64)``. Moving to "cuda" without
+        CuPy or a GPU raises a RuntimeError saying what to install (before anything moves).
+        """
+        for arg in args:
+            if devices.is_device_spec(arg):
+                device = arg
+            else:
+                dtype = arg
         if dtype is not None:
             dtype = dtypes.as_float_dtype(dtype)
+        if device is not None:
+            device = devices.as_device(device)
+            if device.type == "cuda":
+                devices.move(np.zeros(0), device)       # fails here, clearly, without a GPU
+            self._apply(lambda a: devices.move(a, device), every_buffer=True)
+        if dtype is not None:
             self._apply(lambda a: a.astype(dtype, copy=False))
-        if device is None:
-            return self
-        if device not in ("cpu", "cuda"):
-            raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-        if device == "cuda":
-            if not _cuda.is_available():
-                raise RuntimeError("cannot move a module to 'cuda': no GPU backend is available "
-                                   f"({_cuda.why_unavailable()})")
-            import cupy
-            return self._apply(cupy.asarray)
-        return self._apply(to_numpy)
+        return self
+
+    def cuda(self, device=None):
+        """``self.to("cuda")`` (``"cuda:N"`` for ``device=N``)."""
+        return self.to(devices.device("cuda", device))
+
+    def cpu(self):
+        """``self.to("cpu")``."""
+        return self.to(devices.CPU)
 
     def requires_grad_(self, requires_grad=True):
         """Freeze (False) or unfreeze (True) every parameter; returns self.
@@ -243,7 +259,9 @@ class Module:
         self.eval()
         try:
             with no_grad():
-                out = self(Tensor(np.zeros(input_shape, dtype=dtype)))
+                params = list(self.parameters())     # the input goes where the model is
+                xp = backend_of(params[0].data).xp if params else np
+                out = self(Tensor(xp.zeros(input_shape, dtype=dtype)))
         finally:
             for module in patched:
                 del module.__dict__["forward"]

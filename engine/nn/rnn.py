@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .. import dtypes, ops
+from ..backend import backend_of
 from ..tensor import Tensor, _wrap
 from ..validate import positive_int
 from . import functional as F
@@ -71,7 +72,8 @@ class _RNNBase(Module):
     def _initial(self, state, n, unbatched, name):
         shape = (self.num_layers, n, self.hidden_size)
         if state is None:
-            return _wrap(np.zeros(shape, dtype=self.weight_ih_l0.dtype))
+            weight = self.weight_ih_l0.data       # the state starts on the weights' device
+            return _wrap(backend_of(weight).xp.zeros(shape, dtype=weight.dtype))
         if not isinstance(state, Tensor):
             state = Tensor(state, dtype=self.weight_ih_l0.dtype)
         if unbatched and state.ndim == 2:

@@ -18,6 +18,7 @@ engine/backend/__init__.py).
 * ``normalization`` -- batch normalisation
 * ``dropout``       -- inverted dropout
 * ``embedding``     -- the embedding lookup
+* ``device``        -- moving a tensor between host and GPU (``Tensor.to``)
 
 The first four are imported here (``engine.ops.add`` ...); the others are used through
 ``engine.nn`` and ``engine.nn.functional``, or imported as ``engine.ops.<module>``.

@@ -68,7 +68,7 @@ class PReLU(Function):
     def forward(self, x, weight):
         # Mixed float32/float64 promotes, as in every binary op (autograd casts each
         # gradient back to its input's dtype).
-        dtype = np.result_type(x, weight)
+        dtype = np.result_type(x.dtype, weight.dtype)
         x, weight = x.astype(dtype, copy=False), weight.astype(dtype, copy=False)
         B = self.B = backend_of(x)
         self.x, self.weight = x, weight

@@ -86,8 +86,12 @@ def _padded(nbytes):
     return -(-nbytes // _ALIGN) * _ALIGN
 
 
-def _workspace_arrays(dtype, *shapes, owner=None):
+def _workspace_arrays(B, dtype, *shapes, owner=None):
     """C-contiguous arrays of ``shapes`` carved from the persistent workspace (grown if needed).
+
+    The host workspace serves the CPU backends; the cuda backend gets fresh arrays of its own
+    array module instead (CuPy's memory pool hands freed device blocks out again, so this is
+    cheap there), and keeps no columns between forward and backward.
 
     They are only valid until the next call: the same memory is handed out again.
     ``owner``: a token of the op whose columns the first array holds afterwards (see
@@ -95,6 +99,9 @@ def _workspace_arrays(dtype, *shapes, owner=None):
     call forgets the previous owner.
     """
     global _workspace, _columns_owner
+    if B.name == "cuda":
+        _columns_owner = None
+        return [B.xp.empty(shape, dtype) for shape in shapes]
     _columns_owner = owner
     itemsize = np.dtype(dtype).itemsize
     sizes = [_padded(math.prod(s) * itemsize) for s in shapes]
@@ -238,7 +245,7 @@ def _grouped_gemm(B, groups, a, b, c, beta=0.0, trans_a=False, trans_b=False):
 
 
 def _same_dtype(B, x, weight, bias):
-    dtype = np.result_type(x, weight) if bias is None else np.result_type(x, weight, bias)
+    dtype = np.result_type(x.dtype, weight.dtype, *(() if bias is None else (bias.dtype,)))
     if dtype not in (np.float32, np.float64):
         raise TypeError(f"convolution needs float32 or float64 arrays, got {x.dtype} and "
                         f"{weight.dtype}")
@@ -302,7 +309,7 @@ class ConvNd(Function):
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
-            cols, ybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L),
+            cols, ybuf = _workspace_arrays(B, x.dtype, (ck, m * L), (out_channels, m * L),
                                            owner=self._token if m == n else None)
             self._im2col(x[start:start + m], cols)
             if m == 1:      # one image: its (O, L) output is already channel-major
@@ -339,7 +346,7 @@ class ConvNd(Function):
         for start in range(0, 0 if pointwise else n, chunk):   # the im2col path
             m = min(chunk, n - start)
             kept = m == n and _columns_kept(self._token)   # the forward's columns are there
-            cols, dybuf = _workspace_arrays(x.dtype, (ck, m * L), (out_channels, m * L))
+            cols, dybuf = _workspace_arrays(B, x.dtype, (ck, m * L), (out_channels, m * L))
             dy = gy3[start] if m == 1 else _to_channel_major(B, gy3[start:start + m], dybuf)
             if need_w:      # dW += dY·colsᵀ  (the columns are recomputed, unless kept)
                 if not kept:
@@ -416,7 +423,7 @@ class ConvTransposeNd(Function):
         chunk = _chunk_size(n, (ck + c_in) * L, x.dtype)
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
-            cols, xbuf = _workspace_arrays(x.dtype, (ck, m * L), (c_in, m * L))
+            cols, xbuf = _workspace_arrays(B, x.dtype, (ck, m * L), (c_in, m * L))
             xm = x3[start] if m == 1 else _to_channel_major(B, x3[start:start + m], xbuf)
             _grouped_gemm(B, self.groups, w_mat, xm, cols, trans_a=True)
             B.col2im(cols, (m,) + y_shape[1:], geo.kernel, geo.stride, geo.padding,
@@ -441,7 +448,7 @@ class ConvTransposeNd(Function):
         chunk = _chunk_size(n, (ck + c_in) * L, x.dtype)
         for start in range(0, n, chunk):
             m = min(chunk, n - start)
-            cols, buf = _workspace_arrays(x.dtype, (ck, m * L), (c_in, m * L))
+            cols, buf = _workspace_arrays(B, x.dtype, (ck, m * L), (c_in, m * L))
             B.im2col(gy[start:start + m], geo.kernel, geo.stride, geo.padding,
                                 geo.dilation, out=cols)
             if need_x:      # dX = W·im2col(dY)

@@ -19,8 +19,11 @@ class Dropout(Function):
 
     def forward(self, x):
         if self.mask is None:
+            # drawn on the host by the engine's generator, so that one seed gives one mask on
+            # either device; on a GPU the mask is then copied there (part of the op)
             keep = _random.get_generator().random(x.shape) >= self.p
-            self.mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
+            mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
+            self.mask = backend_of(x).xp.asarray(mask)
         else:
             self.mask = backend_of(x).xp.asarray(self.mask, dtype=x.dtype) / (1.0 - self.p)
         return x * self.mask

@@ -96,7 +96,7 @@ class Linear(Function):
         if bias is not None and bias.shape != (weight.shape[0],):
             raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
         B = self.B = backend_of(x)
-        dtype = np.result_type(x, weight, *(() if bias is None else (bias,)))
+        dtype = np.result_type(x.dtype, weight.dtype, *(() if bias is None else (bias.dtype,)))
         x2 = B.xp.asarray(x, dtype).reshape(-1, x.shape[-1])
         w = B.xp.asarray(weight, dtype)
         self.x2, self.w, self.x_shape = x2, w, x.shape

@@ -13,7 +13,8 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import to_numpy
+from ..devices import DeviceMismatch
+from ..tensor import Tensor, to_numpy
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -104,11 +105,12 @@ class HingeLoss(Function):
         return -up * self.t, gt
 
 
-def check_class_targets(name, target, n, n_classes):
-    """Integer class labels of shape (n,) in [0, n_classes)."""
-    target = to_numpy(target)
+def check_class_targets(name, target, n, n_classes, xp=np):
+    """Integer class labels of shape (n,) in [0, n_classes), as an array of module ``xp`` (the
+    logits' array module: labels for GPU logits must be on the GPU too, never copied there)."""
+    target = _labels_on(name, target, xp)
     if target.dtype.kind not in "iu":
-        if target.dtype.kind == "f" and target.size and np.all(target == np.round(target)):
+        if target.dtype.kind == "f" and target.size and xp.all(target == xp.round(target)):
             raise TypeError(f"{name}: targets must be integer class labels (an int array), got "
                             f"dtype {target.dtype}; convert with .astype(np.int64)")
         raise TypeError(f"{name}: targets must be integer class labels, got dtype {target.dtype}")
@@ -119,6 +121,18 @@ def check_class_targets(name, target, n, n_classes):
         raise ValueError(f"{name}: class labels must lie in [0, {n_classes}), got values from "
                          f"{target.min()} to {target.max()}")
     return target.astype(np.intp, copy=False)
+
+
+def _labels_on(name, target, xp):
+    """The labels as an array of ``xp``; a DeviceMismatch when they live on another device."""
+    if xp is np:
+        return to_numpy(target)
+    data = target.data if isinstance(target, Tensor) else target
+    if not isinstance(data, xp.ndarray):
+        raise DeviceMismatch(f"{name}: the logits are on the GPU but the targets are not (got "
+                             f"{type(data).__name__}); move them with .to('cuda') or pass "
+                             f"device='cuda' to the data loader")
+    return data
 
 
 class CrossEntropy(Function):
@@ -150,7 +164,7 @@ class CrossEntropy(Function):
             raise ValueError(f"cross_entropy: logits must have shape (N, C), got {z.shape}")
         B = self.B = backend_of(z)
         n, c = z.shape
-        t = self.target = check_class_targets("cross_entropy", self.target, n, c)
+        t = self.target = check_class_targets("cross_entropy", self.target, n, c, B.xp)
         log_p = self.log_p = B.log_softmax(z, 1)
         rows = B.xp.arange(n)
         eps = self.label_smoothing

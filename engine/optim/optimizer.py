@@ -12,6 +12,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..backend import backend_of
+from ..devices import device_of, move
 from ..tensor import Tensor
 
 
@@ -151,7 +152,7 @@ class Optimizer:
                     if v.shape != p.shape:
                         raise ValueError(f"optimizer state {k!r} of parameter {i} has shape "
                                          f"{v.shape}, the parameter has {p.shape}")
-                    v = v.astype(p.dtype, copy=True)
+                    v = move(v.astype(p.dtype, copy=True), device_of(p.data))
                 elif isinstance(v, np.ndarray):
                     v = v.item()
                 restored[k] = v

@@ -5,6 +5,7 @@ import time
 import numpy as np
 
 from .. import random as _random
+from ..devices import check_available
 from ..validate import non_negative_int, positive_int
 from .batches import as_loader
 from .callbacks import Callback
@@ -30,7 +31,7 @@ def _format_logs(logs):
 
 def fit(model, loss, optimizer, train_data, epochs=1, batch_size=32, validation_data=None,
         validate_every=None, callbacks=(), verbose=1, shuffle=True, seed=None,
-        metrics=("accuracy",), resume_from=None, eval_batch_size=None):
+        metrics=("accuracy",), resume_from=None, eval_batch_size=None, device=None):
     """Train ``model`` and return a ``History``.
 
     model: a callable Module (``model(x) -> Tensor``) with ``train()``/``eval()``.
@@ -47,7 +48,14 @@ def fit(model, loss, optimizer, train_data, epochs=1, batch_size=32, validation_
         ``engine.manual_seed`` makes runs repeatable).
     metrics: "accuracy" and/or functions ``fn(y_true, outputs) -> float``, on whole epochs.
     resume_from: a checkpoint written by ``ModelCheckpoint`` to continue from exactly.
+    device: train there (e.g. "cuda"): the model is moved there first (in place, as
+        ``model.to(device)``), each batch is copied there, and the outputs come back to the
+        host only for the metrics. Checkpoints hold host arrays either way.
     """
+    if device is not None:
+        device = check_available(device)
+        if hasattr(model, "to"):
+            model.to(device)
     epochs = non_negative_int(epochs, "epochs")
     validate_every = positive_int(validate_every, "validate_every", allow_none=True)
     data_rng = np.random.default_rng(seed if seed is not None
@@ -62,7 +70,7 @@ def fit(model, loss, optimizer, train_data, epochs=1, batch_size=32, validation_
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be Callback instances, got {type(cb).__name__}")
     run = Run(model, loss, optimizer, loader, validation_data, validate_every,
-              metric_fns(metrics), callbacks, eval_batch_size)
+              metric_fns(metrics), callbacks, eval_batch_size, device)
     if resume_from is not None:
         run.restore(load_checkpoint(resume_from))
     run._call("on_train_begin")

@@ -1,6 +1,7 @@
 """``Run``: the state of one ``fit`` call and the steps of its loop, handed to callbacks."""
 import numpy as np
 
+from ..tensor import to_numpy
 from .batches import as_input, split_batch
 from .checkpoint import load_model_state, model_state, restore_run, run_state, save_checkpoint
 from .epoch_metrics import compute_metrics
@@ -17,8 +18,9 @@ class Run:
     """
 
     def __init__(self, model, loss, optimizer, loader, validation_data, validate_every,
-                 metric_fns, callbacks, eval_batch_size):
+                 metric_fns, callbacks, eval_batch_size, device=None):
         self.model, self.loss, self.optimizer = model, loss, optimizer
+        self.device = device            # where each batch goes (None: where the loader puts it)
         self.loader = loader
         self.validation_data = validation_data
         self.validate_every = validate_every
@@ -59,7 +61,7 @@ class Run:
 
     def validate(self):
         logs = evaluate(self.model, self.loss, self.validation_data, self.eval_batch_size,
-                        metrics=self.metric_fns)
+                        metrics=self.metric_fns, device=self.device)
         logs = {f"val_{k}": v for k, v in logs.items()}
         for k, v in logs.items():
             self.history.append(k, v)
@@ -70,7 +72,7 @@ class Run:
 
     def train_step(self, batch):
         """One optimizer step: forward, loss, backprop, update (unit 4's general steps)."""
-        x, y = split_batch(batch)
+        x, y = split_batch(batch, self.device)
         out = self.model(as_input(x))
         value = self.loss(out, y)
         loss = float(value.item())
@@ -84,8 +86,8 @@ class Run:
         self.loss_sum += loss * n
         self.n_seen += n
         if self.metric_fns:
-            self.outputs.append(out.numpy())
-            self.targets.append(y)
+            self.outputs.append(to_numpy(out))      # the metrics run on the host
+            self.targets.append(to_numpy(y))
         self.iteration += 1
         self.batch_in_epoch += 1
         self.history.batch_losses.append(loss)

@@ -13,7 +13,9 @@ from engine.backend.kernel_set import FAMILIES, MissingKernel
 from engine.nn import functional as F
 
 native = pytest.importorskip("engine.backend.native")
-BACKENDS = [reference, native]
+# the cuda backend's code, with NumPy standing in for CuPy (the same kernels and files)
+cuda_on_numpy = cuda.make_backend(np)
+BACKENDS = [reference, native, cuda_on_numpy]
 
 
 @pytest.mark.parametrize("kernels", BACKENDS, ids=lambda b: b.name)
@@ -25,16 +27,19 @@ def test_every_backend_offers_the_reference_kernels(kernels):
 
 @pytest.mark.parametrize("kernels", BACKENDS, ids=lambda b: b.name)
 def test_every_backend_has_the_same_family_files(kernels):
-    folder = pathlib.Path(kernels.__file__).parent
+    package = cuda if kernels is cuda_on_numpy else kernels
+    folder = pathlib.Path(package.__file__).parent
     assert {p.stem for p in folder.glob("*.py")} == {"__init__", *FAMILIES}
     assert kernels.xp is np
 
 
-def test_native_kernels_keep_their_reference_signatures():
+@pytest.mark.parametrize("kernels", [native, cuda_on_numpy], ids=lambda b: b.name)
+def test_kernels_keep_their_reference_signatures(kernels):
     # the elementwise ones are made from their twins: one list, in reference/activation.py
     assert set(reference.activation.ELEMENTWISE) >= {"relu", "sigmoid", "tanh"}
+    assert cuda.__all__ == reference.__all__
     for name in reference.__all__:
-        assert inspect.signature(getattr(native, name)) == \
+        assert inspect.signature(getattr(kernels, name)) == \
             inspect.signature(getattr(reference, name)), name
 
 
@@ -48,7 +53,8 @@ def test_generated_native_wrappers_take_their_setting_by_position_or_name():
         native.leaky_relu(x, slope=0.5)
 
 
-@pytest.mark.parametrize("kernels", [reference, native, cuda], ids=lambda b: b.name)
+@pytest.mark.parametrize("kernels", [reference, native, cuda, cuda_on_numpy],
+                         ids=["reference", "native", "cuda", "cuda-on-numpy"])
 def test_a_missing_kernel_raises_a_clear_error(kernels):
     with pytest.raises(MissingKernel, match=f"the {kernels.name} backend has no kernel 'swish'"):
         kernels.swish(np.ones(2))
@@ -56,9 +62,13 @@ def test_a_missing_kernel_raises_a_clear_error(kernels):
         kernels.swish_backward
 
 
-def test_the_cuda_stub_says_it_is_not_implemented():
-    with pytest.raises(NotImplementedError, match="not implemented"):
+def test_the_cuda_backend_without_cupy_says_what_to_install():
+    if engine.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(cuda.CudaUnavailable, match="cupy-cuda12x|no GPU"):
         cuda.relu(np.ones(2))
+    with pytest.raises(RuntimeError):
+        cuda.xp
 
 
 def test_backend_of_picks_the_active_cpu_backend():

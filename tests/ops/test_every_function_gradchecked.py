@@ -15,7 +15,7 @@ from engine import Function, Tensor, gradcheck
 from engine.ops import activation as act
 from engine.ops import dropout
 from engine.ops import embedding as emb
-from engine.ops import conv, loss, math, normalization, pool, reduce, shape
+from engine.ops import conv, device, loss, math, normalization, pool, reduce, shape
 from engine.ops import linalg
 from engine.ops.linalg import MatMul
 
@@ -68,6 +68,7 @@ CASES = {
     "Clip": lambda: (lambda a: math.Clip(-0.5, 0.5)(a), (rand(6, seed=3),)),
     "Maximum": lambda: (lambda a, b: math.Maximum()(a, b), (rand(5), rand(5, seed=2))),
     "Minimum": lambda: (lambda a, b: math.Minimum()(a, b), (rand(5), rand(5, seed=2))),
+    "ToDevice": lambda: (lambda a: device.ToDevice("cpu")(a), (rand(4),)),
     "Cast": lambda: (lambda a: math.Cast(engine.float64)(a), (rand(4),)),
     "Sum": lambda: (lambda a: reduce.Sum(axis=1)(a), (rand(3, 4),)),
     "Mean": lambda: (lambda a: reduce.Mean(axis=0)(a), (rand(3, 4),)),

@@ -1,0 +1,76 @@
+"""im2col / col2im as array-module code (1, 2 or 3 spatial axes), with strided views.
+
+    cols[(c, k), (i, l)] = x_pad[i, c, l·s + k·d]     shape (C·K, n·L)
+
+im2col builds one *view* of the padded input with the axes (n, C, *kernel, *out) — its
+strides are x_pad's, times the dilation along a kernel axis and times the stride along an
+output axis — and copies it into the columns in one pass (one GPU kernel). col2im, the
+adjoint, adds each kernel offset's block back onto a strided slice of the padded input:
+within one offset the positions are distinct, so each ``+=`` is a plain elementwise add.
+The same names, signatures and results as ``reference/conv.py``.
+"""
+from .._checks import col2im_input, conv_geometry, float_input, output
+
+# the kernels (the reference twins' names), methods of Kernels(xp)
+KERNELS = ["im2col", "col2im"]
+
+
+class Kernels:
+    """im2col / col2im computed with the array module ``xp`` (cupy, or numpy)."""
+
+    def __init__(self, xp):
+        self.xp = xp
+
+    def _patches(self, x_pad, geo):
+        """The view (n, C, *kernel, *out) of x_pad:
+        patches[i, c, k, l] = x_pad[i, c, l·s + k·d]."""
+        spatial = x_pad.strides[2:]
+        strides = (x_pad.strides[:2]
+                   + tuple(st * d for st, d in zip(spatial, geo.dilation))
+                   + tuple(st * s for st, s in zip(spatial, geo.stride)))
+        shape = x_pad.shape[:2] + geo.kernel + geo.out_size
+        return self.xp.lib.stride_tricks.as_strided(x_pad, shape=shape, strides=strides)
+
+    def _pad(self, x, geo):
+        if not any(geo.padding):
+            return x
+        return self.xp.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in geo.padding])
+
+    def im2col(self, x, kernel_size, stride=1, padding=0, dilation=1, out=None):
+        """Unfold x (n, C, *spatial) into cols (C·K, n·L): one column per output position."""
+        x = float_input(x, "x", self.xp)
+        geo = conv_geometry(x.shape, kernel_size, stride, padding, dilation)
+        n, c = x.shape[:2]
+        cols = output(out, (c * geo.K, n * geo.L), x.dtype, "out", self.xp)
+        patches = self._patches(self._pad(x, geo), geo)          # (n, C, *kernel, *out)
+        d = geo.dims
+        # to (C, *kernel, n, *out): the columns' layout
+        order = (1,) + tuple(range(2, 2 + d)) + (0,) + tuple(range(2 + d, 2 + 2 * d))
+        self.xp.copyto(cols.reshape((c,) + geo.kernel + (n,) + geo.out_size),
+                       patches.transpose(order))
+        return cols
+
+    def col2im(self, cols, x_shape, kernel_size, stride=1, padding=0, dilation=1, out=None):
+        """Fold cols (C·K, n·L) back to x_shape (n, C, *spatial), summing overlapping entries."""
+        cols, x_shape, geo = col2im_input(cols, x_shape, kernel_size, stride, padding,
+                                          dilation, self.xp)
+        n, c = x_shape[:2]
+        result = output(out, x_shape, cols.dtype, "out", self.xp)
+        blocks = cols.reshape((c, geo.K, n) + geo.out_size)
+        padded = tuple(i + 2 * p for i, p in zip(geo.in_size, geo.padding))
+        x_pad = self.xp.zeros((n, c) + padded, dtype=cols.dtype)
+        # x_pad seen as (n, C, *kernel, *out), as in im2col: offset k's windows are one slice
+        windows = self._patches(x_pad, geo)
+        for k, offset in enumerate(_offsets(geo.kernel)):
+            windows[(slice(None), slice(None)) + offset] += blocks[:, k].swapaxes(0, 1)
+        inside = tuple(slice(p, p + i) for p, i in zip(geo.padding, geo.in_size))
+        self.xp.copyto(result, x_pad[(slice(None), slice(None)) + inside])
+        return result
+
+
+def _offsets(kernel):
+    """Every kernel offset (k_1, ..., k_d), row-major (the order of the columns' rows)."""
+    offsets = [()]
+    for size in kernel:
+        offsets = [o + (k,) for o in offsets for k in range(size)]
+    return offsets
