@@ -203,7 +203,7 @@ def _winograd_conv(B, x, weight, padding, y, bias=None):
     chunk = _chunk_size(n, 16 * (c + o) * th * tw, x.dtype)
     for start in range(0, n, chunk):
         m = min(chunk, n - start)
-        v, prod = _workspace_arrays(x.dtype, (16, c, m * th * tw), (16, o, m * th * tw))
+        v, prod = _workspace_arrays(B, x.dtype, (16, c, m * th * tw), (16, o, m * th * tw))
         B.winograd_input(x[start:start + m], padding, out=v)
         B.gemm_batched(u, v, prod)
         B.winograd_output(prod, (m, o, oh, ow), bias, out=y[start:start + m])

@@ -81,3 +81,21 @@ def test_bad_inputs_raise_clear_errors():
         native.winograd_output(np.zeros((16, 2, 3), np.float32), (1, 2, 4, 4))
     with pytest.raises(ValueError, match="bias"):
         native.winograd_output(np.zeros((16, 2, 4), np.float32), (1, 2, 4, 4), np.zeros(3))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cuda_backend_transforms_match_the_reference(cuda_kernels, dtype):
+    side, k = cuda_kernels, cuda_kernels.kernels
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 3, 7, 6)).astype(dtype)
+    w = rng.standard_normal((4, 3, 3, 3)).astype(dtype)
+    bias = rng.standard_normal(4).astype(dtype)
+    tol = TOL[dtype]
+    np.testing.assert_allclose(side.get(k.winograd_filter(side.put(w))), ref.winograd_filter(w),
+                               rtol=tol, atol=tol)
+    v = ref.winograd_input(x, (1, 2))
+    np.testing.assert_allclose(side.get(k.winograd_input(side.put(x), (1, 2))), v,
+                               rtol=tol, atol=tol)
+    m = rng.standard_normal((16, 4, v.shape[2])).astype(dtype)
+    np.testing.assert_allclose(side.get(k.winograd_output(side.put(m), (2, 4, 7, 8), side.put(bias))),
+                               ref.winograd_output(m, (2, 4, 7, 8), bias), rtol=tol, atol=10 * tol)
