@@ -36,16 +36,17 @@ def cases(quick):
 
 
 
-def peak_gflops(dtype, isa, threads, tries):
-    """The FMA loop's best of ``tries`` for ``threads`` threads, and never less than the
-    one-core best times ``threads``: the cores are alike, and a busy neighbour only ever
-    lowers a measurement (taking one core from a 2-thread loop halves it), so the highest
-    figure is the truest ("% of peak" above 100 would otherwise appear)."""
+def peak_gflops(dtype, isa, thread_counts, tries):
+    """{threads: GFLOP/s} of the FMA loop: per core, the best of ``tries`` one-thread runs and of
+    every many-thread run divided by its threads (the cores are alike); for t threads, t times
+    that, or the t-thread run when higher. A busy neighbour only ever lowers a measurement
+    (taking a core from a 2-thread loop halves it), so the highest figure is the truest;
+    otherwise "% of peak" could exceed 100."""
     from .. import _C
-    one = max(_C.measure_peak_gflops(dtype, isa, 1) for _ in range(tries))
-    if threads == 1:
-        return one
-    return max(threads * one, _C.measure_peak_gflops(dtype, isa, threads))
+    measured = {t: max(_C.measure_peak_gflops(dtype, isa, t) for _ in range(tries))
+                for t in sorted(set(thread_counts) | {1})}
+    per_core = max(g / t for t, g in measured.items())
+    return {t: max(t * per_core, measured[t]) for t in thread_counts}
 
 
 def _repeats(flops, quick):
@@ -66,7 +67,7 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
     for dtype in dtypes:
         # A peak measured while another program runs is too low (and "% of peak" would
         # exceed 100): take the best of three tries per thread count.
-        peaks = {t: peak_gflops(dtype, isa, t, tries=4) for t in thread_counts}
+        peaks = peak_gflops(dtype, isa, thread_counts, tries=3)
         dtype_rows = []
         for name, m, n, k in progress(cases(quick), f"gemm {dtype}"):
             a = rng.standard_normal((m, k)).astype(dtype)
@@ -93,8 +94,8 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
                     row[f"{impl}_spread"] = t.spread
                 dtype_rows.append(row)
         # measured again after the cases: a busy neighbour may have left meanwhile
-        for t in thread_counts:
-            peaks[t] = max(peaks[t], peak_gflops(dtype, isa, t, tries=2))
+        again = peak_gflops(dtype, isa, thread_counts, tries=1)
+        peaks = {t: max(peaks[t], again[t]) for t in thread_counts}
         for row in dtype_rows:
             row["peak_gflops"] = peaks[row["threads"]]
         rows.extend(dtype_rows)

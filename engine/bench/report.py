@@ -164,8 +164,12 @@ def summary(rows, machine):
            and r.get("threads") == 1 and r.get("m", 0) >= 512 and r.get("m") == r.get("n")]
     if big:
         best = max(big, key=lambda r: r["native_gflops"] / r["peak_gflops"])
-        text += (f" Its float32 GEMM reaches {percent_of_peak(best['native_gflops'], best['peak_gflops'])}% "
-                 f"of the measured FMA peak at n = {best['m']}.")
+        share = percent_of_peak(best["native_gflops"], best["peak_gflops"])
+        if share.replace(".", "").isdigit():
+            text += (f" Its float32 GEMM reaches {share}% of the measured FMA peak at "
+                     f"n = {best['m']}.")
+        else:
+            text += " The FMA peak could not be measured (the machine was too busy for it)."
     verdict = (machine or {}).get("verdict")
     if verdict == "quiet":
         text += " The machine was quiet, so the absolute figures can be trusted too."

@@ -170,3 +170,12 @@ def test_measure_interleaved_takes_turns():
     assert calls == ["a", "b"] + ["a", "b"] * 3
     assert set(timings) == {"a", "b"} and all(t.runs == 3 for t in timings.values())
     assert all(t.best <= t.median for t in timings.values())
+
+
+def test_summary_never_quotes_an_impossible_share_of_peak():
+    row = {"group": "gemm", "case": "square 512", "dtype": "float32", "threads": 1, "m": 512,
+           "n": 512, "native_gflops": 200.0}
+    assert "reaches 80.0% of the measured FMA peak at n = 512" in report.summary(
+        [dict(row, peak_gflops=250.0)], {})
+    text = report.summary([dict(row, peak_gflops=100.0)], {})
+    assert "could not be measured" in text and ">100" not in text
