@@ -88,7 +88,9 @@ def run_groups(names, quick, echo=print):
         per_group[name] = {"others_cores": others, "median_spread": spread, "verdict": verdict}
         results.extend(rows)
         echo(module.table(rows))
-        echo(f"conditions: {verdict}: {reason}", end="\n\n", flush=True)
+        if spreads:         # a group that timed nothing (skipped) has no conditions to report
+            echo(f"conditions: {verdict}: {reason}")
+        echo("", flush=True)
     others = whole.stop()
     spreads = recorded_spreads(0)
     spread = statistics.median(spreads) if spreads else None
