@@ -10,28 +10,44 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class CpuSample:
-    """One reading: all CPUs' busy and total time (seconds), ours, and the wall clock."""
-    busy_s: float        # all processes, all CPUs, since boot
-    total_s: float       # busy + idle, all CPUs, since boot
+    """One reading: the busy and total time (seconds) of the CPUs we may run on, our own
+    CPU time, and the wall clock."""
+    busy_s: float        # all processes, on the CPUs we may use, since boot
+    total_s: float       # busy + idle, the same CPUs, since boot
     own_s: float         # this process (user + system, all its threads)
     wall_s: float        # time.monotonic()
 
 
-def parse_proc_stat(text, ticks_per_second=100):
-    """(busy seconds, total seconds) from the aggregate ``cpu`` line of /proc/stat.
+def parse_proc_stat(text, ticks_per_second=100, cpus=None):
+    """(busy seconds, total seconds) from /proc/stat: of the CPUs numbered in ``cpus`` (the
+    ``cpuN`` lines), or of all of them (the aggregate ``cpu`` line) when ``cpus`` is None.
 
     Fields: user nice system idle iowait irq softirq steal [guest guest_nice]; idle and
     iowait are idle time; guest time is already counted in user, so it is left out.
+    Counting only the CPUs this process may use matters on a big shared host: other users'
+    work on cores we cannot run on does not slow us down.
     """
+    busy = total = 0
+    found = False
     for line in text.splitlines():
         fields = line.split()
-        if fields and fields[0] == "cpu":
-            values = [int(v) for v in fields[1:9]]
-            values += [0] * (8 - len(values))
-            idle = values[3] + values[4]
-            total = sum(values)
-            return (total - idle) / ticks_per_second, total / ticks_per_second
-    raise ValueError("no aggregate 'cpu' line in /proc/stat text")
+        if not fields or not fields[0].startswith("cpu"):
+            continue
+        name = fields[0][3:]
+        if (cpus is None) != (name == ""):
+            continue
+        if cpus is not None and (not name.isdigit() or int(name) not in cpus):
+            continue
+        values = [int(v) for v in fields[1:9]]
+        values += [0] * (8 - len(values))
+        idle = values[3] + values[4]
+        busy += sum(values) - idle
+        total += sum(values)
+        found = True
+    if not found:
+        what = "aggregate 'cpu'" if cpus is None else f"'cpuN' line for CPUs {sorted(cpus)}"
+        raise ValueError(f"no {what} line in /proc/stat text")
+    return busy / ticks_per_second, total / ticks_per_second
 
 
 def _ticks_per_second():
@@ -44,8 +60,16 @@ def _ticks_per_second():
 def sample():
     """A ``CpuSample`` now, or None where /proc/stat does not exist (macOS, Windows)."""
     try:
+        cpus = os.sched_getaffinity(0)
+    except AttributeError:
+        cpus = None
+    try:
         with open("/proc/stat", encoding="ascii") as f:
-            busy, total = parse_proc_stat(f.read(), _ticks_per_second())
+            text = f.read()
+        try:
+            busy, total = parse_proc_stat(text, _ticks_per_second(), cpus)
+        except ValueError:          # CPU numbers that /proc/stat does not list: all of them
+            busy, total = parse_proc_stat(text, _ticks_per_second())
     except (OSError, ValueError):
         return None
     t = os.times()

@@ -96,6 +96,7 @@ def choose_threads(environ=None, look=others_busy_now):
     others = look()
     if others is None:
         return cores, f"{cores} usable cores (no /proc/stat to see other programs' load)"
+    others = min(others, cores)     # kernel ticks are coarse: never print "2.2 of 2"
     n = free_cores(cores, others)
     return n, (f"{cores} usable cores, other programs kept {others:.1f} busy at import "
                f"-> {n} free (set ENGINE_NUM_THREADS to choose)")

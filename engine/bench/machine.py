@@ -26,6 +26,8 @@ NOISY_SPREAD = 0.15
 
 def verdict(others, median_spread):
     """'quiet', 'busy' (others took CPU time) or 'noisy' (repeats disagree), and a sentence."""
+    if others is not None:
+        others = min(others, cpu_count())   # kernel ticks are coarse: never "2.2 of 2"
     if others is not None and others >= BUSY_CORES:
         return "busy", (f"other programs kept {others:.1f} of {cpu_count()} cores busy during "
                         "the run: absolute figures are low and thread scaling is distorted; "

@@ -43,3 +43,9 @@ def test_engine_info_says_what_it_chose():
         assert facts["threads_reason"] and facts["openmp_wait"]
         assert "default chosen from" in info.report()
     assert engine.get_num_threads() >= 1
+
+
+def test_reason_never_reports_more_busy_cores_than_there_are(monkeypatch):
+    monkeypatch.setattr(threads, "usable_cores", lambda: 2)
+    n, reason = threads.choose_threads({}, look=lambda: 2.4)
+    assert n == 1 and "kept 2.0 busy" in reason

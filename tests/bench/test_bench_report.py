@@ -179,3 +179,14 @@ def test_summary_never_quotes_an_impossible_share_of_peak():
         [dict(row, peak_gflops=250.0)], {})
     text = report.summary([dict(row, peak_gflops=100.0)], {})
     assert "could not be measured" in text and ">100" not in text
+
+
+def test_parse_proc_stat_counts_only_our_cpus():
+    text = ("cpu  300 0 0 100 0 0 0 0\n"
+            "cpu0 100 0 0 100 0 0 0 0\n"
+            "cpu1 200 0 0 0 0 0 0 0\n")
+    assert machine.parse_proc_stat(text, 100) == (3.0, 4.0)
+    assert machine.parse_proc_stat(text, 100, cpus={0}) == (1.0, 2.0)
+    assert machine.parse_proc_stat(text, 100, cpus={1}) == (2.0, 2.0)
+    with pytest.raises(ValueError, match="CPUs"):
+        machine.parse_proc_stat(text, 100, cpus={7})
