@@ -89,12 +89,12 @@ def compare_table(changes, old_label="old"):
     if not changes:
         return f"compare with {old_label}: no rows in common"
     lines = [f"compare with {old_label}: each row's main figure, this run against the old one",
-             f"{'group':10} {'case':34} {'impl / dtype / threads':28} {'figure':14} "
+             f"{'group':11} {'case':34} {'impl / dtype / threads':28} {'figure':14} "
              f"{'old':>10} {'new':>10}  change"]
     for c in changes:
         group, case, impl, dtype, threads = c["key"]
         who = " ".join(str(v) for v in (impl, dtype, threads and f"{threads}T") if v)
-        lines.append(f"{group:10} {str(case)[:34]:34} {who[:28]:28} {c['figure']:14} "
+        lines.append(f"{group:11} {str(case)[:34]:34} {who[:28]:28} {c['figure']:14} "
                      f"{c['old']:10.4g} {c['new']:10.4g}  {c['words']}")
     lines.append("legend: change = this run against the old one for the row's main figure "
                  "(time: lower is better; GFLOP/s: higher is better); differences within the "
