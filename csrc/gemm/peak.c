@@ -127,6 +127,12 @@ double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
         fn = is_f64 ? chains_generic_f64 : chains_generic_f32;
         lanes = is_f64 ? 2 : 4;
     }
+#if defined(__aarch64__) || defined(_M_ARM64)
+    else if (strcmp(isa, "neon") == 0) {          /* the generic chains are NEON code there */
+        fn = is_f64 ? chains_generic_f64 : chains_generic_f32;
+        lanes = is_f64 ? 2 : 4;
+    }
+#endif
 #if ENG_X86_GNUC
     else if (strcmp(isa, "avx2") == 0) {
         fn = is_f64 ? chains_avx2_f64 : chains_avx2_f32;
