@@ -18,6 +18,7 @@
  * The generic (SSE2) version has no FMA instruction: a multiply and an add,
  * still 2 flops per lane.
  */
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -159,11 +160,12 @@ double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
         double t0 = now();
         sink += fn(iters);
         t = now() - t0;
-        if (t > 5e-3 || iters > (1L << 40))
+        if (t > 5e-3 || iters > LONG_MAX / 8)     /* long: 32 bits on Windows */
             break;
         iters *= 4;
     }
-    iters = (long)(iters * (50e-3 / t)) + 1;
+    const double want = iters * (50e-3 / t);
+    iters = want < (double)(LONG_MAX / 2) ? (long)want + 1 : LONG_MAX / 2;
 
     double best = 0;
     for (int rep = 0; rep < 3; rep++) {
