@@ -173,7 +173,9 @@ double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
         #pragma omp parallel num_threads(threads)
         {
             double s = fn(iters);
+#ifdef _OPENMP  /* (-fopenmp-simd warns on it in a serial build) */
             #pragma omp atomic
+#endif
             sink += s;
         }
         double dt = now() - t0;
