@@ -68,7 +68,7 @@ static void SFX(cols_max)(const REAL *x, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t
 
 /* The forward of one task.  The two forwards share the max and the sum of exponentials;
  * take_log is a constant at each call (the tasks below), so each is one straight loop nest. */
-static inline __attribute__((always_inline)) void SFX(forward_task)(
+ENG_FORCE_INLINE void SFX(forward_task)(
     const REAL *x, REAL *y, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len, const int take_log)
 {
     if (inner == 1) {
@@ -124,7 +124,7 @@ static inline __attribute__((always_inline)) void SFX(forward_task)(
 /* The backward of one task, from the forward's output y:
  *   softmax:      d = sum_k gy_k y_k,   gx_j = y_j * (gy_j - d)
  *   log_softmax:  d = sum_k gy_k,       gx_j = gy_j - e^(y_j) * d */
-static inline __attribute__((always_inline)) void SFX(backward_task)(
+ENG_FORCE_INLINE void SFX(backward_task)(
     const REAL *y, const REAL *gy, REAL *gx, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len,
     const int take_log)
 {
