@@ -214,12 +214,16 @@ class BuildExt(build_ext):
         return [p for p in prefixes if p and os.path.isdir(p)]
 
     def _add_isa_flags(self):
-        """With GCC/clang, compile each x86 instruction-set file with its target's flags."""
+        """With GCC/clang, compile each x86 instruction-set file with its target's flags, and
+        the C of csrc/ without the -fwrapv of Python's own flags (clang then leaves the
+        OpenMP simd loops of ptrdiff_t i scalar; the kernels never rely on signed overflow)."""
         compile_one = self.compiler._compile
 
         def compile_with_isa(obj, src, ext, cc_args, extra_postargs, pp_opts):
             isa = isa_of(src)
             extra = list(extra_postargs or []) + (ISA_FLAGS[isa] if isa else [])
+            if os.path.normpath(src).startswith("csrc" + os.sep):
+                extra.append("-fno-wrapv")
             return compile_one(obj, src, ext, cc_args, extra, pp_opts)
 
         self.compiler._compile = compile_with_isa
