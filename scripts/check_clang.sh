@@ -10,9 +10,12 @@ command -v "$cc" >/dev/null || { echo "SKIP clang suite: $cc not found (apt-get 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$repo"
-git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work"
+mkdir "$work/src"
+git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$work/src"
+# the project's shared/ folder (data sets) beside the copy, as beside this checkout
+[ -d "$repo/../shared" ] && ln -s "$(cd "$repo/../shared" && pwd)" "$work/shared"
 python -c "import Cython, setuptools" 2>/dev/null || python -m pip install --quiet "Cython>=3.0" "setuptools>=68"
-cd "$work"
+cd "$work/src"
 CC="$cc" nice -n 10 python setup.py build_ext --inplace > build.log 2>&1 || { cat build.log; exit 1; }
 grep "engine._C:" build.log
 # csrc/ builds without a warning (Cython's generated engine/_C.c is not ours to fix)
@@ -21,10 +24,6 @@ if grep "warning:" build.log | grep -q "csrc/"; then
     echo "FAIL: clang warns on csrc/"
     exit 1
 fi
-# the MNIST files beside the repository (as the suite finds them from a checkout)
-if [ -z "${ENGINE_DATA:-}" ] && [ -d "$repo/../shared/data" ]; then
-    export ENGINE_DATA="$repo/../shared/data"
-fi
-PYTHONPATH="$work" python -c "import engine._C as C; print('built:', C.build_info(), C.available_isas())"
+PYTHONPATH="$work/src" python -c "import engine._C as C; print('built:', C.build_info(), C.available_isas())"
 cd tests
-PYTHONPATH="$work" ENGINE_REQUIRE_NATIVE=1 nice -n 10 python -m pytest -q -p no:cacheprovider "$@"
+PYTHONPATH="$work/src" ENGINE_REQUIRE_NATIVE=1 nice -n 10 python -m pytest -q -p no:cacheprovider "$@"
