@@ -48,4 +48,5 @@ include "_isa.pxi"            # CPU features, threads, instruction sets (csrc/co
 include "_activation.pxi"     # activations, softmax (csrc/activation/)
 include "_gemm.pxi"           # C = α·op(A)·op(B) + β·C (csrc/gemm/)
 include "_conv.pxi"           # im2col/col2im, pooling (csrc/conv/)
+include "_winograd.pxi"       # Winograd F(2×2, 3×3) transforms (csrc/conv/winograd*)
 include "_optim.pxi"          # fused optimizer updates (csrc/optim/)

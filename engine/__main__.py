@@ -15,7 +15,8 @@ def _info(args):
 
 def _bench(args):
     from . import bench
-    return bench.main(quick=args.quick, json_path=args.json, only=args.only)
+    return bench.main(quick=args.quick, json_path=args.json, only=args.only,
+                      compare_path=args.compare)
 
 
 def _units(args):
@@ -49,7 +50,12 @@ def main(argv=None):
     bench = commands.add_parser("bench", help="run the benchmark suite and print a table")
     bench.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     bench.add_argument("--json", metavar="FILE", help="also write the results to FILE as JSON")
-    bench.add_argument("--only", metavar="GROUP", help="run one group (e.g. activations)")
+    bench.add_argument("--only", metavar="GROUP",
+                       help="run one group: activations, gemm, conv, training, gpu, or the ones "
+                            "that run only when asked: busy (a busy neighbour on purpose), "
+                            "mnist (time to 99%% accuracy)")
+    bench.add_argument("--compare", metavar="OLD.json",
+                       help="print each row's change against an earlier --json file")
     bench.set_defaults(run=_bench)
 
     units = commands.add_parser("units", help="list the course's teaching units; 'units run N' runs one")

@@ -30,13 +30,16 @@ cdef extern from "common/isa.h" nogil:
     const char *eng_isa_current(int family)
     int eng_isa_set(int family, const char *isa)
     int eng_isa_available(int family, const char *isa)
+    int eng_isa_compiled(int family, const char *isa)
+    const char *eng_build_arch()
+    const char *eng_build_compiler()
 
 
 # ---------------------------------------------------------------------------
 # instruction sets
 # ---------------------------------------------------------------------------
 
-_ALL_ISAS = ("generic", "avx2", "avx512")
+_ALL_ISAS = ("generic", "avx2", "avx512", "neon")   # csrc/common/isa.h's order
 # the kernel families by name, in csrc/common/isa.h's order: ("activations", "gemm", ...)
 KERNEL_FAMILIES = tuple(eng_family_name(f).decode("ascii") for f in range(ENG_FAMILY_COUNT))
 
@@ -50,14 +53,14 @@ cdef int _family(str family) except -1:
 
 
 def kernel_isa(str family):
-    """Name of the instruction set ("avx512", "avx2" or "generic") that the
+    """Name of the instruction set ("avx512", "avx2", "neon" or "generic") that the
     kernel family `family` (e.g. "activations") currently uses."""
     return eng_isa_current(_family(family)).decode("ascii")
 
 
 def set_kernel_isa(str family, str isa):
     """Make kernel family `family` use instruction set `isa`
-    ("generic", "avx2" or "avx512").  Raises ValueError for an unknown
+    ("generic", "avx2", "avx512" or "neon").  Raises ValueError for an unknown
     family or ISA name, or when this CPU cannot run that ISA."""
     cdef int index = _family(family)
     if isa not in _ALL_ISAS:
@@ -72,9 +75,25 @@ def set_kernel_isa(str family, str isa):
 
 def available_isas():
     """Instruction sets this CPU (and this build) can run, e.g.
-    ["generic", "avx2", "avx512"]."""
+    ["generic", "avx2", "avx512"] (x86-64) or ["generic", "neon"] (aarch64)."""
     return [isa for isa in _ALL_ISAS
             if eng_isa_available(ENG_FAMILY_ACTIVATIONS, isa.encode("ascii"))]
+
+
+def compiled_isas(str family):
+    """Instruction sets this build compiled kernel family `family` for, whether or not this
+    CPU runs them: ["generic", "avx2", "avx512"] on x86-64 with GCC or clang, ["generic",
+    "neon"] for gemm and activations on aarch64, ["generic"] elsewhere."""
+    cdef int index = _family(family)
+    return [isa for isa in _ALL_ISAS if eng_isa_compiled(index, isa.encode("ascii"))]
+
+
+def build_info():
+    """How this extension was built: {"arch": "x86-64" | "aarch64" | "other",
+    "compiler": "gcc 12.2.0" | "clang 14.0.6" | "msvc 1939" ..., "openmp": bool}."""
+    return {"arch": eng_build_arch().decode("ascii"),
+            "compiler": eng_build_compiler().decode("ascii"),
+            "openmp": bool(eng_openmp_enabled())}
 
 
 # ---------------------------------------------------------------------------

@@ -27,6 +27,11 @@ def collect():
         facts["cpu_features"] = sorted(k for k, v in _C.cpu_features().items() if v)
         facts["kernels"] = {family: _C.kernel_isa(family) for family in KERNEL_FAMILIES}
         facts["available_isas"] = _C.available_isas()
+        from .backend.threads import CHOICE
+        facts["threads_reason"] = CHOICE["reason"]
+        facts["openmp_wait"] = CHOICE["wait_policy"]
+        facts["build"] = _C.build_info()
+        facts["compiled_isas"] = {family: _C.compiled_isas(family) for family in KERNEL_FAMILIES}
     gpu_ok, gpu_reason = cuda_backend.available()
     facts["gpu_backend"] = "available" if gpu_ok else f"unavailable: {gpu_reason}"
     facts["cupy"] = cuda_backend.device_summary()
@@ -42,11 +47,17 @@ def report():
              f"  backend:        {facts['backend']}"]
     if facts["compiled_extension"]:
         lines.append(f"  cpu features:   {' '.join(facts['cpu_features']) or '(baseline only)'}")
+        build = facts["build"]
+        lines.append(f"  built for:      {build['arch']} by {build['compiler']}, "
+                     f"{'with OpenMP' if build['openmp'] else 'without OpenMP'}")
         lines.append(f"  instruction sets this CPU runs: {', '.join(facts['available_isas'])}")
         for family, isa in facts["kernels"].items():
-            lines.append(f"  {family + ':':15} {isa}")
+            compiled = ", ".join(facts["compiled_isas"][family])
+            lines.append(f"  {family + ':':15} {isa:8} (compiled: {compiled})")
         openmp = "OpenMP" if facts["openmp"] else "no OpenMP (single-threaded build)"
-        lines.append(f"  threads:        {facts['threads']} ({openmp})")
+        lines.append(f"  threads:        {facts['threads']} ({openmp}); default chosen from "
+                     f"{facts['threads_reason']}")
+        lines.append(f"  OpenMP waiting: {facts['openmp_wait']}")
     else:
         lines.append("  compiled kernels: not built (engine._C missing); using NumPy only")
     gpu = facts["gpu"]

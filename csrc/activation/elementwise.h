@@ -39,6 +39,7 @@
  * `x < 0 ? 0 : x` lets NaN through, like np.maximum(x, 0). */
 static void SFX(relu_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = x[i] < 0 ? (REAL)0 : x[i];
@@ -46,6 +47,7 @@ static void SFX(relu_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 
 static void SFX(relu_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
     for (ptrdiff_t i = 0; i < n; i++)
         gx[i] = gy[i] * (x[i] > 0 ? (REAL)1 : (REAL)0);
@@ -102,6 +104,7 @@ static void SFX(elu_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_t
  *              (takes the forward OUTPUT y) */
 static void SFX(sigmoid_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
@@ -112,6 +115,7 @@ static void SFX(sigmoid_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 
 static void SFX(sigmoid_backward)(const REAL *y, const REAL *gy, REAL *gx, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
     for (ptrdiff_t i = 0; i < n; i++)
         gx[i] = gy[i] * y[i] * ((REAL)1 - y[i]);
@@ -125,6 +129,7 @@ static void SFX(sigmoid_backward)(const REAL *y, const REAL *gy, REAL *gx, ptrdi
  *   backward:  dy/dx = 1 - y^2   ->   gx = gy * (1 - y^2)   (takes OUTPUT y) */
 static void SFX(tanh_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
@@ -135,6 +140,7 @@ static void SFX(tanh_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 
 static void SFX(tanh_backward)(const REAL *y, const REAL *gy, REAL *gx, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
     for (ptrdiff_t i = 0; i < n; i++)
         gx[i] = gy[i] * ((REAL)1 - y[i] * y[i]);
@@ -146,6 +152,7 @@ static void SFX(tanh_backward)(const REAL *y, const REAL *gy, REAL *gx, ptrdiff_
  *   backward:  dy/dx = e^x / (1 + e^x) = sigmoid(x)   ->   gx = gy * sigmoid(x) */
 static void SFX(softplus_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
@@ -156,6 +163,7 @@ static void SFX(softplus_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 
 static void SFX(softplus_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
@@ -181,6 +189,7 @@ static void SFX(heaviside_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL val
 /* Test hooks: vmath.h's exp, expm1 and log1p, elementwise (tests check their accuracy). */
 static void SFX(vexp_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = SFX(vm_exp)(x[i]);
@@ -188,6 +197,7 @@ static void SFX(vexp_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 
 static void SFX(vexpm1_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = SFX(vm_expm1)(x[i]);
@@ -195,6 +205,7 @@ static void SFX(vexpm1_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 
 static void SFX(vlog1p_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
+    (void)p;                                   /* no parameter */
 #pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = SFX(vm_log1p)(x[i]);

@@ -28,12 +28,27 @@
 typedef void (*SFX(row_fn))(const REAL *a, const REAL *b, REAL *out,
                             ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len);
 
-/* m = max_j x_j of a contiguous row (n >= 1) */
+/* m = max_j x_j of a contiguous row (n >= 1).  One running maximum per lane of a block of
+ * ENG_MAX_LANES, so that gcc and clang both vectorise it (clang does not take `?:` as a max
+ * reduction).  A NaN in the row makes the softmax NaN whatever m is. */
+#ifndef ENG_MAX_LANES
+#define ENG_MAX_LANES 16
+#endif
 static REAL SFX(row_max)(const REAL *x, ptrdiff_t n)
 {
-    REAL m = x[0];
-#pragma omp simd reduction(max:m)
-    for (ptrdiff_t j = 1; j < n; j++)
+    REAL lane[ENG_MAX_LANES];
+    for (int k = 0; k < ENG_MAX_LANES; k++)
+        lane[k] = x[0];
+    ptrdiff_t j = 0;
+    for (; j + ENG_MAX_LANES <= n; j += ENG_MAX_LANES) {
+#pragma omp simd
+        for (int k = 0; k < ENG_MAX_LANES; k++)
+            lane[k] = x[j + k] > lane[k] ? x[j + k] : lane[k];
+    }
+    REAL m = lane[0];
+    for (int k = 1; k < ENG_MAX_LANES; k++)
+        m = lane[k] > m ? lane[k] : m;
+    for (; j < n; j++)
         m = x[j] > m ? x[j] : m;
     return m;
 }
@@ -53,7 +68,7 @@ static void SFX(cols_max)(const REAL *x, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t
 
 /* The forward of one task.  The two forwards share the max and the sum of exponentials;
  * take_log is a constant at each call (the tasks below), so each is one straight loop nest. */
-static inline __attribute__((always_inline)) void SFX(forward_task)(
+ENG_FORCE_INLINE void SFX(forward_task)(
     const REAL *x, REAL *y, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len, const int take_log)
 {
     if (inner == 1) {
@@ -109,7 +124,7 @@ static inline __attribute__((always_inline)) void SFX(forward_task)(
 /* The backward of one task, from the forward's output y:
  *   softmax:      d = sum_k gy_k y_k,   gx_j = y_j * (gy_j - d)
  *   log_softmax:  d = sum_k gy_k,       gx_j = gy_j - e^(y_j) * d */
-static inline __attribute__((always_inline)) void SFX(backward_task)(
+ENG_FORCE_INLINE void SFX(backward_task)(
     const REAL *y, const REAL *gy, REAL *gx, ptrdiff_t n, ptrdiff_t inner, ptrdiff_t len,
     const int take_log)
 {

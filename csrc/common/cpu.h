@@ -31,6 +31,16 @@
 #define ENG_X86_GNUC 0
 #endif
 
+/* A small function the compiler must inline (vmath.h's helpers, the softmax tasks): GCC and
+ * clang take the attribute, MSVC its keyword, anything else the hint. */
+#if defined(__GNUC__)
+#define ENG_FORCE_INLINE static inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define ENG_FORCE_INLINE static __forceinline
+#else
+#define ENG_FORCE_INLINE static inline
+#endif
+
 /* Bits returned by eng_cpu_feature_bits(). */
 enum {
     ENG_CPU_SSE2     = 1 << 0,

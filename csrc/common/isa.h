@@ -14,16 +14,19 @@
  *     const eng_optim_table *t = eng_isa_table(ENG_FAMILY_OPTIM);
  *     t->adam_f32(w, g, ...);
  *
- * Adding a family: a name below, its three tables in isa.c.  Adding an instruction set: a
- * name below, its CPU check in isa.c, one more file per family.
+ * Adding a family: a name below, its tables in isa.c.  Adding an instruction set: a name
+ * below, its CPU check in isa.c, one more file per family (named after it: setup.py
+ * compiles it on its architecture only).
  *
  * Plain C99, no Python headers.
  */
 #ifndef ENGINE_COMMON_ISA_H
 #define ENGINE_COMMON_ISA_H
 
-/* The instruction sets, from the most portable to the fastest. */
-enum { ENG_ISA_GENERIC, ENG_ISA_AVX2, ENG_ISA_AVX512, ENG_ISA_COUNT };
+/* The instruction sets, from the most portable to the fastest (the default is the last one
+ * this build has and this CPU runs).  x86-64 builds have AVX2 and AVX-512 (run-time
+ * checked); aarch64 builds have NEON (in every aarch64 CPU), for gemm and activations. */
+enum { ENG_ISA_GENERIC, ENG_ISA_AVX2, ENG_ISA_AVX512, ENG_ISA_NEON, ENG_ISA_COUNT };
 
 /* The kernel families; their names are "activations", "gemm", "im2col", "optim". */
 enum { ENG_FAMILY_ACTIVATIONS, ENG_FAMILY_GEMM, ENG_FAMILY_IM2COL, ENG_FAMILY_OPTIM,
@@ -44,5 +47,13 @@ int eng_isa_set(int family, const char *isa);
 
 /* 1 if eng_isa_set(family, isa) would succeed, else 0. */
 int eng_isa_available(int family, const char *isa);
+
+/* 1 if this build compiled `family` in version `isa` (whether or not this CPU runs it). */
+int eng_isa_compiled(int family, const char *isa);
+
+/* What built this library: the target architecture ("x86-64", "aarch64", "other") and the
+ * compiler with its version ("gcc 12.2.0", "clang 14.0.6", "msvc 1939", "unknown"). */
+const char *eng_build_arch(void);
+const char *eng_build_compiler(void);
 
 #endif /* ENGINE_COMMON_ISA_H */

@@ -176,12 +176,18 @@ int eng_gemm_blocked(const gemm_problem *g)
         T = omp_get_num_threads();
 #endif
         if (!reserve_buffers(g, &Ap, &Bp)) {   /* each OpenMP thread keeps its own */
+#ifdef _OPENMP  /* (a serial build has one thread; -fopenmp-simd warns on these pragmas) */
             #pragma omp atomic write
+#endif
             failed = 1;
         }
+#ifdef _OPENMP
         #pragma omp barrier
+#endif
         int any_failed;
+#ifdef _OPENMP
         #pragma omp atomic read
+#endif
         any_failed = failed;
         if (!any_failed) {
             ptrdiff_t r[4];

@@ -18,6 +18,7 @@
  * The generic (SSE2) version has no FMA instruction: a multiply and an add,
  * still 2 flops per lane.
  */
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -127,6 +128,12 @@ double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
         fn = is_f64 ? chains_generic_f64 : chains_generic_f32;
         lanes = is_f64 ? 2 : 4;
     }
+#if defined(__aarch64__) || defined(_M_ARM64)
+    else if (strcmp(isa, "neon") == 0) {          /* the generic chains are NEON code there */
+        fn = is_f64 ? chains_generic_f64 : chains_generic_f32;
+        lanes = is_f64 ? 2 : 4;
+    }
+#endif
 #if ENG_X86_GNUC
     else if (strcmp(isa, "avx2") == 0) {
         fn = is_f64 ? chains_avx2_f64 : chains_avx2_f32;
@@ -153,11 +160,12 @@ double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
         double t0 = now();
         sink += fn(iters);
         t = now() - t0;
-        if (t > 5e-3 || iters > (1L << 40))
+        if (t > 5e-3 || iters > LONG_MAX / 8)     /* long: 32 bits on Windows */
             break;
         iters *= 4;
     }
-    iters = (long)(iters * (50e-3 / t)) + 1;
+    const double want = iters * (50e-3 / t);
+    iters = want < (double)(LONG_MAX / 2) ? (long)want + 1 : LONG_MAX / 2;
 
     double best = 0;
     for (int rep = 0; rep < 3; rep++) {
@@ -165,7 +173,9 @@ double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
         #pragma omp parallel num_threads(threads)
         {
             double s = fn(iters);
+#ifdef _OPENMP  /* (-fopenmp-simd warns on it in a serial build) */
             #pragma omp atomic
+#endif
             sink += s;
         }
         double dt = now() - t0;

@@ -27,7 +27,7 @@ import importlib
 
 import numpy as np
 
-from . import cuda, reference
+from . import cuda, reference, threads
 # Keep freed memory for reuse, so each training step's fresh arrays land on pages that are
 # already mapped (no page faults); see memory.py. ENGINE_KEEP_FREED_MEMORY=0 turns it off.
 from .memory import _apply_default as _keep_memory_default
@@ -128,8 +128,12 @@ def get_num_threads():
 
 def _choose_default():
     global _active
+    # How OpenMP threads wait, and how many run, chosen for a shared machine (threads.py);
+    # the waiting policy must be in the environment before the compiled kernels load.
+    threads.prepare_openmp_environment()
     try:
         _active = _load("native")
+        threads.apply_default(set_num_threads)
     except ImportError as err:
         import warnings
         warnings.warn(f"{err}; falling back to the reference backend", RuntimeWarning,

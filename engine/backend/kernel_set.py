@@ -4,7 +4,7 @@ Every backend package (``reference``, ``native``, ``cuda``) has one module per f
 with the same file names, and exposes the same kernel names: the reference backend's
 ``__all__`` is the contract, and a test checks that every other backend matches it.
 """
-FAMILIES = ("activation", "gemm", "conv", "pool", "optim")
+FAMILIES = ("activation", "gemm", "conv", "pool", "optim", "winograd")
 
 
 class MissingKernel(AttributeError, NotImplementedError):

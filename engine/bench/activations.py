@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from .. import backend
-from .timing import best_time
+from .timing import best_time, measure, progress
 
 
 @dataclass
@@ -115,28 +115,34 @@ def activation_inputs(case, n, dtype=np.float32, seed=0):
 def bench_activations(n=10_000_000, repeats=7):
     """Rows of {case, impl, forward_ms, backward_ms} plus the copy floor."""
     from ..backend import native
+    from ..backend.threads import usable_cores
     threads = backend.get_num_threads()
+    cores = usable_cores()
     src = np.random.default_rng(1).standard_normal(n, dtype=np.float32)
     dst = np.zeros_like(src)
     copy_ms = 1e3 * best_time(lambda: np.copyto(dst, src), repeats)
     rows = [{"group": "activations", "case": "copy (floor)", "impl": "numpy", "n": n,
              "forward_ms": copy_ms, "backward_ms": 1.5 * copy_ms}]
-    for case in ACTIVATION_CASES:
+    for case in progress(ACTIVATION_CASES, "activations"):
         x, gy, slopes, y, gx = activation_inputs(case, n)
         case.forward(native, x, slopes, y)
         timings = {}
-        for label, count in (("native 1 thread", 1), (f"native {threads} threads", threads)):
+        counts = [("native 1 thread", 1)] + ([(f"native {cores} threads", cores)] if cores > 1 else [])
+        for label, count in counts:
             backend.set_num_threads(count)
             timings[label] = (
-                best_time(lambda: case.forward(native, x, slopes, y), repeats),
-                best_time(lambda: case.backward(native, x, y, gy, slopes, gx), repeats))
+                measure(lambda: case.forward(native, x, slopes, y), repeats),
+                measure(lambda: case.backward(native, x, y, gy, slopes, gx), repeats))
         backend.set_num_threads(threads)
         timings["numpy expression"] = (
-            best_time(lambda: case.numpy_forward(x, slopes), repeats),
-            best_time(lambda: case.numpy_backward(x, y, gy, slopes), repeats))
+            measure(lambda: case.numpy_forward(x, slopes), repeats),
+            measure(lambda: case.numpy_backward(x, y, gy, slopes), repeats))
         for impl, (fwd, bwd) in timings.items():
             rows.append({"group": "activations", "case": case.name, "impl": impl, "n": n,
-                         "forward_ms": 1e3 * fwd, "backward_ms": 1e3 * bwd})
+                         "forward_ms": 1e3 * fwd.best, "backward_ms": 1e3 * bwd.best,
+                         "fwd_bwd_ms": 1e3 * (fwd.best + bwd.best),
+                         "spread": max(fwd.spread, bwd.spread),
+                         "figure": "fwd_bwd_ms", "better": "lower"})
     return rows
 
 
@@ -147,7 +153,7 @@ def activation_table(rows):
     lines = [f"activations: {floor['n']:,} float32 elements; floor = copy {floor['forward_ms']:.2f} ms "
              f"forward, {floor['backward_ms']:.2f} ms backward (1.5 copies)",
              f"{'kernel':12} {'implementation':20} {'fwd ms':>8} {'bwd ms':>8} "
-             f"{'fwd+bwd':>8} {'/floor':>7} {'numpy/this':>10}"]
+             f"{'fwd+bwd':>8} {'±%':>4} {'/floor':>7} {'numpy/this':>10}"]
     numpy_totals = {r["case"]: r["forward_ms"] + r["backward_ms"]
                     for r in rows if r["impl"] == "numpy expression"}
     for r in rows:
@@ -155,8 +161,17 @@ def activation_table(rows):
             continue
         total = r["forward_ms"] + r["backward_ms"]
         lines.append(f"{r['case']:12} {r['impl']:20} {r['forward_ms']:8.2f} {r['backward_ms']:8.2f} "
-                     f"{total:8.2f} {total / floor_total:7.2f} {numpy_totals[r['case']] / total:10.2f}")
+                     f"{total:8.2f} {100 * r.get('spread', 0):4.0f} {total / floor_total:7.2f} "
+                     f"{numpy_totals[r['case']] / total:10.2f}")
+    lines.append(LEGEND)
     return "\n".join(lines)
+
+
+LEGEND = """\
+legend: fwd/bwd ms: forward into a preallocated output, backward into a preallocated
+  gradient; ±%: the larger spread of the two (median run above the best); /floor: fwd+bwd ÷
+  the time to copy the same bytes (1.0 would be as fast as memory allows); numpy/this: the
+  plain NumPy expression's time ÷ this row's (above 1: faster than NumPy)."""
 
 
 def run(quick):

@@ -1,4 +1,8 @@
-"""Benchmark group ``conv``: convolution (im2col + GEMM) and 2×2 pooling, at 1 thread.
+"""Benchmark group ``conv``: convolution and 2×2 pooling, at 1 thread.
+
+The engine picks one of three paths per convolution (engine/ops/conv.py), named in the
+table: ``im2col`` (columns + GEMM), ``1x1`` (straight to the GEMM) and ``winograd``
+(F(2×2, 3×3) for 3×3 stride-1 with many channels).
 
 Per case: forward and forward+backward (input, weight and bias gradients) through the
 autograd ops, for the native backend, the reference backend and PyTorch's CPU convolution
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import backend
-from .timing import best_time, import_torch, limited_threads
+from .timing import best_time, import_torch, limited_threads, measure, progress
 
 
 @dataclass
@@ -35,6 +39,7 @@ CONV_CASES = [
     ConvCase("64→64 3x3 p1 32²", 32, 64, 64, 32, 3, padding=1),
     ConvCase("3→32 3x3 s2 p1 32²", 32, 3, 32, 32, 3, stride=2, padding=1),
     ConvCase("16→16 3x3 d2 p2 32²", 32, 16, 16, 32, 3, padding=2, dilation=2),
+    ConvCase("64→128 1x1 16² (to the GEMM)", 32, 64, 128, 16, 1),
 ]
 
 POOL_CASES = [("max_pool2d 2x2", "max"), ("avg_pool2d 2x2", "avg")]
@@ -151,62 +156,91 @@ def conv_breakdown(case, x, w, repeats):
     return best_time(gemms, repeats), best_time(unfold, repeats)
 
 
+def _row(case, impl, fwd, both):
+    return {"group": "conv", "case": case, "impl": impl, "threads": 1,
+            "forward_ms": 1e3 * fwd.best, "fwd_bwd_ms": 1e3 * both.best,
+            "fwd_bwd_spread": both.spread, "figure": "fwd_bwd_ms", "better": "lower"}
+
+
+def conv_path(case):
+    """Which of the engine's convolution paths this case takes (ops/conv.py)."""
+    from ..backend._checks import conv_geometry
+    from ..ops import conv as conv_ops
+    geo = conv_geometry((case.n, case.c_in, case.size, case.size), (case.kernel,) * 2,
+                        case.stride, case.padding, case.dilation)
+    if conv_ops._pointwise(geo, 1):
+        return "1x1"
+    return "winograd" if conv_ops._winograd(geo, 1, case.c_out) else "im2col"
+
+
 def bench_conv(quick=False):
     repeats = 3 if quick else 10
     torch = import_torch(threads=1)
     rows = []
     cases = CONV_CASES
     with limited_threads(1):
-        for case in cases:
+        for case in progress(cases, "conv"):
             x, w, b = conv_inputs(case)
             timings = {}
             for impl in ("native", "reference"):
                 with backend.using_backend(impl):
                     timings[impl] = tuple(
-                        best_time(engine_conv_step(case, x, w, b, bwd),
-                                  max(1, repeats // 3) if impl == "reference" else repeats)
+                        measure(engine_conv_step(case, x, w, b, bwd),
+                                max(1, repeats // 3) if impl == "reference" else repeats)
                         for bwd in (False, True))
             if torch is not None:
-                timings["pytorch"] = tuple(best_time(torch_conv_step(case, x, w, b, bwd), repeats)
+                timings["pytorch"] = tuple(measure(torch_conv_step(case, x, w, b, bwd), repeats)
                                            for bwd in (False, True))
             gemm_s, unfold_s = conv_breakdown(case, x, w, repeats)
             for impl, (fwd, both) in timings.items():
-                row = {"group": "conv", "case": case.name, "impl": impl,
-                       "forward_ms": 1e3 * fwd, "fwd_bwd_ms": 1e3 * both}
-                if impl == "native":
+                row = _row(case.name, impl, fwd, both)
+                if impl != "pytorch":
+                    row["path"] = conv_path(case)
+                if impl == "native" and row["path"] == "im2col":
                     row.update(gemm_ms=1e3 * gemm_s, im2col_col2im_ms=1e3 * unfold_s)
                 rows.append(row)
         x = np.random.default_rng(0).standard_normal(POOL_SHAPE).astype(np.float32)
-        for name, kind in POOL_CASES:
+        for name, kind in progress(POOL_CASES, "pool"):
             timings = {}
             for impl in ("native", "reference"):
                 with backend.using_backend(impl):
-                    timings[impl] = tuple(best_time(engine_pool_step(kind, x, bwd), repeats)
+                    timings[impl] = tuple(measure(engine_pool_step(kind, x, bwd), repeats)
                                           for bwd in (False, True))
             if torch is not None:
-                timings["pytorch"] = tuple(best_time(torch_pool_step(kind, x, bwd), repeats)
+                timings["pytorch"] = tuple(measure(torch_pool_step(kind, x, bwd), repeats)
                                            for bwd in (False, True))
             for impl, (fwd, both) in timings.items():
-                rows.append({"group": "conv", "case": name, "impl": impl,
-                             "forward_ms": 1e3 * fwd, "fwd_bwd_ms": 1e3 * both})
+                rows.append(_row(name, impl, fwd, both))
     return rows
 
 
 def conv_table(rows):
     torch_rows = {r["case"]: r for r in rows if r["impl"] == "pytorch"}
-    lines = ["conv: float32, 1 thread; pools on (64, 16, 28, 28); ratios = this / PyTorch "
-             "(< 1: faster); gemm and im2col/col2im: the native fwd+bwd's parts timed alone, "
-             "chunk after chunk as the convolution runs them",
-             f"{'case':28} {'impl':10} {'fwd ms':>8} {'fwd+bwd':>8} {'fwd/pt':>7} "
-             f"{'f+b/pt':>7} {'gemm ms':>8} {'i2c+c2i':>8}"]
+    lines = ["conv: float32, 1 thread (engine, NumPy's BLAS and PyTorch); pools on "
+             "(64, 16, 28, 28); times are the best of N runs",
+             f"{'case':28} {'impl':10} {'path':8} {'fwd ms':>8} {'fwd+bwd':>8} {'±%':>4} "
+             f"{'fwd/pt':>7} {'f+b/pt':>7} {'gemm ms':>8} {'i2c+c2i':>8}"]
     for r in rows:
         pt = torch_rows.get(r["case"])
         ratios = (f"{r['forward_ms'] / pt['forward_ms']:7.2f} {r['fwd_bwd_ms'] / pt['fwd_bwd_ms']:7.2f}"
                   if pt else f"{'-':>7} {'-':>7}")
         parts = (f"{r['gemm_ms']:8.2f} {r['im2col_col2im_ms']:8.2f}" if "gemm_ms" in r else "")
-        lines.append(f"{r['case']:28} {r['impl']:10} {r['forward_ms']:8.2f} {r['fwd_bwd_ms']:8.2f} "
-                     f"{ratios} {parts}")
+        lines.append(f"{r['case']:28} {r['impl']:10} {r.get('path', ''):8} "
+                     f"{r['forward_ms']:8.2f} {r['fwd_bwd_ms']:8.2f} "
+                     f"{100 * r.get('fwd_bwd_spread', 0):4.0f} {ratios} {parts}")
+    lines.append(LEGEND)
     return "\n".join(lines)
+
+
+LEGEND = """\
+legend: path: how the engine computes it: im2col (columns + GEMM), 1x1 (straight to the
+  GEMM), winograd (F(2×2, 3×3): 16 products per 2×2 outputs instead of 36);
+  fwd ms: forward alone; fwd+bwd: forward, then the gradients of input, weight and bias;
+  ±%: spread of fwd+bwd (median run above the best); fwd/pt, f+b/pt: this row's time ÷
+  PyTorch's (below 1: faster than PyTorch; "-" when PyTorch is not installed);
+  gemm ms, i2c+c2i (im2col path only): the native fwd+bwd's three GEMMs, and its im2col
+  (unfold the input into columns, twice when the batch is chunked) and col2im (fold the
+  column gradients back), each timed alone; the rest is layout copies, the bias and Python."""
 
 
 def run(quick):

@@ -64,7 +64,8 @@ def torch_time(torch, fn, repeats, warmup=3):
 
 def _row(case, impl, seconds, torch_seconds, note=""):
     return {"group": "gpu", "case": case, "impl": impl, "seconds": seconds,
-            "vs_torch": None if torch_seconds is None else seconds / torch_seconds, "note": note}
+            "vs_torch": None if torch_seconds is None else seconds / torch_seconds, "note": note,
+            "figure": "seconds", "better": "lower"}
 
 
 # ------------------------------------------------------------------ cases

@@ -11,7 +11,8 @@ PyTorch rows appear when torch is installed.  Ratios are what matter; the figure
 import numpy as np
 
 from .. import backend
-from .timing import best_time, import_torch, limited_threads
+from .report import speed_words
+from .timing import import_torch, limited_threads, measure, progress
 
 
 
@@ -112,9 +113,13 @@ def xor_torch(torch, steps, lr=0.5):
 
 
 # ------------------------------------------------------------------ the group
-def _row(case, impl, seconds, ref=None, note=""):
-    return {"group": "training", "case": case, "impl": impl, "seconds": seconds,
-            "vs_torch": None if ref is None or seconds is None else seconds / ref, "note": note}
+def _row(case, impl, timing, ref=None, note=""):
+    seconds = None if timing is None else timing.best
+    return {"group": "training", "case": case, "impl": impl, "threads": 1, "seconds": seconds,
+            "spread": None if timing is None else timing.spread,
+            "vs_torch": None if ref is None or seconds is None else seconds / ref.best,
+            "words": "" if ref is None or seconds is None else speed_words(seconds, ref.best),
+            "note": note, "figure": "seconds", "better": "lower"}
 
 
 def _time_case(case, make_engine, make_torch, x, y, repeats, torch, with_reference):
@@ -123,20 +128,20 @@ def _time_case(case, make_engine, make_torch, x, y, repeats, torch, with_referen
         t_torch = None
         if torch is not None:
             torch.manual_seed(0)
-            t_torch = best_time(_torch_step(torch, make_torch(torch), x, y), repeats)
+            t_torch = measure(_torch_step(torch, make_torch(torch), x, y), repeats)
         model = make_engine()
         if model is None:
             return [_row(case, "engine native", None,
                          note="skipped: engine.nn.Conv2d / MaxPool2d not on this branch")]
-        t_native = best_time(_engine_step(model, x, y), repeats)
-        rows.append(_row(case, "engine native (1 thread)", t_native, t_torch))
+        t_native = measure(_engine_step(model, x, y), repeats)
+        rows.append(_row(case, "engine native", t_native, t_torch))
         if with_reference:
             with backend.using_backend("reference"):
-                t_ref = best_time(_engine_step(make_engine(), x, y), max(2, repeats // 4))
+                t_ref = measure(_engine_step(make_engine(), x, y), max(2, repeats // 4))
             rows.append(_row(case, "engine reference", t_ref, t_torch,
-                             note=f"native is {t_ref / t_native:.1f}x faster"))
+                             note=f"native is {speed_words(t_native.best, t_ref.best)}"))
         if t_torch is not None:
-            rows.append(_row(case, "pytorch (1 thread)", t_torch, t_torch))
+            rows.append(_row(case, "pytorch", t_torch, t_torch))
     return rows
 
 
@@ -145,29 +150,47 @@ def run(quick=False):
     rng = np.random.default_rng(0)
     repeats = 5 if quick else 20
     rows = []
+    bar = progress(range(3), "training")
+    bar_iter = iter(bar)
     x = rng.standard_normal((128, 784), dtype=np.float32)
     y = rng.integers(0, 10, 128)
     rows += _time_case("MLP 784-256-128-10, batch 128", _engine_mlp, _torch_mlp, x, y,
                        repeats, torch, True)
+    next(bar_iter, None)
     x = rng.standard_normal((64, 1, 28, 28), dtype=np.float32)
     y = rng.integers(0, 10, 64)
     rows += _time_case("LeNet-5, batch 64", _engine_lenet, _torch_lenet, x, y,
                        max(3, repeats // 2), torch, True)
+    next(bar_iter, None)
     steps = 1000 if quick else 5000
     case = f"XOR 2-4-1 sigmoid, {steps} SGD steps"
-    t_torch = best_time(lambda: xor_torch(torch, steps), 1 if quick else 3, 0) if torch else None
-    t_engine = best_time(lambda: xor_engine(steps), 1 if quick else 3, 0)
+    t_torch = measure(lambda: xor_torch(torch, steps), 1 if quick else 3, 0) if torch else None
+    t_engine = measure(lambda: xor_engine(steps), 1 if quick else 3, 0)
     rows.append(_row(case, "engine", t_engine, t_torch))
     if t_torch is not None:
         rows.append(_row(case, "pytorch", t_torch, t_torch))
+    next(bar_iter, None)
+    if hasattr(bar, "close"):
+        bar.close()
     return rows
 
 
 def table(rows):
-    lines = ["training steps (forward + loss + backward + SGD step); time per step, "
-             "XOR: total", f"{'case':<40} {'implementation':<26} {'time':>10} {'vs torch':>9}  note"]
+    lines = ["training: forward + loss + backward + SGD step, 1 thread everywhere; time per "
+             "step (XOR: all steps), best of N runs",
+             f"{'case':<36} {'implementation':<17} {'time':>11} {'±%':>4} {'vs PyTorch':>18}  note"]
     for r in rows:
         t = "-" if r["seconds"] is None else (f"{r['seconds'] * 1e3:8.2f} ms")
-        ratio = "-" if r["vs_torch"] is None else f"{r['vs_torch']:.2f}x"
-        lines.append(f"{r['case']:<40} {r['impl']:<26} {t:>10} {ratio:>9}  {r['note']}")
+        spread = "" if r.get("spread") is None else f"{100 * r['spread']:4.0f}"
+        words = r.get("words") or "-"
+        if r["impl"] == "pytorch":
+            words = ""
+        lines.append(f"{r['case']:<36} {r['impl']:<17} {t:>11} {spread:>4} {words:>18}  {r['note']}")
+    lines.append(LEGEND)
     return "\n".join(lines)
+
+
+LEGEND = """\
+legend: time: best of N steps; ±%: spread (median step above the best); vs PyTorch: this
+  implementation's speed against PyTorch's on the same model, batch and optimizer ("-" when
+  PyTorch is not installed); engine reference: the NumPy twins of the kernels (the oracle)."""

@@ -142,6 +142,82 @@ def _chunk_size(n, elements_per_image, dtype):
     return max(1, min(n, (budget - _ALIGN) // per_image))
 
 
+# ------------------------------------------------- 1×1 convolutions: straight to the GEMM
+
+# A 1×1 convolution with stride 1, no padding and one group is a matrix product per image:
+# its columns are the image itself, viewed as (C, L). Below this many output positions per
+# image one GEMM per image costs more in calls than the columns' copy saves.
+_POINTWISE_MIN_L = 64
+
+
+def _pointwise(geo, groups):
+    """True when the convolution is Y[n] = W·X[n] (no im2col, no col2im needed)."""
+    return (groups == 1 and geo.L >= _POINTWISE_MIN_L and all(k == 1 for k in geo.kernel)
+            and all(s == 1 for s in geo.stride) and all(p == 0 for p in geo.padding))
+
+
+def _pointwise_forward(B, w_mat, x3, y3, bias):
+    """Y[n] = W·X[n] + b, one GEMM per image, straight into the output (O, L) of each image."""
+    for i in range(x3.shape[0]):
+        B.gemm(w_mat, x3[i], y3[i])
+    if bias is not None:
+        y3 += bias[:, None]
+
+
+def _pointwise_backward(B, w_mat, x3, gy3, gx3, gw):
+    """dX[n] = Wᵀ·dY[n];  dW = Σ_n dY[n]·X[n]ᵀ  (one GEMM each per image, no col2im)."""
+    for i in range(x3.shape[0]):
+        if gx3 is not None:
+            B.gemm(w_mat, gy3[i], gx3[i], trans_a=True)
+        if gw is not None:
+            B.gemm(gy3[i], x3[i], gw, beta=0.0 if i == 0 else 1.0, trans_b=True)
+
+
+# ------------------------------------------------- 3×3 stride 1: Winograd F(2×2, 3×3)
+
+# Winograd's minimal filtering (engine/backend/reference/winograd.py has the equations):
+# 16 multiplications per 2×2 output block and channel pair instead of 36, at the price of
+# three cheap transforms. The multiplications win when there are many channels and many
+# tiles; with few, the transforms (which touch every tile of every channel) cost more than
+# they save. The thresholds are where `engine bench --only conv` saw it pay on the machines
+# measured so far (64→64 at 32×32 did; 32→32 at 16×16 did not).
+_WINOGRAD_MIN_CHANNELS = 64
+_WINOGRAD_MIN_OUTPUT = 16 * 16
+
+
+def _winograd(geo, groups, out_channels):
+    """True when Y (and dX) are computed with Winograd F(2×2, 3×3)."""
+    return (geo.dims == 2 and groups == 1 and geo.kernel == (3, 3) and geo.stride == (1, 1)
+            and geo.dilation == (1, 1) and all(p <= 2 for p in geo.padding)
+            and min(geo.channels, out_channels) >= _WINOGRAD_MIN_CHANNELS
+            and geo.L >= _WINOGRAD_MIN_OUTPUT)
+
+
+def _winograd_conv(B, x, weight, padding, y, bias=None):
+    """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's transforms, chunk by chunk:
+    V = Bᵀ d B (input tiles), M[ξν] = U[ξν]·V[ξν] (16 GEMMs), y = Aᵀ M A (output tiles)."""
+    from ..backend.reference.winograd import winograd_tiles
+    n, c = x.shape[:2]
+    o, oh, ow = y.shape[1:]
+    th, tw = winograd_tiles(oh, ow)
+    u = B.winograd_filter(weight)                                   # (16, O, C)
+    chunk = _chunk_size(n, 16 * (c + o) * th * tw, x.dtype)
+    for start in range(0, n, chunk):
+        m = min(chunk, n - start)
+        v, prod = _workspace_arrays(B, x.dtype, (16, c, m * th * tw), (16, o, m * th * tw))
+        B.winograd_input(x[start:start + m], padding, out=v)
+        B.gemm_batched(u, v, prod)
+        B.winograd_output(prod, (m, o, oh, ow), bias, out=y[start:start + m])
+    return y
+
+
+def _winograd_input_grad(B, gy, weight, padding, gx):
+    """dX of a 3×3 stride-1 convolution is itself one: dY padded by 2 − p, convolved with the
+    filters turned by 180° and input/output channels swapped."""
+    turned = B.xp.ascontiguousarray(weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
+    return _winograd_conv(B, gy, turned, tuple(2 - p for p in padding), gx)
+
+
 # ------------------------------------------------- channel-major <-> batch-major
 
 def _to_channel_major(B, a, buf):
@@ -226,6 +302,11 @@ class ConvNd(Function):
         w_mat = weight.reshape(out_channels, -1)                     # (O, C/g·K)
         y = B.xp.empty((n, out_channels) + geo.out_size, dtype=x.dtype)
         y3 = y.reshape(n, out_channels, geo.L)
+        if _pointwise(geo, self.groups):
+            _pointwise_forward(B, w_mat, x.reshape(n, geo.channels, geo.L), y3, bias)
+            return y
+        if _winograd(geo, self.groups, out_channels):
+            return _winograd_conv(B, x, weight, geo.padding, y, bias)
         ck, L = geo.channels * geo.K, geo.L
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
         for start in range(0, n, chunk):
@@ -256,8 +337,15 @@ class ConvNd(Function):
         w_mat = weight.reshape(out_channels, -1)
         gx = B.xp.empty_like(x) if need_x else None
         gw = B.xp.empty_like(w_mat) if need_w else None
+        pointwise = _pointwise(geo, self.groups)
+        if pointwise:
+            _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
+                                None if gx is None else gx.reshape(n, geo.channels, L), gw)
+        if need_x and _winograd(geo, self.groups, out_channels):
+            _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
+            need_x = False                    # done: the loop below computes dW only
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
-        for start in range(0, n, chunk):
+        for start in range(0, 0 if pointwise else n, chunk):   # the im2col path
             m = min(chunk, n - start)
             kept = m == n and _columns_kept(self._token)   # the forward's columns are there
             cols, dybuf = _workspace_arrays(B, x.dtype, (ck, m * L), (out_channels, m * L))

@@ -83,7 +83,7 @@ def test_engine_isa_environment_variable_forces_a_kernel():
 
 
 @needs_native
-def test_bench_quick_runs_and_writes_json(tmp_path):
+def test_bench_quick_runs_and_writes_json(tmp_path, capsys):
     path = tmp_path / "bench.json"
     from engine.bench import activations as bench
     rows = bench.bench_activations(n=20_000, repeats=1)
@@ -95,6 +95,14 @@ def test_bench_quick_runs_and_writes_json(tmp_path):
     assert main(["bench", "--quick", "--only", "activations", "--json", str(path)]) == 0
     saved = json.loads(path.read_text())
     assert saved["results"] and saved["info"]["kernels"]["activations"]
+    assert saved["machine"]["verdict"] in ("quiet", "busy", "noisy")
+    out = capsys.readouterr().out
+    assert out.count("instruction sets this CPU runs") == 1      # engine info once
+    assert "legend:" in out and "conditions:" in out and "summary:" in out
+    assert main(["bench", "--quick", "--only", "activations", "--compare", str(path)]) == 0
+    assert "compare with" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="compare"):
+        main(["bench", "--only", "activations", "--compare", str(tmp_path / "missing.json")])
 
 
 def test_tensor_to_device():

@@ -352,7 +352,7 @@ def test_dtype_mismatch_raises():
 
 def test_isa_selection():
     isas = _C.available_isas()
-    assert isas[0] == "generic" and set(isas) <= {"generic", "avx2", "avx512"}
+    assert isas[0] == "generic" and set(isas) <= {"generic", "avx2", "avx512", "neon"}
     current = _C.kernel_isa("activations")
     assert current in isas              # the best one, unless ENGINE_ISA chose another
     try:

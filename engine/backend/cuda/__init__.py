@@ -26,12 +26,14 @@ from . import conv as _conv
 from . import gemm as _gemm
 from . import optim as _optim
 from . import pool as _pool
+from . import winograd as _winograd
 
 name = "cuda"
 
-__all__ = [*_activation.KERNELS, *_gemm.KERNELS, *_conv.KERNELS, *_pool.KERNELS, *_optim.KERNELS]
+__all__ = [*_activation.KERNELS, *_gemm.KERNELS, *_conv.KERNELS, *_pool.KERNELS, *_optim.KERNELS,
+           *_winograd.KERNELS]
 
-_FAMILY_MODULES = (_activation, _gemm, _conv, _pool, _optim)
+_FAMILY_MODULES = (_activation, _gemm, _conv, _pool, _optim, _winograd)
 
 INSTALL_HINT = ('pip install "engine[gpu]" (CUDA 12: engine[gpu-cuda12] / cupy-cuda12x; '
                 'CUDA 13: engine[gpu-cuda13] / cupy-cuda13x)')

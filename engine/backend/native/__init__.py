@@ -22,6 +22,7 @@ from . import conv as _conv
 from . import gemm as _gemm
 from . import optim as _optim
 from . import pool as _pool
+from . import winograd as _winograd
 # Each family's __all__ lists its kernels; this package exposes them all. (The kernel
 # ``gemm`` takes the name of its family's module here: ``native.gemm`` is the function.)
 from .activation import *  # noqa: F401,F403
@@ -29,11 +30,13 @@ from .conv import *  # noqa: F401,F403
 from .gemm import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
 from .pool import *  # noqa: F401,F403
+from .winograd import *  # noqa: F401,F403
 
 name = "native"
 xp = np  # the array module this backend computes with
 
-__all__ = [*_activation.__all__, *_gemm.__all__, *_conv.__all__, *_pool.__all__, *_optim.__all__]
+__all__ = [*_activation.__all__, *_gemm.__all__, *_conv.__all__, *_pool.__all__, *_optim.__all__,
+           *_winograd.__all__]
 
 # The C kernel families compiled per instruction set (``engine info`` lists them).
 KERNEL_FAMILIES = ("activations", "gemm", "im2col", "optim")

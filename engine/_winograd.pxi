@@ -1,0 +1,82 @@
+# engine/_winograd.pxi -- included by _C.pyx: the Winograd F(2x2, 3x3) transforms
+# (csrc/conv/winograd.h).  Conventions (1-D C-contiguous buffers, outputs passed in, checks
+# before nogil): see _C.pyx.  Shapes are computed and checked by engine/backend/native/winograd.py;
+# here we check that the buffers are as big as the sizes say.
+
+cdef extern from "conv/winograd.h" nogil:
+    void eng_winograd_filter_f32(const float *w, float *u, ptrdiff_t O, ptrdiff_t C)
+    void eng_winograd_filter_f64(const double *w, double *u, ptrdiff_t O, ptrdiff_t C)
+    void eng_winograd_input_f32(const float *x, float *v, ptrdiff_t n, ptrdiff_t C, ptrdiff_t h,
+                                ptrdiff_t w, ptrdiff_t ph, ptrdiff_t pw)
+    void eng_winograd_input_f64(const double *x, double *v, ptrdiff_t n, ptrdiff_t C,
+                                ptrdiff_t h, ptrdiff_t w, ptrdiff_t ph, ptrdiff_t pw)
+    void eng_winograd_output_f32(const float *m, const float *bias, float *y, ptrdiff_t n,
+                                 ptrdiff_t O, ptrdiff_t oh, ptrdiff_t ow)
+    void eng_winograd_output_f64(const double *m, const double *bias, double *y, ptrdiff_t n,
+                                 ptrdiff_t O, ptrdiff_t oh, ptrdiff_t ow)
+
+
+cdef int _winograd_sizes(str func, tuple sizes) except -1:
+    for v in sizes:
+        if v < 0:
+            raise ValueError(f"{func}: sizes must be >= 0, got {sizes}")
+    return 0
+
+
+def winograd_filter(const floating[::1] w, floating[::1] u, Py_ssize_t O, Py_ssize_t C):
+    """U (16, O, C) = G g Gᵀ for every 3×3 filter of w (O, C, 3, 3)."""
+    _winograd_sizes("winograd_filter", (O, C))
+    _check_size("winograd_filter", "w", w.shape[0], (<object>O) * C * 9)
+    _check_size("winograd_filter", "u", u.shape[0], (<object>O) * C * 16)
+    if O == 0 or C == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_winograd_filter_f32(&w[0], &u[0], O, C)
+        else:
+            eng_winograd_filter_f64(&w[0], &u[0], O, C)
+
+
+def winograd_input(const floating[::1] x, floating[::1] v, Py_ssize_t n, Py_ssize_t C,
+                   Py_ssize_t h, Py_ssize_t w, Py_ssize_t ph, Py_ssize_t pw):
+    """V (16, C, n·th·tw) = Bᵀ d B for every 4×4 tile of x (n, C, h, w) padded by (ph, pw)."""
+    _winograd_sizes("winograd_input", (n, C, h, w, ph, pw))
+    cdef Py_ssize_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2
+    if oh < 1 or ow < 1:
+        raise ValueError(f"winograd_input: a 3×3 window does not fit {h}×{w} padded by "
+                         f"({ph}, {pw})")
+    cdef object tiles = (<object>((oh + 1) // 2)) * ((ow + 1) // 2)
+    _check_size("winograd_input", "x", x.shape[0], (<object>n) * C * h * w)
+    _check_size("winograd_input", "v", v.shape[0], 16 * (<object>C) * n * tiles)
+    if n == 0 or C == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_winograd_input_f32(&x[0], &v[0], n, C, h, w, ph, pw)
+        else:
+            eng_winograd_input_f64(&x[0], &v[0], n, C, h, w, ph, pw)
+
+
+def winograd_output(const floating[::1] m, bias, floating[::1] y, Py_ssize_t n, Py_ssize_t O,
+                    Py_ssize_t oh, Py_ssize_t ow):
+    """y (n, O, oh, ow) = Aᵀ M A per tile of M (16, O, n·th·tw), plus bias (O,) or None."""
+    _winograd_sizes("winograd_output", (n, O, oh, ow))
+    if oh < 1 or ow < 1:
+        raise ValueError(f"winograd_output: output size must be >= 1, got {oh}×{ow}")
+    cdef object tiles = (<object>((oh + 1) // 2)) * ((ow + 1) // 2)
+    _check_size("winograd_output", "m", m.shape[0], 16 * (<object>O) * n * tiles)
+    _check_size("winograd_output", "y", y.shape[0], (<object>n) * O * oh * ow)
+    cdef const floating[::1] b
+    cdef const floating *bp = NULL
+    if bias is not None:
+        b = bias
+        _check_size("winograd_output", "bias", b.shape[0], O)
+        if O > 0:
+            bp = &b[0]
+    if n == 0 or O == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_winograd_output_f32(&m[0], bp, &y[0], n, O, oh, ow)
+        else:
+            eng_winograd_output_f64(&m[0], bp, &y[0], n, O, oh, ow)

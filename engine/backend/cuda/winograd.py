@@ -1,0 +1,68 @@
+"""Winograd F(2×2, 3×3) transforms as array-module code (see reference/winograd.py for the
+equations and layouts): each transform is one ``einsum`` with the small matrices, over a
+strided view of the tiles. The same names, signatures and results as ``reference/winograd.py``.
+"""
+from .._checks import float_input, output
+from ..reference.winograd import A_T, B_T, G, _geometry, winograd_tiles
+
+# the kernels (the reference twins' names), methods of Kernels(xp)
+KERNELS = ["winograd_filter", "winograd_input", "winograd_output"]
+
+
+class Kernels:
+    """The three transforms computed with the array module ``xp`` (cupy, or numpy)."""
+
+    def __init__(self, xp):
+        self.xp = xp
+
+    def _matrix(self, m, dtype):
+        return self.xp.asarray(m, dtype=dtype)
+
+    def winograd_filter(self, w, out=None):
+        """U = G g Gᵀ for every (output, input) channel pair: w (O, C, 3, 3) → U (16, O, C)."""
+        w = float_input(w, "w", self.xp)
+        if w.ndim != 4 or w.shape[2:] != (3, 3):
+            raise ValueError(f"winograd_filter: expected a weight (O, C, 3, 3), got {w.shape}")
+        o, c = w.shape[:2]
+        u = output(out, (16, o, c), w.dtype, "out", self.xp)
+        g = self._matrix(G, w.dtype)
+        u[...] = self.xp.einsum("ai,ocij,bj->aboc", g, w, g).reshape(16, o, c)
+        return u
+
+    def winograd_input(self, x, padding=(1, 1), out=None):
+        """V = Bᵀ d B for every 4×4 tile: x (n, C, h, w) → V (16, C, n·th·tw)."""
+        xp = self.xp
+        x = float_input(x, "x", xp)
+        if x.ndim != 4:
+            raise ValueError(f"winograd_input: expected x (n, C, h, w), got {x.shape}")
+        n, c, h, w = x.shape
+        oh, ow = _geometry(h, w, padding)
+        th, tw = winograd_tiles(oh, ow)
+        ph, pw = padding
+        x_pad = xp.zeros((n, c, 2 * th + 2, 2 * tw + 2), dtype=x.dtype)
+        rows, cols = min(h, 2 * th + 2 - ph), min(w, 2 * tw + 2 - pw)
+        x_pad[:, :, ph:ph + rows, pw:pw + cols] = x[:, :, :rows, :cols]
+        s = x_pad.strides        # d[n, c, i, j, a, b] = x_pad[n, c, 2i + a, 2j + b]
+        d = xp.lib.stride_tricks.as_strided(
+            x_pad, shape=(n, c, th, tw, 4, 4), strides=(s[0], s[1], 2 * s[2], 2 * s[3], s[2], s[3]))
+        bt = self._matrix(B_T, x.dtype)
+        v = output(out, (16, c, n * th * tw), x.dtype, "out", xp)
+        v[...] = xp.einsum("ka,ncijab,lb->klcnij", bt, d, bt).reshape(16, c, n * th * tw)
+        return v
+
+    def winograd_output(self, m, out_shape, bias=None, out=None):
+        """y = Aᵀ M A per tile (+ bias): M (16, O, n·th·tw) → y ``out_shape`` (n, O, oh, ow)."""
+        xp = self.xp
+        m = float_input(m, "m", xp)
+        n, o, oh, ow = (int(v) for v in out_shape)
+        th, tw = winograd_tiles(oh, ow)
+        if m.shape != (16, o, n * th * tw):
+            raise ValueError(f"winograd_output: expected M of shape {(16, o, n * th * tw)} for "
+                             f"an output {tuple(out_shape)}, got {m.shape}")
+        at = self._matrix(A_T, m.dtype)
+        tiles = xp.einsum("ka,abonij,lb->onikjl", at, m.reshape(4, 4, o, n, th, tw), at)
+        y = output(out, (n, o, oh, ow), m.dtype, "out", xp)
+        y[...] = tiles.reshape(o, n, 2 * th, 2 * tw)[:, :, :oh, :ow].transpose(1, 0, 2, 3)
+        if bias is not None:
+            y += xp.asarray(bias, dtype=m.dtype).reshape(1, o, 1, 1)
+        return y

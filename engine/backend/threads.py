@@ -1,0 +1,110 @@
+"""How many threads the compiled kernels use by default, and how they wait: chosen for a
+shared machine.
+
+Classrooms run on shared servers. Two OpenMP defaults make a program slowest exactly there:
+
+* **every core**: with another busy program on a 2-core machine, one of our two threads
+  shares its core with that program, and each parallel region waits for that slow thread;
+* **threads that spin while they wait** for the next parallel region: on a machine with
+  free cores spinning saves a few microseconds, on a busy one it takes CPU time from the
+  thread that has the work (ours or the neighbour's).
+
+So before the OpenMP runtime starts (``prepare_openmp_environment``, called by
+``engine/__init__`` before the compiled kernels load), waiting threads are told to spin
+only briefly and then sleep (``GOMP_SPINCOUNT``), unless the user already chose a policy
+(``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` set); and the default thread count is the number
+of cores *free* when engine is imported (``choose_threads``): the cores this process may
+use, minus the cores other programs kept busy in a short look at ``/proc/stat``, at least 1.
+``OMP_NUM_THREADS`` or ``ENGINE_NUM_THREADS`` set by the user wins. ``engine info`` prints
+the choice and the reason (``CHOICE``).
+"""
+import os
+import time
+
+# Spin this many times (about a microsecond) before sleeping: keeps a quick hand-over between
+# back-to-back parallel regions, and stops stealing a busy core for the long spin GNU OpenMP
+# does by default (300 000 spins); 1000 is what libgomp itself uses for an active policy when
+# it sees more threads than cores.
+SPINCOUNT = "1000"
+
+# How long to watch /proc/stat at import for other programs' load (10 ms kernel ticks:
+# 5 ticks per core).
+LOOK_SECONDS = 0.05
+
+# What was chosen and why (filled by choose_threads; printed by engine info).
+CHOICE = {"threads": None, "reason": "not chosen yet", "wait_policy": None}
+
+
+def prepare_openmp_environment(environ=None):
+    """Set GOMP_SPINCOUNT before the OpenMP runtime reads it, unless the user chose a waiting
+    policy. Returns the policy in effect, in words."""
+    env = os.environ if environ is None else environ
+    if "OMP_WAIT_POLICY" in env or "GOMP_SPINCOUNT" in env:
+        policy = ", ".join(f"{k}={env[k]}" for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
+                           if k in env)
+        policy += " (set by the user)"
+    else:
+        env["GOMP_SPINCOUNT"] = SPINCOUNT
+        policy = (f"GOMP_SPINCOUNT={SPINCOUNT}: waiting threads spin briefly, then sleep "
+                  "(set OMP_WAIT_POLICY or GOMP_SPINCOUNT to choose otherwise)")
+    if environ is None:
+        CHOICE["wait_policy"] = policy
+    return policy
+
+
+def usable_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def free_cores(cores, others_busy):
+    """Cores left for us when other programs keep ``others_busy`` cores busy (at least 1).
+
+    A neighbour counts from 0.5 of a core: half a core taken already halves the speed of the
+    thread that shares it, and every parallel region waits for its slowest thread.
+    """
+    return max(1, min(cores, cores - int(others_busy + 0.5)))
+
+
+def others_busy_now(seconds=LOOK_SECONDS):
+    """Cores other programs keep busy, watched for ``seconds`` (None without /proc/stat)."""
+    from .cpuload import others_cores, sample
+    before = sample()
+    if before is None:
+        return None
+    time.sleep(seconds)
+    return others_cores(before, sample())
+
+
+def choose_threads(environ=None, look=others_busy_now):
+    """(threads, reason): the default thread count for this process and why."""
+    env = os.environ if environ is None else environ
+    for name in ("ENGINE_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = env.get(name, "").strip()
+        if value:
+            try:
+                n = int(value.split(",")[0])
+            except ValueError:
+                continue
+            if n >= 1:
+                return n, f"{name}={value} set by the user"
+    cores = usable_cores()
+    if cores == 1:
+        return 1, "this process may use 1 core"
+    others = look()
+    if others is None:
+        return cores, f"{cores} usable cores (no /proc/stat to see other programs' load)"
+    others = min(others, cores)     # kernel ticks are coarse: never print "2.2 of 2"
+    n = free_cores(cores, others)
+    return n, (f"{cores} usable cores, other programs kept {others:.1f} busy at import "
+               f"-> {n} free (set ENGINE_NUM_THREADS to choose)")
+
+
+def apply_default(set_num_threads):
+    """Choose the default thread count and set it; remembered in CHOICE for engine info."""
+    n, reason = choose_threads()
+    set_num_threads(n)
+    CHOICE.update(threads=n, reason=reason)
+    return n
