@@ -11,7 +11,8 @@ from . import utils, vision  # PyTorch-shaped: engine.utils.data, engine.vision 
 from ._version import __version__
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad
 from .backend import get_backend, get_num_threads, set_backend, set_num_threads, using_backend
-from .dtypes import float32, float64
+from .dtypes import float32, float64, int8, int16, int32, int64, uint8
+from .dtypes import bool, double, float, int, long, short  # noqa: A004  (torch.bool, torch.int ...)
 from .gradcheck import GradcheckError, gradcheck
 from .io import load, save
 from .ops import (abs, cast, clip, concatenate, div, exp, log, matmul, mean, mul, neg, pow,
@@ -23,7 +24,8 @@ from .tensor import Tensor, tensor
 
 __all__ = [
     "__version__", "Tensor", "tensor", "Function", "no_grad", "enable_grad", "is_grad_enabled",
-    "gradcheck", "GradcheckError", "float32", "float64", "set_backend", "get_backend",
+    "gradcheck", "GradcheckError", "float32", "float64", "int8", "int16", "int32", "int64",
+    "uint8", "bool", "double", "float", "int", "long", "short", "set_backend", "get_backend",
     "using_backend", "set_num_threads", "get_num_threads", "manual_seed", "cuda", "nn",
     "optim", "data", "metrics", "train", "utils", "vision", "save", "load",
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",

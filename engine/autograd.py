@@ -25,7 +25,8 @@ import weakref
 import numpy as np
 
 from .backend import backend_of
-from .tensor import Tensor, _wrap, as_float_array
+from .dtypes import get_default_dtype
+from .tensor import Tensor, _wrap, as_float_array, as_tensor_array
 
 # ----------------------------------------------------------------- grad mode
 # One module-wide switch (not per thread): simple, and enough for teaching.
@@ -86,6 +87,33 @@ class no_grad(_GradMode):
 class enable_grad(_GradMode):
     """``with enable_grad():`` -- record the graph again inside a no_grad block."""
     mode = True
+
+
+class InplaceError(ValueError, RuntimeError):
+    """An in-place change (``add_``, ``t[i] = v`` ...) to a tensor whose values a recorded
+    graph needs (a ValueError; a RuntimeError as in PyTorch)."""
+
+
+def check_inplace(t, what):
+    """Refuse to change ``t`` in place when backward() could then compute wrong gradients:
+    a tensor made by a recorded operation, or a leaf that requires grad while grad mode is
+    on (a parameter is updated under ``no_grad()``, as optimizers do).
+
+    A tensor that requires no grad but was saved by a recorded operation is not detected
+    (PyTorch counts versions for that); change such tensors only between backward passes.
+    """
+    if not t._requires_grad:
+        return
+    if t.grad_fn is not None:
+        raise InplaceError(
+            f"{what}: this tensor was made by {type(t.grad_fn).__name__} in a recorded graph, "
+            f"and backward() needs its values; use an out-of-place operation (x = x + y) or "
+            f"change .detach()'s result")
+    if _grad_enabled:
+        raise InplaceError(
+            f"{what}: a leaf tensor that requires grad cannot be changed in place while "
+            f"gradients are recorded; do it inside `with engine.no_grad():` (as an optimizer "
+            f"step does)")
 
 
 # ------------------------------------------------------------------ Function
@@ -185,8 +213,9 @@ def _as_tensors(inputs):
     """Turn non-Tensor operands (numbers, arrays) into constant Tensors.
 
     Python numbers take the dtype of the first Tensor operand, so that
-    float32 * 2.0 stays float32 (NumPy 2 treats Python scalars the same way);
-    NumPy arrays follow the Tensor constructor's rules.
+    float32 * 2.0 stays float32 (NumPy 2 treats Python scalars the same way), except that a
+    Python float with an integer tensor is the default float dtype (int64 * 0.5 is float32,
+    as in PyTorch); NumPy arrays follow the Tensor constructor's rules.
     """
     like = None
     for x in inputs:
@@ -198,10 +227,17 @@ def _as_tensors(inputs):
 
 def _constant(x, like):
     if like is None:
-        return _wrap(as_float_array(x))
-    if type(x) in (int, float, bool):  # `x * 2` (np.float64 is a float subclass: not here)
-        return _wrap(backend_of(like.data).xp.asarray(x, dtype=like.dtype))
-    return _wrap(as_float_array(x, default=like.dtype))
+        return _wrap(as_tensor_array(x))
+    kind = type(x)
+    if kind is int or kind is float or kind is bool:  # `x * 2` (np.float64 is not here)
+        dtype = like.data.dtype
+        if dtype.kind != "f" and kind is not bool:
+            if kind is float:
+                dtype = get_default_dtype()
+            elif dtype.kind == "b":
+                dtype = np.dtype(np.int64)
+        return _wrap(backend_of(like.data).xp.asarray(x, dtype=dtype))
+    return _wrap(as_tensor_array(x))
 
 
 # ------------------------------------------------------------------ backward
@@ -258,7 +294,7 @@ def backward(tensor, grad=None, retain_graph=False):
             "from any tensor with requires_grad=True (or it was computed under no_grad())")
     xp = backend_of(tensor.data).xp
     if grad is None:
-        if tensor.size != 1:
+        if tensor.data.size != 1:
             raise ValueError(
                 f"backward() on a non-scalar tensor of shape {tensor.shape} needs "
                 f"grad=... (a gradient of that shape); for a loss, reduce it to one value first")

@@ -1,16 +1,25 @@
-"""The floating-point dtypes a Tensor may hold, and small helpers to check them.
+"""The dtypes a Tensor may hold, and small helpers to check and combine them.
 
-Tensors hold float32 or float64 data only: gradients need real numbers, and
-keeping to two dtypes keeps every op simple.  ``float32`` and ``float64`` are
-the NumPy dtypes themselves, so ``t.dtype == engine.float32`` and
-``arr.astype(engine.float64)`` both work.
+As in PyTorch: float32 and float64 tensors can require gradients; integer tensors (int64 by
+default, for labels and indices) and bool tensors (from comparisons, for masks) cannot.
+The dtypes are the NumPy dtypes themselves, so ``t.dtype == engine.float32`` and
+``arr.astype(engine.int64)`` both work. PyTorch's aliases are here too: ``engine.float`` is
+float32, ``engine.double`` float64, ``engine.long`` int64, ``engine.int`` int32.
 """
 import numpy as np
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
+int8 = np.dtype(np.int8)
+int16 = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = np.dtype(np.int64)
+uint8 = np.dtype(np.uint8)
+bool_ = np.dtype(np.bool_)
 
 FLOAT_DTYPES = (float32, float64)
+INTEGER_DTYPES = (int8, int16, int32, int64, uint8)
+TENSOR_DTYPES = FLOAT_DTYPES + INTEGER_DTYPES + (bool_,)
 
 # The dtype given to Python numbers, lists and integer/bool arrays (as in PyTorch).
 _default_dtype = float32
@@ -53,3 +62,45 @@ def check_float_array(arr, name="array"):
         given = dt if dt is not None else type(arr).__name__
         raise TypeError(f"{name} must be a float32 or float64 array, got {given}")
     return arr
+
+
+def as_dtype(dtype):
+    """Return ``dtype`` as one of the dtypes a Tensor may hold (``TENSOR_DTYPES``); raise
+    TypeError naming it otherwise (complex, float16, strings ...)."""
+    if dtype is not None:
+        try:
+            dt = np.dtype(dtype)
+        except (TypeError, ValueError):
+            pass
+        else:
+            if dt in TENSOR_DTYPES:
+                return dt
+    names = ", ".join(str(d) for d in TENSOR_DTYPES)
+    raise TypeError(f"expected a tensor dtype ({names}), got {dtype!r}")
+
+
+def is_floating_point(dtype):
+    return dtype == float32 or dtype == float64
+
+
+def result_type(a, b):
+    """The dtype of an elementwise operation on arrays ``a`` and ``b``, by PyTorch's rule:
+    a float operand wins over an integer or bool one (int64 + float32 gives float32, where
+    NumPy would give float64); two floats give the wider; integers and bools combine as in
+    NumPy (bool + int8 gives int8, int32 + int64 gives int64)."""
+    da, db = a.dtype, b.dtype
+    if da == db:
+        return da
+    fa, fb = da.kind == "f", db.kind == "f"
+    if fa != fb:
+        return da if fa else db
+    return np.result_type(da, db)
+
+
+# PyTorch's names for the same dtypes (they shadow builtins only inside this module).
+float = float32            # noqa: A001
+double = float64
+long = int64
+int = int32                # noqa: A001
+short = int16
+bool = bool_               # noqa: A001

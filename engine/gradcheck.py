@@ -70,16 +70,16 @@ def _analytic(outputs, xs, upstreams):
             if out.requires_grad:
                 out.backward(up.reshape(out.shape), retain_graph=True)
         for x, r in zip(xs, rows):
-            r.append(np.zeros(x.size) if x.grad is None else np.asarray(x.grad.numpy(), np.float64).ravel())
-    return [np.array(r).reshape(len(upstreams), x.size).T for x, r in zip(xs, rows)]
+            r.append(np.zeros(x.numel()) if x.grad is None else np.asarray(x.grad.numpy(), np.float64).ravel())
+    return [np.array(r).reshape(len(upstreams), x.numel()).T for x, r in zip(xs, rows)]
 
 
 def _split(vector, outputs):
     """Cut a flat vector into pieces shaped like each output."""
     pieces, start = [], 0
     for out in outputs:
-        pieces.append(vector[start:start + out.size].astype(out.dtype))
-        start += out.size
+        pieces.append(vector[start:start + out.numel()].astype(out.dtype))
+        start += out.numel()
     return pieces
 
 
@@ -104,7 +104,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
                 "is mostly rounding error and the check would be meaningless.")
 
     outputs = _as_tuple(fn(*inputs))
-    n_out = sum(o.size for o in outputs)
+    n_out = sum(o.numel() for o in outputs)
     if full_jacobian is None:
         full_jacobian = n_out <= FULL_JACOBIAN_MAX_OUTPUTS
     if full_jacobian:
@@ -139,10 +139,10 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 def _output_position(col, outputs):
     """Flat position in the joined outputs -> readable 'output index (i, j)'."""
     for k, out in enumerate(outputs):
-        if col < out.size:
+        if col < out.numel():
             idx = tuple(int(i) for i in np.unravel_index(col, out.shape))
             return f"output {k} index {idx}" if len(outputs) > 1 else f"output index {idx}"
-        col -= out.size
+        col -= out.numel()
 
 
 def _message(i, x, worst, analytic, numeric, outputs, full_jacobian, atol, rtol):

@@ -1,4 +1,4 @@
-"""Tensor: an array of float32/float64 numbers that can remember how it was made.
+"""Tensor: an array of numbers that can remember how it was made.
 
 A Tensor wraps a NumPy array (``.data``).  When it is the result of an
 operation on tensors that require grad, ``.grad_fn`` points at the Function
@@ -35,8 +35,22 @@ _KIND_NAMES = {"c": "complex", "O": "object", "U": "string", "S": "bytes",
                "M": "datetime", "m": "timedelta", "V": "void"}
 
 
+def _as_array(data):
+    """``data`` as an array of its array module, and whether it had a dtype of its own."""
+    if isinstance(data, Tensor):
+        data = data.data
+    has_own_dtype = hasattr(data, "dtype") and hasattr(data, "shape")
+    arr = get_array_module(data).asarray(data) if has_own_dtype else np.asarray(data)
+    kind = arr.dtype.kind
+    if kind not in "biuf":
+        raise TypeError(
+            f"Tensor data must be real numbers or bools; got dtype "
+            f"{arr.dtype} ({_KIND_NAMES.get(kind, kind)} data)")
+    return arr, has_own_dtype
+
+
 def as_float_array(data, dtype=None, default=None):
-    """Convert ``data`` into a float32/float64 array following the Tensor rules.
+    """Convert ``data`` into a float32/float64 array (for gradients and float-only code).
 
     * float32/float64 arrays (NumPy or CuPy, incl. NumPy scalars) keep their
       dtype unless ``dtype`` says otherwise;
@@ -46,21 +60,53 @@ def as_float_array(data, dtype=None, default=None):
     """
     if dtype is not None:
         dtype = dtypes.as_float_dtype(dtype)
-    if isinstance(data, Tensor):
-        data = data.data
-    has_own_dtype = hasattr(data, "dtype") and hasattr(data, "shape")
-    arr = get_array_module(data).asarray(data) if has_own_dtype else np.asarray(data)
-    kind = arr.dtype.kind
-    if kind not in "biuf":
-        raise TypeError(
-            f"Tensor data must be real numbers (float32 or float64); got dtype "
-            f"{arr.dtype} ({_KIND_NAMES.get(kind, kind)} data)")
+    arr, has_own_dtype = _as_array(data)
     if dtype is None:
         if has_own_dtype and arr.dtype in dtypes.FLOAT_DTYPES:
             dtype = arr.dtype
         else:
             dtype = default if default is not None else dtypes.get_default_dtype()
     return arr if arr.dtype == dtype else arr.astype(dtype)
+
+
+def as_tensor_array(data, dtype=None):
+    """Convert ``data`` into an array a Tensor holds, by PyTorch's rules for ``torch.tensor``:
+
+    * floats: float32/float64 arrays keep their dtype; Python floats, and other float arrays
+      (float16), become the default dtype (float32);
+    * integers: Python ints become int64; int8/16/32/64 and uint8 arrays keep their dtype,
+      other unsigned ones become int64;
+    * bools stay bool;
+    * ``dtype=`` converts to any of these; complex, object, string ... data raises TypeError.
+    """
+    if type(data) is np.ndarray and dtype is None and data.dtype in dtypes.FLOAT_DTYPES:
+        return data                              # the common case: a float array, no copy
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    arr, has_own_dtype = _as_array(data)
+    if dtype is None:
+        kind = arr.dtype.kind
+        if kind == "b":
+            dtype = dtypes.bool_
+        elif kind == "f":
+            dtype = arr.dtype if has_own_dtype and arr.dtype in dtypes.FLOAT_DTYPES \
+                else dtypes.get_default_dtype()
+        else:
+            dtype = arr.dtype if has_own_dtype and arr.dtype in dtypes.INTEGER_DTYPES \
+                else dtypes.int64
+    return arr if arr.dtype == dtype else arr.astype(dtype)
+
+
+class GradDtypeError(TypeError, RuntimeError):
+    """requires_grad on an integer or bool tensor (a TypeError; a RuntimeError as in PyTorch)."""
+
+
+def _check_grad_dtype(dtype):
+    if dtype.kind != "f":
+        raise GradDtypeError(
+            f"only float tensors (float32, float64) can require gradients; this one is {dtype} "
+            f"(integer and bool tensors are labels, indices and masks: convert with .float() "
+            f"if you need gradients)")
 
 
 def _wrap(arr):
@@ -83,6 +129,15 @@ def _axis(axis, dim):
     return axis
 
 
+def _check_dim(dim, ndim):
+    """``dim`` (possibly negative) as a non-negative axis of an ``ndim``-axis tensor."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise np.exceptions.AxisError(dim, ndim)   # an IndexError (as in PyTorch) and a ValueError
+    return dim % max(ndim, 1)
+
+
 def _shape_args(shape):
     """Allow both ``reshape(2, 3)`` and ``reshape((2, 3))``."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -91,12 +146,14 @@ def _shape_args(shape):
 
 
 class Tensor:
-    """A float32/float64 array with automatic differentiation.
+    """An array with automatic differentiation.
 
     Tensor(data, requires_grad=False, dtype=None)
 
     ``data``: Python number/list, NumPy array or Tensor (its data is used; no
-    graph history is kept).  ``dtype``: engine.float32 / engine.float64.
+    graph history is kept).  ``dtype``: engine.float32, engine.float64 (the float dtypes,
+    which can require grad), engine.int64, engine.int32 ..., engine.bool; by default as
+    ``torch.tensor`` chooses (``as_tensor_array``).
     """
 
     __slots__ = ("data", "_grad", "_requires_grad", "grad_fn", "_retains_grad", "__weakref__")
@@ -106,8 +163,10 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        self.data = as_float_array(data, dtype)
+        self.data = as_tensor_array(data, dtype)
         self._grad = None
+        if requires_grad:
+            _check_grad_dtype(self.data.dtype)
         self._requires_grad = bool(requires_grad)
         self.grad_fn = None        # the Function that made this tensor (None for leaves)
         self._retains_grad = False  # keep .grad on a non-leaf (see retain_grad)
@@ -121,9 +180,32 @@ class Tensor:
     def ndim(self):
         return self.data.ndim
 
-    @property
-    def size(self):
+    def size(self, dim=None):
+        """The shape (a tuple), or with ``dim`` the length of that axis, as in PyTorch.
+
+        (It is a method, as in PyTorch, not NumPy's attribute: the element count is ``numel()``.)
+        """
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[_check_dim(dim, self.data.ndim)]
+
+    def numel(self):
+        """The number of elements."""
         return self.data.size
+
+    nelement = numel
+
+    def dim(self):
+        """The number of axes (``ndim``)."""
+        return self.data.ndim
+
+    def element_size(self):
+        """Bytes per element."""
+        return self.data.itemsize
+
+    def is_floating_point(self):
+        """True for float32/float64 tensors (the ones that can require grad)."""
+        return self.data.dtype.kind == "f"
 
     @property
     def dtype(self):
@@ -153,11 +235,37 @@ class Tensor:
         return self.data if get_array_module(self.data) is np else self.data.get()
 
     def item(self):
-        """The value of a one-element tensor as a Python float."""
+        """The value of a one-element tensor as a Python number (float, int or bool)."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has "
+                             f"{self.data.size} (shape {self.data.shape})")
         return self.data.item()
 
+    def tolist(self):
+        """The data as (nested) Python lists of numbers; a number for a 0-d tensor."""
+        return self.numpy().tolist()
+
     def __float__(self):
-        return float(self.data)
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        # Only integer tensors stand for an index (``range(t)``, ``list[t]``), as in PyTorch.
+        if self.data.dtype.kind not in "iu":
+            raise TypeError(f"only integer tensors of one element can be used as an index, "
+                            f"this one is {self.data.dtype}")
+        return int(self.item())
+
+    def __format__(self, spec):
+        """``f"{loss:.4f}"`` formats a one-element tensor's value; others only with no spec."""
+        if self.data.size == 1 and self.data.ndim <= 1:
+            return format(self.item(), spec)
+        if spec:
+            raise TypeError(f"format spec {spec!r} needs a one-element tensor, this one has "
+                            f"shape {self.data.shape}")
+        return repr(self)
 
     def __bool__(self):
         # Without this every tensor would be truthy, so ``if (x > 0):`` would lie.
@@ -173,7 +281,8 @@ class Tensor:
     def __repr__(self):
         body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
         extras = []
-        if self.dtype != dtypes.get_default_dtype():
+        if self.dtype != dtypes.get_default_dtype() and self.dtype != dtypes.int64 \
+                and self.dtype != dtypes.bool_:
             extras.append(f"dtype={self.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{type(self.grad_fn).__name__}Backward>")
@@ -197,6 +306,8 @@ class Tensor:
                 "requires_grad can only be changed on leaf tensors; this tensor was "
                 f"made by {type(self.grad_fn).__name__}. Use .detach() for a copy "
                 "without gradient tracking.")
+        if flag:
+            _check_grad_dtype(self.data.dtype)
         self._requires_grad = bool(flag)
         return self
 
@@ -245,11 +356,22 @@ class Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
         return _wrap(self.data)
 
-    # Comparisons give 0./1. tensors that carry no gradient.  __eq__ is left
-    # alone on purpose (identity), so tensors can be dict keys; use .eq().
+    # Comparisons give bool tensors that carry no gradient, as in PyTorch. Tensors hash by
+    # identity (as in PyTorch), so they still work as dict keys and in sets; ``t in a_list``
+    # would compare elementwise, so code looking for a tensor in a list compares with ``is``.
     def _compare(self, other, op):
-        other = other.data if isinstance(other, Tensor) else other
-        return _wrap(op(self.data, other).astype(self.dtype))
+        if isinstance(other, Tensor):
+            other = other.data
+        elif other is None or not (isinstance(other, (int, float, bool, np.generic))
+                                   or hasattr(other, "__array__") or isinstance(other, list)):
+            return NotImplemented
+        return _wrap(get_array_module(self.data).asarray(op(self.data, other)))
+
+    def __eq__(self, other):
+        return self._compare(other, operator.eq)
+
+    def __ne__(self, other):
+        return self._compare(other, operator.ne)
 
     def __lt__(self, other):
         return self._compare(other, operator.lt)
@@ -264,11 +386,33 @@ class Tensor:
         return self._compare(other, operator.ge)
 
     def eq(self, other):
-        """Elementwise ``==`` as a 0./1. tensor (``==`` itself compares identity)."""
-        return self._compare(other, operator.eq)
+        """Elementwise ``==``: a bool tensor."""
+        return self.__eq__(other)
 
     def ne(self, other):
-        return self._compare(other, operator.ne)
+        """Elementwise ``!=``: a bool tensor."""
+        return self.__ne__(other)
+
+    def lt(self, other):
+        """Elementwise ``<``: a bool tensor."""
+        return self.__lt__(other)
+
+    def le(self, other):
+        """Elementwise ``<=``: a bool tensor."""
+        return self.__le__(other)
+
+    def gt(self, other):
+        """Elementwise ``>``: a bool tensor."""
+        return self.__gt__(other)
+
+    def ge(self, other):
+        """Elementwise ``>=``: a bool tensor."""
+        return self.__ge__(other)
+
+    def equal(self, other):
+        """True when ``other`` has the same shape and elements (one Python bool)."""
+        other = other.data if isinstance(other, Tensor) else other
+        return self.data.shape == np.shape(other) and bool((self.data == other).all())
 
     __hash__ = object.__hash__
 

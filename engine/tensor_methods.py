@@ -5,10 +5,35 @@ backward). The ops and the autograd import Tensor, so Tensor cannot import them;
 methods are written here, in ``TensorMethods``, and bound onto Tensor once, when
 ``engine/__init__.py`` imports this module (DeZero's ``setup_variable`` does the same).
 """
+import operator
 import types
 
-from . import autograd, dtypes, ops
-from .tensor import Tensor, _axis, _shape_args
+import numpy as np
+
+from . import autograd, dtypes, ops, random
+from .ops.shape import index_arrays
+from .tensor import Tensor, _axis, _shape_args, _wrap, get_array_module
+
+
+def _keep(keepdim, keepdims):
+    """PyTorch's ``keepdim=`` or NumPy's ``keepdims=``."""
+    return bool(keepdim if keepdims is None else keepdims)
+
+
+def _data(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _logical(op, name):
+    """A bitwise/logical operator for bool and integer tensors (masks: ``a & b``, ``~m``)."""
+    def method(self, other=None):
+        if self.data.dtype.kind == "f" or getattr(_data(other), "dtype", None) is not None \
+                and _data(other).dtype.kind == "f":
+            raise TypeError(f"{name} needs bool or integer tensors, got {self.dtype}")
+        return _wrap(get_array_module(self.data).asarray(
+            op(self.data) if other is None else op(self.data, _data(other))))
+    method.__name__ = name
+    return method
 
 
 class TensorMethods:
@@ -86,20 +111,61 @@ class TensorMethods:
 
     clamp = clip
 
-    def sum(self, axis=None, keepdims=False, *, dim=None):
-        return ops.sum(self, _axis(axis, dim), keepdims)
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+        """Σ over ``dim`` (an int or a tuple; all axes by default). Bool and integer tensors
+        sum to int64: ``(pred == target).sum().item()`` counts the matches."""
+        x = self if dtype is None else self.to_dtype(dtype)
+        return ops.sum(x, _axis(axis, dim), _keep(keepdim, keepdims))
 
-    def mean(self, axis=None, keepdims=False, *, dim=None):
-        return ops.mean(self, _axis(axis, dim), keepdims)
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+        x = self if dtype is None else self.to_dtype(dtype)
+        return ops.mean(x, _axis(axis, dim), _keep(keepdim, keepdims))
 
-    def max(self, axis=None, keepdims=False, *, dim=None):
-        return ops.max(self, _axis(axis, dim), keepdims)
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """``x.max()`` the largest element; ``x.max(dim)`` the namedtuple (values, indices);
+        ``x.max(other)`` the elementwise maximum; NumPy's ``axis=`` the values only."""
+        return ops.max(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, axis=None, keepdims=False, *, dim=None):
-        return ops.min(self, _axis(axis, dim), keepdims)
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """As ``max``, for the smallest."""
+        return ops.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def amax(self, dim=None, keepdim=False):
+        return ops.reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim=None, keepdim=False):
+        return ops.reduce.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        """Where the maximum is, as int64 (of the flattened tensor, or along ``dim``)."""
+        return ops.reduce.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return ops.reduce.argmin(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        """True where any element (over ``dim``, or all) is non-zero: a bool tensor."""
+        return _wrap(get_array_module(self.data).asarray(
+            self.data.any(axis=dim, keepdims=keepdim)))
+
+    def all(self, dim=None, keepdim=False):
+        return _wrap(get_array_module(self.data).asarray(
+            self.data.all(axis=dim, keepdims=keepdim)))
 
     def reshape(self, *shape):
         return ops.reshape(self, _shape_args(shape))
+
+    def view(self, *shape):
+        """The same elements in a new shape (``-1`` for the size that makes it fit); as
+        ``reshape`` (NumPy makes a copy only when a view cannot express the shape)."""
+        return ops.reshape(self, _shape_args(shape))
+
+    def view_as(self, other):
+        """``self.view(other.shape)``."""
+        return ops.reshape(self, other.shape)
+
+    def reshape_as(self, other):
+        return ops.reshape(self, other.shape)
 
     def transpose(self, *axes):
         """Permute axes like NumPy: ``x.transpose()`` reverses them,
@@ -135,14 +201,108 @@ class TensorMethods:
         return ops.getitem(self, index)
 
     def astype(self, dtype):
-        """A differentiable cast to float32/float64."""
+        """This tensor as ``dtype`` (itself if it has it already); differentiable between
+        float32 and float64, without gradient to or from integer and bool dtypes."""
         return ops.cast(self, dtype)
+
+    to_dtype = astype
+
+    def type(self, dtype=None):
+        """The dtype's name without ``dtype``; with it, ``astype(dtype)``."""
+        return str(self.dtype) if dtype is None else ops.cast(self, dtype)
+
+    def type_as(self, other):
+        return ops.cast(self, other.dtype)
 
     def float(self):
         return ops.cast(self, dtypes.float32)
 
     def double(self):
         return ops.cast(self, dtypes.float64)
+
+    def long(self):
+        return ops.cast(self, dtypes.int64)
+
+    def int(self):
+        return ops.cast(self, dtypes.int32)
+
+    def bool(self):
+        return ops.cast(self, dtypes.bool_)
+
+    # ------------------------------------------- comparisons' logic (no gradient)
+    __and__ = _logical(operator.and_, "__and__")
+    __or__ = _logical(operator.or_, "__or__")
+    __xor__ = _logical(operator.xor, "__xor__")
+    __invert__ = _logical(operator.invert, "__invert__")
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+    logical_not = _logical(np.logical_not, "logical_not")
+    logical_and = _logical(np.logical_and, "logical_and")
+    logical_or = _logical(np.logical_or, "logical_or")
+
+    # ------------------------------------------------------- changes in place
+    # Outside autograd only (autograd.check_inplace says when): ``with engine.no_grad():
+    # p.add_(g, alpha=-lr)``. Each keeps the tensor's dtype and returns the tensor itself.
+    def __setitem__(self, index, value):
+        autograd.check_inplace(self, "t[index] = value")
+        self.data[index_arrays(index)] = _data(value)
+
+    def _inplace(self, what, op, other):
+        autograd.check_inplace(self, what)
+        op(self.data, _data(other), out=self.data, casting="same_kind")
+        return self
+
+    def add_(self, other, *, alpha=1):
+        """self += alpha·other, in place."""
+        other = _data(other)
+        return self._inplace("add_", get_array_module(self.data).add,
+                             other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, *, alpha=1):
+        other = _data(other)
+        return self._inplace("sub_", get_array_module(self.data).subtract,
+                             other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        return self._inplace("mul_", get_array_module(self.data).multiply, other)
+
+    def div_(self, other):
+        return self._inplace("div_", get_array_module(self.data).true_divide, other)
+
+    def clamp_(self, min=None, max=None):
+        autograd.check_inplace(self, "clamp_")
+        get_array_module(self.data).clip(self.data, min, max, out=self.data)
+        return self
+
+    clip_ = clamp_
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        autograd.check_inplace(self, "fill_")
+        self.data[...] = _data(value)
+        return self
+
+    def copy_(self, src):
+        """Copy ``src``'s values into this tensor (broadcast to its shape, converted to its dtype)."""
+        autograd.check_inplace(self, "copy_")
+        src = _data(src)
+        if self.data.shape != get_array_module(src).shape(src):
+            src = get_array_module(self.data).broadcast_to(src, self.data.shape)
+        self.data[...] = src
+        return self
+
+    def normal_(self, mean=0.0, std=1.0):
+        """Fill with samples of N(mean, std²) from the engine's generator (``manual_seed``)."""
+        autograd.check_inplace(self, "normal_")
+        self.data[...] = random.get_generator().normal(mean, std, self.data.shape)
+        return self
+
+    def uniform_(self, a=0.0, b=1.0):
+        """Fill with samples of U(a, b) from the engine's generator."""
+        autograd.check_inplace(self, "uniform_")
+        self.data[...] = random.get_generator().uniform(a, b, self.data.shape)
+        return self
 
 
 def _bind():

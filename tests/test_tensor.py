@@ -9,20 +9,25 @@ from engine.tensor import get_array_module
 
 
 # ------------------------------------------------------------- construction
-@pytest.mark.parametrize("data", [1, 2.5, True, [1, 2, 3], [[1.5, 2.0]], [True, False]])
-def test_python_data_becomes_default_float32(data):
+# As torch.tensor: Python floats become float32, ints int64, bools bool.
+@pytest.mark.parametrize("data, dtype", [(2.5, "float32"), ([[1.5, 2]], "float32"),
+                                         (1, "int64"), ([1, 2, 3], "int64"),
+                                         (True, "bool"), ([True, False], "bool")])
+def test_python_data_takes_pytorchs_dtype(data, dtype):
     t = Tensor(data)
-    assert t.dtype == engine.float32
-    np.testing.assert_array_equal(t.data, np.asarray(data, dtype=np.float32))
+    assert t.dtype == dtype
+    np.testing.assert_array_equal(t.data, np.asarray(data, dtype=dtype))
 
 
-@pytest.mark.parametrize("arr", [np.arange(4), np.arange(4, dtype=np.int8),
-                                 np.array([True, False]), np.arange(3, dtype=np.uint16),
-                                 np.ones(2, dtype=np.float16)])
-def test_int_bool_and_other_float_arrays_become_float32(arr):
+@pytest.mark.parametrize("arr, dtype", [(np.arange(4), "int64"), (np.arange(4, dtype=np.int8), "int8"),
+                                        (np.array([True, False]), "bool"),
+                                        (np.arange(3, dtype=np.uint8), "uint8"),
+                                        (np.arange(3, dtype=np.uint16), "int64"),
+                                        (np.ones(2, dtype=np.float16), "float32")])
+def test_int_and_bool_arrays_keep_a_tensor_dtype(arr, dtype):
     t = Tensor(arr)
-    assert t.dtype == engine.float32
-    np.testing.assert_array_equal(t.data, arr.astype(np.float32))
+    assert t.dtype == dtype
+    np.testing.assert_array_equal(t.data, arr.astype(dtype))
 
 
 @pytest.mark.parametrize("dt", [np.float32, np.float64])
@@ -39,8 +44,16 @@ def test_dtype_argument_overrides():
 
 
 def test_tensor_function_is_constructor():
-    t = tensor([[1, 2]], requires_grad=True)
+    t = tensor([[1.0, 2.0]], requires_grad=True)
     assert isinstance(t, Tensor) and t.requires_grad and t.shape == (1, 2)
+
+
+@pytest.mark.parametrize("data", [[1, 2], [True], np.arange(2, dtype=np.int32)])
+def test_integer_and_bool_tensors_cannot_require_grad(data):
+    with pytest.raises(RuntimeError, match="only float tensors"):   # as in PyTorch
+        tensor(data, requires_grad=True)
+    with pytest.raises(TypeError, match="can require gradients; this one is"):
+        tensor(data).requires_grad_()
 
 
 def test_from_tensor_takes_its_data_without_history():
@@ -63,17 +76,25 @@ def test_same_dtype_array_is_not_copied():
     ("abc", "string"), (["a", "b"], "string"), ([1, "a"], "string"),
 ])
 def test_non_real_data_raises_type_error(data, kind):
-    with pytest.raises(TypeError, match="float32 or float64") as info:
+    with pytest.raises(TypeError, match="real numbers or bools") as info:
         Tensor(data)
     assert kind in str(info.value)
 
 
-@pytest.mark.parametrize("dt, shown", [(int, "int"), (np.int32, "int32"), ("complex64", "complex64"),
-                                       (np.float16, "float16"), (bool, "bool")])
-def test_non_float_dtype_argument_raises(dt, shown):
-    with pytest.raises(TypeError, match="float32 or float64") as info:
+@pytest.mark.parametrize("dt, shown", [("complex64", "complex64"), (np.float16, "float16"),
+                                       (np.uint32, "uint32"), ("U3", "U3")])
+def test_dtype_argument_outside_the_tensor_dtypes_raises(dt, shown):
+    with pytest.raises(TypeError, match="expected a tensor dtype") as info:
         Tensor([1, 2], dtype=dt)
     assert shown in str(info.value)
+
+
+@pytest.mark.parametrize("dt, want", [(int, "int64"), (np.int32, "int32"), (bool, "bool"),
+                                      (engine.long, "int64"), (engine.int, "int32"),
+                                      (engine.bool, "bool"), (engine.double, "float64"),
+                                      (engine.float, "float32"), (engine.uint8, "uint8")])
+def test_dtype_argument_takes_integer_and_bool_dtypes(dt, want):
+    assert Tensor([1, 0], dtype=dt).dtype == want
 
 
 def test_as_float_dtype():
@@ -98,16 +119,18 @@ def test_default_dtype_can_be_changed():
     assert dtypes.get_default_dtype() == engine.float32
     dtypes.set_default_dtype(engine.float64)
     try:
-        assert Tensor([1, 2]).dtype == np.float64
+        assert Tensor([1.0, 2]).dtype == np.float64
+        assert Tensor([1, 2]).dtype == np.int64          # integers stay integers
     finally:
         dtypes.set_default_dtype(engine.float32)
-    assert Tensor([1, 2]).dtype == np.float32
+    assert Tensor([1.0, 2]).dtype == np.float32
 
 
 # ---------------------------------------------------------------- properties
 def test_properties():
     t = Tensor(np.arange(6.0).reshape(2, 3))
-    assert t.shape == (2, 3) and t.ndim == 2 and t.size == 6 and len(t) == 2
+    assert t.shape == (2, 3) and t.ndim == 2 and t.numel() == 6 and len(t) == 2
+    assert t.size() == (2, 3) and t.size(1) == 3 and t.size(-2) == 2 and t.dim() == 2
     assert t.dtype == np.float64 and t.device == "cpu"
     assert t.T.shape == (3, 2)
     np.testing.assert_array_equal(t.T.data, np.arange(6.0).reshape(2, 3).T)
@@ -135,7 +158,8 @@ def test_numpy_interop_via_array_protocol():
 
 def test_item_and_float():
     assert Tensor([[3.5]]).item() == 3.5
-    assert isinstance(Tensor(2).item(), float)
+    assert isinstance(Tensor(2.0).item(), float)
+    assert isinstance(Tensor(2).item(), int) and Tensor(2).item() == 2     # as in PyTorch
     assert float(Tensor(1.25)) == 1.25
     with pytest.raises(ValueError):
         Tensor([1.0, 2.0]).item()
@@ -249,19 +273,23 @@ def test_reflected_ops_are_differentiable():
     np.testing.assert_allclose(x.grad.data, [-1, -0.25])
 
 
-def test_comparisons_give_constant_01_tensors():
+def test_comparisons_give_bool_tensors_without_gradient():
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     for got, want in [(x < 2, [1, 0, 0]), (x <= 2, [1, 1, 0]), (x > 2, [0, 0, 1]),
-                      (x >= 2, [0, 1, 1]), (x.eq(2), [0, 1, 0]), (x.ne(2), [1, 0, 1]),
-                      (x > Tensor([0.0, 5.0, 0.0]), [1, 0, 1])]:
+                      (x >= 2, [0, 1, 1]), (x == 2, [0, 1, 0]), (x != 2, [1, 0, 1]),
+                      (x.eq(2), [0, 1, 0]), (x.ne(2), [1, 0, 1]), (x.lt(2), [1, 0, 0]),
+                      (x.le(2), [1, 1, 0]), (x.gt(2), [0, 0, 1]), (x.ge(2), [0, 1, 1]),
+                      (x > Tensor([0.0, 5.0, 0.0]), [1, 0, 1]), (2 < x, [0, 0, 1]),
+                      (x == Tensor([1, 0, 3]), [1, 0, 1])]:
         assert isinstance(got, Tensor) and not got.requires_grad and got.grad_fn is None
-        assert got.dtype == x.dtype
+        assert got.dtype == engine.bool
         np.testing.assert_array_equal(got.data, want)
 
 
-def test_eq_is_identity_so_tensors_are_dict_keys():
+def test_eq_is_elementwise_but_tensors_hash_by_identity_so_they_are_dict_keys():
     a, b = Tensor([1.0]), Tensor([1.0])
-    assert a == a and a != b
+    assert (a == b).item() is True                      # elementwise, as in PyTorch
+    assert (a == None) is False and (a != None) is True  # noqa: E711
     d = {a: "a", b: "b"}
     assert d[a] == "a" and d[b] == "b"
     assert a in {a} and b not in {a}
@@ -301,7 +329,8 @@ def test_methods():
     assert x.sum().item() == 30 and x.mean().item() == 7.5 and x.max().item() == 16
     np.testing.assert_allclose(x.sum(axis=0).data, [10, 20])
     np.testing.assert_allclose(x.sum(dim=1).data, [5, 25])
-    np.testing.assert_allclose(x.max(dim=0, keepdims=True).data, [[9, 16]])
+    np.testing.assert_allclose(x.max(dim=0, keepdim=True).values.data, [[9, 16]])
+    np.testing.assert_allclose(x.max(axis=0, keepdims=True).data, [[9, 16]])
     np.testing.assert_allclose(x.min(axis=1).data, [1, 9])
     assert x.reshape(4).shape == (4,) and x.reshape((1, 4)).shape == (1, 4)
     assert x.reshape(-1, 1).shape == (4, 1)
@@ -340,8 +369,10 @@ def test_casts_are_differentiable():
     np.testing.assert_allclose(x.grad.data, [2.0, 4.0])
     assert x.float() is x  # already float32: no-op, like PyTorch
     assert x.astype("float64").dtype == np.float64
+    i = x.astype(np.int32)                              # to an integer dtype: no gradient
+    assert i.dtype == np.int32 and not i.requires_grad and i.grad_fn is None
     with pytest.raises(TypeError):
-        x.astype(np.int32)
+        x.astype(np.complex64)
 
 
 def test_to_numpy_copies_only_cupy_arrays_from_the_device():

@@ -268,11 +268,11 @@ class Module:
             self.train(was_training)
         rows = [("Layer (type)", "Output shape", "Param #")]
         for name, module, value in records:
-            count = sum(p.size for p in module.parameters())
+            count = sum(p.numel() for p in module.parameters())
             rows.append((f"{name} ({type(module).__name__})", _shape_text(value), f"{count:,}"))
         if not records:
             rows.append((type(self).__name__, _shape_text(out),
-                         f"{sum(p.size for p in self.parameters()):,}"))
+                         f"{sum(p.numel() for p in self.parameters()):,}"))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         line = "-" * (sum(widths) + 4)
         text = [line]
@@ -280,8 +280,8 @@ class Module:
             text.append(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}")
             if i == 0:
                 text.append("=" * len(line))
-        trainable = sum(p.size for p in self.parameters() if p.requires_grad)
-        total = sum(p.size for p in self.parameters())
+        trainable = sum(p.numel() for p in self.parameters() if p.requires_grad)
+        total = sum(p.numel() for p in self.parameters())
         text += [line, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
                  f"Non-trainable params: {total - trainable:,}", line]
         return "\n".join(text)

@@ -6,7 +6,7 @@ it. Every Function computes through the backend of its inputs (``B = backend_of(
 engine/backend/__init__.py).
 
 * ``math``          -- elementwise arithmetic (add, mul, exp, ...), clip, maximum, casts
-* ``reduce``        -- sum, mean, max, min
+* ``reduce``        -- sum, mean, max, min (and along one dim, with indices), argmax, argmin
 * ``shape``         -- reshape, transpose, indexing, concatenate, stack (+ ``unbroadcast``)
 * ``linalg``        -- matmul and the fused dense layer ``linear`` (both on the backend's GEMM)
 * ``activation``    -- ReLU family, sigmoid, tanh, softplus, Heaviside, softmax, log-softmax
@@ -26,16 +26,18 @@ from .linalg import Linear, MatMul, linear, matmul
 from .math import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow, Sqrt,
                    Sub, abs, add, cast, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt,
                    sub)
-from .reduce import Max, Mean, Min, Sum, max, mean, min, sum
+from .reduce import (Max, MaxAlongDim, Mean, Min, MinAlongDim, Sum, amax, amin, argmax, argmin,
+                     max, mean, min, sum)
 from .shape import (Concatenate, GetItem, Reshape, Stack, Transpose, concatenate, getitem, reshape,
                     stack, transpose, unbroadcast)
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip",
-    "maximum", "minimum", "cast", "sum", "mean", "max", "min", "reshape", "transpose",
+    "maximum", "minimum", "cast", "sum", "mean", "max", "min", "amax", "amin", "argmax",
+    "argmin", "reshape", "transpose",
     "getitem", "concatenate", "stack", "matmul", "linear", "unbroadcast",
     # the Function classes behind them
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "Exp", "Log", "Sqrt", "Abs", "Clip", "Maximum",
-    "Minimum", "Cast", "Sum", "Mean", "Max", "Min", "Reshape", "Transpose", "GetItem",
+    "Minimum", "Cast", "Sum", "Mean", "Max", "Min", "MaxAlongDim", "MinAlongDim", "Reshape", "Transpose", "GetItem",
     "Concatenate", "Stack", "MatMul", "Linear",
 ]

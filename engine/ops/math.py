@@ -1,6 +1,7 @@
 """Elementwise arithmetic.
 
-Binary ops broadcast like NumPy.  Broadcasting copies an input along some
+Binary ops broadcast like NumPy and combine dtypes like PyTorch (``_promoted``: a float
+operand wins over an integer one, float32 with float64 gives float64).  Broadcasting copies an input along some
 axes, so in backward each input's gradient is summed back to its own shape
 with ``unbroadcast``.  Backward passes skip inputs that need no gradient
 (``self.needs_input_grad``), e.g. the constant 2 in ``x * 2``.
@@ -10,7 +11,7 @@ import operator
 from .. import dtypes
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
 from .shape import unbroadcast
 
 
@@ -18,10 +19,37 @@ def _broadcast_error(op, a, b):
     return ValueError(f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together")
 
 
+def _promoted(a, b):
+    """``a`` and ``b`` in the dtype of their result, by PyTorch's rule (dtypes.result_type):
+    int64 + float32 is float32 here, where NumPy alone would make it float64."""
+    if a.dtype == b.dtype:
+        return a, b
+    dt = dtypes.result_type(a, b)
+    return a.astype(dt, copy=False), b.astype(dt, copy=False)
+
+
+def _true_division(a, b):
+    """Promoted operands of ``/``: integers divide into the default float dtype, as in PyTorch."""
+    a, b = _promoted(a, b)
+    if a.dtype.kind != "f":
+        dt = dtypes.get_default_dtype()
+        a, b = a.astype(dt), b.astype(dt)
+    return a, b
+
+
+def _floating(x):
+    """An integer or bool tensor as the default float dtype (exp, log, sqrt of integers give
+    floats, as in PyTorch); anything else unchanged."""
+    if isinstance(x, Tensor) and x.data.dtype.kind != "f":
+        return _wrap(x.data.astype(dtypes.get_default_dtype()))
+    return x
+
+
 class Add(Function):
     """y = a + b;  ∂L/∂a = ∂L/∂y,  ∂L/∂b = ∂L/∂y  (each unbroadcast to its input's shape)."""
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             return a + b
         except ValueError:
@@ -36,6 +64,7 @@ class Sub(Function):
     """y = a − b;  ∂L/∂a = ∂L/∂y,  ∂L/∂b = −∂L/∂y."""
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             return a - b
         except ValueError:
@@ -51,6 +80,7 @@ class Mul(Function):
     """y = a·b;  ∂L/∂a = ∂L/∂y · b,  ∂L/∂b = ∂L/∂y · a."""
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             return a * b
         except ValueError:
@@ -68,6 +98,7 @@ class Div(Function):
     """y = a / b;  ∂L/∂a = ∂L/∂y / b,  ∂L/∂b = −∂L/∂y · a / b²."""
 
     def forward(self, a, b):
+        a, b = _true_division(a, b)
         try:
             return a / b
         except ValueError:
@@ -100,6 +131,7 @@ class Pow(Function):
     """
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             self.y = a ** b
         except ValueError:
@@ -204,6 +236,7 @@ class Maximum(Function):
     pick, wins = "maximum", operator.gt     # Minimum reuses everything with "minimum", <
 
     def forward(self, a, b):
+        a, b = _promoted(a, b)
         try:
             return getattr(backend_of(a).xp, self.pick)(a, b)
         except ValueError:
@@ -229,7 +262,7 @@ class Cast(Function):
     """y = x converted to ``dtype``;  ∂L/∂x = ∂L/∂y converted back to x's dtype."""
 
     def __init__(self, dtype):
-        self.dtype = dtypes.as_float_dtype(dtype)
+        self.dtype = dtypes.as_float_dtype(dtype)    # between float dtypes: differentiable
 
     def forward(self, x):
         return x.astype(self.dtype)
@@ -264,15 +297,15 @@ def pow(a, b):
 
 
 def exp(x):
-    return Exp()(x)
+    return Exp()(_floating(x))
 
 
 def log(x):
-    return Log()(x)
+    return Log()(_floating(x))
 
 
 def sqrt(x):
-    return Sqrt()(x)
+    return Sqrt()(_floating(x))
 
 
 def abs(x):
@@ -292,8 +325,16 @@ def minimum(a, b):
 
 
 def cast(x, dtype):
-    """x as float32/float64 (returns x itself if it already has that dtype, like PyTorch)."""
-    dtype = dtypes.as_float_dtype(dtype)
-    if isinstance(x, Tensor) and x.dtype == dtype:
+    """x as ``dtype`` (x itself if it already has that dtype, like PyTorch's ``x.to(dtype)``).
+
+    Between float32 and float64 the cast is differentiable (``Cast``); to or from an integer
+    or bool dtype it is not (the result never requires grad, as in PyTorch).
+    """
+    dtype = dtypes.as_dtype(dtype)
+    if not isinstance(x, Tensor):
+        x = Tensor(x)
+    if x.dtype == dtype:
         return x
-    return Cast(dtype)(x)
+    if dtype.kind == "f" and x.data.dtype.kind == "f":
+        return Cast(dtype)(x)
+    return _wrap(x.data.astype(dtype))

@@ -73,17 +73,22 @@ def _is_basic_index(index):
     return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
 
 
-def _check_index(index):
+def index_arrays(index):
+    """``index`` with integer and bool tensors replaced by their arrays (a bool tensor is a
+    mask, an integer tensor a list of positions, as in PyTorch); a float tensor is refused."""
     items = index if isinstance(index, tuple) else (index,)
-    if any(isinstance(i, Tensor) for i in items):
-        # Tensors hold floats; comparisons give 0./1. floats, which NumPy would
-        # read as positions 0 and 1, not as a mask.
-        raise TypeError("index a Tensor with ints, slices, lists or NumPy int/bool arrays, "
-                        "not with a Tensor (for a mask use e.g. x[x.numpy() > 0])")
+    if not any(isinstance(i, Tensor) for i in items):
+        return index
+    for i in items:
+        if isinstance(i, Tensor) and i.data.dtype.kind not in "biu":
+            raise IndexError(f"tensors used as indices must be integer or bool tensors, got "
+                             f"{i.dtype} (convert positions with .long())")
+    items = tuple(i.data if isinstance(i, Tensor) else i for i in items)
+    return items if isinstance(index, tuple) else items[0]
 
 
 class GetItem(Function):
-    """y = x[index] (NumPy indexing: ints, slices, int arrays, bool masks);
+    """y = x[index] (NumPy indexing: ints, slices, int arrays or tensors, bool masks);
     ∂L/∂x = zeros with ∂L/∂y added at the indexed positions.
 
     Added, not assigned: with an int array like [0, 0, 2] element 0 is used
@@ -91,8 +96,7 @@ class GetItem(Function):
     """
 
     def __init__(self, index):
-        _check_index(index)
-        self.index = index
+        self.index = index_arrays(index)
 
     def forward(self, x):
         return x[self.index]

@@ -73,6 +73,8 @@ CASES = {
     "Mean": lambda: (lambda a: reduce.Mean(axis=0)(a), (rand(3, 4),)),
     "Max": lambda: (lambda a: reduce.Max(axis=1)(a), (rand(3, 4),)),
     "Min": lambda: (lambda a: reduce.Min(axis=0)(a), (rand(3, 4),)),
+    "MaxAlongDim": lambda: (lambda a: reduce.MaxAlongDim(1)(a), (rand(3, 4),)),
+    "MinAlongDim": lambda: (lambda a: reduce.MinAlongDim(0, keepdim=True)(a), (rand(3, 4),)),
     "Reshape": lambda: (lambda a: shape.Reshape((4, 3))(a), (rand(3, 4),)),
     "Transpose": lambda: (lambda a: shape.Transpose((1, 0, 2))(a), (rand(2, 3, 2),)),
     "GetItem": lambda: (lambda a: shape.GetItem(([0, 0, 2],))(a), (rand(3, 2),)),

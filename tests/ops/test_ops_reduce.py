@@ -1,4 +1,5 @@
-"""Reductions: sum, mean, max, min -- values, gradients, axes, keepdims, ties."""
+"""Reductions: sum, mean, amax, amin (NumPy's max/min over axes) -- values, gradients, axes,
+keepdims, ties. max(dim)/min(dim) with indices: tests/test_tensor_pytorch_shaped.py."""
 import numpy as np
 import pytest
 from hypothesis import given
@@ -19,7 +20,7 @@ def rand(shape, seed=0):
 
 
 REDUCTIONS = {"sum": (ops.sum, np.sum), "mean": (ops.mean, np.mean),
-              "max": (ops.max, np.max), "min": (ops.min, np.min)}
+              "max": (ops.reduce.amax, np.max), "min": (ops.reduce.amin, np.min)}
 AXES = [None, 0, 1, 2, -1, -3, (0, 2), (2, 0), (-1, 0), (0, 1, 2), ()]
 
 
@@ -102,7 +103,8 @@ def test_dim_is_an_alias_for_axis():
     x = rand((2, 3))
     np.testing.assert_allclose(ops.sum(x, dim=1).data, x.data.sum(axis=1))
     np.testing.assert_allclose(x.mean(dim=-1, keepdims=True).data, x.data.mean(axis=-1, keepdims=True))
-    np.testing.assert_allclose(ops.max(x, dim=0).data, x.data.max(axis=0))
+    np.testing.assert_allclose(ops.max(x, axis=0).data, x.data.max(axis=0))
+    np.testing.assert_allclose(ops.max(x, dim=0).values.data, x.data.max(axis=0))
     with pytest.raises(TypeError):
         ops.sum(x, axis=0, dim=0)
 
@@ -116,7 +118,7 @@ def test_reduce_of_0d_tensor():
     assert x.grad.item() == 3.0
 
 
-@pytest.mark.parametrize("op", [ops.sum, ops.mean, ops.max])
+@pytest.mark.parametrize("op", [ops.sum, ops.mean, ops.reduce.amax])
 def test_bad_axes(op):
     x = Tensor(np.ones((2, 3)))
     with pytest.raises(ValueError, match="out of bounds"):  # np AxisError is a ValueError
@@ -127,7 +129,7 @@ def test_bad_axes(op):
 
 def test_float32_stays_float32():
     x = Tensor(np.ones((2, 3)), requires_grad=True, dtype=engine.float32)
-    for op in (ops.sum, ops.mean, ops.max, ops.min):
+    for op in (ops.sum, ops.mean, ops.reduce.amax, ops.reduce.amin):
         y = op(x, 1)
         assert y.dtype == np.float32
         y.sum().backward()

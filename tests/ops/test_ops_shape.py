@@ -21,7 +21,7 @@ def test_reshape(shape, new):
     x = rand(shape)
     y = ops.reshape(x, new)
     np.testing.assert_array_equal(y.data, x.data.reshape(new))
-    assert gradcheck(lambda x: ops.reshape(x, new) * np.arange(y.size).reshape(y.shape), [x])
+    assert gradcheck(lambda x: ops.reshape(x, new) * np.arange(y.numel()).reshape(y.shape), [x])
 
 
 def test_reshape_method_forms():
@@ -83,7 +83,7 @@ def test_indexing_and_its_gradient(index):
     x = rand((4, 3, 5))
     y = x[index]
     np.testing.assert_array_equal(y.data, x.data[index])
-    weights = np.arange(1.0, y.size + 1).reshape(y.shape)
+    weights = np.arange(1.0, y.numel() + 1).reshape(y.shape)
     assert gradcheck(lambda x: x[index] * weights, [x])
 
 
@@ -103,11 +103,21 @@ def test_boolean_mask_gradient():
     np.testing.assert_array_equal(x.grad.data, [0.0, 3.0, 0.0, 3.0])
 
 
-def test_tensor_index_is_refused_with_advice():
+def test_bool_and_integer_tensors_index_like_arrays_with_gradients():
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x[x > 1]                                     # a bool tensor is a mask
+    np.testing.assert_array_equal(y.data, [2.0, 3.0])
+    z = x[Tensor([0, 0, 2])]                         # an int64 tensor lists positions
+    np.testing.assert_array_equal(z.data, [1.0, 1.0, 3.0])
+    (y.sum() + z.sum()).backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0, 1.0, 2.0])
+
+
+def test_float_tensor_index_is_refused_with_advice():
     x = Tensor([1.0, 2.0])
-    with pytest.raises(TypeError, match="not with a Tensor"):
-        x[x > 1]
-    with pytest.raises(TypeError):
+    with pytest.raises(IndexError, match="integer or bool tensors, got float32"):
+        x[Tensor([0.0])]
+    with pytest.raises(IndexError):
         x[(Tensor([0.0]),)]
 
 
@@ -130,7 +140,7 @@ def test_concatenate(axis):
     xs = [rand(s, seed=i) for i, s in enumerate(shapes)]
     y = ops.concatenate(xs, axis=axis)
     np.testing.assert_array_equal(y.data, np.concatenate([x.data for x in xs], axis=axis))
-    weights = np.arange(1.0, y.size + 1).reshape(y.shape)
+    weights = np.arange(1.0, y.numel() + 1).reshape(y.shape)
     assert gradcheck(lambda *xs: ops.concatenate(xs, axis=axis) * weights, xs)
 
 
@@ -154,7 +164,7 @@ def test_stack(axis):
     xs = [rand((2, 3), seed=i) for i in range(4)]
     y = ops.stack(xs, axis=axis)
     np.testing.assert_array_equal(y.data, np.stack([x.data for x in xs], axis=axis))
-    weights = np.arange(1.0, y.size + 1).reshape(y.shape)
+    weights = np.arange(1.0, y.numel() + 1).reshape(y.shape)
     assert gradcheck(lambda *xs: ops.stack(xs, axis=axis) * weights, xs)
 
 
