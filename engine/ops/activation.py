@@ -229,7 +229,8 @@ def _erf(xp, x):
 
     float64: ``math.erf`` on each element (exact to rounding; slower than the tanh form).
     float32: Abramowitz & Stegun 7.1.26, erf(x) ≈ 1 − (a₁t + a₂t² + … + a₅t⁵)·e^(−x²) with
-    t = 1/(1 + p·|x|), odd in x; its error, below 1.5e-7, is float32's own rounding.
+    t = 1/(1 + p·|x|), odd in x: within 1.5e-7 of erf, 5e-7 once evaluated in float32 (a few
+    float32 steps near ±1).
     CuPy has an erf of its own.
     """
     if xp is not np:
