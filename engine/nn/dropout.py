@@ -1,4 +1,6 @@
 """``Dropout`` and ``Dropout2d``: randomly zero activations (or whole channels) while training."""
+import warnings
+
 from ..ops.dropout import Dropout as _DropoutFn
 from .module import Module
 
@@ -13,9 +15,16 @@ def dropout(x, p=0.5, training=True, inplace=False):
 
 def dropout2d(x, p=0.5, training=True, inplace=False):
     """Zero whole channels: each (sample, channel) map of (N, C, H, W) is kept with probability
-    1 − p and scaled by 1/(1 − p).  See ``engine.ops.dropout.Dropout`` (channelwise)."""
-    if x.ndim not in (3, 4):
+    1 − p and scaled by 1/(1 − p).  See ``engine.ops.dropout.Dropout`` (channelwise).
+    A 2-D input (N, features) has no maps: as PyTorch (which warns that this is deprecated),
+    each element is dropped on its own."""
+    if x.ndim not in (2, 3, 4):
         raise ValueError(f"dropout2d expects (N, C, H, W) or (C, H, W), got shape {tuple(x.shape)}")
+    if x.ndim == 2:
+        warnings.warn("dropout2d got a 2-D input: it has no feature maps, so each element is "
+                      "dropped on its own (as plain dropout; PyTorch deprecates this too)",
+                      stacklevel=2)
+        return dropout(x, p, training)
     if not training or p == 0:
         return x
     if x.ndim == 3:                 # (C, H, W): one sample, as PyTorch treats it

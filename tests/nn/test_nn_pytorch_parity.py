@@ -164,7 +164,10 @@ def test_dropout2d_zeroes_whole_channels():
     layer.eval()
     assert layer(x) is x
     with pytest.raises(ValueError, match="dropout2d"):
-        F.dropout2d(Tensor(np.ones((2, 3))))
+        F.dropout2d(Tensor(np.ones(3)))
+    with pytest.warns(UserWarning, match="2-D input"):         # as PyTorch: plain dropout
+        flat = nn.Dropout2d(0.5)(Tensor(np.ones((200, 50)))).numpy()
+    assert 0.4 < (flat == 0).mean() < 0.6 and 0 < (flat == 0).sum(axis=1).min()
 
 
 def test_pytorch_positional_pool_and_log_softmax():
