@@ -1,5 +1,5 @@
 """``engine.nn``: layers (Modules), their parameters, initialisers, losses, and ``F``."""
-from . import functional, init
+from . import functional, init, utils  # utils: clip_grad_norm_, clip_grad_value_
 from .activation import *  # noqa: F401,F403  (ReLU, ...: made from engine.ops.activation.LAYERS)
 from .activation import __all__ as _activations
 from .batchnorm import BatchNorm1d, BatchNorm2d
@@ -15,7 +15,6 @@ from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Flatten, MaxPool1d, MaxPool2d
 from .reshape import Reshape
 from .rnn import LSTM, RNN
-from . import utils  # noqa: E402  (clip_grad_norm_, clip_grad_value_)
 
 __all__ = [
     "functional", "init", "Module", "Sequential", "Parameter",
