@@ -25,6 +25,8 @@ import weakref
 import numpy as np
 
 from .backend import backend_of
+from .dtypes import float32 as _FLOAT32
+from .dtypes import float64 as _FLOAT64
 from .dtypes import get_default_dtype
 from .tensor import Tensor, _wrap, as_float_array, as_tensor_array
 
@@ -231,7 +233,7 @@ def _constant(x, like):
     kind = type(x)
     if kind is int or kind is float or kind is bool:  # `x * 2` (np.float64 is not here)
         dtype = like.data.dtype
-        if dtype.kind != "f" and kind is not bool:
+        if dtype is not _FLOAT32 and dtype is not _FLOAT64 and kind is not bool:
             if kind is float:
                 dtype = get_default_dtype()
             elif dtype.kind == "b":

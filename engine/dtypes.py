@@ -79,8 +79,14 @@ def as_dtype(dtype):
     raise TypeError(f"expected a tensor dtype ({names}), got {dtype!r}")
 
 
-def is_floating_point(dtype):
-    return dtype == float32 or dtype == float64
+def check_same_dtype(op, **arrays):
+    """Refuse to mix dtypes in a matrix product (matmul, linear, convolution), as PyTorch
+    does: say which operands differ and how to convert. ``None`` values (no bias) are skipped."""
+    given = {name: a.dtype for name, a in arrays.items() if a is not None}
+    if len(set(given.values())) > 1:
+        shown = ", ".join(f"{name} {dt}" for name, dt in given.items())
+        raise TypeError(f"{op}: expected operands of the same dtype, got {shown}; convert one "
+                        f"first (x.float() or x.double(), or model.double())")
 
 
 def result_type(a, b):

@@ -5,6 +5,13 @@ list of numbers | nested dict), e.g. ``{"model": model.state_dict(), "optimizer"
 opt.state_dict(), "epoch": 3}``; a Module or Optimizer (or scheduler) given directly saves its
 ``state_dict()``.
 
+Tensors are saved with their dtype and come back as Tensors (without gradient history); NumPy
+arrays come back as arrays. PyTorch's keywords: ``load(path, map_location=..., weights_only=...)``
+(``map_location`` "cpu" or None; ``weights_only`` is accepted either way, since these files hold
+no code); ``save`` and ``load`` also take an open binary file (``io.BytesIO``) as PyTorch does.
+``from_torch_state_dict`` / ``to_torch_state_dict`` convert a PyTorch ``state_dict`` (names are
+the same on both sides) into engine's and back, sharing memory where the device allows.
+
 How: nested keys are joined with "/" (a character not allowed in keys) into one flat .npz
 entry per value; numbers, strings, bools and lists become small arrays, and a JSON manifest
 (stored as a string array) records each entry's Python type so ``load`` gives back exactly
@@ -22,7 +29,7 @@ import zipfile
 
 import numpy as np
 
-from .tensor import to_numpy
+from .tensor import Tensor, _wrap, to_numpy
 
 SEP = "/"
 _MANIFEST = "__engine_manifest__"
@@ -66,6 +73,8 @@ def _flatten(obj, prefix, arrays, types):
             kind = "int" if all(isinstance(v, numbers.Integral) for v in value) else "float"
             arrays[name] = np.array(value, dtype=np.int64 if kind == "int" else np.float64)
             types[name] = f"list_{kind}"
+        elif isinstance(value, Tensor):
+            arrays[name], types[name] = to_numpy(value), "tensor"
         elif isinstance(value, np.ndarray) or hasattr(value, "__array__"):
             arr = to_numpy(value)
             if arr.dtype.kind not in "biufcUS":
@@ -110,10 +119,15 @@ def atomic_write(path, mode="wb", **open_kwargs):
 
 
 def save(obj, path):
-    """Write ``obj`` (see the module docstring) to ``path`` as .npz, atomically."""
+    """Write ``obj`` (see the module docstring) to ``path`` as .npz, atomically; ``path`` may
+    also be an open binary file (written in place, as ``torch.save`` does). The file gets the
+    usual permissions (those the user's umask allows), as any file the user writes."""
     arrays, types = {}, {}
     _flatten(obj, "", arrays, types)
     arrays[_MANIFEST] = np.array(json.dumps({"format": _FORMAT, "types": types}))
+    if hasattr(path, "write"):
+        np.savez(path, **arrays)
+        return
     with atomic_write(path) as f:
         np.savez(f, **arrays)
 
@@ -121,6 +135,8 @@ def save(obj, path):
 def _restore(arr, kind):
     if kind == "array":
         return arr
+    if kind == "tensor":
+        return _wrap(arr)
     if kind == "bool":
         return bool(arr)
     if kind == "int":
@@ -134,15 +150,32 @@ def _restore(arr, kind):
     raise ValueError(f"unknown entry type {kind!r}")
 
 
-def load(path):
-    """Read a file written by ``save``: the same nested dict (arrays as NumPy arrays).
+def _check_map_location(map_location):
+    """Only the CPU holds loaded values: None, "cpu", device("cpu"), or a dict/callable
+    (PyTorch's remapping forms) are accepted; "cuda" says why it cannot be used yet."""
+    if map_location is None or callable(map_location) or isinstance(map_location, dict):
+        return
+    from .functions import check_device
+    check_device(map_location)
 
+
+def load(path, map_location=None, weights_only=None, mmap=None):
+    """Read a file written by ``save``: the same nested dict (arrays as NumPy arrays, tensors
+    as Tensors). ``path`` may be an open binary file.
+
+    PyTorch's keywords: ``map_location`` (None or "cpu": values are loaded into host memory;
+    "cuda" raises while there is no GPU backend), ``weights_only`` (True or False: both load
+    data only, as these files can hold nothing else), ``mmap`` (accepted; files are read whole).
     A missing file raises FileNotFoundError; a corrupt, truncated or foreign file raises
     ValueError naming the path.  Pickled (object) arrays are refused.
     """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no such file: {path}")
+    _check_map_location(map_location)
+    if weights_only not in (None, True, False):
+        raise TypeError(f"weights_only must be True, False or None, got {weights_only!r}")
+    if not hasattr(path, "read"):
+        path = os.fspath(path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"no such file: {path}")
     try:
         with np.load(path, allow_pickle=False) as data:
             if _MANIFEST not in data.files:
@@ -166,3 +199,52 @@ def load(path):
             node = node.setdefault(part, {})
         node[parts[-1]] = value
     return result
+
+
+def _is_torch_tensor(value):
+    return type(value).__module__.startswith("torch") and hasattr(value, "detach")
+
+
+def from_torch_state_dict(state_dict):
+    """A PyTorch ``state_dict`` (name → torch.Tensor) as engine's (name → NumPy array), to give
+    to ``Module.load_state_dict``. The names are the same in both libraries. CPU tensors share
+    their memory with the arrays; GPU tensors are copied to the host; float16/bfloat16 become
+    float32 (engine computes in float32 and float64). Non-tensor values are kept."""
+    if not hasattr(state_dict, "items"):
+        raise TypeError(f"from_torch_state_dict expects a dict, got {type(state_dict).__name__}")
+    out = {}
+    for name, value in state_dict.items():
+        if _is_torch_tensor(value):
+            value = value.detach()
+            if value.device.type != "cpu":
+                value = value.cpu()
+            if str(value.dtype) in ("torch.float16", "torch.bfloat16"):
+                value = value.float()
+            value = value.numpy()
+        elif isinstance(value, Tensor):
+            value = to_numpy(value)
+        out[name] = value
+    return out
+
+
+def to_torch_state_dict(state_dict):
+    """Engine's ``state_dict`` (name → array or Tensor) as PyTorch's (an OrderedDict of
+    name → torch.Tensor, sharing memory with the arrays), for ``torch_model.load_state_dict``.
+    Needs PyTorch installed."""
+    try:
+        import torch
+    except ImportError as err:
+        raise ImportError("to_torch_state_dict needs PyTorch (pip install torch)") from err
+    import collections
+    if not hasattr(state_dict, "items"):
+        raise TypeError(f"to_torch_state_dict expects a dict, got {type(state_dict).__name__}")
+    out = collections.OrderedDict()
+    for name, value in state_dict.items():
+        if isinstance(value, Tensor) or isinstance(value, np.ndarray):
+            arr = to_numpy(value)
+            # torch.from_numpy shares memory; it needs a writeable, native-order array.
+            if not arr.flags.writeable:
+                arr = arr.copy()
+            value = torch.from_numpy(arr)
+        out[name] = value
+    return out

@@ -278,6 +278,16 @@ class Tensor:
             arr = arr.astype(dtype, copy=bool(copy))
         return arr.copy() if copy and dtype is None else arr
 
+    # DLPack: other libraries read the tensor's memory without a copy
+    # (``np.from_dlpack(t)``, ``torch.from_dlpack(t)``, CuPy); ``engine.from_dlpack`` is the way in.
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        kwargs = {k: v for k, v in (("stream", stream), ("max_version", max_version),
+                                    ("dl_device", dl_device), ("copy", copy)) if v is not None}
+        return self.data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self.data.__dlpack_device__()
+
     def __repr__(self):
         body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
         extras = []
@@ -428,6 +438,15 @@ def to_numpy(a):
     return a.get() if type(a).__module__.startswith("cupy") else np.asarray(a)
 
 
-def tensor(data, requires_grad=False, dtype=None):
-    """Create a Tensor (same as ``Tensor(data, requires_grad, dtype)``)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+def tensor(data, requires_grad=False, dtype=None, device=None):
+    """A new tensor holding a copy of ``data``, as ``torch.tensor`` (``engine.from_numpy`` and
+    ``engine.as_tensor`` share a NumPy array's memory instead; ``Tensor(array)`` does too).
+    The dtype follows PyTorch's rules (``as_tensor_array``); ``device`` may be "cpu"."""
+    if device is not None:
+        from .functions import check_device
+        check_device(device)
+    t = Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    source = data.data if isinstance(data, Tensor) else data
+    if t.data is source:
+        t.data = t.data.copy()
+    return t

@@ -114,11 +114,11 @@ class TensorMethods:
     def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
         """Σ over ``dim`` (an int or a tuple; all axes by default). Bool and integer tensors
         sum to int64: ``(pred == target).sum().item()`` counts the matches."""
-        x = self if dtype is None else self.to_dtype(dtype)
+        x = self if dtype is None else self.astype(dtype)
         return ops.sum(x, _axis(axis, dim), _keep(keepdim, keepdims))
 
     def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
-        x = self if dtype is None else self.to_dtype(dtype)
+        x = self if dtype is None else self.astype(dtype)
         return ops.mean(x, _axis(axis, dim), _keep(keepdim, keepdims))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -167,13 +167,23 @@ class TensorMethods:
     def reshape_as(self, other):
         return ops.reshape(self, other.shape)
 
-    def transpose(self, *axes):
-        """Permute axes like NumPy: ``x.transpose()`` reverses them,
-        ``x.transpose(0, 2, 1)`` gives the new order.  (PyTorch's
-        ``transpose(d0, d1)`` swaps two dims; use ``swapaxes`` for that.)"""
-        return ops.transpose(self, _shape_args(axes) or None)
+    def transpose(self, *dims):
+        """As PyTorch: ``x.transpose(d0, d1)`` swaps two axes. Without arguments it reverses
+        all axes (like ``.T``); given a whole order of 3 or more axes it permutes them (NumPy)."""
+        if len(dims) == 2 and not isinstance(dims[0], (tuple, list)):
+            return self.swapaxes(*dims)
+        return ops.transpose(self, _shape_args(dims) or None)
 
-    permute = transpose
+    def permute(self, *dims):
+        """The axes in the order ``dims`` (``x.permute(0, 2, 3, 1)``: NCHW to NHWC)."""
+        return ops.transpose(self, _shape_args(dims))
+
+    def t(self):
+        """The transpose of a matrix (a 0-d or 1-d tensor is returned as is), as ``torch.t``."""
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a tensor with at most 2 axes, got shape {self.shape}; "
+                             f"use transpose(d0, d1) or permute")
+        return self if self.ndim < 2 else ops.transpose(self, (1, 0))
 
     def swapaxes(self, axis1, axis2):
         axes = list(range(self.ndim))
@@ -191,11 +201,13 @@ class TensorMethods:
         start, end = start_dim % len(shape), end_dim % len(shape)
         return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
 
-    def unsqueeze(self, axis):
-        return ops.reshape(self, ops.shape.expanded_shape(self.shape, axis))
+    def unsqueeze(self, dim):
+        """A new size-1 axis at ``dim``."""
+        return ops.reshape(self, ops.shape.expanded_shape(self.shape, dim))
 
-    def squeeze(self, axis=None):
-        return ops.reshape(self, ops.shape.squeezed_shape(self.shape, axis))
+    def squeeze(self, dim=None):
+        """Without the size-1 axes (all, or ``dim``'s; other sizes are kept, as in PyTorch)."""
+        return ops.reshape(self, ops.shape.squeezed_shape(self.shape, dim))
 
     def __getitem__(self, index):
         return ops.getitem(self, index)
@@ -204,8 +216,6 @@ class TensorMethods:
         """This tensor as ``dtype`` (itself if it has it already); differentiable between
         float32 and float64, without gradient to or from integer and bool dtypes."""
         return ops.cast(self, dtype)
-
-    to_dtype = astype
 
     def type(self, dtype=None):
         """The dtype's name without ``dtype``; with it, ``astype(dtype)``."""
@@ -229,6 +239,183 @@ class TensorMethods:
     def bool(self):
         return ops.cast(self, dtypes.bool_)
 
+    # ------------------------------------------- PyTorch's method forms of the ops
+    def add(self, other, *, alpha=1):
+        return ops.add(self, other if alpha == 1 else ops.mul(other, alpha))
+
+    def sub(self, other, *, alpha=1):
+        return ops.sub(self, other if alpha == 1 else ops.mul(other, alpha))
+
+    def mul(self, other):
+        return ops.mul(self, other)
+
+    def div(self, other):
+        return ops.div(self, other)
+
+    def pow(self, exponent):
+        return ops.pow(self, exponent)
+
+    def neg(self):
+        return ops.neg(self)
+
+    def square(self):
+        return ops.mul(self, self)
+
+    def matmul(self, other):
+        return ops.matmul(self, other)
+
+    mm = matmul
+
+    def sigmoid(self):
+        from .ops.activation import sigmoid
+        return sigmoid(ops.math._floating(self))
+
+    def tanh(self):
+        from .ops.activation import tanh
+        return tanh(ops.math._floating(self))
+
+    def relu(self):
+        from .ops.activation import relu
+        return relu(self)
+
+    def softmax(self, dim):
+        from .ops.activation import softmax
+        return softmax(self, dim=dim)
+
+    def log_softmax(self, dim):
+        from .ops.activation import log_softmax
+        return log_softmax(self, dim=dim)
+
+    def var(self, dim=None, keepdim=False, *, correction=1, unbiased=None):
+        """The variance over ``dim`` (all axes by default), divided by n - correction
+        (n - 1 by default, as in PyTorch; ``unbiased=False`` divides by n)."""
+        if unbiased is not None:
+            correction = 1 if unbiased else 0
+        centred = self - self.mean(dim, keepdim=True)
+        total = (centred * centred).sum(dim, keepdim)
+        n = self.numel() // max(1, total.numel()) if dim is not None else self.numel()
+        return total / max(0, n - correction)
+
+    def std(self, dim=None, keepdim=False, *, correction=1, unbiased=None):
+        """The standard deviation (√var, n - 1 in the denominator by default)."""
+        return self.var(dim, keepdim, correction=correction, unbiased=unbiased).sqrt()
+
+    def norm(self, p=2, dim=None, keepdim=False):
+        """The p-norm (2 by default) over ``dim`` (all elements by default)."""
+        if p == 2:
+            return (self * self).sum(dim, keepdim).sqrt()
+        if p == 1:
+            return self.abs().sum(dim, keepdim)
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+    def clone(self):
+        """A copy in its own memory, still in the graph (the gradient passes through)."""
+        return ops.shape.Clone()(self)
+
+    def contiguous(self):
+        """Itself when its memory is in row-major order, else a copy that is (``clone``)."""
+        return self if self.data.flags.c_contiguous else self.clone()
+
+    def is_contiguous(self):
+        return bool(self.data.flags.c_contiguous)
+
+    def expand(self, *sizes):
+        """A view repeating size-1 axes to ``sizes`` (-1 keeps an axis); no copy."""
+        return ops.shape.Expand(_shape_args(sizes))(self)
+
+    def expand_as(self, other):
+        return ops.shape.Expand(other.shape)(self)
+
+    def masked_fill(self, mask, value):
+        """``value`` where ``mask`` is True, this tensor elsewhere (the gradient passes there)."""
+        return ops.where(mask, _wrap(get_array_module(self.data).asarray(
+            _data(value), dtype=self.dtype)), self)
+
+    def split(self, split_size, dim=0):
+        """Pieces of ``split_size`` along ``dim`` (the last may be shorter), or of the sizes
+        in a list; each is differentiable (slicing)."""
+        n = self.shape[dim]
+        sizes = list(split_size) if isinstance(split_size, (list, tuple)) else \
+            [min(split_size, n - s) for s in range(0, n, split_size)]
+        if sum(sizes) != n:
+            raise ValueError(f"split sizes {sizes} do not add up to {n} along dim {dim}")
+        pieces, start = [], 0
+        lead = (slice(None),) * (dim % self.ndim)
+        for size in sizes:
+            pieces.append(self[lead + (slice(start, start + size),)])
+            start += size
+        return tuple(pieces)
+
+    def chunk(self, chunks, dim=0):
+        """``chunks`` pieces along ``dim`` (of equal size, the last possibly smaller)."""
+        n = self.shape[dim]
+        return self.split(-(-n // chunks) if n else 1, dim)
+
+    def unbind(self, dim=0):
+        """The slices along ``dim``, without that axis."""
+        lead = (slice(None),) * (dim % self.ndim)
+        return tuple(self[lead + (i,)] for i in range(self.shape[dim]))
+
+    def index_select(self, dim, index):
+        lead = (slice(None),) * (dim % self.ndim)
+        return self[lead + (_data(index),)]
+
+    def new_tensor(self, data, *, dtype=None, requires_grad=False):
+        return Tensor(get_array_module(self.data).array(_data(data)),
+                      dtype=self.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, requires_grad=False):
+        xp = get_array_module(self.data)
+        return Tensor(xp.zeros(_shape_args(size), self.dtype if dtype is None else dtype),
+                      requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, requires_grad=False):
+        xp = get_array_module(self.data)
+        return Tensor(xp.ones(_shape_args(size), self.dtype if dtype is None else dtype),
+                      requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, requires_grad=False):
+        xp = get_array_module(self.data)
+        return Tensor(xp.full(tuple(size), fill_value, self.dtype if dtype is None else dtype),
+                      requires_grad=requires_grad)
+
+    def detach_(self):
+        """Cut this tensor from the graph in place (it becomes a leaf without gradient)."""
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # ------------------------------------------------ without gradient, as in PyTorch
+    def _no_grad_result(self, what, arr):
+        if self._requires_grad and autograd.is_grad_enabled():
+            raise ValueError(f"{what} has no useful gradient (it is piecewise constant); "
+                             f"apply it to .detach() (or under engine.no_grad())")
+        return _wrap(get_array_module(self.data).asarray(arr))
+
+    def sign(self):
+        return self._no_grad_result("sign", get_array_module(self.data).sign(self.data))
+
+    def floor(self):
+        return self._no_grad_result("floor", get_array_module(self.data).floor(self.data))
+
+    def ceil(self):
+        return self._no_grad_result("ceil", get_array_module(self.data).ceil(self.data))
+
+    def round(self):
+        return self._no_grad_result("round", get_array_module(self.data).round(self.data))
+
+    def __floordiv__(self, other):
+        a, b = ops.math._promoted(self.data, get_array_module(self.data).asarray(_data(other)))
+        return self._no_grad_result("//", a // b)
+
+    def __rfloordiv__(self, other):
+        b, a = ops.math._promoted(self.data, get_array_module(self.data).asarray(_data(other)))
+        return self._no_grad_result("//", a // b)
+
+    def __mod__(self, other):
+        a, b = ops.math._promoted(self.data, get_array_module(self.data).asarray(_data(other)))
+        return self._no_grad_result("%", a % b)
+
     # ------------------------------------------- comparisons' logic (no gradient)
     __and__ = _logical(operator.and_, "__and__")
     __or__ = _logical(operator.or_, "__or__")
@@ -250,6 +437,27 @@ class TensorMethods:
         autograd.check_inplace(self, what)
         op(self.data, _data(other), out=self.data, casting="same_kind")
         return self
+
+    # ``x += y``: in place (as in PyTorch) when x is not part of a recorded graph, which is
+    # what ``with no_grad(): p -= lr * p.grad`` needs; inside a graph it computes x + y into a
+    # new tensor (the name is rebound; backward stays right).
+    def _augmented(self, op, other, out_of_place):
+        if self._requires_grad and (self.grad_fn is not None or autograd.is_grad_enabled()):
+            return out_of_place(self, other)
+        op(self.data, _data(other), out=self.data, casting="same_kind")
+        return self
+
+    def __iadd__(self, other):
+        return self._augmented(np.add, other, ops.add)
+
+    def __isub__(self, other):
+        return self._augmented(np.subtract, other, ops.sub)
+
+    def __imul__(self, other):
+        return self._augmented(np.multiply, other, ops.mul)
+
+    def __itruediv__(self, other):
+        return self._augmented(np.true_divide, other, ops.div)
 
     def add_(self, other, *, alpha=1):
         """self += alpha·other, in place."""

@@ -1,5 +1,7 @@
 """engine.save / engine.load: round trips, types, atomicity, refusal of pickles and corrupt files."""
+import io
 import os
+import stat
 
 import numpy as np
 import pytest
@@ -104,3 +106,60 @@ def test_atomic_write_all_or_nothing(tmp_path):
     with pytest.raises(ValueError, match="mode"):
         with atomic_write(path, "a"):
             pass
+
+
+# ------------------------------------------------------------ PyTorch's forms
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_files_get_the_permissions_the_umask_allows(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        engine.save({"w": np.ones(2)}, tmp_path / "m.npz")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(tmp_path / "m.npz").st_mode) == 0o666 & ~umask
+
+
+def test_load_takes_pytorchs_keywords(tmp_path):
+    engine.save({"w": np.arange(3.0)}, tmp_path / "m.npz")
+    for kwargs in ({"map_location": "cpu"}, {"map_location": engine.device("cpu")},
+                   {"weights_only": True}, {"weights_only": False, "map_location": None},
+                   {"map_location": {"cuda:0": "cpu"}}, {"map_location": lambda s, loc: s}):
+        np.testing.assert_array_equal(engine.load(tmp_path / "m.npz", **kwargs)["w"], [0, 1, 2])
+    with pytest.raises(RuntimeError, match="device 'cuda' is not available"):
+        engine.load(tmp_path / "m.npz", map_location="cuda")
+    with pytest.raises(TypeError, match="weights_only"):
+        engine.load(tmp_path / "m.npz", weights_only="yes")
+
+
+def test_tensors_round_trip_as_tensors_and_file_objects_work():
+    buffer = io.BytesIO()
+    x = engine.tensor([[1.5, 2.5]], dtype=engine.float64, requires_grad=True)
+    engine.save({"x": x, "labels": engine.tensor([3, 1]), "epoch": 2}, buffer)
+    buffer.seek(0)
+    state = engine.load(buffer)
+    assert isinstance(state["x"], engine.Tensor) and state["x"].dtype == engine.float64
+    assert not state["x"].requires_grad and state["x"].tolist() == [[1.5, 2.5]]
+    assert state["labels"].dtype == engine.int64 and state["epoch"] == 2
+
+
+def test_torch_state_dict_converts_both_ways_sharing_memory():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    ours = engine.nn.Sequential(engine.nn.Linear(4, 3), engine.nn.ReLU(), engine.nn.Linear(3, 2))
+    state = engine.io.from_torch_state_dict(theirs.state_dict())
+    assert np.shares_memory(state["0.weight"], theirs[0].weight.detach().numpy())
+    ours.load_state_dict(state)
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    with torch.no_grad():
+        want = theirs(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(ours(engine.tensor(x)).data, want, rtol=1e-5, atol=1e-6)
+
+    back = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    theirs_again = engine.io.to_torch_state_dict(ours.state_dict())
+    assert all(isinstance(v, torch.Tensor) for v in theirs_again.values())
+    back.load_state_dict(theirs_again)
+    with torch.no_grad():
+        np.testing.assert_allclose(back(torch.from_numpy(x)).numpy(), want, rtol=1e-5, atol=1e-6)
+    half = engine.io.from_torch_state_dict({"w": torch.ones(2, dtype=torch.float16)})
+    assert half["w"].dtype == np.float32

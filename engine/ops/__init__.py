@@ -5,7 +5,7 @@ in its docstring) in one of the modules below, plus a small function that create
 it. Every Function computes through the backend of its inputs (``B = backend_of(x)``: see
 engine/backend/__init__.py).
 
-* ``math``          -- elementwise arithmetic (add, mul, exp, ...), clip, maximum, casts
+* ``math``          -- elementwise arithmetic (add, mul, exp, ...), clip, maximum, where, casts
 * ``reduce``        -- sum, mean, max, min (and along one dim, with indices), argmax, argmin
 * ``shape``         -- reshape, transpose, indexing, concatenate, stack (+ ``unbroadcast``)
 * ``linalg``        -- matmul and the fused dense layer ``linear`` (both on the backend's GEMM)
@@ -24,20 +24,21 @@ The first four are imported here (``engine.ops.add`` ...); the others are used t
 """
 from .linalg import Linear, MatMul, linear, matmul
 from .math import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow, Sqrt,
-                   Sub, abs, add, cast, clip, div, exp, log, maximum, minimum, mul, neg, pow, sqrt,
-                   sub)
+                   Sub, Where, abs, add, cast, clip, div, exp, log, maximum, minimum, mul, neg, pow,
+                   sqrt, sub, where)
 from .reduce import (Max, MaxAlongDim, Mean, Min, MinAlongDim, Sum, amax, amin, argmax, argmin,
                      max, mean, min, sum)
-from .shape import (Concatenate, GetItem, Reshape, Stack, Transpose, concatenate, getitem, reshape,
-                    stack, transpose, unbroadcast)
+from .shape import (Clone, Concatenate, Expand, GetItem, Reshape, Stack, Transpose, concatenate,
+                    getitem, reshape, stack, transpose, unbroadcast)
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip",
-    "maximum", "minimum", "cast", "sum", "mean", "max", "min", "amax", "amin", "argmax",
+    "maximum", "minimum", "where", "cast", "sum", "mean", "max", "min", "amax", "amin", "argmax",
     "argmin", "reshape", "transpose",
     "getitem", "concatenate", "stack", "matmul", "linear", "unbroadcast",
     # the Function classes behind them
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "Exp", "Log", "Sqrt", "Abs", "Clip", "Maximum",
-    "Minimum", "Cast", "Sum", "Mean", "Max", "Min", "MaxAlongDim", "MinAlongDim", "Reshape", "Transpose", "GetItem",
+    "Minimum", "Where", "Cast", "Sum", "Mean", "Max", "Min", "MaxAlongDim", "MinAlongDim",
+    "Reshape", "Transpose", "GetItem", "Clone", "Expand",
     "Concatenate", "Stack", "MatMul", "Linear",
 ]

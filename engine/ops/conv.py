@@ -37,6 +37,7 @@ import numpy as np
 from ..autograd import Function
 from ..backend import backend_of
 from ..backend._checks import conv_geometry, expand
+from ..dtypes import check_same_dtype
 from ..validate import positive_int
 
 # ---------------------------------------------------------------- workspace
@@ -162,7 +163,8 @@ def _grouped_gemm(B, groups, a, b, c, beta=0.0, trans_a=False, trans_b=False):
 
 
 def _same_dtype(B, x, weight, bias):
-    dtype = np.result_type(x, weight) if bias is None else np.result_type(x, weight, bias)
+    check_same_dtype("convolution", input=x, weight=weight, bias=bias)   # as PyTorch
+    dtype = x.dtype
     if dtype not in (np.float32, np.float64):
         raise TypeError(f"convolution needs float32 or float64 arrays, got {x.dtype} and "
                         f"{weight.dtype}")

@@ -5,11 +5,11 @@ The 2-D products (and batches of them) run on the backend's GEMM,
 ``B = backend_of(a)``): backward passes use its transpose flags instead of making transposed
 copies.
 """
-import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..dtypes import FLOAT_DTYPES
+from ..dtypes import FLOAT_DTYPES, check_same_dtype
+from ..tensor import Tensor, _wrap
 from .shape import unbroadcast
 
 
@@ -25,14 +25,16 @@ class MatMul(Function):
       * 1-D operands: a 1-D ``a`` acts as a row (1, k), a 1-D ``b`` as a
         column (k, 1), and that axis is dropped from the result;
       * batches: leading axes broadcast, e.g. (2, 1, 3, 4) @ (5, 4, 6) -> (2, 5, 3, 6).
-    These (and mixed dtypes) use the array module's matmul (``@``); backward makes the operands at least
+    Both operands must have the same dtype (float32 with float64 is refused, as in PyTorch).
+    These use the array module's matmul (``@``); backward makes the operands at least
     2-D, uses the two formulas above, sums over broadcast batch axes (unbroadcast) and
     reshapes back to the original operand shapes.
     """
 
     def forward(self, a, b):
+        check_same_dtype("matmul", a=a, b=b)
         B = self.B = backend_of(a)
-        same_float = a.dtype == b.dtype and a.dtype in FLOAT_DTYPES   # what a GEMM takes
+        same_float = a.dtype in FLOAT_DTYPES                          # what a GEMM takes
         if same_float and b.ndim == 2 and a.ndim >= 2 and a.shape[-1] == b.shape[0]:
             self.path = "gemm"                   # (..., m, k) @ (k, n)
             return B.gemm(a.reshape(-1, b.shape[0]), b).reshape(a.shape[:-1] + b.shape[1:])
@@ -74,11 +76,16 @@ class MatMul(Function):
 
 
 def matmul(a, b):
+    """a @ b. A NumPy array or list operand takes the tensor's dtype; two tensors must agree."""
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        b = _wrap(backend_of(a.data).xp.asarray(b, dtype=a.dtype))
+    elif isinstance(b, Tensor) and not isinstance(a, Tensor):
+        a = _wrap(backend_of(b.data).xp.asarray(a, dtype=b.dtype))
     return MatMul()(a, b)
 
 
 class Linear(Function):
-    """Dense layer, fused: y = x·Wᵀ + b.
+    """Dense layer, fused: y = x·Wᵀ + b  (x, W and b of one dtype: mixing is refused, as in PyTorch).
 
     Shapes: x (N, in) (or (..., in): leading axes are flattened into N), W (out, in),
     b (out,) → y (N, out).  Forward is one GEMM: y starts as the bias broadcast over
@@ -95,10 +102,11 @@ class Linear(Function):
                              f"expected x (..., in) and weight (out, in) with the same in")
         if bias is not None and bias.shape != (weight.shape[0],):
             raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+        check_same_dtype("linear", input=x, weight=weight, bias=bias)
         B = self.B = backend_of(x)
-        dtype = np.result_type(x, weight, *(() if bias is None else (bias,)))
-        x2 = B.xp.asarray(x, dtype).reshape(-1, x.shape[-1])
-        w = B.xp.asarray(weight, dtype)
+        dtype = x.dtype
+        x2 = x.reshape(-1, x.shape[-1])
+        w = weight
         self.x2, self.w, self.x_shape = x2, w, x.shape
         self.dtypes = (x.dtype, weight.dtype)
         out_shape = x.shape[:-1] + (w.shape[0],)

@@ -22,7 +22,8 @@ def _broadcast_error(op, a, b):
 def _promoted(a, b):
     """``a`` and ``b`` in the dtype of their result, by PyTorch's rule (dtypes.result_type):
     int64 + float32 is float32 here, where NumPy alone would make it float64."""
-    if a.dtype == b.dtype:
+    da, db = a.dtype, b.dtype
+    if da is db or da == db:        # `is` first: NumPy's built-in dtypes are singletons
         return a, b
     dt = dtypes.result_type(a, b)
     return a.astype(dt, copy=False), b.astype(dt, copy=False)
@@ -258,6 +259,34 @@ class Minimum(Maximum):
     pick, wins = "minimum", operator.lt
 
 
+class Where(Function):
+    """y = a where cond, else b (elementwise, broadcast);
+    ∂L/∂a = ∂L/∂y where cond, 0 elsewhere;  ∂L/∂b = ∂L/∂y where not cond.
+
+    ``cond`` is a bool array, a constant of the operation (no gradient flows to it).
+    """
+
+    def __init__(self, cond):
+        cond = cond.data if isinstance(cond, Tensor) else cond
+        self.cond = cond if getattr(cond, "dtype", None) == bool else \
+            backend_of(cond).xp.asarray(cond, dtype=bool)
+
+    def forward(self, a, b):
+        a, b = _promoted(a, b)
+        try:
+            return backend_of(a).xp.where(self.cond, a, b)
+        except ValueError:
+            raise ValueError(f"where: condition {self.cond.shape}, a {a.shape} and b {b.shape} "
+                             f"cannot be broadcast together") from None
+
+    def backward(self, gy):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = unbroadcast(gy * self.cond, a.shape) if need_a else None
+        gb = unbroadcast(gy * ~self.cond, b.shape) if need_b else None
+        return ga, gb
+
+
 class Cast(Function):
     """y = x converted to ``dtype``;  ∂L/∂x = ∂L/∂y converted back to x's dtype."""
 
@@ -322,6 +351,11 @@ def maximum(a, b):
 
 def minimum(a, b):
     return Minimum()(a, b)
+
+
+def where(cond, a, b):
+    """``a`` where ``cond`` is True, else ``b`` (see ``Where``)."""
+    return Where(cond)(a, b)
 
 
 def cast(x, dtype):

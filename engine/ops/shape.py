@@ -155,6 +155,40 @@ class Stack(Function):
         return tuple(xp.moveaxis(gy, self.axis % gy.ndim, 0))
 
 
+class Clone(Function):
+    """y = a copy of x (its own memory);  ∂L/∂x = ∂L/∂y."""
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, gy):
+        return gy
+
+
+class Expand(Function):
+    """y = x broadcast to ``shape`` (size-1 axes repeated, new leading axes added; a read-only
+    view, no copy);  ∂L/∂x = ∂L/∂y summed over the repeated axes (unbroadcast)."""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def forward(self, x):
+        # PyTorch's -1: keep that axis's size (counted from the right, as broadcasting aligns).
+        lead = len(self.shape) - x.ndim
+        if lead < 0:
+            raise ValueError(f"expand: cannot expand shape {x.shape} to fewer axes {self.shape}")
+        shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n
+                      for i, n in enumerate(self.shape))
+        try:
+            return backend_of(x).xp.broadcast_to(x, shape)
+        except ValueError:
+            raise ValueError(f"expand: cannot expand shape {x.shape} to {self.shape} (only "
+                             f"size-1 axes can grow)") from None
+
+    def backward(self, gy):
+        return unbroadcast(gy, self.inputs[0].shape)
+
+
 # ------------------------------------------------------------- small helpers
 def expanded_shape(shape, axis):
     """``shape`` with a new size-1 axis inserted at ``axis`` (for unsqueeze)."""

@@ -87,14 +87,16 @@ def test_matmul_with_0d_is_an_error():
         Tensor(2.0) @ Tensor([1.0, 2.0, 3.0])
 
 
-def test_matmul_dtypes():
+def test_matmul_and_linear_refuse_mixed_float_dtypes_like_pytorch():
     a32 = Tensor(np.ones((2, 3)), dtype=engine.float32, requires_grad=True)
     b64 = Tensor(np.ones((3, 2)), dtype=engine.float64, requires_grad=True)
     assert (a32 @ a32.T).dtype == np.float32
-    y = a32 @ b64
-    assert y.dtype == np.float64
-    y.sum().backward()
-    assert a32.grad.dtype == np.float32 and b64.grad.dtype == np.float64
+    with pytest.raises(TypeError, match="matmul: expected operands of the same dtype, "
+                                        "got a float32, b float64"):
+        a32 @ b64
+    with pytest.raises(TypeError, match="linear: .*input float32, weight float64"):
+        engine.ops.linear(a32, b64.T)
+    assert (a32 @ np.ones((3, 2))).dtype == np.float32     # a NumPy constant takes a32's dtype
 
 
 def test_matmul_with_numpy_operands():

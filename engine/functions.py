@@ -1,0 +1,505 @@
+"""PyTorch's top-level functions: ``engine.zeros(2, 3)``, ``engine.randn(...)``, ``engine.cat``,
+``engine.argmax`` ..., with PyTorch's names, signatures and dtypes.
+
+Creation functions take the size as separate ints or one tuple (``zeros(2, 3)`` or
+``zeros((2, 3))``) and the keywords ``dtype=``, ``requires_grad=`` and ``device=``. Random ones
+draw from the engine's one generator, so ``engine.manual_seed(n)`` makes them repeatable. The
+math functions create the same Functions as the Tensor methods (``engine.exp(x)`` is
+``x.exp()``); the differentiable ones are in ``engine.ops``.
+"""
+import builtins
+import math
+
+import numpy as np
+
+from . import cuda, dtypes, ops, random
+from .tensor import Tensor, _wrap, as_tensor_array
+
+
+class device:
+    """Where a tensor lives, as ``torch.device``: ``engine.device("cpu")``, ``device("cuda", 0)``.
+
+    Compares equal to its name (``device("cpu") == "cpu"``). Only "cpu" holds tensors until
+    the GPU backend exists; asking for "cuda" then raises an error that says why.
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):   # noqa: A002  (PyTorch's parameter name)
+        if isinstance(type, device):
+            type, index = type.type, type.index if index is None else index
+        if not isinstance(type, str):
+            raise TypeError(f"device expects a string such as 'cpu' or 'cuda', got "
+                            f"{builtins.type(type).__name__}")
+        name, _, number = type.partition(":")
+        if name not in ("cpu", "cuda"):
+            raise ValueError(f"unknown device {type!r}: expected 'cpu' or 'cuda' (or 'cuda:N')")
+        if number:
+            if not number.isdigit() or index is not None:
+                raise ValueError(f"bad device string {type!r}")
+            index = builtins.int(number)
+        self.type, self.index = name, index
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + ("" if self.index is None else
+                                               f", index={self.index}") + ")"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+def check_device(where):
+    """Accept ``device=None``, "cpu" or ``device("cpu")``; "cuda" raises while no GPU backend
+    can hold tensors (``engine.cuda.why_unavailable()`` says why)."""
+    if where is None:
+        return
+    where = device(where)
+    if where.type == "cuda":
+        reason = cuda.why_unavailable() or "creating tensors on the GPU is not supported yet"
+        raise RuntimeError(f"device {str(where)!r} is not available: {reason}")
+
+
+def _size(size, name):
+    """``(2, 3)`` from ``f(2, 3)`` or ``f((2, 3))`` (or ``f([2, 3])``); checked."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for n in size:
+        if isinstance(n, builtins.bool) or not isinstance(n, (builtins.int, np.integer)):
+            raise TypeError(f"{name}: sizes must be ints, got {n!r} in {size}")
+        if n < 0:
+            raise ValueError(f"{name}: sizes must be non-negative, got {size}")
+    return tuple(builtins.int(n) for n in size)
+
+
+def _make(arr, requires_grad, where):
+    check_device(where)
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_()
+    return t
+
+
+def _float_dtype(dtype, name):
+    dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{name} draws real numbers: dtype must be float32 or float64, got {dtype}")
+    return dtype
+
+
+def _dtype(dtype):
+    return dtypes.get_default_dtype() if dtype is None else dtypes.as_dtype(dtype)
+
+
+# ------------------------------------------------------------------ creation
+def zeros(*size, dtype=None, requires_grad=False, device=None):
+    """A tensor of zeros (default float32)."""
+    return _make(np.zeros(_size(size, "zeros"), _dtype(dtype)), requires_grad, device)
+
+
+def ones(*size, dtype=None, requires_grad=False, device=None):
+    """A tensor of ones."""
+    return _make(np.ones(_size(size, "ones"), _dtype(dtype)), requires_grad, device)
+
+
+def empty(*size, dtype=None, requires_grad=False, device=None):
+    """A tensor whose values are whatever the memory held (fill it before reading)."""
+    return _make(np.empty(_size(size, "empty"), _dtype(dtype)), requires_grad, device)
+
+
+def _dtype_of_value(value):
+    """The dtype ``torch.full`` and ``arange`` infer: bool, int64, or the default float."""
+    if isinstance(value, (builtins.bool, np.bool_)):
+        return dtypes.bool_
+    if isinstance(value, (builtins.int, np.integer)):
+        return dtypes.int64
+    return dtypes.get_default_dtype()
+
+
+def full(size, fill_value, *, dtype=None, requires_grad=False, device=None):
+    """A tensor of shape ``size`` filled with ``fill_value`` (dtype inferred from it)."""
+    fill_value = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    dtype = _dtype_of_value(fill_value) if dtype is None else dtypes.as_dtype(dtype)
+    return _make(np.full(_size((size,), "full"), fill_value, dtype), requires_grad, device)
+
+
+def arange(start, end=None, step=1, *, dtype=None, requires_grad=False, device=None):
+    """``[start, start + step, ...]`` up to (not including) ``end``; ``arange(n)`` is 0..n-1.
+    int64 when all of start, end, step are ints, else the default float dtype."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise ValueError("arange: step must be non-zero")
+    if dtype is None:
+        ints = all(isinstance(v, (builtins.int, np.integer)) and not isinstance(v, builtins.bool)
+                   for v in (start, end, step))
+        dtype = dtypes.int64 if ints else dtypes.get_default_dtype()
+    dtype = dtypes.as_dtype(dtype)
+    n = builtins.max(0, math.ceil((end - start) / step))     # PyTorch's count
+    arr = (start + step * np.arange(n, dtype=np.float64)).astype(dtype) if dtype.kind == "f" \
+        else np.arange(start, start + n * step, step)[:n].astype(dtype)
+    return _make(arr, requires_grad, device)
+
+
+def linspace(start, end, steps, *, dtype=None, requires_grad=False, device=None):
+    """``steps`` evenly spaced values from ``start`` to ``end`` (both included)."""
+    if isinstance(steps, builtins.bool) or not isinstance(steps, (builtins.int, np.integer)) \
+            or steps < 0:
+        raise ValueError(f"linspace: steps must be a non-negative int, got {steps!r}")
+    arr = np.linspace(start, end, builtins.int(steps)).astype(_dtype(dtype))
+    return _make(arr, requires_grad, device)
+
+
+def eye(n, m=None, *, dtype=None, requires_grad=False, device=None):
+    """The ``n`` × ``m`` identity matrix (``m = n`` by default)."""
+    n, m = _size((n, n if m is None else m), "eye")
+    return _make(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, device)
+
+
+def rand(*size, dtype=None, requires_grad=False, device=None):
+    """Uniform samples from [0, 1) (from the engine's generator: ``manual_seed``)."""
+    dtype = _float_dtype(dtype, "rand")
+    arr = random.get_generator().random(_size(size, "rand"), dtype=dtype)
+    return _make(arr, requires_grad, device)
+
+
+def randn(*size, dtype=None, requires_grad=False, device=None):
+    """Standard normal samples N(0, 1)."""
+    dtype = _float_dtype(dtype, "randn")
+    arr = random.get_generator().standard_normal(_size(size, "randn"), dtype=dtype)
+    return _make(arr, requires_grad, device)
+
+
+def randint(low, high=None, size=None, *, dtype=None, requires_grad=False, device=None):
+    """Integers drawn uniformly from [low, high), int64 by default: ``randint(10, (3,))`` or
+    ``randint(2, 10, (3,))``."""
+    if size is None:                       # randint(high, size)
+        if high is None:
+            raise TypeError("randint needs a size: randint(high, size) or randint(low, high, size)")
+        low, high, size = 0, low, high
+    elif high is None:
+        low, high = 0, low
+    if not low < high:
+        raise ValueError(f"randint: low must be below high, got low={low}, high={high}")
+    dtype = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
+    arr = random.get_generator().integers(low, high, _size((size,), "randint")).astype(dtype)
+    return _make(arr, requires_grad, device)
+
+
+def randperm(n, *, dtype=None, requires_grad=False, device=None):
+    """A random permutation of 0..n-1 (int64)."""
+    dtype = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
+    return _make(random.get_generator().permutation(n).astype(dtype), requires_grad, device)
+
+
+def _like(name, make):
+    def like(input, *, dtype=None, requires_grad=False, device=None, **kwargs):   # noqa: A002
+        dtype = input.dtype if dtype is None else dtype
+        return make(input.shape, dtype=dtype, requires_grad=requires_grad, device=device,
+                    **kwargs)
+    like.__name__ = f"{name}_like"
+    like.__doc__ = f"``{name}`` with ``input``'s shape and dtype (unless ``dtype=`` says otherwise)."
+    return like
+
+
+zeros_like = _like("zeros", zeros)
+ones_like = _like("ones", ones)
+empty_like = _like("empty", empty)
+rand_like = _like("rand", rand)
+randn_like = _like("randn", randn)
+
+
+def full_like(input, fill_value, *, dtype=None, requires_grad=False, device=None):  # noqa: A002
+    """``full`` with ``input``'s shape and dtype."""
+    return full(input.shape, fill_value, dtype=input.dtype if dtype is None else dtype,
+                requires_grad=requires_grad, device=device)
+
+
+def randint_like(input, low, high=None, *, dtype=None, requires_grad=False, device=None):  # noqa: A002
+    """``randint`` with ``input``'s shape and dtype."""
+    low, high = (0, low) if high is None else (low, high)
+    return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype,
+                   requires_grad=requires_grad, device=device)
+
+
+def from_numpy(array):
+    """A tensor sharing ``array``'s memory (changes to one show in the other), as
+    ``torch.from_numpy``; the array must hold a tensor dtype."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects a NumPy array, got {type(array).__name__}")
+    arr = as_tensor_array(array)
+    if arr is not array:
+        raise TypeError(f"from_numpy: dtype {array.dtype} is not a tensor dtype, so the memory "
+                        f"cannot be shared; use engine.tensor(array) for a converted copy")
+    return _wrap(arr)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """``data`` as a tensor, sharing memory with a NumPy array (or tensor) when no conversion
+    is needed, as ``torch.as_tensor``."""
+    check_device(device)
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtypes.as_dtype(dtype)):
+        return data
+    return _wrap(as_tensor_array(data, dtype))
+
+
+_DLPACK_CPU = 1
+
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing the memory of another library's array or tensor (anything with
+    ``__dlpack__``: NumPy, PyTorch, CuPy, JAX ...), as ``torch.from_dlpack``. A PyTorch tensor
+    that requires grad must be ``.detach()``-ed first (PyTorch refuses to export it). Data of a
+    dtype engine does not hold (float16 ...) is converted, which copies."""
+    if not hasattr(ext_tensor, "__dlpack__"):
+        raise TypeError(f"from_dlpack expects an object with __dlpack__ (a NumPy array, a "
+                        f"torch.Tensor ...), got {type(ext_tensor).__name__}")
+    if isinstance(ext_tensor, Tensor):
+        return ext_tensor
+    device_type = ext_tensor.__dlpack_device__()[0]
+    if device_type == _DLPACK_CPU:
+        arr = np.from_dlpack(ext_tensor)
+    else:
+        try:
+            import cupy
+        except ImportError:
+            raise RuntimeError(f"from_dlpack: the data is on a device of DLPack type "
+                               f"{device_type}, not the CPU, and CuPy is not installed") from None
+        arr = cupy.from_dlpack(ext_tensor)
+    return _wrap(as_tensor_array(arr))
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):   # noqa: A002
+    return input.numel()
+
+
+# --------------------------------------------------------------------- math
+def _t(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing axis ``dim``."""
+    return ops.concatenate(list(tensors), dim=dim)
+
+
+concat = cat
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new axis ``dim``."""
+    return ops.stack(list(tensors), dim=dim)
+
+
+def flatten(input, start_dim=0, end_dim=-1):   # noqa: A002
+    return _t(input).flatten(start_dim, end_dim)
+
+
+def reshape(input, shape):   # noqa: A002
+    return _t(input).reshape(shape)
+
+
+def transpose(input, dim0=None, dim1=None):   # noqa: A002
+    """``transpose(x, d0, d1)`` swaps two axes (PyTorch); ``transpose(x, order)`` or
+    ``transpose(x)`` permutes / reverses them (NumPy)."""
+    if dim1 is None:
+        return ops.transpose(input, dim0)
+    return _t(input).swapaxes(dim0, dim1)
+
+
+def permute(input, dims):   # noqa: A002
+    return ops.transpose(input, tuple(dims))
+
+
+def squeeze(input, dim=None):   # noqa: A002
+    return _t(input).squeeze(dim)
+
+
+def unsqueeze(input, dim):   # noqa: A002
+    return _t(input).unsqueeze(dim)
+
+
+def exp(input):   # noqa: A002
+    return ops.exp(input)
+
+
+def log(input):   # noqa: A002
+    return ops.log(input)
+
+
+def sqrt(input):   # noqa: A002
+    return ops.sqrt(input)
+
+
+def abs(input):   # noqa: A002
+    return ops.abs(input)
+
+
+def clamp(input, min=None, max=None):   # noqa: A002
+    """Limit the values to [min, max] (either may be None); the gradient passes inside."""
+    if min is None and max is None:
+        raise ValueError("clamp needs min= or max= (or both)")
+    return ops.clip(input, min, max)
+
+
+clip = clamp
+
+
+def sigmoid(input):   # noqa: A002
+    from .ops.activation import sigmoid as _sigmoid
+    return _sigmoid(ops.math._floating(_t(input)))
+
+
+def tanh(input):   # noqa: A002
+    from .ops.activation import tanh as _tanh
+    return _tanh(ops.math._floating(_t(input)))
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001
+    """Σ over ``dim`` (all axes by default); bool and integer tensors sum to int64."""
+    return _t(input).sum(dim, keepdim, dtype=dtype)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A002
+    return _t(input).mean(dim, keepdim, dtype=dtype)
+
+
+def max(input, dim=None, keepdim=False):   # noqa: A001
+    """``max(x)`` the largest element; ``max(x, dim)`` (values, indices); ``max(x, y)`` the
+    elementwise maximum (y a tensor)."""
+    return ops.max(_t(input), dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False):   # noqa: A001
+    return ops.min(_t(input), dim, keepdim)
+
+
+def argmax(input, dim=None, keepdim=False):   # noqa: A002
+    return ops.argmax(_t(input), dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):   # noqa: A002
+    return ops.argmin(_t(input), dim, keepdim)
+
+
+def maximum(input, other):   # noqa: A002
+    return ops.maximum(input, other)
+
+
+def minimum(input, other):   # noqa: A002
+    return ops.minimum(input, other)
+
+
+def _into(out, result):
+    """PyTorch's ``out=``: write ``result`` into the tensor ``out`` (outside autograd) and
+    return it."""
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"out= must be a Tensor, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(f"out= has shape {out.shape}, the result has shape {result.shape}")
+    return out.copy_(result)
+
+
+def matmul(input, other, *, out=None):   # noqa: A002
+    return _into(out, ops.matmul(input, other))
+
+
+def add(input, other, *, alpha=1, out=None):   # noqa: A002
+    return _into(out, ops.add(input, other if alpha == 1 else ops.mul(other, alpha)))
+
+
+def sub(input, other, *, alpha=1, out=None):   # noqa: A002
+    return _into(out, ops.sub(input, other if alpha == 1 else ops.mul(other, alpha)))
+
+
+def mul(input, other, *, out=None):   # noqa: A002
+    return _into(out, ops.mul(input, other))
+
+
+def div(input, other, *, out=None):   # noqa: A002
+    return _into(out, ops.div(input, other))
+
+
+def mm(input, mat2):   # noqa: A002
+    """Matrix product of two 2-D tensors."""
+    if _t(input).ndim != 2 or _t(mat2).ndim != 2:
+        raise ValueError(f"mm expects two 2-D tensors, got shapes {_t(input).shape} and "
+                         f"{_t(mat2).shape} (matmul takes other shapes)")
+    return ops.matmul(input, mat2)
+
+
+def bmm(input, mat2):   # noqa: A002
+    """Batched matrix product: (b, n, m) @ (b, m, p) → (b, n, p)."""
+    a, b = _t(input), _t(mat2)
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
+        raise ValueError(f"bmm expects two 3-D tensors with the same batch size, got shapes "
+                         f"{a.shape} and {b.shape}")
+    return ops.matmul(a, b)
+
+
+def where(condition, input=None, other=None):   # noqa: A002
+    """``input`` where ``condition`` is True, else ``other`` (differentiable in both);
+    ``where(condition)`` alone gives the indices of the True elements (a tuple of tensors)."""
+    if input is None and other is None:
+        cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+        return tuple(_wrap(i.astype(np.int64)) for i in cond.nonzero())
+    return ops.where(condition, input, other)
+
+
+def eq(input, other):   # noqa: A002
+    return _t(input).eq(other)
+
+
+def ne(input, other):   # noqa: A002
+    return _t(input).ne(other)
+
+
+def lt(input, other):   # noqa: A002
+    return _t(input).lt(other)
+
+
+def le(input, other):   # noqa: A002
+    return _t(input).le(other)
+
+
+def gt(input, other):   # noqa: A002
+    return _t(input).gt(other)
+
+
+def ge(input, other):   # noqa: A002
+    return _t(input).ge(other)
+
+
+def equal(input, other):   # noqa: A002
+    """True when both have the same shape and elements."""
+    return _t(input).equal(other)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):   # noqa: A002
+    return builtins.bool(np.allclose(_t(input).numpy(), _t(other).numpy(), rtol, atol, equal_nan))
+
+
+__all__ = [
+    "device", "zeros", "ones", "empty", "full", "arange", "linspace", "eye", "rand", "randn",
+    "randint", "randperm", "zeros_like", "ones_like", "empty_like", "full_like", "rand_like",
+    "randn_like", "randint_like", "from_numpy", "from_dlpack", "as_tensor", "is_tensor", "numel", "cat", "concat",
+    "stack", "flatten", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "exp", "log",
+    "sqrt", "abs", "clamp", "clip", "sigmoid", "tanh", "sum", "mean", "max", "min", "argmax",
+    "argmin", "maximum", "minimum", "matmul", "add", "sub", "mul", "div", "mm", "bmm", "where", "eq", "ne", "lt", "le", "gt",
+    "ge", "equal", "allclose",
+]
