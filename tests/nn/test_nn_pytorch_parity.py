@@ -200,7 +200,7 @@ def test_module_tree_walks():
 
 def test_module_zero_grad_sets_none_like_pytorch_2():
     layer = nn.Linear(3, 2)
-    layer(Tensor(np.ones((1, 3)))).sum().backward()
+    layer(Tensor(np.ones((1, 3), np.float32))).sum().backward()
     assert layer.weight.grad is not None
     layer.zero_grad(set_to_none=False)
     assert np.all(layer.weight.grad.numpy() == 0)
