@@ -20,8 +20,8 @@ def mnist_dir():
 
 
 def test_pytorch_style_program_learns_mnist(capsys):
-    accuracy = pytorch_style_mnist.main(["--data", str(mnist_dir()), "--max-batches", "120",
-                                         "--test-size", "1000", "--log-interval", "50"])
+    accuracy = pytorch_style_mnist.main(["--data", str(mnist_dir()), "--max-batches", "300",
+                                         "--test-size", "2000", "--log-interval", "50"])
     out = capsys.readouterr().out
     assert "Train Epoch: 1 [3200/60000" in out and "Accuracy:" in out
-    assert accuracy >= 0.9, out
+    assert accuracy >= 0.95, out
