@@ -7,6 +7,7 @@ and the library on top (``engine.nn``, ``engine.optim``, ``engine.data``, ``engi
 """
 from . import tensor_methods  # noqa: F401  (binds Tensor's operators and methods: first)
 from . import accelerator, backends, cuda, data, metrics, nn, optim, train
+from . import utils, vision  # PyTorch-shaped: engine.utils.data, engine.vision (torchvision)
 from ._version import __version__
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad
 from .backend import get_backend, get_num_threads, set_backend, set_num_threads, using_backend
@@ -31,7 +32,7 @@ __all__ = [
     "gradcheck", "GradcheckError", "float32", "float64", "int8", "int16", "int32", "int64",
     "uint8", "double", "long", "short", "set_backend", "get_backend",
     "using_backend", "set_num_threads", "get_num_threads", "manual_seed", "cuda", "nn",
-    "optim", "data", "metrics", "train", "save", "load",
+    "optim", "data", "metrics", "train", "utils", "vision", "save", "load",
     "device",
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "abs", "clip", "cast",
     "sum", "mean", "max", "reshape", "transpose", "concatenate", "stack", "matmul",

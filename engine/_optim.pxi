@@ -31,6 +31,11 @@ cdef extern from "optim/optim.h" nogil:
         void (*rmsprop_f64)(double *w, const double *g, double *square_avg, double *grad_avg,
             double *momentum_buffer, ptrdiff_t n, double lr, double alpha,
             double eps, double weight_decay, double momentum) noexcept nogil
+        void (*adadelta_f32)(float *w, const float *g, float *square_avg, float *acc_delta,
+            ptrdiff_t n, double lr, double rho, double eps, double weight_decay) noexcept nogil
+        void (*adadelta_f64)(double *w, const double *g, double *square_avg,
+            double *acc_delta, ptrdiff_t n, double lr, double rho, double eps,
+            double weight_decay) noexcept nogil
 
 
 cdef inline const eng_optim_table *_optim() noexcept nogil:
@@ -134,3 +139,22 @@ def rmsprop_step(floating[::1] w, floating[::1] g, floating[::1] square_avg,
             _optim().rmsprop_f64(&w[0], &g[0], &square_avg[0], pavg, pbuf, n, lr, alpha, eps,
                                  weight_decay, momentum)
 
+
+
+def adadelta_step(floating[::1] w, floating[::1] g, floating[::1] square_avg,
+                  floating[::1] acc_delta, double lr, double rho, double eps,
+                  double weight_decay):
+    """Adadelta update of w, square_avg and acc_delta in place."""
+    cdef Py_ssize_t n = w.shape[0]
+    _check_size("adadelta_step", "g", g.shape[0], n)
+    _check_size("adadelta_step", "square_avg", square_avg.shape[0], n)
+    _check_size("adadelta_step", "acc_delta", acc_delta.shape[0], n)
+    if n == 0:
+        return
+    with nogil:
+        if floating is float:
+            _optim().adadelta_f32(&w[0], &g[0], &square_avg[0], &acc_delta[0], n, lr, rho, eps,
+                                  weight_decay)
+        else:
+            _optim().adadelta_f64(&w[0], &g[0], &square_avg[0], &acc_delta[0], n, lr, rho, eps,
+                                  weight_decay)

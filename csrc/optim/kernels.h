@@ -42,4 +42,5 @@ static void optim_chunk(ptrdiff_t n, ptrdiff_t *lo, ptrdiff_t *hi)
     .adam_f32 = adam_step_f32, .adam_f64 = adam_step_f64,                           \
     .adagrad_f32 = adagrad_step_f32, .adagrad_f64 = adagrad_step_f64,               \
     .rmsprop_f32 = rmsprop_step_f32, .rmsprop_f64 = rmsprop_step_f64,               \
+    .adadelta_f32 = adadelta_step_f32, .adadelta_f64 = adadelta_step_f64,           \
 }

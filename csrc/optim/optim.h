@@ -3,7 +3,7 @@
  *
  * The files of this folder, in reading order:
  *   optim.h     this file: the equations, and the table of kernels
- *   steps.h     the loops of SGD, Adam/AdamW, Adagrad and RMSprop
+ *   steps.h     the loops of SGD, Adam/AdamW, Adagrad, RMSprop and Adadelta
  *   kernels.h   steps.h compiled for float and double, into one table
  *   generic.c avx2.c avx512.c   kernels.h compiled once per instruction set (the square
  *               roots and divisions of Adam, Adagrad and RMSprop make the vector width
@@ -87,6 +87,18 @@ typedef struct eng_optim_table {
     void (*rmsprop_f64)(double *w, const double *g, double *square_avg, double *grad_avg,
         double *momentum_buffer, ptrdiff_t n, double lr, double alpha,
         double eps, double weight_decay, double momentum);
+
+    /* Adadelta (PyTorch's rule):
+     *     g' = g + weight_decay·w
+     *     v = ρ·v + (1 − ρ)·g'²                 (v: square_avg)
+     *     Δ = √(u + eps) / √(v + eps) · g'      (u: acc_delta, the running mean of Δ²)
+     *     u = ρ·u + (1 − ρ)·Δ²
+     *     w = w − lr·Δ
+     */
+    void (*adadelta_f32)(float *w, const float *g, float *square_avg, float *acc_delta,
+        ptrdiff_t n, double lr, double rho, double eps, double weight_decay);
+    void (*adadelta_f64)(double *w, const double *g, double *square_avg, double *acc_delta,
+        ptrdiff_t n, double lr, double rho, double eps, double weight_decay);
 } eng_optim_table;
 
 #endif /* ENGINE_OPTIM_H */

@@ -201,3 +201,34 @@ static void SFX(rmsprop_step)(REAL *restrict w, const REAL *restrict g,
                            (REAL)momentum);
     }
 }
+
+/* The Adadelta loop over one contiguous range: w, g, v and u loaded once, w, v, u stored once. */
+static void SFX(adadelta_range)(REAL *restrict w, const REAL *restrict g, REAL *restrict v,
+                                REAL *restrict u, ptrdiff_t n, REAL lr, REAL rho,
+                                REAL one_minus_rho, REAL eps, REAL wd)
+{
+    #pragma omp simd
+    for (ptrdiff_t i = 0; i < n; i++) {
+        REAL gi = w[i] * wd + g[i];                      /* g' = wd·w + g */
+        REAL vi = v[i] * rho + (gi * gi) * one_minus_rho; /* v = ρ·v + (1 − ρ)·g'² */
+        v[i] = vi;
+        REAL d = SFX(vm_sqrt)(u[i] + eps) / SFX(vm_sqrt)(vi + eps) * gi;
+                                                         /* Δ = √(u + eps) / √(v + eps) · g' */
+        u[i] = u[i] * rho + (d * d) * one_minus_rho;     /* u = ρ·u + (1 − ρ)·Δ² */
+        w[i] -= d * lr;                                  /* w = w − lr·Δ */
+    }
+}
+
+static void SFX(adadelta_step)(REAL *restrict w, const REAL *restrict g,
+                               REAL *restrict square_avg, REAL *restrict acc_delta, ptrdiff_t n,
+                               double lr, double rho, double eps, double weight_decay)
+{
+    /* Without weight decay wd = 0, and adding 0·w is exact (for finite w): one loop for both. */
+    #pragma omp parallel num_threads(eng_get_num_threads()) if (n >= ENG_OPTIM_PARALLEL_MIN)
+    {
+        ptrdiff_t lo, hi;
+        optim_chunk(n, &lo, &hi);
+        SFX(adadelta_range)(w + lo, g + lo, square_avg + lo, acc_delta + lo, hi - lo, (REAL)lr,
+                            (REAL)rho, (REAL)(1.0 - rho), (REAL)eps, (REAL)weight_decay);
+    }
+}

@@ -139,15 +139,21 @@ def locate(name="mnist", path=None, download=True, cache_dir=None, mirrors=None,
         "Download errors:\n  " + "\n  ".join(errors))
 
 
-def _load(name, path, download, flatten, cache_dir, mirrors, timeout):
+def load_raw(name="mnist", path=None, download=True, cache_dir=None, mirrors=None, timeout=30.0):
+    """The files of ``name`` as they are: ``(train_images, train_labels), (test_images,
+    test_labels)``, images uint8 (N, H, W), labels uint8 (N,) (found as ``locate`` says)."""
     folder = locate(name, path, download, cache_dir, mirrors, timeout)
     arrays = [read_idx(_find_file(folder, stem)) for stem in _FILES]
     for images, labels, stem in ((arrays[0], arrays[1], _FILES[0]), (arrays[2], arrays[3], _FILES[2])):
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
             raise ValueError(f"{folder}/{stem}: expected images (N, H, W) and labels (N,), got "
                              f"{images.shape} and {labels.shape}")
+    return (arrays[0], arrays[1]), (arrays[2], arrays[3])
+
+
+def _load(name, path, download, flatten, cache_dir, mirrors, timeout):
     out = []
-    for images, labels in ((arrays[0], arrays[1]), (arrays[2], arrays[3])):
+    for images, labels in load_raw(name, path, download, cache_dir, mirrors, timeout):
         x = images.astype(np.float32)
         x *= np.float32(1 / 255)                        # bytes 0..255 → [0, 1]
         x = x.reshape(len(x), -1) if flatten else x[:, None, :, :]

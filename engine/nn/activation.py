@@ -5,7 +5,8 @@ The elementwise ones (``ReLU``, ``LeakyReLU``, ``ELU``, ``Sigmoid``, ``Tanh``, `
 here from one declaration, ``engine.ops.activation.LAYERS`` (class name → functional form):
 each class takes the functional form's keyword arguments as its settings, e.g.
 ``LeakyReLU(negative_slope=0.01)``, and its docstring is the equation of its Function.
-PReLU (a learnt parameter) and Softmax/LogSoftmax (an axis) are written out below.
+PReLU (a learnt parameter), GELU (a string setting) and Softmax/LogSoftmax (an axis) are
+written out below.
 """
 import inspect
 
@@ -27,7 +28,9 @@ class ElementwiseActivation(Module):
     settings = ()                       # the names of its settings, e.g. ("negative_slope",)
     __signature__ = inspect.Signature()  # and how __init__ takes them
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, inplace=False, **kwargs):
+        # inplace: PyTorch's memory saving (ReLU(inplace=True)); the values are the same
+        # either way, so it is accepted and the output is a new tensor.
         super().__init__()
         bound = type(self).__signature__.bind(*args, **kwargs)   # as the function takes them
         bound.apply_defaults()
@@ -59,7 +62,7 @@ def _layer(class_name, function):
 for _name, _function in act.LAYERS.items():
     globals()[_name] = _layer(_name, _function)
 
-__all__ = [*act.LAYERS, "PReLU", "Softmax", "LogSoftmax", "Identity"]
+__all__ = [*act.LAYERS, "PReLU", "GELU", "Softmax", "LogSoftmax", "Identity"]
 
 
 class PReLU(Module):
@@ -80,6 +83,21 @@ class PReLU(Module):
 
     def extra_repr(self):
         return f"num_parameters={self.weight.shape[0]}"
+
+
+class GELU(Module):
+    """y = x·Φ(x): ``approximate="none"`` (erf, exact) or ``"tanh"``. See ``engine.ops.activation.GELU``."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        act.GELU(approximate)           # checks the setting now, not at the first forward
+        self.approximate = approximate
+
+    def forward(self, x):
+        return act.gelu(x, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
 
 
 class Softmax(Module):

@@ -13,8 +13,9 @@ from ..ops import pool as _pool
 from ..ops import upsample as _upsample
 from ..ops.activation import *  # noqa: F401,F403  (relu, softmax, ...: see its __all__)
 from .batchnorm import batch_norm  # noqa: F401  (the layer modules define these three)
-from .dropout import dropout  # noqa: F401
+from .dropout import dropout, dropout2d  # noqa: F401
 from .embedding import embedding  # noqa: F401
+from .normalization import layer_norm  # noqa: F401
 
 
 def linear(x, weight, bias=None):
@@ -35,6 +36,27 @@ def mse_loss(input, target, reduction="mean"):
 def l1_loss(input, target, reduction="mean"):
     """Mean absolute error: mean of |y − t|. See ``L1Loss``."""
     return _loss.L1Loss(reduction)(input, target)
+
+
+def _legacy_reduction(name, size_average, reduce):
+    if size_average is not None or reduce is not None:
+        raise TypeError(f"{name}: size_average and reduce are PyTorch's deprecated spellings; "
+                        f"use reduction='mean' | 'sum' | 'none'")
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """½d²/β where |d| < β, else |d| − ½β, with d = y − t (PyTorch's signature). See
+    ``engine.ops.loss.SmoothL1Loss``."""
+    _legacy_reduction("smooth_l1_loss", size_average, reduce)
+    return _loss.SmoothL1Loss(reduction, beta)(input, target)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """Negative log-likelihood −w_t·x_t from log-probabilities (N, C) (e.g. ``log_softmax``)
+    and integer labels (N,) (PyTorch's signature). See ``engine.ops.loss.NLLLoss``."""
+    _legacy_reduction("nll_loss", size_average, reduce)
+    return _loss.NLLLoss(target, weight, ignore_index, reduction)(input)
 
 
 def hinge_loss(input, target, reduction="mean"):
@@ -142,9 +164,25 @@ def max_pool1d(input, kernel_size, stride=None, padding=0):
     return _pool.max_pool(input, kernel_size, stride, padding, dims=1)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0):
-    """Max over windows of the last two axes of (N, C, H, W); stride defaults to kernel_size."""
+def _plain_window(name, dilation, ceil_mode, return_indices):
+    """PyTorch's pooling options beyond kernel, stride and padding: only their defaults."""
+    if dilation not in (1, (1,), (1, 1)) or ceil_mode or return_indices:
+        raise ValueError(f"{name}: dilation, ceil_mode and return_indices are not supported "
+                         f"(got dilation={dilation!r}, ceil_mode={ceil_mode!r}, "
+                         f"return_indices={return_indices!r})")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """Max over windows of the last two axes of (N, C, H, W); stride defaults to kernel_size
+    (PyTorch's signature; dilation, ceil_mode and return_indices only at their defaults)."""
+    _plain_window("max_pool2d", dilation, ceil_mode, return_indices)
     return _pool.max_pool(input, kernel_size, stride, padding, dims=2)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a fixed (oh, ow) whatever the input size. See ``ops.pool.AdaptiveAvgPool``."""
+    return _pool.adaptive_avg_pool2d(input, output_size)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0):

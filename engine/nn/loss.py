@@ -31,6 +31,32 @@ class L1Loss(_Loss):
         return F.l1_loss(input, target, self.reduction)
 
 
+class SmoothL1Loss(_Loss):
+    """½d²/β where |d| < β, else |d| − ½β (d = y − t): quadratic near 0, linear beyond β."""
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
+        F._legacy_reduction("SmoothL1Loss", size_average, reduce)
+        super().__init__(reduction)
+        self.beta = float(beta)
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood from log-probabilities (after ``LogSoftmax``) and integer labels."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        F._legacy_reduction("NLLLoss", size_average, reduce)
+        super().__init__(reduction)
+        self.weight, self.ignore_index = weight, int(ignore_index)
+
+    def forward(self, input, target):
+        return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
+                          reduction=self.reduction)
+
+
 class HingeLoss(_Loss):
     """mean of max(0, 1 − t·y), targets t ∈ {−1, +1} (SVM-style margin loss)."""
 

@@ -55,17 +55,35 @@ class Module:
     def children(self):
         return (module for _, module in self.named_children())
 
-    def named_modules(self, prefix=""):
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """``(dotted name, module)`` for this module and every module below it, each once
+        (a module used twice is listed under its first name, as in PyTorch)."""
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
         yield prefix, self
         for name, child in self._modules.items():
-            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+            if child is not None:
+                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name,
+                                               remove_duplicate)
 
     def modules(self):
         return (module for _, module in self.named_modules())
 
+    def apply(self, fn):
+        """Call ``fn(module)`` on every child (recursively, children first), then on this
+        module; returns self.  The usual use: ``model.apply(init_weights)``."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
     def named_parameters(self, prefix=""):
         """``(name, Parameter)`` pairs with PyTorch's dotted names, e.g. ``"0.weight"``."""
-        for module_name, module in self.named_modules(prefix):
+        for module_name, module in self.named_modules(prefix=prefix):
             for name, param in module._parameters.items():
                 yield (f"{module_name}.{name}" if module_name else name), param
 
@@ -92,7 +110,7 @@ class Module:
 
     def named_buffers(self, prefix=""):
         """``(name, array)`` pairs for the buffers of this module and its sub-modules."""
-        for module_name, module in self.named_modules(prefix):
+        for module_name, module in self.named_modules(prefix=prefix):
             for name, buf in module._buffers.items():
                 if buf is not None:
                     yield (f"{module_name}.{name}" if module_name else name), buf
@@ -108,7 +126,7 @@ class Module:
         ``engine.save`` writes and ``load_state_dict`` reads back.
         """
         state = {}
-        for module_name, module in self.named_modules():
+        for module_name, module in self.named_modules(remove_duplicate=False):
             prefix = f"{module_name}." if module_name else ""
             for name, param in module._parameters.items():
                 state[prefix + name] = to_numpy(param.data).copy()
@@ -128,7 +146,7 @@ class Module:
         if not hasattr(state_dict, "items"):
             raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state_dict).__name__}")
         targets = {}
-        for module_name, module in self.named_modules():
+        for module_name, module in self.named_modules(remove_duplicate=False):
             prefix = f"{module_name}." if module_name else ""
             for name in module._parameters:
                 targets[prefix + name] = (module, name, True)

@@ -1,4 +1,4 @@
-"""Pooling layers (``MaxPool1d/2d``, ``AvgPool1d/2d``) and ``Flatten``."""
+"""Pooling layers (``MaxPool1d/2d``, ``AvgPool1d/2d``, ``AdaptiveAvgPool2d``) and ``Flatten``."""
 from . import functional as F
 from .module import Module
 
@@ -39,6 +39,21 @@ class AvgPool1d(_Pool):
 class AvgPool2d(_Pool):
     """y = mean over each (kh, kw) window (padding counted as zeros)."""
     function = staticmethod(F.avg_pool2d)
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average-pool (N, C, H, W) to a fixed ``output_size`` (oh, ow) whatever H and W are
+    (``None`` keeps that axis).  See ``F.adaptive_avg_pool2d``."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x):
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
 
 
 class Flatten(Module):

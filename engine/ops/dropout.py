@@ -9,9 +9,11 @@ class Dropout(Function):
 
     ∂L/∂x = ∂L/∂y · mask / (1 − p).  Scaling at training time keeps E[y] = x, so evaluation
     needs no rescaling (the layer is the identity in eval mode).  ``mask`` may be given (tests).
+    ``channelwise`` (Dropout2d): one mask value per (sample, channel), zeroing whole feature maps.
     """
 
-    def __init__(self, p=0.5, mask=None):
+    def __init__(self, p=0.5, mask=None, channelwise=False):
+        self.channelwise = bool(channelwise)
         if not 0.0 <= p < 1.0:
             raise ValueError(f"dropout probability must be in [0, 1), got {p}")
         self.p = float(p)
@@ -21,7 +23,8 @@ class Dropout(Function):
         if self.mask is None:
             # drawn on the host by the engine's generator, so that one seed gives one mask on
             # either device; on a GPU the mask is then copied there (part of the op)
-            keep = _random.get_generator().random(x.shape) >= self.p
+            shape = x.shape[:2] + (1,) * (x.ndim - 2) if self.channelwise else x.shape
+            keep = _random.get_generator().random(shape) >= self.p
             mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.p))
             self.mask = backend_of(x).xp.asarray(mask)
         else:

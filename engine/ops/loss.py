@@ -79,6 +79,38 @@ class L1Loss(Function):
         return g, (-g if self.needs_input_grad[1] else None)
 
 
+class SmoothL1Loss(Function):
+    """Huber-like loss with threshold β, d_i = y_i − t_i:
+
+        ℓ_i = ½ d_i² / β   if |d_i| < β,   else |d_i| − ½β          (β = 0: the L1 loss)
+        ∂ℓ_i/∂y_i = d_i / β   if |d_i| < β,   else sign(d_i);    ∂ℓ_i/∂t_i = −∂ℓ_i/∂y_i
+    """
+
+    def __init__(self, reduction="mean", beta=1.0):
+        self.reduction = check_reduction(reduction)
+        if beta < 0:
+            raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
+        self.beta = float(beta)
+
+    def forward(self, y, t):
+        check_same_shape("smooth_l1_loss", y, t)
+        xp = backend_of(y).xp
+        d = y - t
+        ad = xp.abs(d)
+        beta = self.beta
+        self.small = ad < beta
+        if beta:
+            loss = xp.where(self.small, 0.5 * d * d / beta, ad - 0.5 * beta)
+            self.slope = xp.where(self.small, d / beta, xp.sign(d))
+        else:
+            loss, self.slope = ad, xp.sign(d)
+        return _reduce(loss.astype(y.dtype, copy=False), self.reduction)
+
+    def backward(self, gy):
+        g = _upstream(gy, self.reduction, self.slope.size) * self.slope
+        return g, (-g if self.needs_input_grad[1] else None)
+
+
 class HingeLoss(Function):
     """ℓ_i = max(0, 1 − t_i·y_i) with t_i ∈ {−1, +1} (the SVM / perceptron-margin loss);
 
@@ -133,6 +165,64 @@ def _labels_on(name, target, xp):
                              f"{type(data).__name__}); move them with .to('cuda') or pass "
                              f"device='cuda' to the data loader")
     return data
+
+
+class NLLLoss(Function):
+    """Negative log-likelihood from log-probabilities x (N, C) or (N, C, d₁, ...) and integer
+    labels t (N,) or (N, d₁, ...) (usually after ``log_softmax``):
+
+        ℓ_i = −w_{t_i} · x_{i, t_i}        (0 where t_i = ignore_index)
+        ∂ℓ_i/∂x_ic = −w_{t_i} · 1[c = t_i]
+    with class weights w (default 1); "mean" divides by Σ_i w_{t_i} over the labels not
+    ignored (PyTorch's weighted mean).  Extra axes d₁, ... are positions, each with its label.
+    """
+
+    def __init__(self, target, weight=None, ignore_index=-100, reduction="mean"):
+        self.target, self.weight = target, weight
+        self.ignore_index = int(ignore_index)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, x):
+        if x.ndim < 2:
+            raise ValueError(f"nll_loss: input must have shape (N, C) or (N, C, d1, ...), "
+                             f"got {x.shape}")
+        xp = backend_of(x).xp
+        c = x.shape[1]
+        t = to_numpy(self.target)
+        want = (x.shape[0],) + x.shape[2:]
+        if t.dtype.kind not in "iu":
+            raise TypeError(f"nll_loss: targets must be integer class labels (int64), got dtype "
+                            f"{t.dtype}")
+        if t.shape != want:
+            raise ValueError(f"nll_loss: targets must have shape {want} for an input of shape "
+                             f"{x.shape}, got {t.shape}")
+        t = t.astype(np.intp).reshape(-1)
+        keep = t != self.ignore_index
+        bad = keep & ((t < 0) | (t >= c))
+        if bad.any():
+            raise ValueError(f"nll_loss: class labels must lie in [0, {c}) (or be ignore_index "
+                             f"{self.ignore_index}), got {t[bad][0]}")
+        t = xp.asarray(xp.where(xp.asarray(keep), xp.asarray(t), 0))
+        w = xp.ones(c, dtype=x.dtype) if self.weight is None else \
+            xp.asarray(to_numpy(self.weight), dtype=x.dtype)
+        if w.shape != (c,):
+            raise ValueError(f"nll_loss: weight must have shape ({c},), got {w.shape}")
+        self.x_shape, self.t = x.shape, t
+        self.w_t = w[t] * xp.asarray(keep, dtype=x.dtype)          # 0 where ignored
+        rows = xp.moveaxis(x, 1, -1).reshape(-1, c)                 # one row per position
+        loss = -rows[xp.arange(t.size), t] * self.w_t
+        self.count = self.w_t.sum()
+        return _reduce(loss.reshape(want), self.reduction, self.count)
+
+    def backward(self, gy):
+        xp = backend_of(self.w_t).xp
+        n, c = self.x_shape[0], self.x_shape[1]
+        up = _upstream(gy, self.reduction, self.count)
+        up = up.reshape(-1) if self.reduction == "none" else up
+        rows = xp.zeros((self.t.size, c), dtype=self.w_t.dtype)
+        rows[xp.arange(self.t.size), self.t] = -self.w_t * up
+        moved = (n,) + self.x_shape[2:] + (c,)
+        return xp.moveaxis(rows.reshape(moved), -1, 1)
 
 
 class CrossEntropy(Function):

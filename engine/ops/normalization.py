@@ -1,4 +1,4 @@
-"""Batch normalisation as one differentiable operation (forward and backward together)."""
+"""Batch and layer normalisation, each one differentiable operation (forward beside backward)."""
 from ..autograd import Function
 from ..backend import backend_of
 
@@ -71,3 +71,59 @@ class BatchNorm(Function):
             else:
                 gx = gy * scale
         return gx, (g_gamma if need_g else None), (g_beta if need_b else None)
+
+
+class LayerNorm(Function):
+    """Normalise each sample over its last k axes (``normalized_shape``), then scale and shift.
+
+    m = the number of values normalised together (the product of normalized_shape):
+
+        μ = (1/m) Σ x,   σ² = (1/m) Σ (x − μ)²,   x̂ = (x − μ) / √(σ² + ε),   y = γ·x̂ + β
+
+    γ (weight) and β (bias) have shape normalized_shape (or are absent: y = x̂).  Backward,
+    with ĝ = ∂L/∂y · γ and the means taken over the same k axes:
+
+        ∂L/∂β = Σ_batch ∂L/∂y,    ∂L/∂γ = Σ_batch ∂L/∂y · x̂
+        ∂L/∂x = (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂)) / √(σ² + ε)
+    """
+
+    def __init__(self, normalized_ndim, eps=1e-5):
+        self.k = int(normalized_ndim)
+        self.eps = float(eps)
+
+    def forward(self, x, gamma=None, beta=None):
+        k = self.k
+        if x.ndim < k:
+            raise ValueError(f"layer_norm: input of shape {x.shape} has fewer than {k} axes")
+        shape = x.shape[x.ndim - k:]
+        for name, p in (("weight", gamma), ("bias", beta)):
+            if p is not None and p.shape != shape:
+                raise ValueError(f"layer_norm: {name} must have shape {shape} (the normalized "
+                                 f"shape), got {p.shape}")
+        xp = backend_of(x).xp
+        self.axes = tuple(range(x.ndim - k, x.ndim))
+        self.batch_axes = tuple(range(x.ndim - k))
+        xc = x - x.mean(axis=self.axes, keepdims=True)
+        var = (xc * xc).mean(axis=self.axes, keepdims=True)
+        self.inv_std = (1.0 / xp.sqrt(var + self.eps)).astype(x.dtype)
+        self.x_hat = xc * self.inv_std
+        self.gamma = gamma
+        y = self.x_hat if gamma is None else self.x_hat * gamma
+        return y if beta is None else y + beta
+
+    def backward(self, gy):
+        need_x = self.needs_input_grad[0]
+        g_gamma = (gy * self.x_hat).sum(axis=self.batch_axes) if self.gamma is not None else None
+        g_beta = gy.sum(axis=self.batch_axes)
+        gx = None
+        if need_x:
+            gh = gy if self.gamma is None else gy * self.gamma
+            gx = (gh - gh.mean(axis=self.axes, keepdims=True)
+                  - self.x_hat * (gh * self.x_hat).mean(axis=self.axes, keepdims=True)) \
+                * self.inv_std
+        grads = [gx]
+        if len(self.needs_input_grad) > 1:
+            grads.append(g_gamma if self.needs_input_grad[1] else None)
+        if len(self.needs_input_grad) > 2:
+            grads.append(g_beta if self.needs_input_grad[2] else None)
+        return tuple(grads) if len(grads) > 1 else gx

@@ -53,6 +53,57 @@ class AvgPool(_Pool):
         return back(gy, self.x_shape, *self.args)
 
 
+class AdaptiveAvgPool(Function):
+    """Average pooling to a fixed output size (oh, ow) over the last two axes of (N, C, H, W)
+    or (C, H, W).  Output cell (i, j) averages rows ⌊i·H/oh⌋ … ⌈(i+1)·H/oh⌉ − 1 and the
+    columns found the same way (windows may overlap when H is not a multiple of oh):
+
+        y_ij = (1/|R_i|·|C_j|) Σ_{r ∈ R_i, c ∈ C_j} x_rc
+        ∂L/∂x_rc = Σ over the cells (i, j) whose window holds (r, c) of ∂L/∂y_ij / (|R_i|·|C_j|)
+    """
+
+    def __init__(self, output_size):
+        size = (output_size, output_size) if isinstance(output_size, int) or output_size is None \
+            else tuple(output_size)
+        if len(size) != 2:
+            raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got "
+                             f"{output_size!r}")
+        self.output_size = size
+
+    @staticmethod
+    def _windows(n_in, n_out):
+        return [(i * n_in // n_out, -(-(i + 1) * n_in // n_out)) for i in range(n_out)]
+
+    def forward(self, x):
+        if x.ndim not in (3, 4):
+            raise ValueError(f"adaptive_avg_pool2d: input must be (N, C, H, W) or (C, H, W), got "
+                             f"shape {x.shape}")
+        xp = backend_of(x).xp
+        h, w = x.shape[-2:]
+        oh, ow = (h if s is None else int(s) for s, h in zip(self.output_size, (h, w)))
+        if oh <= 0 or ow <= 0:
+            raise ValueError(f"adaptive_avg_pool2d: output_size must be positive, got {(oh, ow)}")
+        self.x_shape = x.shape
+        self.rows, self.cols = self._windows(h, oh), self._windows(w, ow)
+        y = xp.empty(x.shape[:-2] + (oh, ow), dtype=x.dtype)
+        for i, (r0, r1) in enumerate(self.rows):
+            for j, (c0, c1) in enumerate(self.cols):
+                y[..., i, j] = x[..., r0:r1, c0:c1].mean(axis=(-2, -1))
+        return y
+
+    def backward(self, gy):
+        xp = backend_of(gy).xp
+        gx = xp.zeros(self.x_shape, dtype=gy.dtype)
+        for i, (r0, r1) in enumerate(self.rows):
+            for j, (c0, c1) in enumerate(self.cols):
+                gx[..., r0:r1, c0:c1] += (gy[..., i, j] / ((r1 - r0) * (c1 - c0)))[..., None, None]
+        return gx
+
+
+def adaptive_avg_pool2d(x, output_size):
+    return AdaptiveAvgPool(output_size)(x)
+
+
 def max_pool(x, kernel_size, stride=None, padding=0, dims=2):
     return MaxPool(kernel_size, stride, padding, dims)(x)
 

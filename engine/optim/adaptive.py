@@ -1,9 +1,10 @@
-"""Optimizers with per-parameter step sizes: Adagrad, RMSprop, Adam, AdamW (PyTorch's rules).
+"""Optimizers with per-parameter step sizes: Adagrad, RMSprop, Adadelta, Adam, AdamW (PyTorch's
+rules).
 
-All four divide the step by a running measure of the gradient's size, so parameters with
+All five divide the step by a running measure of the gradient's size, so parameters with
 large, noisy gradients take smaller steps.  Each optimizer keeps its state and step counter
 here and hands the update itself to the backend's kernel (``adagrad_step``, ``rmsprop_step``,
-``adam_step``: NumPy passes in place in the reference backend, one fused C pass in the native
+``adadelta_step``, ``adam_step``: NumPy passes in place in the reference backend, one fused C pass in the native
 one), which writes w and the state buffers in place.
 """
 from ..backend import backend_of
@@ -79,6 +80,35 @@ class RMSprop(Optimizer):
         # buffers in use in place.
         B.rmsprop_step(w, g, state["square_avg"], a, b, group["lr"], group["alpha"],
                        group["eps"], group["weight_decay"], momentum, tmp=tmp)
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012): the step's size comes from running means, lr only scales it.
+
+        g ← ∇w L + weight_decay·w
+        v ← ρ·v + (1 − ρ)·g²                              (square_avg)
+        Δ ← √(u + eps) / √(v + eps) · g                    (u: acc_delta)
+        u ← ρ·u + (1 − ρ)·Δ²
+        w ← w − lr·Δ
+    """
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
+        _check_eps(eps)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"invalid rho: {rho} (must be in [0, 1])")
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
+
+    def _update(self, w, g, state, group, tmp):
+        B = backend_of(w)
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = B.xp.zeros_like(w)
+            state["acc_delta"] = B.xp.zeros_like(w)
+        state["step"] += 1
+        # The kernel (reference: NumPy passes; native: one fused C pass) updates w, v and u
+        # in place.
+        B.adadelta_step(w, g, state["square_avg"], state["acc_delta"], group["lr"],
+                        group["rho"], group["eps"], group["weight_decay"], tmp=tmp)
 
 
 class Adam(Optimizer):

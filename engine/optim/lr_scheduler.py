@@ -6,9 +6,15 @@ With t = ``last_epoch`` (the number of step() calls) and lr₀ each group's init
 * ``StepLR(step_size, gamma)``:          lr = lr₀ · gamma^⌊t / step_size⌋
 * ``ExponentialLR(gamma)``:              lr = lr₀ · gamma^t
 * ``CosineAnnealingLR(T_max, eta_min)``: lr = eta_min + (lr₀ − eta_min)·(1 + cos(π·t/T_max))/2
+* ``MultiStepLR(milestones, gamma)``:    lr = lr₀ · gamma^(number of milestones ≤ t)
+* ``LambdaLR(lr_lambda)``:               lr = lr₀ · lr_lambda(t)   (one function, or one per group)
+* ``OneCycleLR(max_lr, total_steps)``:   warm up from max_lr/div_factor to max_lr over the first
+  pct_start of the steps, then anneal (cosine or linear) to max_lr/div_factor/final_div_factor;
+  momentum (or Adam's β₁) moves the opposite way.  Call its ``step()`` after every batch.
 * ``ReduceLROnPlateau``:                 lr ← max(lr·factor, min_lr) when the monitored metric
   has not improved for more than ``patience`` calls of ``step(metric)``.
 """
+import bisect
 import math
 
 from ..validate import positive_int
@@ -35,10 +41,14 @@ class LRScheduler:
     def lr_at(self, base_lr, t):
         raise NotImplementedError
 
+    def group_lr(self, i, base_lr, t):
+        """The rate of parameter group i at step t (most schedules: the same closed form)."""
+        return self.lr_at(base_lr, t)
+
     def step(self):
         self.last_epoch += 1
-        for group, base in zip(self.optimizer.param_groups, self.base_lrs):
-            group["lr"] = self.lr_at(base, self.last_epoch)
+        for i, (group, base) in enumerate(zip(self.optimizer.param_groups, self.base_lrs)):
+            group["lr"] = self.group_lr(i, base, self.last_epoch)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self):
@@ -86,6 +96,125 @@ class CosineAnnealingLR(LRScheduler):
 
     def lr_at(self, base_lr, t):
         return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * t / self.T_max)) / 2
+
+
+class MultiStepLR(LRScheduler):
+    """lr = lr₀ · gamma^(number of milestones ≤ t): divide by 1/gamma at each milestone epoch."""
+
+    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+        self.milestones = sorted(int(m) for m in milestones)
+        self.gamma = float(gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, base_lr, t):
+        return base_lr * self.gamma ** bisect.bisect_right(self.milestones, t)
+
+
+class LambdaLR(LRScheduler):
+    """lr = lr₀ · lr_lambda(t), t the number of step() calls: any schedule as a function
+    (``lr_lambda`` may be a list, one function per parameter group)."""
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        n = len(optimizer.param_groups) if isinstance(optimizer, Optimizer) else 1
+        lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
+        if len(lambdas) != n or not all(callable(f) for f in lambdas):
+            raise ValueError(f"lr_lambda must be a function or a list of {n} functions (one per "
+                             f"parameter group), got {lr_lambda!r}")
+        self.lr_lambdas = lambdas
+        super().__init__(optimizer, last_epoch)
+
+    def group_lr(self, i, base_lr, t):
+        return base_lr * self.lr_lambdas[i](t)
+
+    def state_dict(self):
+        """As the base class's, without the functions (they are code: rebuild them)."""
+        return {k: v for k, v in super().state_dict().items() if k != "lr_lambdas"}
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy (Smith & Topin), stepped after every batch, t = 0 … total_steps − 1:
+
+        lr₀ = max_lr / div_factor,   lr_min = lr₀ / final_div_factor
+        phase 1 (t ≤ pct_start·T − 1):   lr₀ → max_lr,      momentum max_momentum → base_momentum
+        phase 2 (to T − 1):              max_lr → lr_min,   momentum base_momentum → max_momentum
+        (three_phase: max_lr → lr₀ over a second pct_start·T steps, then lr₀ → lr_min)
+    each phase annealed from a to b by "cos": b + (a − b)·(1 + cos(π·p))/2 or "linear":
+    a + (b − a)·p, p = the fraction of the phase done.  Momentum is the group's ``momentum``
+    (SGD, RMSprop) or the first of its ``betas`` (Adam).  T = total_steps, or epochs ×
+    steps_per_epoch.
+    """
+
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
+                 pct_start=0.3, anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85,
+                 max_momentum=0.95, div_factor=25.0, final_div_factor=1e4, three_phase=False,
+                 last_epoch=-1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        if total_steps is None:
+            if epochs is None or steps_per_epoch is None:
+                raise ValueError("OneCycleLR needs total_steps, or epochs and steps_per_epoch")
+            total_steps = positive_int(epochs, "epochs") * positive_int(steps_per_epoch,
+                                                                        "steps_per_epoch")
+        self.total_steps = positive_int(total_steps, "total_steps")
+        if not 0.0 <= pct_start <= 1.0:
+            raise ValueError(f"pct_start must be in [0, 1], got {pct_start}")
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        self.anneal_strategy = anneal_strategy
+        groups = optimizer.param_groups
+        max_lrs = list(max_lr) if isinstance(max_lr, (list, tuple)) else [max_lr] * len(groups)
+        if len(max_lrs) != len(groups):
+            raise ValueError(f"max_lr has {len(max_lrs)} values for {len(groups)} groups")
+        T, pct = self.total_steps, float(pct_start)
+        # (last step of the phase, where lr starts, where it ends, momentum start, end)
+        if three_phase:
+            self.phases = [(pct * T - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                           (2 * pct * T - 2, "max_lr", "initial_lr", "base_momentum",
+                            "max_momentum"),
+                           (T - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+        else:
+            self.phases = [(pct * T - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                           (T - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+        self.cycle_momentum = bool(cycle_momentum)
+        if self.cycle_momentum and not all("momentum" in g or "betas" in g for g in groups):
+            raise ValueError("cycle_momentum needs an optimizer with momentum or betas "
+                             "(SGD, RMSprop, Adam...); pass cycle_momentum=False")
+        for group, top in zip(groups, max_lrs):
+            if last_epoch == -1:
+                group["initial_lr"] = top / div_factor
+                group["max_lr"] = top
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+            if self.cycle_momentum:
+                group["max_momentum"], group["base_momentum"] = max_momentum, base_momentum
+                if last_epoch == -1:
+                    self._set_momentum(group, max_momentum)
+        super().__init__(optimizer, last_epoch)
+
+    @staticmethod
+    def _set_momentum(group, value):
+        if "betas" in group:
+            group["betas"] = (value,) + tuple(group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def _anneal(self, start, end, p):
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * p) + 1)
+        return (end - start) * p + start
+
+    def group_lr(self, i, base_lr, t):
+        if t > self.total_steps:
+            raise ValueError(f"OneCycleLR stepped {t} times, more than total_steps = "
+                             f"{self.total_steps}")
+        group = self.optimizer.param_groups[i]
+        start = 0.0
+        for k, (end, lr_a, lr_b, mom_a, mom_b) in enumerate(self.phases):
+            if t <= end or k == len(self.phases) - 1:
+                p = (t - start) / (end - start)
+                if self.cycle_momentum:
+                    self._set_momentum(group, self._anneal(group[mom_a], group[mom_b], p))
+                return self._anneal(group[lr_a], group[lr_b], p)
+            start = end
 
 
 class ReduceLROnPlateau:

@@ -5,6 +5,41 @@ Parameters) and the hyper-parameters for them (``"lr"``, ``"momentum"``, ...).  
 change ``group["lr"]`` between steps.  ``state[p]`` keeps per-parameter buffers (momentum,
 running averages); ``step()`` updates ``p.data`` in place, reusing those buffers and one
 scratch array per parameter, so a training step allocates nothing here.
+
+Writing your own optimizer: subclass ``Optimizer``, pass the hyper-parameters' defaults to
+``super().__init__(params, defaults)``, and write ``_update(w, g, state, group, tmp)``:
+
+* ``w`` is the parameter's array (``p.data``): update it **in place** (``w -= ...``);
+* ``g`` is its gradient (read only); parameters without a gradient are skipped for you;
+* ``state`` is this parameter's dict, empty on its first step: keep buffers and counters in it
+  (arrays and numbers only, so ``state_dict()`` can be saved with ``engine.save``);
+* ``group`` is the parameter's group: read hyper-parameters from it (``group["lr"]``), never
+  from ``self``, so schedulers and parameter groups work;
+* ``tmp`` is a work array shaped like w, reused between steps.
+
+``step()``, ``zero_grad()``, ``state_dict()``/``load_state_dict()`` and the schedulers come from
+the base class.  For example, sign descent with momentum (w ← w − lr·sign(b),
+b ← β·b + (1 − β)·g)::
+
+    >>> import numpy as np
+    >>> from engine.optim import Optimizer
+    >>> class SignSGD(Optimizer):
+    ...     def __init__(self, params, lr=0.01, beta=0.9):
+    ...         super().__init__(params, dict(lr=lr, beta=beta))
+    ...     def _update(self, w, g, state, group, tmp):
+    ...         if not state:
+    ...             state["momentum_buffer"] = np.zeros_like(w)
+    ...         b = state["momentum_buffer"]
+    ...         b *= group["beta"]
+    ...         b += (1 - group["beta"]) * g
+    ...         w -= group["lr"] * np.sign(b, out=tmp)
+    >>> from engine.nn import Parameter
+    >>> p = Parameter(np.array([1.0, -1.0]))
+    >>> opt = SignSGD([p], lr=0.5)
+    >>> p.grad = np.array([3.0, -0.1])
+    >>> opt.step()
+    >>> p.data
+    array([ 0.5, -0.5])
 """
 import numbers
 

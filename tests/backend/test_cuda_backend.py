@@ -251,6 +251,8 @@ OPTIM_CASES = [
     ("rmsprop", dict(lr=0.01, alpha=0.99, eps=1e-8)),
     ("rmsprop", dict(lr=0.01, alpha=0.9, eps=1e-8, weight_decay=0.1, momentum=0.9,
                      centered=True)),
+    ("adadelta", dict(lr=1.0, rho=0.9, eps=1e-6)),
+    ("adadelta", dict(lr=0.5, rho=0.95, eps=1e-6, weight_decay=0.1)),
 ]
 
 
@@ -263,6 +265,8 @@ def _step(kernels, kind, w, g, state, params):
         kernels.adam_step(w, g, state[0], state[1], vmax, **params)
     elif kind == "adagrad":
         kernels.adagrad_step(w, g, state[0], **params)
+    elif kind == "adadelta":
+        kernels.adadelta_step(w, g, state[0], state[1], **params)
     else:
         centered = params.pop("centered", False)
         kernels.rmsprop_step(w, g, state[0], state[1] if centered else None,

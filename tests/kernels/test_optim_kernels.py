@@ -150,6 +150,39 @@ def test_rmsprop_step_matches_reference(dtype, n, seed, lr, alpha, eps, weight_d
             if want is not None:
                 _close(got, want, dtype)
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(n=sizes, seed=st.integers(0, 2**31 - 1), lr=st.sampled_from([1e-2, 0.1, 1.0]),
+       rho=st.sampled_from([0.9, 0.5, 0.0]), eps=st.sampled_from([1e-6, 1e-3]),
+       weight_decay=st.sampled_from([0.0, 1e-2]))
+def test_adadelta_step_matches_reference(dtype, n, seed, lr, rho, eps, weight_decay):
+    rng = np.random.default_rng(seed)
+    (w0,) = _arrays(rng, n, dtype, 1)
+    ref = [w0.copy(), np.zeros_like(w0), np.zeros_like(w0)]   # w, square_avg, acc_delta
+    nat = [a.copy() for a in ref]
+    for _ in range(4):
+        g = _decayed_gradient(rng, ref[0], weight_decay)
+        g_before = g.copy()
+        kw = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
+        reference.adadelta_step(*ref[:1], g, *ref[1:], **kw)
+        native.adadelta_step(*nat[:1], g, *nat[1:], **kw)
+        np.testing.assert_array_equal(g, g_before)
+        for got, want in zip(nat, ref):
+            _close(got, want, dtype)
+
+
+def test_adadelta_step_by_hand():
+    """ρ = 0.5, eps = 0: v = 0.5·[2, 0] + 0.5·g² = [3, 2] ... chosen so the roots are whole."""
+    for k in (reference, native):
+        # g' = g + 0.5·w = [2, 2];  v = 0.5·[4, 4] + 0.5·[4, 4] = [4, 4];
+        # Δ = √u/√v · g' = [√16/2·2, √4/2·2] = [4, 2];  u = 0.5·[16, 4] + 0.5·Δ² = [16, 4]
+        w = np.array([2.0, -2.0]); g = np.array([1.0, 3.0])
+        v = np.array([4.0, 4.0]); u = np.array([16.0, 4.0])
+        k.adadelta_step(w, g, v, u, lr=0.5, rho=0.5, eps=0.0, weight_decay=0.5)
+        np.testing.assert_allclose(v, [4.0, 4.0])
+        np.testing.assert_allclose(u, [16.0, 4.0])
+        np.testing.assert_allclose(w, [2.0 - 0.5 * 4, -2.0 - 0.5 * 2])
+
+
 def test_sgd_step_by_hand():
     """One momentum step with numbers small enough to check on paper (both backends)."""
     for k in (reference, native):
@@ -221,6 +254,10 @@ def test_native_refuses_bad_buffers():
         native.rmsprop_step(w, g, np.zeros(4), None, None, 0.1, 0.9, 1e-8, momentum=0.9)
     with pytest.raises(ValueError, match="in place"):
         native.rmsprop_step(np.zeros((4, 2))[:, 0], g, np.zeros(4), None, None, 0.1, 0.9, 1e-8)
+    with pytest.raises(ValueError, match="acc_delta"):
+        native.adadelta_step(w, g, np.zeros(4), np.zeros(3), 1.0, 0.9, 1e-6)
+    with pytest.raises(ValueError, match="in place"):
+        native.adadelta_step(np.zeros((4, 2))[:, 0], g, np.zeros(4), np.zeros(4), 1.0, 0.9, 1e-6)
     # The Cython layer checks sizes and the momentum buffer itself, for direct callers.
     from engine import _C
     with pytest.raises(ValueError, match="momentum > 0 needs a momentum buffer"):
@@ -229,6 +266,8 @@ def test_native_refuses_bad_buffers():
         _C.rmsprop_step(w, g, np.zeros(4), None, np.zeros(3), 0.1, 0.9, 1e-8, 0.0, 0.9)
     with pytest.raises(ValueError, match="'state_sum' has 5 elements"):
         _C.adagrad_step(w, g, np.zeros(5), 0.1, 1e-10, 0.0)
+    with pytest.raises(ValueError, match="'acc_delta' has 5 elements"):
+        _C.adadelta_step(w, g, np.zeros(4), np.zeros(5), 1.0, 0.9, 1e-6, 0.0)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -286,3 +325,14 @@ def test_every_isa_matches_reference(isa, dtype):
                 for got, want in zip(nat, ref):
                     if want is not None:
                         _close(got, want, dtype)
+        for wd in (0.0, 0.1):
+            w_ref = rng.standard_normal(n).astype(dtype)
+            ref = [w_ref, np.zeros_like(w_ref), np.zeros_like(w_ref)]
+            nat = [a.copy() for a in ref]
+            for _ in range(3):
+                g = _decayed_gradient(rng, ref[0], wd)
+                kw = dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=wd)
+                reference.adadelta_step(ref[0], g, *ref[1:], **kw)
+                native.adadelta_step(nat[0], g, *nat[1:], **kw)
+                for got, want in zip(nat, ref):
+                    _close(got, want, dtype)

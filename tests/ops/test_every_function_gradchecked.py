@@ -96,6 +96,8 @@ CASES = {
     "Heaviside": lambda: (lambda a: act.Heaviside()(a), (away_from_zero(6),)),
     "Softmax": lambda: (lambda a: act.Softmax(-1)(a), (rand(2, 4),)),
     "LogSoftmax": lambda: (lambda a: act.LogSoftmax(1)(a), (rand(2, 4),)),
+    "GELU": lambda: (lambda a: act.GELU()(a), (rand(6) * 3,)),
+    "SiLU": lambda: (lambda a: act.SiLU()(a), (rand(6) * 3,)),
     # --- losses (engine/ops/loss.py): every reduction is exercised across the cases
     "MSELoss": lambda: (lambda y, t: loss.MSELoss()(y, t), (rand(3, 2), rand(3, 2, seed=1))),
     "L1Loss": lambda: (lambda y, t: loss.L1Loss("sum")(y, t),
@@ -110,10 +112,17 @@ CASES = {
     "BinaryCrossEntropyWithLogits": lambda: (
         lambda z, t: loss.BinaryCrossEntropyWithLogits(pos_weight=np.array([2.0, 0.5]))(z, t),
         (rand(3, 2) * 3, rand(3, 2, low=0, high=1, seed=3))),
+    "SmoothL1Loss": lambda: (lambda y, t: loss.SmoothL1Loss("mean", beta=0.5)(y, t),
+                             (rand(3, 4) * 2, rand(3, 4, seed=1))),
+    "NLLLoss": lambda: (lambda x: loss.NLLLoss(np.array([0, 2, -100, 1]),
+                                               weight=np.array([0.5, 2.0, 1.0]))(x), (rand(4, 3),)),
     "KLDivNormal": lambda: (lambda m, v: loss.KLDivNormal()(m, v), (rand(3, 2), rand(3, 2, seed=1))),
     # --- layers' operations
     "BatchNorm": lambda: (lambda x, g, b: normalization.BatchNorm(True)(x, g, b),
                           (rand(4, 3, 2), rand(3, low=0.5, high=1.5, seed=1), rand(3, seed=2))),
+    "LayerNorm": lambda: (lambda x, g, b: normalization.LayerNorm(2)(x, g, b),
+                          (rand(3, 2, 4), rand(2, 4, low=0.5, high=1.5, seed=1), rand(2, 4, seed=2))),
+    "AdaptiveAvgPool": lambda: (lambda x: pool.AdaptiveAvgPool((2, 3))(x), (rand(2, 2, 5, 7),)),
     "Embedding": lambda: (lambda w: emb.Embedding(np.array([[0, 2], [2, 2]]))(w), (rand(4, 3),)),
     "Dropout": lambda: (lambda x: dropout.Dropout(0.5, mask=np.array([1., 0, 1, 1, 0]))(x), (rand(5),)),
     "Linear": lambda: (lambda x, w, b: linalg.Linear()(x, w, b),
@@ -162,3 +171,27 @@ def test_batchnorm_eval_mode_gradcheck():
 def test_cross_entropy_reductions_gradcheck(reduction):
     fn = lambda z: loss.CrossEntropy(LABELS, reduction=reduction)(z)  # noqa: E731
     assert gradcheck(fn, (rand(4, 3),))
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_both_forms_gradcheck(approximate):
+    assert gradcheck(lambda a: act.GELU(approximate)(a), (rand(3, 4) * 3,))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_nll_and_smooth_l1_reductions_gradcheck(reduction):
+    assert gradcheck(lambda x: loss.NLLLoss(LABELS, reduction=reduction)(x), (rand(4, 3),))
+    assert gradcheck(lambda x: loss.NLLLoss(np.array([[0, 1], [2, 0]]), reduction=reduction)(x),
+                     (rand(2, 3, 2),))          # (N, C, d): one label per position
+    assert gradcheck(lambda y, t: loss.SmoothL1Loss(reduction, beta=1.0)(y, t),
+                     (rand(3, 4) * 3, rand(3, 4, seed=1)))
+
+
+def test_layer_norm_without_affine_gradcheck():
+    assert gradcheck(lambda x: normalization.LayerNorm(1)(x), (rand(3, 5),))
+
+
+def test_dropout2d_gradcheck():
+    mask = np.array([[[[1.0]], [[0.0]]], [[[1.0]], [[1.0]]]])
+    assert gradcheck(lambda x: dropout.Dropout(0.5, mask=mask, channelwise=True)(x),
+                     (rand(2, 2, 3, 3),))

@@ -12,7 +12,7 @@ from .._checks import check_buffer, float_input, same_as
 from .._fuse import fused
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
-KERNELS = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step"]
+KERNELS = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step", "adadelta_step"]
 
 
 class Kernels:
@@ -42,6 +42,8 @@ class Kernels:
         self._scaled = fused(xp, lambda g, v, eps: g / (sqrt(v) + eps))
         self._scaled_centered = fused(xp, lambda g, v, a, eps: g / (sqrt(v - a * a) + eps))
         self._accumulate = fused(xp, lambda b, step, momentum: momentum * b + step)
+        # Adadelta: Δ = √(u + eps) / √(v + eps) · g
+        self._adadelta = fused(xp, lambda g, v, u, eps: sqrt(u + eps) / sqrt(v + eps) * g)
 
     def _parameter(self, w):
         if float_input(w, "w", self.xp) is not w:       # a copy would lose the update
@@ -120,3 +122,17 @@ class Kernels:
             self._set(b, self._accumulate(b, step, momentum))
             step = b
         self._set(w, self._descend(w, step, lr))
+
+    def adadelta_step(self, w, g, square_avg, acc_delta, lr, rho, eps, weight_decay=0.0,
+                      tmp=None):
+        """Adadelta (equations: reference.adadelta_step).  ``tmp`` is not needed here."""
+        w = self._parameter(w)
+        g = same_as(w, g, "g", "w", self.xp)
+        v = self._buffer(square_avg, w, "square_avg")
+        u = self._buffer(acc_delta, w, "acc_delta")
+        if weight_decay:
+            g = self._decayed(g, w, weight_decay)
+        self._set(v, self._average_sq(v, g, rho))
+        delta = self._adadelta(g, v, u, eps)
+        self._set(u, self._average_sq(u, delta, rho))
+        self._set(w, self._descend(w, delta, lr))

@@ -7,7 +7,7 @@ and dtype, C-contiguous, writeable): a copy would lose the update.
 from ... import _C
 from .._checks import check_buffer, float_input, same_as
 
-__all__ = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step"]
+__all__ = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step", "adadelta_step"]
 
 
 def _parameter(w):
@@ -67,3 +67,13 @@ def rmsprop_step(w, g, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, we
         b = check_buffer(momentum_buffer, w.shape, w.dtype, "momentum_buffer").reshape(-1)
     _C.rmsprop_step(w.reshape(-1), g.reshape(-1), v, a, b, float(lr), float(alpha), float(eps),
                     float(weight_decay), float(momentum))
+
+
+def adadelta_step(w, g, square_avg, acc_delta, lr, rho, eps, weight_decay=0.0, tmp=None):
+    """Adadelta, one fused pass (equations: reference.adadelta_step).  ``tmp`` is not needed."""
+    w = _parameter(w)
+    g = same_as(w, g, "g", "w")
+    v = check_buffer(square_avg, w.shape, w.dtype, "square_avg").reshape(-1)
+    u = check_buffer(acc_delta, w.shape, w.dtype, "acc_delta").reshape(-1)
+    _C.adadelta_step(w.reshape(-1), g.reshape(-1), v, u, float(lr), float(rho), float(eps),
+                     float(weight_decay))

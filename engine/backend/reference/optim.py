@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-__all__ = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step"]
+__all__ = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step", "adadelta_step"]
 
 
 def sgd_step(w, g, buf, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
@@ -132,3 +132,33 @@ def rmsprop_step(w, g, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, we
     else:
         tmp *= lr
     w -= tmp
+
+
+def adadelta_step(w, g, square_avg, acc_delta, lr, rho, eps, weight_decay=0.0, tmp=None):
+    """Adadelta (Zeiler; PyTorch's rule):
+
+        g ← g + weight_decay·w
+        v ← ρ·v + (1 − ρ)·g²                      (``square_avg``)
+        Δ ← √(u + eps) / √(v + eps) · g            (u: ``acc_delta``, the running mean of Δ²)
+        u ← ρ·u + (1 − ρ)·Δ²
+        w ← w − lr·Δ
+    """
+    tmp = np.empty_like(w) if tmp is None else tmp
+    if weight_decay:
+        g = g + weight_decay * w
+    v, u = square_avg, acc_delta
+    v *= rho
+    np.multiply(g, g, out=tmp)
+    tmp *= 1 - rho
+    v += tmp
+    delta = np.sqrt(u + eps)                  # √(u + eps)
+    np.add(v, eps, out=tmp)
+    np.sqrt(tmp, out=tmp)                     # √(v + eps)
+    delta /= tmp
+    delta *= g                                # Δ
+    u *= rho
+    np.multiply(delta, delta, out=tmp)
+    tmp *= 1 - rho
+    u += tmp
+    delta *= lr
+    w -= delta

@@ -1,0 +1,215 @@
+"""``engine.utils.data``: PyTorch's data API — ``Dataset``, ``TensorDataset``, ``Subset``,
+``random_split`` and a ``DataLoader`` that yields tensors.
+
+The batching itself is ``engine.data.DataLoader``'s (shuffling, ``drop_last``, epoch order);
+this one adds PyTorch's signature and conventions on top:
+
+* batches come out as tensors: float data as float Tensors, integer labels as integer
+  tensors (int64, as PyTorch's), other data as NumPy arrays;
+* a dataset that can fetch a whole batch at once (``dataset[index_array]`` returning a tuple,
+  as ``TensorDataset`` and ``engine.vision.datasets`` do) is asked for each batch in one
+  call; any other dataset is read item by item and the items are put together by
+  ``collate_fn`` (``default_collate`` unless given);
+* ``num_workers``, ``pin_memory``, ``persistent_workers``, ``prefetch_factor`` … are accepted
+  so PyTorch programs run unchanged; batches are made in the main process, and a note says so
+  once when one of them is set to something that would matter in PyTorch.
+"""
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import random as _random
+from ..data import loader as _loader
+from ..tensor import Tensor, to_numpy
+from ..validate import non_negative_int
+
+__all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "DataLoader", "default_collate"]
+
+
+def _to_tensor(a):
+    """A batch column as PyTorch gives it: float → Tensor, integer/bool → an integer tensor
+    where the engine has them (else the NumPy array), anything else unchanged."""
+    if isinstance(a, Tensor):
+        return a
+    a = np.asarray(a)
+    if a.dtype.kind == "f":
+        return Tensor(a)
+    if a.dtype.kind in "iub":
+        t = Tensor(a.astype(np.int64) if a.dtype.kind in "iu" else a)
+        return t if t.dtype.kind == a.dtype.kind or t.dtype.kind in "iub" else a
+    return a
+
+
+class Dataset:
+    """The base of map-style datasets: subclasses give ``__len__`` and ``__getitem__(i)``
+    (returning one sample, usually a tuple ``(input, label)``)."""
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+
+    def __len__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __len__")
+
+
+class TensorDataset(Dataset):
+    """Tensors (or arrays) sharing their first dimension: ``ds[i] == (x[i], y[i])``, each
+    part a tensor.  Indexing with a slice or an index array gives a whole batch at once."""
+
+    def __init__(self, *tensors):
+        self._arrays = _loader.TensorDataset(*tensors)
+        self.tensors = tuple(_to_tensor(a) for a in self._arrays.arrays)
+
+    def __len__(self):
+        return len(self._arrays)
+
+    def __getitem__(self, index):
+        return tuple(_to_tensor(a) for a in self._arrays[index])
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order."""
+
+    def __init__(self, dataset, indices):
+        self.dataset = dataset
+        self.indices = np.asarray(to_numpy(indices), dtype=np.int64).reshape(-1)
+
+    def __len__(self):
+        return len(self.indices)
+
+    def __getitem__(self, index):
+        picked = self.indices[index]
+        if np.ndim(picked) == 0:
+            return self.dataset[int(picked)]
+        return self.dataset[picked]          # a batch: only where the dataset takes one
+
+
+def random_split(dataset, lengths, generator=None):
+    """Split ``dataset`` into non-overlapping ``Subset``s of the given ``lengths`` (counts, or
+    fractions summing to 1: the remainder goes round-robin to the first parts, as PyTorch).
+    ``generator``: a NumPy Generator (default: the engine's, so ``manual_seed`` repeats it)."""
+    n = len(dataset)
+    lengths = list(lengths)
+    if all(isinstance(x, numbers.Real) and 0 <= x <= 1 for x in lengths) and \
+            math.isclose(sum(lengths), 1.0) and sum(lengths) != n:
+        counts = [int(math.floor(n * f)) for f in lengths]
+        for i in range(n - sum(counts)):
+            counts[i % len(counts)] += 1
+        lengths = counts
+    lengths = [non_negative_int(x, "length") for x in lengths]
+    if sum(lengths) != n:
+        raise ValueError(f"random_split: the lengths {lengths} add up to {sum(lengths)}, the "
+                         f"dataset has {n} samples")
+    rng = generator if generator is not None else _random.get_generator()
+    order = rng.permutation(n)
+    bounds = np.cumsum([0] + lengths)
+    return [Subset(dataset, order[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def default_collate(items):
+    """Put a list of samples together into a batch: tuples column by column, tensors and
+    arrays stacked along a new first axis, numbers into a 1-D tensor (ints as int64)."""
+    first = items[0]
+    if isinstance(first, (tuple, list)):
+        return type(first)(default_collate(list(column)) for column in zip(*items)) \
+            if isinstance(first, tuple) else [default_collate(list(c)) for c in zip(*items)]
+    if isinstance(first, dict):
+        return {key: default_collate([item[key] for item in items]) for key in first}
+    if isinstance(first, Tensor):
+        return _to_tensor(np.stack([to_numpy(item) for item in items]))
+    if isinstance(first, (bool, np.bool_)):
+        return _to_tensor(np.array(items, dtype=bool))
+    if isinstance(first, numbers.Integral):
+        return _to_tensor(np.array(items, dtype=np.int64))
+    if isinstance(first, numbers.Real):
+        return _to_tensor(np.array(items, dtype=np.float64))
+    if isinstance(first, np.ndarray):
+        return _to_tensor(np.stack(items))
+    return items                        # strings and other objects: the list itself
+
+
+# Settings that only matter for worker processes or GPU copies, with the value that means
+# "not used": a different value earns the one-time note.
+_IGNORED = {"num_workers": 0, "pin_memory": False, "persistent_workers": False,
+            "prefetch_factor": None, "timeout": 0, "worker_init_fn": None,
+            "multiprocessing_context": None, "pin_memory_device": "", "in_order": True}
+_noted = set()
+
+
+class DataLoader(_loader.DataLoader):
+    """PyTorch's ``DataLoader(dataset, batch_size=1, shuffle=False, ...)`` yielding tensors.
+
+    ``batch_size=None`` yields single samples (no batching), as in PyTorch; ``sampler`` (an
+    iterable of indices) replaces the epoch order; ``generator`` is a NumPy Generator for the
+    shuffle.  See the module docstring for what happens to ``num_workers`` and the like.
+    """
+
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
+                 in_order=True):
+        if batch_sampler is not None:
+            raise ValueError("DataLoader: batch_sampler is not supported; use batch_size, "
+                             "shuffle and sampler")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler and shuffle=True cannot be used together")
+        given = dict(num_workers=num_workers, pin_memory=pin_memory, timeout=timeout,
+                     persistent_workers=persistent_workers, prefetch_factor=prefetch_factor,
+                     worker_init_fn=worker_init_fn, pin_memory_device=pin_memory_device,
+                     multiprocessing_context=multiprocessing_context, in_order=in_order)
+        non_negative_int(num_workers, "num_workers")
+        unused = sorted(k for k, v in given.items() if v != _IGNORED[k])
+        if unused and tuple(unused) not in _noted:
+            _noted.add(tuple(unused))
+            warnings.warn(f"engine's DataLoader makes every batch in the main process: "
+                          f"{', '.join(f'{k}={given[k]!r}' for k in unused)} "
+                          f"change nothing here", stacklevel=2)
+        self.unbatched = batch_size is None
+        super().__init__(dataset, batch_size=1 if batch_size is None else batch_size,
+                         shuffle=bool(shuffle), drop_last=drop_last, generator=generator)
+        self.sampler = sampler
+        self.collate_fn = collate_fn
+        self.num_workers, self.pin_memory = num_workers, pin_memory
+
+    def __len__(self):
+        if self.sampler is None:
+            return super().__len__()
+        n, b = len(self.sampler), self._batch()
+        return n // b if self.drop_last else -(-n // b)
+
+    def epoch_order(self):
+        if self.sampler is not None:
+            return np.fromiter((int(i) for i in self.sampler), dtype=np.int64)
+        return super().epoch_order()
+
+    def iter_batches(self, order, start=0):
+        if order is not None and len(order) != len(self.dataset):   # a sampler's subset
+            b = self._batch()
+            count = len(order) // b if self.drop_last else -(-len(order) // b)
+            for k in range(start, count):
+                yield self._wrap(self._fetch(order[k * b:(k + 1) * b]))
+            return
+        yield from super().iter_batches(order, start)
+
+    def _fetch(self, index):
+        if self.collate_fn is None and not self.unbatched:
+            try:
+                batch = self.dataset[index]             # one call for the whole batch
+                if isinstance(batch, tuple):
+                    return batch
+            except (TypeError, IndexError, KeyError, ValueError):
+                pass
+        items = [self.dataset[int(i)] for i in np.arange(len(self.dataset))[index]]
+        if self.unbatched:
+            return items[0]
+        return (self.collate_fn or default_collate)(items)
+
+    def _wrap(self, batch):
+        if self.unbatched or self.collate_fn is not None:
+            return batch
+        if isinstance(batch, tuple):
+            return tuple(_to_tensor(a) if isinstance(a, (np.ndarray, Tensor)) else a
+                         for a in batch)
+        return _to_tensor(batch) if isinstance(batch, np.ndarray) else batch
