@@ -9,8 +9,6 @@ This file holds what a Tensor *is* (its data, dtype, gradient, device). What it 
 ``engine.ops`` and ``engine.autograd``, which import Tensor; so those methods are bound onto
 the class in ``engine/tensor_methods.py``, once both exist (``import engine`` does it).
 """
-import operator
-
 import numpy as np
 
 from . import devices, dtypes
@@ -118,6 +116,11 @@ def _wrap(arr):
     t.grad_fn = None
     t._retains_grad = False
     return t
+
+
+def _data(x):
+    """The array of a Tensor, anything else as it is."""
+    return x.data if isinstance(x, Tensor) else x
 
 
 def _axis(axis, dim):
@@ -391,64 +394,9 @@ class Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
         return _wrap(self.data)
 
-    # Comparisons give bool tensors that carry no gradient, as in PyTorch. Tensors hash by
-    # identity (as in PyTorch), so they still work as dict keys and in sets; ``t in a_list``
-    # would compare elementwise, so code looking for a tensor in a list compares with ``is``.
-    def _compare(self, other, op):
-        if isinstance(other, Tensor):
-            other = other.data
-        elif other is None or not (isinstance(other, (int, float, bool, np.generic))
-                                   or hasattr(other, "__array__") or isinstance(other, list)):
-            return NotImplemented
-        return _wrap(get_array_module(self.data).asarray(op(self.data, other)))
-
-    def __eq__(self, other):
-        return self._compare(other, operator.eq)
-
-    def __ne__(self, other):
-        return self._compare(other, operator.ne)
-
-    def __lt__(self, other):
-        return self._compare(other, operator.lt)
-
-    def __le__(self, other):
-        return self._compare(other, operator.le)
-
-    def __gt__(self, other):
-        return self._compare(other, operator.gt)
-
-    def __ge__(self, other):
-        return self._compare(other, operator.ge)
-
-    def eq(self, other):
-        """Elementwise ``==``: a bool tensor."""
-        return self.__eq__(other)
-
-    def ne(self, other):
-        """Elementwise ``!=``: a bool tensor."""
-        return self.__ne__(other)
-
-    def lt(self, other):
-        """Elementwise ``<``: a bool tensor."""
-        return self.__lt__(other)
-
-    def le(self, other):
-        """Elementwise ``<=``: a bool tensor."""
-        return self.__le__(other)
-
-    def gt(self, other):
-        """Elementwise ``>``: a bool tensor."""
-        return self.__gt__(other)
-
-    def ge(self, other):
-        """Elementwise ``>=``: a bool tensor."""
-        return self.__ge__(other)
-
-    def equal(self, other):
-        """True when ``other`` has the same shape and elements (one Python bool)."""
-        other = other.data if isinstance(other, Tensor) else other
-        return self.data.shape == np.shape(other) and bool((self.data == other).all())
-
+    # Comparisons (``==``, ``<`` ..., bool tensors without gradient) are in
+    # engine/tensor_operators.py. Tensors hash by identity (as in PyTorch), so they work as dict
+    # keys and in sets; ``t in a_list`` would compare elementwise, so compare with ``is``.
     __hash__ = object.__hash__
 
 
