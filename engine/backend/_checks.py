@@ -306,3 +306,47 @@ def pool_gradient(gy, x_shape, kernel_size, stride, padding, dims, func, xp=np):
     if gy.shape != y_shape:
         raise ValueError(f"{func}: gy must have shape {y_shape}, got {gy.shape}")
     return gy, x_shape, geo
+
+
+# ------------------------------------------------- Winograd F(2×2, 3×3) transforms
+# (reference/winograd.py has the equations and the layouts)
+
+def winograd_tiles(out_h, out_w):
+    """(th, tw): 2×2 output tiles per image."""
+    return -(-out_h // 2), -(-out_w // 2)
+
+
+def winograd_weight(w, xp=np):
+    """``w`` checked as winograd_filter's weight (O, C, 3, 3), and (O, C)."""
+    w = float_input(w, "w", xp)
+    if w.ndim != 4 or w.shape[2:] != (3, 3):
+        raise ValueError(f"winograd_filter: expected a weight (O, C, 3, 3), got {w.shape}")
+    return w, w.shape[:2]
+
+
+def winograd_input_geometry(x, padding, xp=np):
+    """``x`` checked as winograd_input's input (n, C, h, w), and (n, c, h, w, th, tw)."""
+    x = float_input(x, "x", xp)
+    if x.ndim != 4:
+        raise ValueError(f"winograd_input: expected x (n, C, h, w), got {x.shape}")
+    n, c, h, w = x.shape
+    ph, pw = padding
+    if ph < 0 or pw < 0:
+        raise ValueError(f"winograd: padding must be >= 0, got {padding}")
+    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
+    if oh < 1 or ow < 1:
+        raise ValueError(f"winograd: a 3×3 window does not fit an input of {h}×{w} with "
+                         f"padding {padding}")
+    return x, (n, c, h, w) + winograd_tiles(oh, ow)
+
+
+def winograd_output_geometry(m, out_shape, xp=np):
+    """``m`` checked as winograd_output's products (16, O, n·th·tw) for an output
+    ``out_shape`` (n, O, oh, ow), and (n, o, oh, ow, th, tw)."""
+    m = float_input(m, "m", xp)
+    n, o, oh, ow = (int(s) for s in out_shape)
+    th, tw = winograd_tiles(oh, ow)
+    if m.shape != (16, o, n * th * tw):
+        raise ValueError(f"winograd_output: expected M of shape {(16, o, n * th * tw)} for an "
+                         f"output {tuple(out_shape)}, got {m.shape}")
+    return m, (n, o, oh, ow, th, tw)

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..backend._checks import conv_geometry, expand
+from ..backend._checks import conv_geometry, expand, winograd_tiles
 from ..dtypes import check_same_dtype
 from ..validate import positive_int
 from . import conv_workspace as _workspace_module
@@ -105,7 +105,6 @@ def _winograd(geo, groups, out_channels):
 def _winograd_conv(B, x, weight, padding, y, bias=None):
     """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's transforms, chunk by chunk:
     V = Bᵀ d B (input tiles), M[ξν] = U[ξν]·V[ξν] (16 GEMMs), y = Aᵀ M A (output tiles)."""
-    from ..backend.reference.winograd import winograd_tiles
     n, c = x.shape[:2]
     o, oh, ow = y.shape[1:]
     th, tw = winograd_tiles(oh, ow)

@@ -35,19 +35,8 @@ def _channels_first(x):
                      f"{a.shape}")
 
 
-class Compose:
-    """Apply ``transforms`` in order."""
-
-    def __init__(self, transforms):
-        self.transforms = list(transforms)
-        for t in self.transforms:
-            if not callable(t):
-                raise TypeError(f"Compose takes callables, got {type(t).__name__}")
-
-    def __call__(self, x):
-        for t in self.transforms:
-            x = t(x)
-        return x
+class Compose(_data.Compose):
+    """Apply ``transforms`` in order (``engine.data.transforms.Compose``, plus ``batch``)."""
 
     def batch(self, x):
         for t in self.transforms:

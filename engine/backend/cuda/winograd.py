@@ -2,8 +2,9 @@
 equations and layouts): each transform is one ``einsum`` with the small matrices, over a
 strided view of the tiles. The same names, signatures and results as ``reference/winograd.py``.
 """
-from .._checks import float_input, output
-from ..reference.winograd import A_T, B_T, G, _geometry, winograd_tiles
+from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
+                       winograd_weight)
+from ..reference.winograd import A_T, B_T, G
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
 KERNELS = ["winograd_filter", "winograd_input", "winograd_output"]
@@ -20,10 +21,7 @@ class Kernels:
 
     def winograd_filter(self, w, out=None):
         """U = G g Gᵀ for every (output, input) channel pair: w (O, C, 3, 3) → U (16, O, C)."""
-        w = float_input(w, "w", self.xp)
-        if w.ndim != 4 or w.shape[2:] != (3, 3):
-            raise ValueError(f"winograd_filter: expected a weight (O, C, 3, 3), got {w.shape}")
-        o, c = w.shape[:2]
+        w, (o, c) = winograd_weight(w, self.xp)
         u = output(out, (16, o, c), w.dtype, "out", self.xp)
         g = self._matrix(G, w.dtype)
         u[...] = self.xp.einsum("ai,ocij,bj->aboc", g, w, g).reshape(16, o, c)
@@ -32,12 +30,7 @@ class Kernels:
     def winograd_input(self, x, padding=(1, 1), out=None):
         """V = Bᵀ d B for every 4×4 tile: x (n, C, h, w) → V (16, C, n·th·tw)."""
         xp = self.xp
-        x = float_input(x, "x", xp)
-        if x.ndim != 4:
-            raise ValueError(f"winograd_input: expected x (n, C, h, w), got {x.shape}")
-        n, c, h, w = x.shape
-        oh, ow = _geometry(h, w, padding)
-        th, tw = winograd_tiles(oh, ow)
+        x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding, xp)
         ph, pw = padding
         x_pad = xp.zeros((n, c, 2 * th + 2, 2 * tw + 2), dtype=x.dtype)
         rows, cols = min(h, 2 * th + 2 - ph), min(w, 2 * tw + 2 - pw)
@@ -53,12 +46,7 @@ class Kernels:
     def winograd_output(self, m, out_shape, bias=None, out=None):
         """y = Aᵀ M A per tile (+ bias): M (16, O, n·th·tw) → y ``out_shape`` (n, O, oh, ow)."""
         xp = self.xp
-        m = float_input(m, "m", xp)
-        n, o, oh, ow = (int(v) for v in out_shape)
-        th, tw = winograd_tiles(oh, ow)
-        if m.shape != (16, o, n * th * tw):
-            raise ValueError(f"winograd_output: expected M of shape {(16, o, n * th * tw)} for "
-                             f"an output {tuple(out_shape)}, got {m.shape}")
+        m, (n, o, oh, ow, th, tw) = winograd_output_geometry(m, out_shape, xp)
         at = self._matrix(A_T, m.dtype)
         tiles = xp.einsum("ka,abonij,lb->onikjl", at, m.reshape(4, 4, o, n, th, tw), at)
         y = output(out, (n, o, oh, ow), m.dtype, "out", xp)

@@ -6,18 +6,15 @@ layouts). Each function checks its inputs, then hands flat C-contiguous buffers 
 import numpy as np
 
 from ... import _C
-from .._checks import float_input, output
-from ..reference.winograd import _geometry, winograd_tiles
+from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
+                       winograd_weight)
 
 __all__ = ["winograd_filter", "winograd_input", "winograd_output"]
 
 
 def winograd_filter(w, out=None):
     """U = G g Gᵀ for every (output, input) channel pair: w (O, C, 3, 3) → U (16, O, C)."""
-    w = float_input(w)
-    if w.ndim != 4 or w.shape[2:] != (3, 3):
-        raise ValueError(f"winograd_filter: expected a weight (O, C, 3, 3), got {w.shape}")
-    o, c = w.shape[:2]
+    w, (o, c) = winograd_weight(w)
     u = output(out, (16, o, c), w.dtype)
     _C.winograd_filter(w.reshape(-1), u.reshape(-1), o, c)
     return u
@@ -25,12 +22,7 @@ def winograd_filter(w, out=None):
 
 def winograd_input(x, padding=(1, 1), out=None):
     """V = Bᵀ d B for every 4×4 tile: x (n, C, h, w) → V (16, C, n·th·tw)."""
-    x = float_input(x)
-    if x.ndim != 4:
-        raise ValueError(f"winograd_input: expected x (n, C, h, w), got {x.shape}")
-    n, c, h, w = x.shape
-    oh, ow = _geometry(h, w, padding)
-    th, tw = winograd_tiles(oh, ow)
+    x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding)
     v = output(out, (16, c, n * th * tw), x.dtype)
     _C.winograd_input(x.reshape(-1), v.reshape(-1), n, c, h, w, padding[0], padding[1])
     return v
@@ -38,12 +30,7 @@ def winograd_input(x, padding=(1, 1), out=None):
 
 def winograd_output(m, out_shape, bias=None, out=None):
     """y = Aᵀ M A per tile (+ bias): M (16, O, n·th·tw) → y ``out_shape`` (n, O, oh, ow)."""
-    m = float_input(m)
-    n, o, oh, ow = (int(s) for s in out_shape)
-    th, tw = winograd_tiles(oh, ow)
-    if m.shape != (16, o, n * th * tw):
-        raise ValueError(f"winograd_output: expected M of shape {(16, o, n * th * tw)} for an "
-                         f"output {tuple(out_shape)}, got {m.shape}")
+    m, (n, o, oh, ow, _, _) = winograd_output_geometry(m, out_shape)
     y = output(out, (n, o, oh, ow), m.dtype)
     if bias is not None:
         bias = np.ascontiguousarray(bias, dtype=m.dtype)

@@ -35,7 +35,8 @@ tests check it against a float64 convolution. The compiled twin is
 """
 import numpy as np
 
-from .._checks import float_input, output
+from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
+                       winograd_tiles, winograd_weight)  # noqa: F401  (winograd_tiles: as before)
 
 __all__ = ["winograd_filter", "winograd_input", "winograd_output"]
 
@@ -44,28 +45,9 @@ G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]], dtype=np
 A_T = np.array([[1, 1, 1, 0], [0, 1, -1, -1]], dtype=np.float64)
 
 
-def winograd_tiles(out_h, out_w):
-    """(th, tw): 2×2 output tiles per image."""
-    return -(-out_h // 2), -(-out_w // 2)
-
-
-def _geometry(h, w, padding):
-    ph, pw = padding
-    if ph < 0 or pw < 0:
-        raise ValueError(f"winograd: padding must be >= 0, got {padding}")
-    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
-    if oh < 1 or ow < 1:
-        raise ValueError(f"winograd: a 3×3 window does not fit an input of {h}×{w} with "
-                         f"padding {padding}")
-    return oh, ow
-
-
 def winograd_filter(w, out=None):
     """U = G g Gᵀ for every (output, input) channel pair: w (O, C, 3, 3) → U (16, O, C)."""
-    w = float_input(w)
-    if w.ndim != 4 or w.shape[2:] != (3, 3):
-        raise ValueError(f"winograd_filter: expected a weight (O, C, 3, 3), got {w.shape}")
-    o, c = w.shape[:2]
+    w, (o, c) = winograd_weight(w)
     u = output(out, (16, o, c), w.dtype)
     g = G.astype(w.dtype)
     u[...] = np.einsum("ai,ocij,bj->aboc", g, w, g).reshape(16, o, c)
@@ -74,12 +56,7 @@ def winograd_filter(w, out=None):
 
 def winograd_input(x, padding=(1, 1), out=None):
     """V = Bᵀ d B for every 4×4 tile: x (n, C, h, w) → V (16, C, n·th·tw)."""
-    x = float_input(x)
-    if x.ndim != 4:
-        raise ValueError(f"winograd_input: expected x (n, C, h, w), got {x.shape}")
-    n, c, h, w = x.shape
-    oh, ow = _geometry(h, w, padding)
-    th, tw = winograd_tiles(oh, ow)
+    x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding)
     ph, pw = padding
     x_pad = np.zeros((n, c, 2 * th + 2, 2 * tw + 2), dtype=x.dtype)
     rows, cols = min(h, 2 * th + 2 - ph), min(w, 2 * tw + 2 - pw)
@@ -94,15 +71,10 @@ def winograd_input(x, padding=(1, 1), out=None):
 
 def winograd_output(m, out_shape, bias=None, out=None):
     """y = Aᵀ M A per tile (+ bias): M (16, O, n·th·tw) → y ``out_shape`` (n, O, oh, ow)."""
-    m = float_input(m)
-    n, o, oh, ow = out_shape
-    th, tw = winograd_tiles(oh, ow)
-    if m.shape != (16, o, n * th * tw):
-        raise ValueError(f"winograd_output: expected M of shape {(16, o, n * th * tw)} for an "
-                         f"output {tuple(out_shape)}, got {m.shape}")
+    m, (n, o, oh, ow, th, tw) = winograd_output_geometry(m, out_shape)
     at = A_T.astype(m.dtype)
     tiles = np.einsum("ka,abonij,lb->onikjl", at, m.reshape(4, 4, o, n, th, tw), at)
-    y = output(out, tuple(out_shape), m.dtype)
+    y = output(out, (n, o, oh, ow), m.dtype)
     y[...] = tiles.reshape(o, n, 2 * th, 2 * tw)[:, :, :oh, :ow].transpose(1, 0, 2, 3)
     if bias is not None:
         y += np.asarray(bias, dtype=m.dtype).reshape(1, o, 1, 1)
