@@ -36,21 +36,26 @@ def set_default_dtype(dtype):
     _default_dtype = as_float_dtype(dtype)
 
 
+def _one_of(dtype, allowed):
+    """``dtype`` as a NumPy dtype if it is one of ``allowed``, else None."""
+    if dtype is None:          # np.dtype(None) means float64 to NumPy; here it is no dtype
+        return None
+    try:
+        dt = np.dtype(dtype)
+    except (TypeError, ValueError):
+        return None
+    return dt if dt in allowed else None
+
+
 def as_float_dtype(dtype):
     """Return ``dtype`` as ``float32`` or ``float64``; raise TypeError for anything else.
 
     Accepts anything NumPy understands as one of these two dtypes
     (``np.float32``, ``"float64"``, ``engine.float32`` ...).
     """
-    # np.dtype(None) means float64 to NumPy; here "no dtype" is not a float dtype.
-    if dtype is not None:
-        try:
-            dt = np.dtype(dtype)
-        except (TypeError, ValueError):
-            pass
-        else:
-            if dt in FLOAT_DTYPES:
-                return dt
+    dt = _one_of(dtype, FLOAT_DTYPES)
+    if dt is not None:
+        return dt
     raise TypeError(f"expected dtype float32 or float64, got {dtype!r}")
 
 
@@ -67,14 +72,9 @@ def check_float_array(arr, name="array"):
 def as_dtype(dtype):
     """Return ``dtype`` as one of the dtypes a Tensor may hold (``TENSOR_DTYPES``); raise
     TypeError naming it otherwise (complex, float16, strings ...)."""
-    if dtype is not None:
-        try:
-            dt = np.dtype(dtype)
-        except (TypeError, ValueError):
-            pass
-        else:
-            if dt in TENSOR_DTYPES:
-                return dt
+    dt = _one_of(dtype, TENSOR_DTYPES)
+    if dt is not None:
+        return dt
     names = ", ".join(str(d) for d in TENSOR_DTYPES)
     raise TypeError(f"expected a tensor dtype ({names}), got {dtype!r}")
 
