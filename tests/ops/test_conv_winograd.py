@@ -3,18 +3,14 @@ output and gradients as the im2col path (which is gradchecked), both CPU backend
 import numpy as np
 import pytest
 
-import engine
-from engine import Tensor, backend
+from conv_cases import assert_paths_agree
 from engine.backend._checks import conv_geometry
-from engine.nn import functional as F
 from engine.ops import conv as conv_ops
 
 
-def _run(x, w, b, padding):
-    xt, wt, bt = (Tensor(a, requires_grad=True) for a in (x, w, b))
-    y = F.conv2d(xt, wt, bt, padding=padding)
-    y.backward(Tensor(np.random.default_rng(3).standard_normal(y.shape).astype(x.dtype)))
-    return y.numpy(), xt.grad.numpy(), wt.grad.numpy(), bt.grad.numpy()
+def _thresholds(monkeypatch, channels, output):
+    return lambda: (monkeypatch.setattr(conv_ops, "_WINOGRAD_MIN_CHANNELS", channels),
+                    monkeypatch.setattr(conv_ops, "_WINOGRAD_MIN_OUTPUT", output))
 
 
 @pytest.mark.parametrize("impl", ["native", "reference"])
@@ -22,20 +18,9 @@ def _run(x, w, b, padding):
 @pytest.mark.parametrize("shape, padding", [((2, 4, 9, 8), 1), ((3, 5, 6, 7), 0),
                                             ((1, 3, 5, 5), 2), ((2, 2, 3, 4), (1, 0))])
 def test_winograd_matches_the_im2col_path(monkeypatch, impl, dtype, tol, shape, padding):
-    if impl == "native" and not backend.native_available():
-        pytest.skip("no compiled extension")
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal(shape).astype(dtype)
-    w = rng.standard_normal((6, shape[1], 3, 3)).astype(dtype)
-    b = rng.standard_normal(6).astype(dtype)
-    with engine.using_backend(impl):
-        monkeypatch.setattr(conv_ops, "_WINOGRAD_MIN_CHANNELS", 1)
-        monkeypatch.setattr(conv_ops, "_WINOGRAD_MIN_OUTPUT", 1)
-        fast = _run(x, w, b, padding)
-        monkeypatch.setattr(conv_ops, "_WINOGRAD_MIN_CHANNELS", 10**9)
-        slow = _run(x, w, b, padding)
-    for got, want in zip(fast, slow):
-        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+    assert_paths_agree(impl, shape, 3, dtype, tol, padding=padding,
+                       fast_path=_thresholds(monkeypatch, 1, 1),
+                       slow_path=_thresholds(monkeypatch, 10**9, 1))
 
 
 def test_winograd_is_chosen_only_where_it_applies():
