@@ -186,28 +186,20 @@ def where(condition, input=None, other=None):   # noqa: A002
     return ops.where(condition, input, other)
 
 
-def eq(input, other):   # noqa: A002
-    return _t(input).eq(other)
+def _comparison(name, symbol):
+    def compare(input, other):   # noqa: A002
+        return getattr(_t(input), name)(other)
+    compare.__name__ = name
+    compare.__doc__ = f"Elementwise ``{symbol}``: a bool tensor (``input.{name}(other)``)."
+    return compare
 
 
-def ne(input, other):   # noqa: A002
-    return _t(input).ne(other)
-
-
-def lt(input, other):   # noqa: A002
-    return _t(input).lt(other)
-
-
-def le(input, other):   # noqa: A002
-    return _t(input).le(other)
-
-
-def gt(input, other):   # noqa: A002
-    return _t(input).gt(other)
-
-
-def ge(input, other):   # noqa: A002
-    return _t(input).ge(other)
+eq = _comparison("eq", "==")
+ne = _comparison("ne", "!=")
+lt = _comparison("lt", "<")
+le = _comparison("le", "<=")
+gt = _comparison("gt", ">")
+ge = _comparison("ge", ">=")
 
 
 def equal(input, other):   # noqa: A002

@@ -137,18 +137,28 @@ def check_image_shape(image_shape, levels):
     return shape
 
 
-class ConvAutoencoder(Autoencoder):
-    """Convolutional autoencoder for images (C, H, W): two conv + pool levels down to a dense
-    code of ``latent_dim``, then upsampling + conv back up (H and W divisible by 2^levels)."""
+class _ConvShapes:
+    """What the convolutional models (``ConvAutoencoder``, ``ConvVAE``) check and keep of their
+    settings: ``input_shape`` (C, H, W), ``input_dim`` and ``latent_dim``."""
 
-    def __init__(self, image_shape=(1, 28, 28), latent_dim=32, channels=(16, 32)):
-        nn.Module.__init__(self)
+    def _set_conv_shapes(self, image_shape, latent_dim, channels):
+        """Check and keep the shapes; return the channels per level as a tuple."""
         channels = _hidden(channels)
         if not channels:
             raise ValueError("channels needs at least one entry")
         self.input_shape = check_image_shape(image_shape, len(channels))
         self.input_dim = math.prod(self.input_shape)
         self.latent_dim = positive_int(latent_dim, "latent_dim")
+        return channels
+
+
+class ConvAutoencoder(_ConvShapes, Autoencoder):
+    """Convolutional autoencoder for images (C, H, W): two conv + pool levels down to a dense
+    code of ``latent_dim``, then upsampling + conv back up (H and W divisible by 2^levels)."""
+
+    def __init__(self, image_shape=(1, 28, 28), latent_dim=32, channels=(16, 32)):
+        nn.Module.__init__(self)
+        channels = self._set_conv_shapes(image_shape, latent_dim, channels)
         c, h, w = self.input_shape
         flat = channels[-1] * (h // 2 ** len(channels)) * (w // 2 ** len(channels))
         self.encoder = nn.Sequential(*conv_encoder(self.input_shape, channels),

@@ -30,7 +30,7 @@ from ..data._utils import to_numpy
 from ..nn import functional as F
 from ..tensor import Tensor
 from ..validate import positive_int, real_number
-from .autoencoder import _as_shape, _hidden, check_image_shape, conv_decoder, conv_encoder, dense_stack
+from .autoencoder import _ConvShapes, _as_shape, _hidden, conv_decoder, conv_encoder, dense_stack
 
 
 def reparameterize(mu, logvar, eps=None):
@@ -170,18 +170,13 @@ class VAE(nn.Module):
         return f"input_shape={self.input_shape}, latent_dim={self.latent_dim}, beta={self.beta}"
 
 
-class ConvVAE(VAE):
+class ConvVAE(_ConvShapes, VAE):
     """A convolutional VAE for images (C, H, W): conv + pool levels to μ and log σ², upsampling +
     conv back to pixel logits.  Same methods as ``VAE``."""
 
     def __init__(self, image_shape=(1, 28, 28), latent_dim=16, channels=(16, 32), beta=1.0):
         nn.Module.__init__(self)
-        channels = _hidden(channels)
-        if not channels:
-            raise ValueError("channels needs at least one entry")
-        self.input_shape = check_image_shape(image_shape, len(channels))
-        self.input_dim = math.prod(self.input_shape)
-        self.latent_dim = positive_int(latent_dim, "latent_dim")
+        channels = self._set_conv_shapes(image_shape, latent_dim, channels)
         self.beta = real_number(beta, "beta")
         if self.beta < 0:
             raise ValueError(f"beta must be >= 0, got {beta}")
