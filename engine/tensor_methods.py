@@ -122,31 +122,19 @@ class TensorMethods(OperatorMethods, ShapeMethods, InPlaceMethods):
         return ops.cast(self, dtypes.bool_)
 
     # ------------------------------------------- PyTorch's method forms of the ops
+    # (mul, div, matmul, mm and neg are the operators themselves: tensor_operators.py)
     def add(self, other, *, alpha=1):
         return ops.add(self, other if alpha == 1 else ops.mul(other, alpha))
 
     def sub(self, other, *, alpha=1):
         return ops.sub(self, other if alpha == 1 else ops.mul(other, alpha))
 
-    def mul(self, other):
-        return ops.mul(self, other)
-
-    def div(self, other):
-        return ops.div(self, other)
-
     def pow(self, exponent):
         return ops.pow(self, exponent)
-
-    def neg(self):
-        return ops.neg(self)
 
     def square(self):
         return ops.mul(self, self)
 
-    def matmul(self, other):
-        return ops.matmul(self, other)
-
-    mm = matmul
 
     def sigmoid(self):
         from .ops.activation import sigmoid

@@ -72,6 +72,9 @@ class OperatorMethods:
     def __pos__(self):
         return self
 
+    # PyTorch's method forms of the same operators (``a.mul(b)`` is ``a * b``)
+    mul, div, matmul, mm, neg = __mul__, __truediv__, __matmul__, __matmul__, __neg__
+
     def __abs__(self):
         return ops.abs(self)
 
@@ -88,46 +91,30 @@ class OperatorMethods:
         return _wrap(get_array_module(self.data).asarray(op(self.data, other)))
 
     def __eq__(self, other):
+        """Elementwise ``==``: a bool tensor (also ``t.eq(other)``)."""
         return self._compare(other, operator.eq)
 
     def __ne__(self, other):
+        """Elementwise ``!=``: a bool tensor (also ``t.ne(other)``)."""
         return self._compare(other, operator.ne)
 
     def __lt__(self, other):
+        """Elementwise ``<``: a bool tensor (also ``t.lt(other)``)."""
         return self._compare(other, operator.lt)
 
     def __le__(self, other):
+        """Elementwise ``<=``: a bool tensor (also ``t.le(other)``)."""
         return self._compare(other, operator.le)
 
     def __gt__(self, other):
+        """Elementwise ``>``: a bool tensor (also ``t.gt(other)``)."""
         return self._compare(other, operator.gt)
 
     def __ge__(self, other):
+        """Elementwise ``>=``: a bool tensor (also ``t.ge(other)``)."""
         return self._compare(other, operator.ge)
 
-    def eq(self, other):
-        """Elementwise ``==``: a bool tensor."""
-        return self.__eq__(other)
-
-    def ne(self, other):
-        """Elementwise ``!=``: a bool tensor."""
-        return self.__ne__(other)
-
-    def lt(self, other):
-        """Elementwise ``<``: a bool tensor."""
-        return self.__lt__(other)
-
-    def le(self, other):
-        """Elementwise ``<=``: a bool tensor."""
-        return self.__le__(other)
-
-    def gt(self, other):
-        """Elementwise ``>``: a bool tensor."""
-        return self.__gt__(other)
-
-    def ge(self, other):
-        """Elementwise ``>=``: a bool tensor."""
-        return self.__ge__(other)
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__   # PyTorch's names
 
     def equal(self, other):
         """True when ``other`` has the same shape and elements (one Python bool)."""
