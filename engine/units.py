@@ -21,10 +21,12 @@ import argparse
 import ast
 import importlib.util
 import os
+import time
 from pathlib import Path
 
 import numpy as np
 
+from .data.bundled import Bunch
 from .validate import non_negative_int, positive_int
 
 __all__ = ["parse_args", "course_mnist", "figure", "save_figure", "discover", "find_unit",
@@ -103,6 +105,14 @@ def save_figure(fig, out, name):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     return path
+
+
+def finish(results, out, started):
+    """The last step of a unit's ``main``: record in ``results`` the seconds since ``started``
+    (a ``time.perf_counter()``), say where the plots are, and return ``results``."""
+    results["seconds"] = time.perf_counter() - started
+    print(f"\nplots in {out}; {results['seconds']:.0f} s")
+    return results
 
 
 # ----------------------------------------------------------------------------- MNIST
@@ -190,14 +200,8 @@ def course_mnist(quick, seed=0, n_train=None, n_test=None, download=None, verbos
 
 
 # ----------------------------------------------------------------------------- discovery
-class UnitInfo(dict):
+class UnitInfo(Bunch):
     """One unit: ``number, title, slides, minutes, module, path`` (also as attributes)."""
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 def _unit_dirs():

@@ -22,7 +22,7 @@ import engine.nn.functional as F
 from engine import viz
 from engine.models import Autoencoder, ConvAutoencoder, DenoisingAutoencoder
 from engine.models import latent
-from engine.units import course_mnist, figure, parse_args, save_figure
+from engine.units import course_mnist, figure, finish, parse_args, save_figure
 
 UNIT = {"number": 8, "title": "Autoencoders: denoising, anomalies, retrieval, inpainting",
         "slides": "Autoencoders (seed 002)",
@@ -169,9 +169,7 @@ def main(argv=None):
                         args.out / "inpainting.png", ncols=10,
                         title="original, occluded, inpainted")
 
-    results["seconds"] = time.perf_counter() - started
-    print(f"\nplots in {args.out}; {results['seconds']:.0f} s")
-    return results
+    return finish(results, args.out, started)
 
 
 if __name__ == "__main__":

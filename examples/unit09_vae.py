@@ -20,7 +20,7 @@ from engine import viz
 from engine.models import VAE
 from engine.models import latent
 from engine.models.vae import train_vae
-from engine.units import course_mnist, figure, parse_args, save_figure
+from engine.units import course_mnist, figure, finish, parse_args, save_figure
 
 UNIT = {"number": 9, "title": "Variational autoencoders: sampling, interpolation",
         "slides": "Variational autoencoders (seed 002)",
@@ -118,9 +118,7 @@ def main(argv=None):
                         titles=[f"α={a:+.0f}" for a in alphas] * 8,
                         title="h + α·(h_thick − h_thin)")
 
-    results["seconds"] = time.perf_counter() - started
-    print(f"\nplots in {args.out}; {results['seconds']:.0f} s")
-    return results
+    return finish(results, args.out, started)
 
 
 if __name__ == "__main__":

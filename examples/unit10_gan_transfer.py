@@ -29,7 +29,7 @@ import engine.nn.functional as F
 from engine import nn, viz
 from engine.data import load_digits, load_fashion_mnist
 from engine.models import GANTrainer
-from engine.units import course_mnist, figure, parse_args, save_figure
+from engine.units import course_mnist, figure, finish, parse_args, save_figure
 
 UNIT = {"number": 10, "title": "GANs (Algorithm 1) and transfer learning",
         "slides": "GANs, transfer learning (seeds 002, 001)",
@@ -274,9 +274,7 @@ def main(argv=None):
     results = {}
     run_gan(args, x_train, y_train, x_test, y_test, results)
     run_transfer(args, x_train, y_train, x_test, y_test, results)
-    results["seconds"] = time.perf_counter() - started
-    print(f"\nplots in {args.out}; {results['seconds']:.0f} s")
-    return results
+    return finish(results, args.out, started)
 
 
 if __name__ == "__main__":
