@@ -26,6 +26,21 @@ def _logical(op, name):
     return method
 
 
+def _comparison(op, name, symbol):
+    """An elementwise comparison with a number, list, array or tensor (NotImplemented for
+    anything else, so Python tries the other operand)."""
+    def method(self, other):
+        if isinstance(other, Tensor):
+            other = other.data
+        elif other is None or not (isinstance(other, (int, float, bool, np.generic))
+                                   or hasattr(other, "__array__") or isinstance(other, list)):
+            return NotImplemented
+        return _wrap(get_array_module(self.data).asarray(op(self.data, other)))
+    method.__name__ = name
+    method.__doc__ = f"Elementwise ``{symbol}``: a bool tensor."
+    return method
+
+
 class OperatorMethods:
     """Tensor's operators (bound onto Tensor by engine/tensor_methods.py)."""
 
@@ -82,38 +97,12 @@ class OperatorMethods:
     # Comparisons give bool tensors that carry no gradient, as in PyTorch. Tensors hash by
     # identity (as in PyTorch), so they still work as dict keys and in sets; ``t in a_list``
     # would compare elementwise, so code looking for a tensor in a list compares with ``is``.
-    def _compare(self, other, op):
-        if isinstance(other, Tensor):
-            other = other.data
-        elif other is None or not (isinstance(other, (int, float, bool, np.generic))
-                                   or hasattr(other, "__array__") or isinstance(other, list)):
-            return NotImplemented
-        return _wrap(get_array_module(self.data).asarray(op(self.data, other)))
-
-    def __eq__(self, other):
-        """Elementwise ``==``: a bool tensor (also ``t.eq(other)``)."""
-        return self._compare(other, operator.eq)
-
-    def __ne__(self, other):
-        """Elementwise ``!=``: a bool tensor (also ``t.ne(other)``)."""
-        return self._compare(other, operator.ne)
-
-    def __lt__(self, other):
-        """Elementwise ``<``: a bool tensor (also ``t.lt(other)``)."""
-        return self._compare(other, operator.lt)
-
-    def __le__(self, other):
-        """Elementwise ``<=``: a bool tensor (also ``t.le(other)``)."""
-        return self._compare(other, operator.le)
-
-    def __gt__(self, other):
-        """Elementwise ``>``: a bool tensor (also ``t.gt(other)``)."""
-        return self._compare(other, operator.gt)
-
-    def __ge__(self, other):
-        """Elementwise ``>=``: a bool tensor (also ``t.ge(other)``)."""
-        return self._compare(other, operator.ge)
-
+    __eq__ = _comparison(operator.eq, "__eq__", "==")
+    __ne__ = _comparison(operator.ne, "__ne__", "!=")
+    __lt__ = _comparison(operator.lt, "__lt__", "<")
+    __le__ = _comparison(operator.le, "__le__", "<=")
+    __gt__ = _comparison(operator.gt, "__gt__", ">")
+    __ge__ = _comparison(operator.ge, "__ge__", ">=")
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__   # PyTorch's names
 
     def equal(self, other):
