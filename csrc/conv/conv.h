@@ -73,6 +73,13 @@ typedef struct {
     const ptrdiff_t work = (n) * C * K * L;                                         \
     (void)work                      /* read only by the OpenMP if() clauses */
 
+/* The drivers of vector_body.h's loops need only C, K and work (as ENG_CONV_SIZES has them). */
+#define ENG_CONV_WORK(g, n)                                                         \
+    const ptrdiff_t C = (g)->channels;                                              \
+    const ptrdiff_t K = (g)->kernel[0] * (g)->kernel[1] * (g)->kernel[2];           \
+    const ptrdiff_t work = (n) * C * K * ((g)->out[0] * (g)->out[1] * (g)->out[2]); \
+    (void)work                      /* read only by the OpenMP if() clauses */
+
 void eng_im2col_f32(const float *x, float *cols, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_im2col_f64(const double *x, double *cols, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geometry *g);

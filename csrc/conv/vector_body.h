@@ -104,9 +104,7 @@ static void SFX(im2col_row)(const REAL *x, REAL *cols, ptrdiff_t n, const eng_co
 static int SFX(im2col_vector)(const REAL *x, REAL *cols, ptrdiff_t n,
                               const eng_conv_geometry *g)
 {
-    const ptrdiff_t C = g->channels, K = g->kernel[0] * g->kernel[1] * g->kernel[2];
-    const ptrdiff_t work = n * C * K * (g->out[0] * g->out[1] * g->out[2]);  /* as conv.h's */
-    (void)work;                                      /* read only by the if() clause */
+    ENG_CONV_WORK(g, n);
     ptrdiff_t r;
 
     /* the portable loop's order (portable.h): one matrix row at a time, front to back */
@@ -156,9 +154,7 @@ static void SFX(col2im_plane)(const REAL *cols, REAL *x, ptrdiff_t n, const eng_
 static int SFX(col2im_vector)(const REAL *cols, REAL *x, ptrdiff_t n,
                               const eng_conv_geometry *g)
 {
-    const ptrdiff_t C = g->channels, K = g->kernel[0] * g->kernel[1] * g->kernel[2];
-    const ptrdiff_t work = n * C * K * (g->out[0] * g->out[1] * g->out[2]);  /* as conv.h's */
-    (void)work;                                      /* read only by the if() clause */
+    ENG_CONV_WORK(g, n);
     eng_col2im_plan plan;
     ptrdiff_t ic;
 

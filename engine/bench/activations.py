@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from .. import backend
-from .timing import best_time, measure, progress
+from .timing import best_time, measure, progress, with_legend
 
 
 @dataclass
@@ -163,8 +163,7 @@ def activation_table(rows):
         lines.append(f"{r['case']:12} {r['impl']:20} {r['forward_ms']:8.2f} {r['backward_ms']:8.2f} "
                      f"{total:8.2f} {100 * r.get('spread', 0):4.0f} {total / floor_total:7.2f} "
                      f"{numpy_totals[r['case']] / total:10.2f}")
-    lines.append(LEGEND)
-    return "\n".join(lines)
+    return with_legend(lines, LEGEND)
 
 
 LEGEND = """\

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import backend
 from ..backend import threads as thread_policy
-from .timing import measure_interleaved, progress
+from .timing import measure_interleaved, progress, with_legend
 from .training import _engine_lenet, _engine_mlp, _engine_step
 
 
@@ -105,8 +105,7 @@ def table(rows):
                      f"{r['vs_best']:6.2f}")
     reasons = sorted({r["note"] for r in rows if r["note"]})
     lines += [f"default chosen from: {reason}" for reason in reasons]
-    lines.append(LEGEND)
-    return "\n".join(lines)
+    return with_legend(lines, LEGEND)
 
 
 LEGEND = """\

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import backend
-from .timing import best_time, import_torch, limited_threads, measure, progress
+from .timing import (best_time, import_torch, limited_threads, measure, progress,
+                     with_legend)
 
 
 @dataclass
@@ -228,8 +229,7 @@ def conv_table(rows):
         lines.append(f"{r['case']:28} {r['impl']:10} {r.get('path', ''):8} "
                      f"{r['forward_ms']:8.2f} {r['fwd_bwd_ms']:8.2f} "
                      f"{100 * r.get('fwd_bwd_spread', 0):4.0f} {ratios} {parts}")
-    lines.append(LEGEND)
-    return "\n".join(lines)
+    return with_legend(lines, LEGEND)
 
 
 LEGEND = """\

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import backend
 from .report import percent_of_peak
-from .timing import import_torch, limited_threads, measure, progress
+from .timing import import_torch, limited_threads, measure, progress, with_legend
 
 SQUARE = [64, 128, 256, 512, 1024, 2048]
 LAYERS = [
@@ -134,8 +134,7 @@ def gemm_table(rows):
                and int(case.split()[1]) >= 512]
     if scaling:
         lines.append("native 2 threads / 1 thread: " + "; ".join(scaling))
-    lines.append(LEGEND)
-    return "\n".join(lines)
+    return with_legend(lines, LEGEND)
 
 
 LEGEND = """\

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import backend
 from ..backend import threads as thread_policy
-from .timing import import_torch, limited_threads, progress
+from .timing import import_torch, limited_threads, progress, with_legend
 from .training import _engine_lenet, _torch_lenet
 
 RECIPE = {"lr": 0.05, "momentum": 0.9, "batch_size": 64}
@@ -145,8 +145,7 @@ def table(rows):
         seconds = "-" if r["seconds"] is None else f"{r['seconds']:.1f}"
         lines.append(f"{r['case']:34} {r['impl']:15} {r['threads']:3} {epochs:>6} {seconds:>9} "
                      f"{100 * r['final_accuracy']:8.2f}%")
-    lines.append(LEGEND)
-    return "\n".join(lines)
+    return with_legend(lines, LEGEND)
 
 
 LEGEND = """\

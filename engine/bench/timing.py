@@ -27,6 +27,11 @@ class Timing:
 _recorded = []
 
 
+def with_legend(lines, legend):
+    """A group's table as text: its lines, then the legend that says what the columns mean."""
+    return "\n".join([*lines, legend])
+
+
 def measure(fn, repeats, warmup=1):
     """Run ``fn()`` ``warmup`` times untimed, then ``repeats`` times timed: a ``Timing``."""
     for _ in range(warmup):

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import backend
 from .report import speed_words
-from .timing import import_torch, limited_threads, measure, progress
+from .timing import import_torch, limited_threads, measure, progress, with_legend
 
 
 
@@ -186,8 +186,7 @@ def table(rows):
         if r["impl"] == "pytorch":
             words = ""
         lines.append(f"{r['case']:<36} {r['impl']:<17} {t:>11} {spread:>4} {words:>18}  {r['note']}")
-    lines.append(LEGEND)
-    return "\n".join(lines)
+    return with_legend(lines, LEGEND)
 
 
 LEGEND = """\
