@@ -94,9 +94,14 @@ _WINOGRAD_MIN_CHANNELS = 64
 _WINOGRAD_MIN_OUTPUT = 16 * 16
 
 
-def _winograd(geo, groups, out_channels):
-    """True when Y (and dX) are computed with Winograd F(2×2, 3×3)."""
-    return (geo.dims == 2 and groups == 1 and geo.kernel == (3, 3) and geo.stride == (1, 1)
+# Only the compiled transforms pay: in NumPy the transforms cost more than the saved
+# multiplications, and the reference backend keeps the slide's sliding window (im2col).
+_WINOGRAD_BACKENDS = ("native",)
+
+
+def _winograd(B, geo, groups, out_channels):
+    """True when Y (and dX) are computed with Winograd F(2×2, 3×3) on backend ``B``."""
+    return (B.name in _WINOGRAD_BACKENDS and geo.dims == 2 and groups == 1 and geo.kernel == (3, 3) and geo.stride == (1, 1)
             and geo.dilation == (1, 1) and all(p <= 2 for p in geo.padding)
             and min(geo.channels, out_channels) >= _WINOGRAD_MIN_CHANNELS
             and geo.L >= _WINOGRAD_MIN_OUTPUT)
@@ -213,7 +218,7 @@ class ConvNd(Function):
         if _pointwise(geo, self.groups):
             _pointwise_forward(B, w_mat, x.reshape(n, geo.channels, geo.L), y3, bias)
             return y
-        if _winograd(geo, self.groups, out_channels):
+        if _winograd(B, geo, self.groups, out_channels):
             return _winograd_conv(B, x, weight, geo.padding, y, bias)
         ck, L = geo.channels * geo.K, geo.L
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
@@ -249,7 +254,7 @@ class ConvNd(Function):
         if pointwise:
             _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
                                 None if gx is None else gx.reshape(n, geo.channels, L), gw)
-        if need_x and _winograd(geo, self.groups, out_channels):
+        if need_x and _winograd(B, geo, self.groups, out_channels):
             _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
             need_x = False                    # done: the loop below computes dW only
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)

@@ -4,13 +4,15 @@ import numpy as np
 import pytest
 
 from conv_cases import assert_paths_agree
+from engine.backend import native, reference
 from engine.backend._checks import conv_geometry
 from engine.ops import conv as conv_ops
 
 
 def _thresholds(monkeypatch, channels, output):
     return lambda: (monkeypatch.setattr(conv_ops, "_WINOGRAD_MIN_CHANNELS", channels),
-                    monkeypatch.setattr(conv_ops, "_WINOGRAD_MIN_OUTPUT", output))
+                    monkeypatch.setattr(conv_ops, "_WINOGRAD_MIN_OUTPUT", output),
+                    monkeypatch.setattr(conv_ops, "_WINOGRAD_BACKENDS", ("native", "reference")))
 
 
 @pytest.mark.parametrize("impl", ["native", "reference"])
@@ -24,10 +26,12 @@ def test_winograd_matches_the_im2col_path(monkeypatch, impl, dtype, tol, shape, 
 
 
 def test_winograd_is_chosen_only_where_it_applies():
-    def chosen(shape, kernel=(3, 3), stride=1, padding=1, dilation=1, groups=1, out=64):
-        return conv_ops._winograd(conv_geometry(shape, kernel, stride, padding, dilation),
-                                  groups, out)
+    def chosen(shape, kernel=(3, 3), stride=1, padding=1, dilation=1, groups=1, out=64,
+               backend=native):
+        return conv_ops._winograd(backend, conv_geometry(shape, kernel, stride, padding,
+                                                         dilation), groups, out)
     assert chosen((2, 64, 32, 32))
+    assert not chosen((2, 64, 32, 32), backend=reference)    # NumPy keeps the sliding window
     assert not chosen((2, 64, 32, 32), stride=2)
     assert not chosen((2, 64, 32, 32), dilation=2, padding=2)
     assert not chosen((2, 64, 32, 32), kernel=(5, 5))
