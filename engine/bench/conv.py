@@ -163,15 +163,18 @@ def _row(case, impl, fwd, both):
             "fwd_bwd_spread": both.spread, "figure": "fwd_bwd_ms", "better": "lower"}
 
 
-def conv_path(case):
-    """Which of the engine's convolution paths this case takes (ops/conv.py)."""
+def conv_path(case, impl):
+    """Which of the engine's convolution paths this case takes on backend ``impl``
+    (ops/conv.py)."""
+    from ..backend import native, reference
     from ..backend._checks import conv_geometry
     from ..ops import conv as conv_ops
     geo = conv_geometry((case.n, case.c_in, case.size, case.size), (case.kernel,) * 2,
                         case.stride, case.padding, case.dilation)
     if conv_ops._pointwise(geo, 1):
         return "1x1"
-    return "winograd" if conv_ops._winograd(geo, 1, case.c_out) else "im2col"
+    chosen = {"native": native, "reference": reference}[impl]
+    return "winograd" if conv_ops._winograd(chosen, geo, 1, case.c_out) else "im2col"
 
 
 def bench_conv(quick=False):
@@ -196,7 +199,7 @@ def bench_conv(quick=False):
             for impl, (fwd, both) in timings.items():
                 row = _row(case.name, impl, fwd, both)
                 if impl != "pytorch":
-                    row["path"] = conv_path(case)
+                    row["path"] = conv_path(case, impl)
                 if impl == "native" and row["path"] == "im2col":
                     row.update(gemm_ms=1e3 * gemm_s, im2col_col2im_ms=1e3 * unfold_s)
                 rows.append(row)

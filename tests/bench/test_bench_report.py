@@ -190,3 +190,13 @@ def test_parse_proc_stat_counts_only_our_cpus():
     assert machine.parse_proc_stat(text, 100, cpus={1}) == (2.0, 2.0)
     with pytest.raises(ValueError, match="CPUs"):
         machine.parse_proc_stat(text, 100, cpus={7})
+
+
+def test_conv_path_names_each_backends_path():
+    from engine.bench.conv import CONV_CASES, conv_path
+    by_name = {case.name: case for case in CONV_CASES}
+    big = next(case for name, case in by_name.items() if name.startswith("64→64"))
+    assert conv_path(big, "native") == "winograd"          # the compiled transforms pay here
+    assert conv_path(big, "reference") == "im2col"         # NumPy keeps the sliding window
+    pointwise = next(case for name, case in by_name.items() if "1x1" in name)
+    assert conv_path(pointwise, "native") == conv_path(pointwise, "reference") == "1x1"
