@@ -24,7 +24,7 @@ from engine.units import course_mnist, figure, finish, parse_args, save_figure
 
 UNIT = {"number": 9, "title": "Variational autoencoders: sampling, interpolation",
         "slides": "Variational autoencoders (seed 002)",
-        "minutes": 1.5}
+        "minutes": 0.5}
 
 
 # %%

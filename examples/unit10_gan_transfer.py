@@ -33,7 +33,7 @@ from engine.units import course_mnist, figure, finish, parse_args, save_figure
 
 UNIT = {"number": 10, "title": "GANs (Algorithm 1) and transfer learning",
         "slides": "GANs, transfer learning (seeds 002, 001)",
-        "minutes": 3.5}
+        "minutes": 0.5}
 
 
 # %% ---------------------------------------------------------------- a small CNN
