@@ -3,7 +3,8 @@
 (or slicing, which is one). Bound onto Tensor by engine/tensor_methods.py.
 """
 from . import ops
-from .tensor import _data, _shape_args
+from .tensor import _check_dim, _data, _shape_args
+from .validate import is_int
 
 
 class ShapeMethods:
@@ -43,6 +44,7 @@ class ShapeMethods:
         return self if self.ndim < 2 else ops.transpose(self, (1, 0))
 
     def swapaxes(self, axis1, axis2):
+        axis1, axis2 = _check_dim(axis1, self.ndim), _check_dim(axis2, self.ndim)
         axes = list(range(self.ndim))
         axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
         return ops.transpose(self, tuple(axes))
@@ -55,7 +57,10 @@ class ShapeMethods:
         shape = self.shape
         if not shape:
             return self.reshape(1)
-        start, end = start_dim % len(shape), end_dim % len(shape)
+        start, end = _check_dim(start_dim, len(shape)), _check_dim(end_dim, len(shape))
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                             f"for a tensor of shape {shape}")
         return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
 
     def unsqueeze(self, dim):
@@ -82,7 +87,8 @@ class ShapeMethods:
 
     def expand(self, *sizes):
         """A view repeating size-1 axes to ``sizes`` (-1 keeps an axis); no copy."""
-        return ops.shape.Expand(_shape_args(sizes))(self)
+        return ops.shape.Expand(ops.shape.checked_shape("expand", _shape_args(sizes),
+                                                                many_minus_one=True))(self)
 
     def expand_as(self, other):
         return ops.shape.Expand(other.shape)(self)
@@ -90,9 +96,17 @@ class ShapeMethods:
     def split(self, split_size, dim=0):
         """Pieces of ``split_size`` along ``dim`` (the last may be shorter), or of the sizes
         in a list; each is differentiable (slicing)."""
+        dim = _check_dim(dim, self.ndim)
         n = self.shape[dim]
-        sizes = list(split_size) if isinstance(split_size, (list, tuple)) else \
-            [min(split_size, n - s) for s in range(0, n, split_size)]
+        if isinstance(split_size, (list, tuple)):
+            sizes = list(split_size)
+            if not all(is_int(s) and s >= 0 for s in sizes):
+                raise ValueError(f"split sizes must be non-negative ints, got {split_size}")
+        elif not is_int(split_size) or split_size < 1:
+            raise ValueError(f"split_size must be a positive int or a list of sizes, "
+                             f"got {split_size!r}")
+        else:
+            sizes = [min(split_size, n - s) for s in range(0, n, split_size)] or [0]
         if sum(sizes) != n:
             raise ValueError(f"split sizes {sizes} do not add up to {n} along dim {dim}")
         pieces, start = [], 0
@@ -104,14 +118,18 @@ class ShapeMethods:
 
     def chunk(self, chunks, dim=0):
         """``chunks`` pieces along ``dim`` (of equal size, the last possibly smaller)."""
-        n = self.shape[dim]
+        if not is_int(chunks) or chunks < 1:
+            raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+        n = self.shape[_check_dim(dim, self.ndim)]
         return self.split(-(-n // chunks) if n else 1, dim)
 
     def unbind(self, dim=0):
         """The slices along ``dim``, without that axis."""
+        dim = _check_dim(dim, self.ndim)
         lead = (slice(None),) * (dim % self.ndim)
         return tuple(self[lead + (i,)] for i in range(self.shape[dim]))
 
     def index_select(self, dim, index):
+        dim = _check_dim(dim, self.ndim)
         lead = (slice(None),) * (dim % self.ndim)
         return self[lead + (_data(index),)]

@@ -11,9 +11,10 @@ from .parameter import Parameter
 
 
 def embedding(indices, weight):
-    """Rows of ``weight`` picked by the integer array ``indices`` (see ops.embedding.Embedding)."""
+    """Rows of ``weight`` picked by ``indices``: an integer Tensor or array of any shape (see
+    ops.embedding.Embedding, which refuses float indices and indices outside the table)."""
     if isinstance(indices, Tensor):
-        raise TypeError("embedding indices must be an integer NumPy array, not a (float) Tensor")
+        indices = indices.data
     return _EmbeddingFn(indices)(weight)
 
 

@@ -19,10 +19,9 @@ def _normalize_axes(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
     axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    for a in axes:
-        if not -ndim <= a < ndim:
-            raise np.exceptions.AxisError(a, ndim)
-    normalized = sorted(a % ndim for a in axes)
+    normalized = sorted(_check_dim(a, ndim) for a in axes)
+    if ndim == 0:       # dim 0 / -1 of a 0-d tensor is accepted (as PyTorch) and reduces nothing
+        return ()
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"repeated axis in {axis}")
     return tuple(normalized)

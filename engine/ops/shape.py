@@ -9,7 +9,8 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import Tensor, _axis
+from ..tensor import Tensor, _axis, _check_dim
+from ..validate import is_int
 
 
 def unbroadcast(grad, shape):
@@ -203,18 +204,44 @@ def squeezed_shape(shape, axis=None):
     """``shape`` without size-1 axes (all, or those in ``axis``; others are kept, as in PyTorch)."""
     if axis is None:
         return tuple(n for n in shape if n != 1)
-    axes = {a % len(shape) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
+    axes = {_check_dim(a, len(shape)) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
     return tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1))
+
+
+def checked_shape(name, shape, many_minus_one=False):
+    """``shape`` as a tuple of ints, each >= 0 except at most one -1 (the size inferred;
+    ``expand``'s -1s, "keep this axis", may be many)."""
+    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    for n in shape:
+        if not is_int(n):
+            raise TypeError(f"{name}: sizes must be ints, got {n!r} in {shape}")
+        if n < -1:
+            raise ValueError(f"{name}: sizes must be >= 0 (or -1 for the inferred one), "
+                             f"got {n} in {shape}")
+    if not many_minus_one and sum(n == -1 for n in shape) > 1:
+        raise ValueError(f"{name}: only one size can be -1 (inferred), got {shape}")
+    return tuple(int(n) for n in shape)
+
+
+def checked_axes(shape, axes):
+    """``axes`` as a permutation of ``range(len(shape))`` (negative axes allowed)."""
+    ndim = len(shape)
+    if len(axes) != ndim:
+        raise ValueError(f"permute: expected {ndim} dims for a tensor of shape {shape}, "
+                         f"got {len(axes)}: {tuple(axes)}")
+    checked = tuple(_check_dim(a, ndim) for a in axes)
+    if len(set(checked)) != ndim:
+        raise ValueError(f"permute: repeated dim in {tuple(axes)}")
+    return checked
 
 
 # --------------------------------------------------------- public functions
 def reshape(x, shape):
-    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
-    return Reshape(shape)(x)
+    return Reshape(checked_shape("reshape", shape))(x)
 
 
 def transpose(x, axes=None):
-    return Transpose(None if axes is None else tuple(axes))(x)
+    return Transpose(None if axes is None else checked_axes(x.shape, tuple(axes)))(x)
 
 
 def getitem(x, index):
