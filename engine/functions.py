@@ -20,6 +20,7 @@ from .math_functions import (  # PyTorch's math functions, part of the same top 
     permute, reshape, sigmoid, sqrt, squeeze, stack, sub, sum, tanh, transpose, unsqueeze,
     where)
 from .tensor import Tensor, _wrap, as_tensor_array, to_numpy
+from .validate import real_number
 
 
 def check_device(where):
@@ -102,6 +103,10 @@ def arange(start, end=None, step=1, *, dtype=None, requires_grad=False, device=N
     int64 when all of start, end, step are ints, else the default float dtype."""
     if end is None:
         start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if not math.isfinite(real_number(value, f"arange: {name}")):
+            raise ValueError(f"arange: {name} must be finite, got {value}")
     if step == 0:
         raise ValueError("arange: step must be non-zero")
     if dtype is None:
@@ -166,8 +171,14 @@ def randperm(n, *, dtype=None, requires_grad=False, device=None):
     return _make(random.get_generator().permutation(n).astype(dtype), requires_grad, device)
 
 
+def _check_tensor(input, name):  # noqa: A002
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name} expects a Tensor, got {type(input).__name__}")
+
+
 def _like(name, make):
     def like(input, *, dtype=None, requires_grad=False, device=None, **kwargs):   # noqa: A002
+        _check_tensor(input, f"{name}_like")
         dtype = input.dtype if dtype is None else dtype
         return make(input.shape, dtype=dtype, requires_grad=requires_grad, device=device,
                     **kwargs)
@@ -185,12 +196,14 @@ randn_like = _like("randn", randn)
 
 def full_like(input, fill_value, *, dtype=None, requires_grad=False, device=None):  # noqa: A002
     """``full`` with ``input``'s shape and dtype."""
+    _check_tensor(input, "full_like")
     return full(input.shape, fill_value, dtype=input.dtype if dtype is None else dtype,
                 requires_grad=requires_grad, device=device)
 
 
 def randint_like(input, low, high=None, *, dtype=None, requires_grad=False, device=None):  # noqa: A002
     """``randint`` with ``input``'s shape and dtype."""
+    _check_tensor(input, "randint_like")
     low, high = (0, low) if high is None else (low, high)
     return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype,
                    requires_grad=requires_grad, device=device)

@@ -18,7 +18,7 @@ def _t(x):
 
 def cat(tensors, dim=0):
     """Join tensors along an existing axis ``dim``."""
-    return ops.concatenate(list(tensors), dim=dim)
+    return ops.concatenate(tensors, dim=dim)
 
 
 concat = cat
@@ -26,7 +26,7 @@ concat = cat
 
 def stack(tensors, dim=0):
     """Join same-shaped tensors along a new axis ``dim``."""
-    return ops.stack(list(tensors), dim=dim)
+    return ops.stack(tensors, dim=dim)
 
 
 def flatten(input, start_dim=0, end_dim=-1):   # noqa: A002

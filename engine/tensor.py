@@ -318,6 +318,8 @@ class Tensor:
 
     def requires_grad_(self, flag=True):
         """Set requires_grad in place (leaves only, as in PyTorch); returns self."""
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"requires_grad must be a bool, got {type(flag).__name__} {flag!r}")
         if self.grad_fn is not None and not flag:
             raise ValueError(
                 "requires_grad can only be changed on leaf tensors; this tensor was "

@@ -89,13 +89,13 @@ class InPlaceMethods:
     def normal_(self, mean=0.0, std=1.0):
         """Fill with samples of N(mean, std²) from the engine's generator (``manual_seed``)."""
         autograd.check_inplace(self, "normal_")
-        self.data[...] = random.get_generator().normal(mean, std, self.data.shape)
+        self.data[...] = random.normal(mean, std, self.data.shape)
         return self
 
     def uniform_(self, a=0.0, b=1.0):
         """Fill with samples of U(a, b) from the engine's generator."""
         autograd.check_inplace(self, "uniform_")
-        self.data[...] = random.get_generator().uniform(a, b, self.data.shape)
+        self.data[...] = random.uniform(a, b, self.data.shape)
         return self
 
     def detach_(self):

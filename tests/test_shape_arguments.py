@@ -87,3 +87,39 @@ def test_embedding_takes_integer_tensors():
         emb(engine.tensor([-1]))
     with pytest.raises(TypeError, match="integers"):
         emb(engine.tensor([1.0]))
+
+
+BAD_CREATION_CALLS = [
+    ("arange inf", lambda: engine.arange(0, float("inf")), ValueError),
+    ("arange nan", lambda: engine.arange(float("nan")), ValueError),
+    ("arange step inf", lambda: engine.arange(0, 5, float("inf")), ValueError),
+    ("arange str", lambda: engine.arange("a"), TypeError),
+    ("zeros_like str", lambda: engine.zeros_like("a"), TypeError),
+    ("randn_like list", lambda: engine.randn_like([1.0, 2.0]), TypeError),
+    ("full_like array", lambda: engine.full_like(np.ones(2), 1.0), TypeError),
+    ("cat a tensor", lambda: engine.cat(engine.randn(3, 4)), TypeError),
+    ("stack a tensor", lambda: engine.stack(engine.randn(3, 4)), TypeError),
+    ("normal_ std < 0", lambda: engine.randn(3).normal_(0.0, -1.0), ValueError),
+    ("normal_ mean nan", lambda: engine.randn(3).normal_(float("nan"), 1.0), ValueError),
+    ("normal_ std str", lambda: engine.randn(3).normal_(0.0, "1"), TypeError),
+    ("uniform_ a > b", lambda: engine.randn(3).uniform_(1.0, 0.0), ValueError),
+    ("uniform_ inf", lambda: engine.randn(3).uniform_(0.0, float("inf")), ValueError),
+    ("init.normal_ std < 0", lambda: nn.init.normal_(engine.randn(3), std=-1.0), ValueError),
+    ("init.uniform_ nan", lambda: nn.init.uniform_(engine.randn(3), float("nan"), 1.0), ValueError),
+    ("requires_grad = str", lambda: setattr(engine.randn(3), "requires_grad", "yes"), TypeError),
+    ("requires_grad_(1)", lambda: engine.randn(3).requires_grad_(1), TypeError),
+]
+
+
+@pytest.mark.parametrize("name, call, error", BAD_CREATION_CALLS,
+                         ids=[c[0] for c in BAD_CREATION_CALLS])
+def test_bad_creation_argument_raises(name, call, error):
+    with pytest.raises(error):
+        call()
+
+
+def test_arange_still_counts_as_pytorch():
+    assert engine.arange(5).data.tolist() == [0, 1, 2, 3, 4]
+    assert engine.arange(engine.tensor(3)).data.tolist() == [0, 1, 2]
+    np.testing.assert_allclose(engine.arange(0, 1, 0.25).data, [0, 0.25, 0.5, 0.75])
+    assert engine.cat((engine.ones(2), engine.zeros(1))).shape == (3,)

@@ -8,7 +8,7 @@ which zeroes half its inputs).  A uniform U(−b, b) has variance b²/3, hence t
 import math
 
 from ..autograd import no_grad
-from ..random import get_generator
+from .. import random
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -62,12 +62,12 @@ def _fill(tensor, values):
 
 def uniform_(tensor, a=0.0, b=1.0):
     """Fill with U(a, b)."""
-    return _fill(tensor, get_generator().uniform(a, b, tensor.shape))
+    return _fill(tensor, random.uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0):
     """Fill with N(mean, std²)."""
-    return _fill(tensor, get_generator().normal(mean, std, tensor.shape))
+    return _fill(tensor, random.normal(mean, std, tensor.shape))
 
 
 def constant_(tensor, val):

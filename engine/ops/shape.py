@@ -249,6 +249,9 @@ def getitem(x, index):
 
 
 def _sequence_axis(name, tensors, axis, dim):
+    if isinstance(tensors, (Tensor, np.ndarray)) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}() expects a list or tuple of tensors, got "
+                        f"{type(tensors).__name__}")
     if len(tensors) == 0:
         raise ValueError(f"{name}() needs at least one tensor")
     axis = _axis(axis, dim)
