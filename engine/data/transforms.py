@@ -6,9 +6,39 @@ input is never modified. A single image (C, H, W) is treated as a batch of one.
 ``GaussianNoise`` and ``Cutout`` also make the inputs of the denoising (x + n → x) and inpainting
 (occluded x → x) autoencoders.
 """
+import math
+
 import numpy as np
 
+from ..validate import non_negative_int, positive_int, real_number
 from ._utils import as_generator, to_numpy
+
+
+def _finite(value, name):
+    value = real_number(value, name)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _probability(p):
+    p = real_number(p, "p")
+    if not 0.0 <= p <= 1.0:          # also refuses NaN
+        raise ValueError(f"p must be a probability in [0, 1], got {p}")
+    return p
+
+
+def _channel_values(values, name, positive=False):
+    """Per-channel ``values`` (a number or a sequence) as a (C, 1, 1) float64 array."""
+    try:
+        a = np.asarray(values, dtype=np.float64).reshape(-1, 1, 1)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or a sequence of numbers, got {values!r}") from None
+    if a.size == 0 or not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite numbers, got {values!r}")
+    if positive and np.any(a <= 0):
+        raise ValueError(f"{name} must be > 0 for every channel, got {values!r}")
+    return a
 
 
 def _as_batch(x):
@@ -74,7 +104,11 @@ class RandomCrop(Transform):
         super().__init__(random_state)
         if size is not None:
             size = (size, size) if np.isscalar(size) else tuple(size)
-        self.size, self.padding, self.fill = size, int(padding), fill
+            if len(size) != 2:
+                raise ValueError(f"size must be an int or (h, w), got {size}")
+            size = tuple(positive_int(n, "crop size") for n in size)
+        self.size, self.padding = size, non_negative_int(padding, "padding")
+        self.fill = _finite(fill, "fill")
 
     def apply(self, batch, rng):
         n, _, h, w = batch.shape
@@ -101,7 +135,7 @@ class RandomHorizontalFlip(Transform):
 
     def __init__(self, p=0.5, random_state=None):
         super().__init__(random_state)
-        self.p = p
+        self.p = _probability(p)
 
     def apply(self, batch, rng):
         out = batch.copy()
@@ -126,7 +160,14 @@ class GaussianNoise(Transform):
 
     def __init__(self, std=0.1, mean=0.0, clip=(0.0, 1.0), random_state=None):
         super().__init__(random_state)
-        self.std, self.mean, self.clip = std, mean, clip
+        self.std, self.mean = _finite(std, "std"), _finite(mean, "mean")
+        if self.std < 0:
+            raise ValueError(f"std must be >= 0, got {std}")
+        if clip is not None:
+            clip = tuple(_finite(c, "clip") for c in clip)
+            if len(clip) != 2 or clip[0] > clip[1]:
+                raise ValueError(f"clip must be (low, high) with low <= high, or None; got {clip}")
+        self.clip = clip
 
     def apply(self, batch, rng):
         dtype = batch.dtype if batch.dtype.kind == "f" else np.float32
@@ -140,7 +181,8 @@ class Cutout(Transform):
 
     def __init__(self, size=8, n_holes=1, fill=0.0, random_state=None):
         super().__init__(random_state)
-        self.size, self.n_holes, self.fill = int(size), int(n_holes), fill
+        self.size, self.n_holes = positive_int(size, "size"), non_negative_int(n_holes, "n_holes")
+        self.fill = _finite(fill, "fill")
 
     def mask(self, shape, rng):
         """Boolean (N, 1, H, W): True where pixels are occluded."""
@@ -166,11 +208,16 @@ class Normalize:
     """(x − mean) / std per channel (deterministic; put it last in a Compose)."""
 
     def __init__(self, mean, std):
-        self.mean = np.asarray(mean, dtype=np.float64).reshape(-1, 1, 1)
-        self.std = np.asarray(std, dtype=np.float64).reshape(-1, 1, 1)
+        self.mean = _channel_values(mean, "mean")
+        self.std = _channel_values(std, "std", positive=True)
 
     def __call__(self, x):
         batch, single = _as_batch(x)
+        channels = {len(self.mean), len(self.std)} - {1}
+        if channels and channels != {batch.shape[1]}:
+            raise ValueError(f"Normalize: mean has {len(self.mean)} and std {len(self.std)} "
+                             f"values, but the images have {batch.shape[1]} channels "
+                             f"(shape {batch.shape})")
         dtype = batch.dtype if batch.dtype.kind == "f" else np.float32
         out = ((batch - self.mean) / self.std).astype(dtype)
         return out[0] if single else out

@@ -83,10 +83,8 @@ class Normalize:
     """(x − mean_c) / std_c per channel of a tensor (C, H, W)."""
 
     def __init__(self, mean, std, inplace=False):
-        if np.any(np.asarray(std, dtype=np.float64) == 0):
-            raise ValueError(f"Normalize: std must not be 0, got {std}")
+        self._normalize = _data.Normalize(mean, std)      # checks: finite, std > 0
         self.mean, self.std = tuple(mean), tuple(std)
-        self._normalize = _data.Normalize(mean, std)
 
     def __call__(self, x):
         return Tensor(self._normalize(to_numpy(x)))
@@ -180,12 +178,15 @@ def _affine_warp(batch, inverse, fill):
 def _pair(value, name, around=0.0):
     if value is None:
         return None
-    if isinstance(value, numbers.Real):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0 as a single number, got {value}")
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if not value >= 0 or math.isinf(value):
+            raise ValueError(f"{name} must be a finite number >= 0 as a single number, got {value}")
         return (around - value, around + value)
-    value = tuple(float(v) for v in value)
-    if len(value) != 2 or value[0] > value[1]:
+    try:
+        value = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or a (min, max) pair, got {value!r}") from None
+    if len(value) != 2 or not all(map(math.isfinite, value)) or value[0] > value[1]:
         raise ValueError(f"{name} must be a number or a (min, max) pair, got {value}")
     return value
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..io import atomic_write
 from ..tensor import Tensor, to_numpy
+from ..validate import non_negative_int, positive_int
 
 __all__ = ["make_grid", "save_image", "write_png"]
 
@@ -31,6 +32,9 @@ def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scal
         x = x[None]
     if x.ndim != 4:
         raise ValueError(f"make_grid expects (N, C, H, W), (C, H, W) or (H, W), got {x.shape}")
+    if x.shape[0] == 0:
+        raise ValueError(f"make_grid needs at least one image, got shape {x.shape}")
+    nrow, padding = positive_int(nrow, "nrow"), non_negative_int(padding, "padding")
     x = x.astype(np.float32, copy=True)
     if x.shape[1] == 1:
         x = np.repeat(x, 3, axis=1)
