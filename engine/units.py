@@ -71,9 +71,14 @@ def parse_args(unit, argv=None, doc=None, extra=None):
     if extra is not None:
         extra(parser)
     args = parser.parse_args(argv)
+    if args.seed < 0 or args.seed >= 2**32:       # NumPy's global seed takes 32 bits
+        parser.error(f"--seed must be in [0, 2**32), got {args.seed}")
     args.seed = non_negative_int(args.seed, "--seed")
     args.out = Path(args.out)
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        parser.error(f"--out {args.out}: cannot create that folder ({error.strerror or error})")
     manual_seed(args.seed)
     np.random.seed(args.seed)
     return args

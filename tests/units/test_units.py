@@ -120,8 +120,12 @@ def test_parse_args_defaults_and_checks(tmp_path, monkeypatch):
     a = np.random.rand()
     units.parse_args(unit, ["--seed", "0"])
     assert np.random.rand() == a                      # the seed is applied
-    with pytest.raises(ValueError, match="seed"):
-        units.parse_args(unit, ["--seed", "-1"])
+    for bad in ("-1", str(2**32)):                    # NumPy's global seed takes 32 bits
+        with pytest.raises(SystemExit):
+            units.parse_args(unit, ["--seed", bad])
+    (tmp_path / "a_file").write_text("")
+    with pytest.raises(SystemExit):                   # a clean usage error, not a traceback
+        units.parse_args(unit, ["--out", str(tmp_path / "a_file" / "plots")])
     with pytest.raises(ValueError, match="lacks"):
         units.parse_args({"number": 1}, [])
     with pytest.raises(TypeError, match="UNIT"):
