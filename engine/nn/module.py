@@ -34,6 +34,13 @@ class Module:
             self._buffers[name] = value
             object.__setattr__(self, name, value)
             return
+        if value is not None:   # as PyTorch: a registered slot keeps its kind
+            if name in self._parameters and not isinstance(value, Parameter):
+                raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
+                                f"(a Parameter or None expected)")
+            if name in self._modules and not isinstance(value, Module):
+                raise TypeError(f"cannot assign {type(value).__name__} as sub-module {name!r} "
+                                f"(a Module or None expected)")
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
         if isinstance(value, Parameter):
@@ -50,7 +57,7 @@ class Module:
 
     # ------------------------------------------------------------ walking the tree
     def named_children(self):
-        return iter(self._modules.items())
+        return ((name, m) for name, m in self._modules.items() if m is not None)
 
     def children(self):
         return (module for _, module in self.named_children())
@@ -81,11 +88,58 @@ class Module:
         fn(self)
         return self
 
-    def named_parameters(self, prefix=""):
-        """``(name, Parameter)`` pairs with PyTorch's dotted names, e.g. ``"0.weight"``."""
-        for module_name, module in self.named_modules(prefix=prefix):
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """``(name, Parameter)`` pairs with PyTorch's dotted names, e.g. ``"0.weight"``; a
+        Parameter shared by two layers (tied weights) is listed once, under its first name."""
+        seen = set()
+        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for module_name, module in modules:
             for name, param in module._parameters.items():
+                if remove_duplicate:
+                    if id(param) in seen:
+                        continue
+                    seen.add(id(param))
                 yield (f"{module_name}.{name}" if module_name else name), param
+
+    # ------------------------------------------------------------ registering by name
+    def _check_new_name(self, name, kind):
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name must be a str, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"{kind} name must be a non-empty string without '.', got {name!r}")
+        if hasattr(self, name) and name not in self._parameters and name not in self._modules \
+                and name not in self._buffers:
+            raise KeyError(f"attribute {name!r} already exists")
+
+    def register_parameter(self, name, param):
+        """Add ``param`` (a Parameter, or None) under ``name`` (what ``self.name = param`` does)."""
+        self._check_new_name(name, "parameter")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign {type(param).__name__} as parameter {name!r} "
+                            f"(a Parameter or None expected)")
+        setattr(self, name, param)
+
+    def add_module(self, name, module):
+        """Add ``module`` (a Module, or None) as a child under ``name``."""
+        self._check_new_name(name, "module")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        setattr(self, name, module)
+        if module is None:
+            self._modules[name] = None
+
+    register_module = add_module
+
+    def get_submodule(self, target):
+        """The sub-module at the dotted path ``target`` (``""`` is this module)."""
+        module = self
+        for part in target.split(".") if target else []:
+            child = module._modules.get(part)
+            if child is None:
+                raise AttributeError(f"{type(module).__name__} has no sub-module {part!r} "
+                                     f"(looking up {target!r})")
+            module = child
+        return module
 
     def parameters(self):
         return (param for _, param in self.named_parameters())
@@ -310,6 +364,8 @@ class Module:
 
         A module frozen by ``engine.nn.freeze`` stays in evaluation mode (see ``freeze``).
         """
+        if not isinstance(mode, (bool, np.bool_)):
+            raise ValueError(f"training mode is expected to be a bool, got {mode!r}")
         for module in self.modules():
             held = module.__dict__.get("_frozen", False)
             object.__setattr__(module, "training", bool(mode) and not held)
