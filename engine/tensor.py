@@ -40,6 +40,12 @@ def _as_array(data):
     has_own_dtype = hasattr(data, "dtype") and hasattr(data, "shape")
     arr = get_array_module(data).asarray(data) if has_own_dtype else np.asarray(data)
     kind = arr.dtype.kind
+    if kind == "O" and any(v is None for v in arr.flat):
+        raise TypeError("Tensor data must be real numbers or bools; got None in it "
+                        "(object data)")
+    if kind == "O" and all(type(v) in (int, float, bool) for v in arr.flat):
+        raise ValueError("Tensor data: an integer does not fit int64 (the widest integer "
+                         "dtype); write it as a float (e.g. 2.0**70) for a float tensor")
     if kind not in "biuf":
         raise TypeError(
             f"Tensor data must be real numbers or bools; got dtype "
@@ -81,6 +87,11 @@ def as_tensor_array(data, dtype=None):
         return data                              # the common case: a float array, no copy
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
+        if dtype.kind == "f" and isinstance(data, (list, tuple, int)):
+            as_objects = np.asarray(data)
+            if as_objects.dtype == object and all(type(v) in (int, float)
+                                                  for v in as_objects.flat):
+                data = as_objects.astype(np.float64)    # ints beyond int64 are fine as floats
     arr, has_own_dtype = _as_array(data)
     if dtype is None:
         kind = arr.dtype.kind
@@ -92,7 +103,22 @@ def as_tensor_array(data, dtype=None):
         else:
             dtype = arr.dtype if has_own_dtype and arr.dtype in dtypes.INTEGER_DTYPES \
                 else dtypes.int64
-    return arr if arr.dtype == dtype else arr.astype(dtype)
+    return arr if arr.dtype == dtype else _cast(arr, dtype)
+
+
+def _cast(arr, dtype):
+    """``arr.astype(dtype)``, refusing a conversion to an integer dtype that would wrap or be
+    undefined (a value out of its range, NaN or inf): that would be a silent wrong answer."""
+    if dtype.kind in "iu" and arr.size and arr.dtype.kind in "iuf":
+        info = np.iinfo(dtype)
+        xp = get_array_module(arr)
+        if arr.dtype.kind == "f" and not bool(xp.isfinite(arr).all()):
+            raise ValueError(f"NaN or infinite values cannot be converted to {dtype}")
+        low, high = arr.min(), arr.max()
+        if low < info.min or high > info.max:
+            raise ValueError(f"values from {low} to {high} cannot be converted to {dtype} "
+                             f"without overflow (its range is {info.min} to {info.max})")
+    return arr.astype(dtype)
 
 
 class GradDtypeError(TypeError, RuntimeError):
@@ -376,7 +402,7 @@ class Tensor:
             else:
                 dtype = arg
         result = self
-        if dtype is not None and dtypes.as_float_dtype(dtype) != self.dtype:
+        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
             from .ops import cast
             result = cast(result, dtype)
         if device is not None and devices.as_device(device) != result.device:

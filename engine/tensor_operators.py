@@ -14,6 +14,19 @@ from . import autograd, ops
 from .tensor import Tensor, _data, _wrap, get_array_module
 
 
+class IntegerDivisionByZero(ZeroDivisionError, ValueError):
+    """Integer ``//`` or ``%`` by zero (NumPy would give 0 with a warning: a silent wrong
+    answer). Both a ZeroDivisionError, as Python's ints, and a ValueError."""
+
+
+def _integer_divisor_checked(op, a, b):
+    """``a``, after checking that an integer division ``a op b`` has no zero divisor."""
+    if b.dtype.kind in "iub" and a.dtype.kind in "iub" and not b.all():
+        raise IntegerDivisionByZero(f"integer division by zero in {op} (the divisor has a 0); "
+                                    f"use float tensors for inf/nan results")
+    return a
+
+
 def _logical(op, name):
     """A bitwise/logical operator for bool and integer tensors (masks: ``a & b``, ``~m``)."""
     def method(self, other=None):
@@ -131,15 +144,15 @@ class OperatorMethods:
 
     def __floordiv__(self, other):
         a, b = ops.math._promoted(self.data, get_array_module(self.data).asarray(_data(other)))
-        return self._no_grad_result("//", a // b)
+        return self._no_grad_result("//", _integer_divisor_checked("//", a, b) // b)
 
     def __rfloordiv__(self, other):
         b, a = ops.math._promoted(self.data, get_array_module(self.data).asarray(_data(other)))
-        return self._no_grad_result("//", a // b)
+        return self._no_grad_result("//", _integer_divisor_checked("//", a, b) // b)
 
     def __mod__(self, other):
         a, b = ops.math._promoted(self.data, get_array_module(self.data).asarray(_data(other)))
-        return self._no_grad_result("%", a % b)
+        return self._no_grad_result("%", _integer_divisor_checked("%", a, b) % b)
 
     # ------------------------------------------- comparisons' logic (no gradient)
     __and__ = _logical(operator.and_, "__and__")

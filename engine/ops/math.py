@@ -11,7 +11,7 @@ import operator
 from .. import dtypes
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor, _cast, _wrap
 from .shape import unbroadcast
 
 
@@ -133,6 +133,9 @@ class Pow(Function):
 
     def forward(self, a, b):
         a, b = _promoted(a, b)
+        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and (b < 0).any():
+            raise ValueError("pow: integers to negative integer powers are not allowed (as in "
+                             "PyTorch); convert first, e.g. x.float() ** -1")
         try:
             self.y = a ** b
         except ValueError:
@@ -371,4 +374,4 @@ def cast(x, dtype):
         return x
     if dtype.kind == "f" and x.data.dtype.kind == "f":
         return Cast(dtype)(x)
-    return _wrap(x.data.astype(dtype))
+    return _wrap(_cast(x.data, dtype))
