@@ -19,6 +19,10 @@ from .math_functions import (  # PyTorch's math functions, part of the same top 
     flatten, ge, gt, le, log, lt, matmul, max, maximum, mean, min, minimum, mm, mul, ne,
     permute, reshape, sigmoid, sqrt, squeeze, stack, sub, sum, tanh, transpose, unsqueeze,
     where)
+from .math_functions import (  # picking, sorting, tiling: the Tensor methods as functions
+    argsort, cumsum, dot, flip, gather, isfinite, isinf, isnan, logsumexp, masked_select, movedim,
+    mv, nan_to_num, narrow, nonzero, outer, roll, sort, tile, topk, tril, triu)
+from .math_functions import _SELECTION
 from .tensor import Tensor, _wrap, as_tensor_array, to_numpy
 from .validate import real_number
 
@@ -272,5 +276,5 @@ __all__ = [
     "stack", "flatten", "reshape", "transpose", "permute", "squeeze", "unsqueeze", "exp", "log",
     "sqrt", "abs", "clamp", "clip", "sigmoid", "tanh", "sum", "mean", "max", "min", "argmax",
     "argmin", "maximum", "minimum", "matmul", "add", "sub", "mul", "div", "mm", "bmm", "where", "eq", "ne", "lt", "le", "gt",
-    "ge", "equal", "allclose",
+    "ge", "equal", "allclose", *_SELECTION,
 ]

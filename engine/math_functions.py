@@ -211,9 +211,49 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):   # noqa: A
     return builtins.bool(np.allclose(_t(input).numpy(), _t(other).numpy(), rtol, atol, equal_nan))
 
 
+def _method(name, doc):
+    """``engine.name(input, ...)``: the Tensor method ``input.name(...)``."""
+    def function(input, *args, **kwargs):  # noqa: A002
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name} expects a Tensor, got {type(input).__name__}")
+        return getattr(input, name)(*args, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    return function
+
+
+_SELECTION = {
+    "gather": "out[i][j] = input[i][index[i][j]] along ``dim`` (engine.ops.index.gather).",
+    "sort": "``(values, indices)`` sorted along ``dim``.",
+    "argsort": "Where each sorted value came from.",
+    "topk": "``(values, indices)`` of the k largest (or smallest) along ``dim``.",
+    "cumsum": "Running sums along ``dim``.",
+    "flip": "Reversed along ``dims``.",
+    "roll": "Shifted along ``dims``, wrapping around.",
+    "narrow": "``length`` elements from ``start`` along ``dim``.",
+    "movedim": "Axes moved from ``source`` to ``destination``.",
+    "masked_select": "The elements where the bool mask is True, as 1-D.",
+    "nonzero": "Indices of the non-zero elements.",
+    "tile": "Tiled ``dims`` times (NumPy's tile).",
+    "tril": "The lower triangle of the last two axes.",
+    "triu": "The upper triangle of the last two axes.",
+    "logsumexp": "log Σ exp along ``dim``, without overflow.",
+    "isnan": "Where the elements are NaN.",
+    "isinf": "Where the elements are ±inf.",
+    "isfinite": "Where the elements are finite.",
+    "nan_to_num": "NaN and ±inf replaced by finite values.",
+    "dot": "Σ a_i·b_i of two 1-D tensors.",
+    "outer": "The outer product a_i·b_j of two 1-D tensors.",
+    "mv": "Matrix times vector.",
+}
+for _name, _doc in _SELECTION.items():
+    globals()[_name] = _method(_name, _doc)
+
+
 __all__ = [
     "cat", "concat", "stack", "flatten", "reshape", "transpose", "permute", "squeeze",
     "unsqueeze", "exp", "log", "sqrt", "abs", "clamp", "clip", "sigmoid", "tanh", "sum",
     "mean", "max", "min", "argmax", "argmin", "maximum", "minimum", "matmul", "add", "sub",
     "mul", "div", "mm", "bmm", "where", "eq", "ne", "lt", "le", "gt", "ge", "equal", "allclose",
+    *_SELECTION,
 ]

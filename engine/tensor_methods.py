@@ -13,6 +13,7 @@ from . import autograd, dtypes, ops
 from .tensor import Tensor, _axis, _data, _shape_args, _wrap, get_array_module
 from .tensor_inplace import InPlaceMethods
 from .tensor_operators import OperatorMethods
+from .tensor_selection import SelectionMethods
 from .tensor_shape import ShapeMethods
 
 
@@ -21,9 +22,10 @@ def _keep(keepdim, keepdims):
     return bool(keepdim if keepdims is None else keepdims)
 
 
-class TensorMethods(OperatorMethods, ShapeMethods, InPlaceMethods):
+class TensorMethods(OperatorMethods, ShapeMethods, SelectionMethods, InPlaceMethods):
     """The methods bound onto Tensor (read them as if they were written in its class body):
     the operators (engine/tensor_operators.py), shape and indexing (engine/tensor_shape.py),
+    picking, sorting and tiling (engine/tensor_selection.py),
     in-place changes (engine/tensor_inplace.py), and here the math, reductions, casts and
     constructors."""
 

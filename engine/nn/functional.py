@@ -7,6 +7,7 @@ The activations (``relu``, ``softmax``, ...) are defined beside their Functions 
 """
 from ..backend._checks import expand
 from ..ops import conv as _conv
+from ..ops.index import one_hot  # noqa: F401  (class labels → one-hot vectors)
 from ..ops import linalg
 from ..ops import loss as _loss
 from ..ops import pool as _pool

@@ -15,7 +15,7 @@ from engine import Function, Tensor, gradcheck
 from engine.ops import activation as act
 from engine.ops import dropout
 from engine.ops import embedding as emb
-from engine.ops import conv, device, loss, math, normalization, pool, reduce, shape, upsample
+from engine.ops import conv, device, index, loss, math, normalization, pool, reduce, shape, upsample
 from engine.ops import linalg
 from engine.ops.linalg import MatMul
 
@@ -83,6 +83,9 @@ CASES = {
     "Reshape": lambda: (lambda a: shape.Reshape((4, 3))(a), (rand(3, 4),)),
     "Transpose": lambda: (lambda a: shape.Transpose((1, 0, 2))(a), (rand(2, 3, 2),)),
     "GetItem": lambda: (lambda a: shape.GetItem(([0, 0, 2],))(a), (rand(3, 2),)),
+    "Gather": lambda: (lambda a: index.Gather(1, np.array([[0, 0, 2], [1, 2, 2]]))(a),
+                       (rand(2, 3),)),
+    "CumSum": lambda: (lambda a: index.CumSum(0)(a), (rand(4, 3),)),
     "Concatenate": lambda: (lambda a, b: shape.Concatenate(1)(a, b), (rand(2, 3), rand(2, 2))),
     "Stack": lambda: (lambda a, b: shape.Stack(0)(a, b), (rand(2, 3), rand(2, 3, seed=4))),
     "MatMul": lambda: (lambda a, b: MatMul()(a, b), (rand(3, 4), rand(4, 2))),
