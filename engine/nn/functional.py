@@ -5,6 +5,11 @@ forward and backward equations are found in one place: the class named in each d
 The activations (``relu``, ``softmax``, ...) are defined beside their Functions in
 ``engine/ops/activation.py`` and re-exported here.
 """
+import numbers
+
+import numpy as np
+
+from .. import ops
 from ..backend._checks import expand
 from ..ops import conv as _conv
 from ..ops.index import one_hot  # noqa: F401  (class labels → one-hot vectors)
@@ -65,12 +70,30 @@ def hinge_loss(input, target, reduction="mean"):
     return _loss.HingeLoss(reduction)(input, target)
 
 
-def cross_entropy(input, target, weight=None, reduction="mean", label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
     """Softmax cross-entropy from logits (N, C) and integer class labels (N,); optional class
-    ``weight`` (C,) and ``label_smoothing``. See ``engine.ops.loss.CrossEntropy``."""
+    ``weight`` (C,) and ``label_smoothing`` (PyTorch's signature). Rows whose label is
+    ``ignore_index`` count for nothing (not even in the mean's denominator). See
+    ``engine.ops.loss.CrossEntropy``."""
+    if isinstance(size_average, str):      # the old engine order: (input, target, weight, reduction)
+        size_average, reduction = None, size_average
+    _legacy_reduction("cross_entropy", size_average, reduce)
     if weight is not None and hasattr(weight, "grad_fn"):
         weight = weight.numpy()
-    return _loss.CrossEntropy(target, weight, label_smoothing, reduction)(input)
+    labels = target.data if hasattr(target, "grad_fn") else np.asarray(target)
+    if not isinstance(ignore_index, numbers.Integral) or isinstance(ignore_index, bool):
+        raise TypeError(f"cross_entropy: ignore_index must be an int, got {ignore_index!r}")
+    ignored = labels == ignore_index if labels.dtype.kind in "iu" else None
+    if ignored is None or not ignored.any():
+        return _loss.CrossEntropy(target, weight, label_smoothing, reduction)(input)
+    kept = ~ignored
+    losses = _loss.CrossEntropy(labels[kept], weight, label_smoothing, reduction)(input[kept])
+    if reduction != "none":
+        return losses
+    # per-row losses back in place, 0 for the ignored rows (a differentiable gather)
+    position = np.where(kept, np.cumsum(kept) - 1, kept.sum())
+    return ops.concatenate([losses, losses.new_zeros((1,))])[position]
 
 
 def binary_cross_entropy(input, target, reduction="mean"):

@@ -67,12 +67,18 @@ class HingeLoss(_Loss):
 class CrossEntropyLoss(_Loss):
     """Softmax + negative log-likelihood from logits (N, C) and integer labels (N,)."""
 
-    def __init__(self, weight=None, reduction="mean", label_smoothing=0.0):
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean", label_smoothing=0.0):
+        if isinstance(size_average, str):   # the old engine order: (weight, reduction, ...)
+            size_average, reduction = None, size_average
+        F._legacy_reduction("CrossEntropyLoss", size_average, reduce)
         super().__init__(reduction)
         self.weight, self.label_smoothing = weight, float(label_smoothing)
+        self.ignore_index = ignore_index
 
     def forward(self, input, target):
-        return F.cross_entropy(input, target, self.weight, self.reduction, self.label_smoothing)
+        return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
+                               reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
 class BCELoss(_Loss):
