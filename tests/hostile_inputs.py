@@ -261,6 +261,65 @@ for code in ("engine.randn(3, 4).reshape(-2, -6)", "engine.randn(3, 4).view(2.5,
              "engine.randn(3, 4).topk(9)", "engine.randn(3, 4).gather(1, engine.tensor([[9]]))"):
     case("shapes and arguments", code)
 
+# ---------------------------------------------------------------- functions and layers
+for code in ("F.softmax(engine.randn(3, 4), dim=9)", "F.log_softmax(engine.randn(3, 4), dim='a')",
+             "F.cross_entropy(engine.randn(4, 3), engine.tensor([0, 1, 2, 5]))",
+             "F.cross_entropy(engine.randn(4, 3), engine.tensor([0, 1, 2, -1]))",
+             "F.cross_entropy(engine.randn(4, 3), engine.randn(4))",
+             "F.cross_entropy(engine.randn(4, 3), engine.tensor([0, 1]))",
+             "F.cross_entropy(engine.randn(4, 3), engine.tensor([0, 1, 2, 0]), reduction='avg')",
+             "F.nll_loss(engine.randn(4, 3), engine.tensor([0, 1, 2, 3]))",
+             "F.mse_loss(engine.randn(4, 3), engine.randn(3, 4))",
+             "F.binary_cross_entropy(engine.rand(4), engine.rand(5))",
+             "F.binary_cross_entropy_with_logits(engine.randn(4), engine.rand(4), "
+             "pos_weight=engine.ones(3))",
+             "F.linear(engine.randn(3, 4), engine.randn(5, 3))",
+             "F.linear(engine.randn(3, 4), engine.randn(5, 4), engine.randn(3))",
+             "F.conv2d(engine.randn(1, 4, 5, 5), engine.randn(4, 2, 3, 3), groups=3)",
+             "F.conv2d(engine.randn(1, 1, 5, 5), engine.randn(1, 1, 3, 3, dtype=engine.float64))",
+             "F.conv2d(engine.randn(3, 8, 8), engine.randn(4, 3, 3, 3))",
+             "F.conv2d(engine.randn(1, 1, 5, 5), engine.randn(1, 1, 3, 3), padding='foo')",
+             "F.conv2d(engine.randn(1, 1, 5, 5), engine.randn(1, 1, 3, 3), stride=float('nan'))",
+             "F.max_pool2d(engine.randn(1, 1, 2, 2), 5)",
+             "F.max_pool2d(engine.randn(1, 1, 8, 8), 2, padding=3)",
+             "F.avg_pool2d(engine.randn(1, 1, 4, 4), 2, padding=-1)",
+             "F.adaptive_avg_pool2d(engine.randn(1, 1, 4, 4), 0)",
+             "F.batch_norm(engine.randn(4, 3), engine.zeros(2), engine.ones(2))",
+             "F.dropout(engine.randn(3), 1.5)",
+             "F.relu(engine.tensor([1, 2]))",
+             "nn.BatchNorm2d(3)(engine.randn(2, 4, 5, 5))",
+             "nn.BatchNorm1d(3)(engine.randn(1, 3))",
+             "nn.LSTM(3, 4)(engine.randn(5, 2, 7))",
+             "nn.Conv2d(3, 4, 3)(engine.randn(1, 2, 8, 8))",
+             "nn.Sequential(nn.ReLU(), 3)", "nn.ModuleList().append(3)",
+             "nn.Linear(2, 2)(engine.randn(3, 3))",
+             "nn.Linear(2, 2).load_state_dict('a')",
+             "nn.Linear(2, 2).to('tpu')", "engine.randn(2).to('float128')",
+             "engine.set_backend('foo')", "engine.device('cuda:-1')",
+             "engine.manual_seed(-1)", "engine.manual_seed('a')",
+             "engine.randn(3, requires_grad=True).mul(2).backward()",
+             "engine.randn(3).sum().backward()",
+             "engine.tensor([1, 2], requires_grad=True)",
+             "(engine.randn(3, requires_grad=True) * 2).backward(engine.randn(4))"):
+    case("functions and layers", code)
+for code in ("from engine.utils.data import TensorDataset\n"
+             "TensorDataset(engine.randn(4, 2), engine.randn(3))",
+             "from engine.utils.data import random_split, TensorDataset\n"
+             "random_split(TensorDataset(engine.randn(4, 2)), [3, 3])",
+             "from engine.utils.data import random_split, TensorDataset\n"
+             "random_split(TensorDataset(engine.randn(4, 2)), [-1, 5])",
+             "from engine.data.transforms import RandomCrop\nRandomCrop(0)",
+             "from engine.vision.transforms import Normalize\nNormalize([0.5], [0.0])",
+             "from engine.vision.utils import make_grid\nmake_grid(engine.rand(4, 1, 8, 8), nrow=0)"):
+    case("functions and layers", code)
+case("functions and layers", """
+a, b = nn.Linear(3, 3, bias=False), nn.Linear(3, 3, bias=False)
+b.weight = a.weight
+model = nn.Sequential(a, b)
+opt = optim.SGD(model.parameters(), lr=0.1)        # tied weights: listed once, no duplicate
+assert len(list(model.parameters())) == 1
+""", "ok")
+
 # ---------------------------------------------------------------- files
 case("files", "engine.load(tmp + '/missing.pt')")
 case("files", "engine.load(tmp)")
