@@ -75,7 +75,7 @@ def _activations(x):
 
 OP_CASES = {
     "conv2d im2col, columns kept": op_case(lambda x, w, b: F.conv2d(x, w, b, padding=1),
-                                           (4, 8, 10, 10), (12, 8, 3, 3), (12,)),
+                                           (3, 4, 8, 8), (6, 4, 3, 3), (6,)),
     "conv2d chunked": op_case(lambda x, w, b: F.conv2d(x, w, b, padding=1),
                               (7, 8, 12, 12), (12, 8, 3, 3), (12,)),
     "conv2d winograd": op_case(lambda x, w: F.conv2d(x, w, padding=1),
@@ -162,8 +162,8 @@ def test_the_cases_take_the_paths_they_name(small_workspace):
     wino = geometry((2, 64, 16, 16), (64, 64, 3, 3), padding=1)
     assert conv_ops._winograd(native, wino, 1, 64) and not conv_ops._winograd(reference, wino, 1, 64)
     assert conv_ops._pointwise(geometry((3, 8, 9, 9), (5, 8, 1, 1)), 1)
-    kept = geometry((4, 8, 10, 10), (12, 8, 3, 3), padding=1)
-    assert conv_ops._chunk_size(4, (kept.channels * kept.K + 12) * kept.L, np.float32) == 4
+    kept = geometry((3, 4, 8, 8), (6, 4, 3, 3), padding=1)
+    assert conv_ops._chunk_size(3, (kept.channels * kept.K + 6) * kept.L, np.float32) == 3
     chunked = geometry((7, 8, 12, 12), (12, 8, 3, 3), padding=1)
     assert conv_ops._chunk_size(7, (chunked.channels * chunked.K + 12) * chunked.L,
                                 np.float32) == 2     # chunks of 2, 2, 2 and 1 images
