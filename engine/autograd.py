@@ -25,6 +25,7 @@ import weakref
 
 import numpy as np
 
+from . import graph_claims as _graph_claims
 from .backend import backend_of
 from .devices import check_same_device
 from .dtypes import float32 as _FLOAT32
@@ -287,11 +288,12 @@ def _topological_order(root_fn):
             continue
         if fn in visited:
             continue
-        if fn.inputs is None:
+        inputs = fn.inputs          # read once: another thread's backward may be freeing fn
+        if inputs is None:
             raise RuntimeError(_FREED_MESSAGE.format(fn=type(fn).__name__))
         visited.add(fn)
         stack.append((fn, True))
-        for x in fn.inputs:
+        for x in inputs:
             parent = x.grad_fn
             if parent is not None and parent not in visited:
                 stack.append((parent, False))
@@ -338,7 +340,8 @@ def backward(tensor, grad=None, retain_graph=False):
         _accumulate_into_grad(tensor, grad)
         return
 
-    order = _topological_order(tensor.grad_fn)
+    # Ordered and marked as in use by this pass (other threads: engine/graph_claims.py).
+    order = _graph_claims.claim(_topological_order, tensor.grad_fn, retain_graph)
     grads = {tensor: grad}  # tensor -> ∂L/∂tensor collected so far
     previous_mode = set_grad_enabled(False)
     try:
@@ -381,3 +384,4 @@ def backward(tensor, grad=None, retain_graph=False):
                 fn._free()
     finally:
         set_grad_enabled(previous_mode)
+        _graph_claims.release(order)

@@ -228,3 +228,98 @@ def test_threads_adding_into_one_leaf_lose_no_gradient():
 
     run_in_threads([train(c) for c in cs])
     np.testing.assert_array_equal(w.grad.numpy(), steps * sum(cs))
+
+
+# ----------------------------------------------------------------- one graph, several passes
+
+def shared_graph():
+    """A small graph: its loss, its leaf, and a Function that pauses inside its backward
+    until ``release`` is set (after telling ``inside``)."""
+    inside, release = threading.Event(), threading.Event()
+
+    class Pause(Function):
+        def forward(self, a):
+            return a.copy()
+
+        def backward(self, gy):
+            inside.set()
+            wait(release, "the other pass")
+            return gy
+
+    w = engine.ones(3, requires_grad=True, dtype=engine.float64)
+    loss = Pause()((w * 2.0 * 3.0).sum())       # the first Function any pass runs
+    return loss, w, inside, release
+
+
+@pytest.mark.parametrize("first_retains, second_retains", [(False, False), (False, True),
+                                                           (True, False)])
+def test_a_second_pass_that_conflicts_raises_runtime_error(first_retains, second_retains):
+    """One pass is inside the graph; a second pass that would free it (or that would run
+    while the first frees it) raises a RuntimeError before computing anything, and the first
+    pass completes with the right gradient."""
+    loss, w, inside, release = shared_graph()
+    seen = {}
+
+    def first():
+        loss.backward(retain_graph=first_retains)
+
+    def second():
+        wait(inside, "the first pass")
+        try:
+            with pytest.raises(RuntimeError, match="another thread is running backward"):
+                loss.backward(retain_graph=second_retains)
+            seen["grad when refused"] = w.grad
+        finally:
+            release.set()
+
+    run_in_threads([first, second])
+    assert seen == {"grad when refused": None}
+    np.testing.assert_array_equal(w.grad.numpy(), [6.0, 6.0, 6.0])
+
+
+def test_passes_that_all_retain_the_graph_run_at_once():
+    loss, w, inside, release = shared_graph()
+
+    def first():
+        loss.backward(retain_graph=True)
+
+    def second():
+        wait(inside, "the first pass")
+        release.set()
+        loss.backward(retain_graph=True)
+
+    run_in_threads([first, second])
+    np.testing.assert_array_equal(w.grad.numpy(), [12.0, 12.0, 12.0])
+    loss.backward()                                   # free now: nothing else holds it
+    np.testing.assert_array_equal(w.grad.numpy(), [18.0, 18.0, 18.0])
+    with pytest.raises(RuntimeError, match="already been freed"):
+        loss.backward()
+
+
+def test_many_threads_racing_to_free_one_graph_raise_only_runtime_errors():
+    """Eight threads call backward() on one graph at once, ten graphs in a row: exactly one
+    pass per graph runs (the gradient is added once), the others raise RuntimeError."""
+    outcomes = {}
+    for trial in range(10):
+        engine.manual_seed(trial)
+        layer = engine.nn.Linear(6, 4)
+        x = engine.randn(5, 6)
+        loss = engine.nn.functional.cross_entropy(layer(x), engine.tensor([0, 1, 2, 3, 0]))
+
+        def run():
+            try:
+                loss.backward()
+                return "ran"
+            except RuntimeError:
+                return "RuntimeError"
+
+        with busy_switching(1e-6):
+            results = run_in_threads([run] * 8)
+        assert results.count("ran") == 1, results
+        for r in results:
+            outcomes[r] = outcomes.get(r, 0) + 1
+        reference = engine.nn.Linear(6, 4)
+        reference.load_state_dict(layer.state_dict())
+        engine.nn.functional.cross_entropy(reference(x), engine.tensor([0, 1, 2, 3, 0])).backward()
+        np.testing.assert_array_equal(layer.weight.grad.numpy(), reference.weight.grad.numpy())
+    assert outcomes == {"ran": 10, "RuntimeError": 70}
