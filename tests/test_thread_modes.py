@@ -323,3 +323,21 @@ def test_many_threads_racing_to_free_one_graph_raise_only_runtime_errors():
         engine.nn.functional.cross_entropy(reference(x), engine.tensor([0, 1, 2, 3, 0])).backward()
         np.testing.assert_array_equal(layer.weight.grad.numpy(), reference.weight.grad.numpy())
     assert outcomes == {"ran": 10, "RuntimeError": 70}
+
+
+# ----------------------------------------------------------------- the random generator
+
+def test_random_draws_in_threads_are_the_generators_own_blocks():
+    """The engine has one generator for the process (as PyTorch's default one); threads that
+    draw at once get, between them, exactly the blocks one thread drawing in turn gets, in
+    some order: nothing is drawn twice, skipped or torn."""
+    def draws():
+        return [engine.randn(500).numpy().tobytes() for _ in range(25)]
+
+    engine.manual_seed(123)
+    in_turn = [block for _ in range(4) for block in draws()]
+    engine.manual_seed(123)
+    with busy_switching():
+        at_once = [block for blocks in run_in_threads([draws] * 4) for block in blocks]
+    assert sorted(at_once) == sorted(in_turn)
+    assert len(set(in_turn)) == len(in_turn)
