@@ -49,6 +49,13 @@ def is_grad_enabled():
     return _grad_mode.enabled
 
 
+def __getattr__(name):
+    """``autograd._grad_enabled``, the module-wide switch's old name: the calling thread's mode."""
+    if name == "_grad_enabled":
+        return _grad_mode.enabled
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def set_grad_enabled(mode):
     """Turn graph recording on or off for the calling thread; returns the previous setting."""
     previous = _grad_mode.enabled

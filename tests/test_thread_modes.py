@@ -341,3 +341,11 @@ def test_random_draws_in_threads_are_the_generators_own_blocks():
         at_once = [block for blocks in run_in_threads([draws] * 4) for block in blocks]
     assert sorted(at_once) == sorted(in_turn)
     assert len(set(in_turn)) == len(in_turn)
+
+
+def test_the_old_module_attribute_reads_the_calling_threads_mode():
+    from engine import autograd
+    with no_grad():
+        assert autograd._grad_enabled is False
+        assert in_thread(lambda: autograd._grad_enabled) is True
+    assert autograd._grad_enabled is True
