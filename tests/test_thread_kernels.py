@@ -306,3 +306,35 @@ def test_a_threads_workspace_is_its_own_and_freed_with_it():
     assert conv_ops.workspace_size() > 0
     conv_ops.release_workspace()
     assert conv_ops.workspace_size() == 0
+
+
+def test_training_beside_a_thread_that_evaluates():
+    """A training thread next to one that keeps evaluating another model (``evaluate``: eval
+    mode and no_grad, over and over): the training is the single-threaded one, bit for bit."""
+    from engine.train import evaluate
+    work = TRAINING_CASES["MLP with batch norm, SGD"](seed=5)
+    expected = work()
+    engine.manual_seed(6)
+    judge = MLP([20, 16, 3])
+    rng = np.random.default_rng(6)
+    data = (rng.standard_normal((64, 20)).astype(np.float32), rng.integers(0, 3, 64))
+    done = threading.Event()
+
+    def train():
+        try:
+            return [work() for _ in range(3)]
+        finally:
+            done.set()
+
+    def evaluator():
+        count = 0
+        while not done.is_set() or count == 0:
+            evaluate(judge, F.cross_entropy, data, batch_size=16)
+            count += 1
+        return count
+
+    with busy_switching():
+        runs, count = run_in_threads([train, evaluator])
+    assert count > 0
+    for run in runs:
+        assert_same(run, expected, "training beside an evaluation")
