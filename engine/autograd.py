@@ -20,10 +20,12 @@ How backward() works
    already there); the graph is then freed unless ``retain_graph=True``.
 """
 import functools
+import threading
 import weakref
 
 import numpy as np
 
+from . import graph_claims as _graph_claims
 from .backend import backend_of
 from .devices import check_same_device
 from .dtypes import float32 as _FLOAT32
@@ -32,19 +34,32 @@ from .dtypes import get_default_dtype
 from .tensor import Tensor, _wrap, as_float_array, as_tensor_array
 
 # ----------------------------------------------------------------- grad mode
-# One module-wide switch (not per thread): simple, and enough for teaching.
-_grad_enabled = True
+# Grad mode belongs to the thread, as in PyTorch: one thread's no_grad() (or a backward pass,
+# which records nothing) must not stop another thread's recording. Every thread starts with
+# grad mode on (the class attribute, until the thread sets its own value).
+class _ThreadGradMode(threading.local):
+    enabled = True
+
+
+_grad_mode = _ThreadGradMode()
 
 
 def is_grad_enabled():
-    """True if operations are currently being recorded for backward()."""
-    return _grad_enabled
+    """True if operations are currently being recorded for backward() (in this thread)."""
+    return _grad_mode.enabled
+
+
+def __getattr__(name):
+    """``autograd._grad_enabled``, the module-wide switch's old name: the calling thread's mode."""
+    if name == "_grad_enabled":
+        return _grad_mode.enabled
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def set_grad_enabled(mode):
-    """Turn graph recording on or off; returns the previous setting."""
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, bool(mode)
+    """Turn graph recording on or off for the calling thread; returns the previous setting."""
+    previous = _grad_mode.enabled
+    _grad_mode.enabled = bool(mode)
     return previous
 
 
@@ -60,14 +75,21 @@ class _GradMode:
         return self if func is None else self(func)  # bare @no_grad: decorate at once
 
     def __init__(self, func=None):
-        self._previous = []  # a stack, so one instance can be nested/re-entered
+        # The modes to restore, a stack per thread: one instance can be nested, re-entered
+        # and shared by threads (``ctx = no_grad()`` at module level) without mixing them up.
+        self._previous = {}
 
     def __enter__(self):
-        self._previous.append(set_grad_enabled(self.mode))
+        previous = set_grad_enabled(self.mode)
+        self._previous.setdefault(threading.get_ident(), []).append(previous)
         return self
 
     def __exit__(self, *exc_info):
-        set_grad_enabled(self._previous.pop())
+        thread = threading.get_ident()
+        stack = self._previous[thread]
+        set_grad_enabled(stack.pop())
+        if not stack:
+            del self._previous[thread]
         return False
 
     def __call__(self, func):
@@ -112,7 +134,7 @@ def check_inplace(t, what):
             f"{what}: this tensor was made by {type(t.grad_fn).__name__} in a recorded graph, "
             f"and backward() needs its values; use an out-of-place operation (x = x + y) or "
             f"change .detach()'s result")
-    if _grad_enabled:
+    if _grad_mode.enabled:
         raise InplaceError(
             f"{what}: a leaf tensor that requires grad cannot be changed in place while "
             f"gradients are recorded; do it inside `with engine.no_grad():` (as an optimizer "
@@ -183,7 +205,7 @@ class Function:
         else:
             outputs = [_wrap(_as_array(y)) for y in ys]
 
-        if _grad_enabled:
+        if _grad_mode.enabled:
             needs = tuple([t._requires_grad for t in tensors])
             if True in needs:  # record this call in the graph
                 self.inputs = tensors
@@ -273,11 +295,12 @@ def _topological_order(root_fn):
             continue
         if fn in visited:
             continue
-        if fn.inputs is None:
+        inputs = fn.inputs          # read once: another thread's backward may be freeing fn
+        if inputs is None:
             raise RuntimeError(_FREED_MESSAGE.format(fn=type(fn).__name__))
         visited.add(fn)
         stack.append((fn, True))
-        for x in fn.inputs:
+        for x in inputs:
             parent = x.grad_fn
             if parent is not None and parent not in visited:
                 stack.append((parent, False))
@@ -285,14 +308,20 @@ def _topological_order(root_fn):
     return post
 
 
+# Threads that run backward() at once on graphs sharing leaves (Hogwild-style training) add
+# into the same .grad: the read-add-store below must not interleave, or a sum is lost.
+_accumulate_lock = threading.Lock()
+
+
 def _accumulate_into_grad(t, g):
     """Add ``g`` to ``t.grad`` (a leaf, or a non-leaf that asked to retain_grad)."""
-    if t._grad is None:
-        # A fresh copy: g may be shared with other tensors' gradients, and the
-        # user (or an optimizer) may modify .grad in place.
-        t._grad = _wrap(g.astype(t.dtype))
-    else:
-        t._grad = _wrap(t._grad.data + g)
+    with _accumulate_lock:
+        if t._grad is None:
+            # A fresh copy: g may be shared with other tensors' gradients, and the
+            # user (or an optimizer) may modify .grad in place.
+            t._grad = _wrap(g.astype(t.dtype))
+        else:
+            t._grad = _wrap(t._grad.data + g)
 
 
 def backward(tensor, grad=None, retain_graph=False):
@@ -318,7 +347,8 @@ def backward(tensor, grad=None, retain_graph=False):
         _accumulate_into_grad(tensor, grad)
         return
 
-    order = _topological_order(tensor.grad_fn)
+    # Ordered and marked as in use by this pass (other threads: engine/graph_claims.py).
+    order = _graph_claims.claim(_topological_order, tensor.grad_fn, retain_graph)
     grads = {tensor: grad}  # tensor -> ∂L/∂tensor collected so far
     previous_mode = set_grad_enabled(False)
     try:
@@ -361,3 +391,4 @@ def backward(tensor, grad=None, retain_graph=False):
                 fn._free()
     finally:
         set_grad_enabled(previous_mode)
+        _graph_claims.release(order)

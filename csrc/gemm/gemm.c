@@ -127,15 +127,19 @@ void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
 }
 
 /* The blocks of shape s for one call, with any overrides (MC, NC rounded
- * up to whole micro-panels). */
+ * up to whole micro-panels).  Each override is read once: another thread may
+ * change it meanwhile, and a 0 read on the second look would make a block
+ * size 0 (a loop that never ends). */
 static eng_gemm_blocks blocks_for(const eng_gemm_kernels *t, int is_f64, int s)
 {
     eng_gemm_blocks b = is_f64 ? t->f64_blocks : t->f32_blocks;
     const void *u;
+    const int kc = *(volatile int *)&g_kc, mc = *(volatile int *)&g_mc,
+              nc = *(volatile int *)&g_nc;
     shape_of(t, is_f64, s, &b, &u);
-    if (g_kc) b.kc = g_kc;
-    if (g_mc) b.mc = (int)round_up(g_mc, b.mr);
-    if (g_nc) b.nc = (int)round_up(g_nc, b.nr);
+    if (kc) b.kc = kc;
+    if (mc) b.mc = (int)round_up(mc, b.mr);
+    if (nc) b.nc = (int)round_up(nc, b.nr);
     return b;
 }
 
@@ -167,7 +171,8 @@ static int use_dot(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t cs_a, ptrdif
 
 static ptrdiff_t dot_kb(void)
 {
-    return g_kc ? g_kc : ENG_GEMM_DOT_KB;
+    const int kc = *(volatile int *)&g_kc;    /* read once (see blocks_for) */
+    return kc ? kc : ENG_GEMM_DOT_KB;
 }
 
 /* ---- the blocked path ------------------------------------------------------ */

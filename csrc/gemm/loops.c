@@ -29,7 +29,7 @@
  * bitwise reproducible, and identical for 1 and for N threads.
  *
  * Packed buffers are 64-byte aligned and kept between calls (one workspace
- * per calling thread, grown when a larger problem comes), so a training
+ * per thread, grown when a larger problem comes: workspace.c), so a training
  * loop does not allocate and page-fault on every multiply.
  */
 #include <stdint.h>
@@ -41,31 +41,6 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-/* ---- the per-calling-thread workspace -------------------------------------- */
-
-/* A buffer of at least `bytes`, 64-byte aligned (a cache line, and the
- * alignment of a zmm load), kept for the next call. */
-typedef struct { void *raw; void *aligned; size_t bytes; } buffer;
-
-static ENG_THREAD_LOCAL buffer g_buffers[ENG_GEMM_BUFFERS];
-
-void *eng_gemm_workspace(int which, size_t bytes)
-{
-    buffer *buf = &g_buffers[which];
-    if (bytes > buf->bytes) {
-        free(buf->raw);
-        buf->raw = malloc(bytes + 64);
-        if (buf->raw == NULL) {
-            buf->aligned = NULL;
-            buf->bytes = 0;
-            return NULL;
-        }
-        buf->aligned = (void *)(((uintptr_t)buf->raw + 63) & ~(uintptr_t)63);
-        buf->bytes = bytes;
-    }
-    return buf->aligned;
-}
 
 /* ---- the five loops ---------------------------------------------------------- */
 

@@ -14,13 +14,10 @@
 
 #if defined(_MSC_VER)
 #define ENG_ALIGN64 __declspec(align(64))
-#define ENG_THREAD_LOCAL __declspec(thread)
 #elif defined(__GNUC__)
 #define ENG_ALIGN64 __attribute__((aligned(64)))
-#define ENG_THREAD_LOCAL __thread
 #else
 #define ENG_ALIGN64
-#define ENG_THREAD_LOCAL            /* no TLS: one workspace (callers must not overlap) */
 #endif
 
 typedef struct gemm_problem gemm_problem;
@@ -55,8 +52,8 @@ int eng_gemm_blocked(const gemm_problem *g);
 /* How many threads a product of this size gets: 1 below ~a 64^3 multiply. */
 int eng_gemm_threads_for(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k);
 
-/* The calling thread's buffers, kept between calls (loops.c): at least `bytes`, 64-byte
- * aligned, or NULL when out of memory. */
+/* The calling thread's buffers, kept between calls and freed when the thread ends
+ * (workspace.c): at least `bytes`, 64-byte aligned, or NULL when out of memory. */
 enum { ENG_GEMM_PACKED_A, ENG_GEMM_PACKED_B, ENG_GEMM_DOT_SUMS, ENG_GEMM_BUFFERS };
 void *eng_gemm_workspace(int which, size_t bytes);
 

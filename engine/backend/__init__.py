@@ -24,6 +24,7 @@ fall-back. Switching the CPU backend is one assignment here and costs nothing pe
 """
 import contextlib
 import importlib
+import threading
 
 import numpy as np
 
@@ -36,8 +37,24 @@ from .memory import keep_freed_memory, kept_freed_memory  # noqa: F401  (public 
 CPU_BACKENDS = ("native", "reference")
 
 _modules = {"reference": reference}
-_active = None  # the CPU backend module in use
+_active = None  # the CPU backend module in use (set_backend: for the whole process)
 _num_threads = 1
+
+
+class _ThreadChoice(threading.local):
+    module = None   # the CPU backend of this thread's innermost `using_backend` block, if any
+
+
+_this_thread = _ThreadChoice()
+_blocks_open = 0    # `using_backend` blocks open in all threads: 0 lets backend_of skip the look-up
+_blocks_lock = threading.Lock()
+
+
+def _cpu_backend():
+    """The CPU backend the calling thread uses: its `using_backend` choice, else the process's."""
+    if _blocks_open:
+        return _this_thread.module or _active
+    return _active
 
 
 def backend_of(*arrays):
@@ -46,8 +63,8 @@ def backend_of(*arrays):
     ``B.<kernel>(...)`` its kernels."""
     array = arrays[0]
     if type(array) is np.ndarray:  # the common case first: one type check per operation
-        return _active
-    return cuda if cuda.is_cupy_array(array) else _active
+        return _active if not _blocks_open else _cpu_backend()
+    return cuda if cuda.is_cupy_array(array) else _cpu_backend()
 
 
 def kernels_for(array):
@@ -70,31 +87,46 @@ def _load(name):
 
 
 def set_backend(name):
-    """Choose the CPU kernels: ``"native"`` (compiled, the default) or ``"reference"`` (NumPy)."""
+    """Choose the CPU kernels: ``"native"`` (compiled, the default) or ``"reference"`` (NumPy).
+
+    The choice is for the whole process (inside a ``using_backend`` block, for that block too).
+    """
     global _active
     _active = _load(name)
+    if _this_thread.module is not None:
+        _this_thread.module = _active
 
 
 def get_backend():
-    """The name of the CPU backend in use: ``"native"`` or ``"reference"``."""
-    return _active.name
+    """The name of the CPU backend the calling thread uses: ``"native"`` or ``"reference"``."""
+    return _cpu_backend().name
 
 
 @contextlib.contextmanager
 def using_backend(name):
-    """``with engine.using_backend("reference"): ...`` runs a block on another backend."""
-    global _active
-    previous = _active
-    set_backend(name)
+    """``with engine.using_backend("reference"): ...`` runs a block on another backend.
+
+    Only the calling thread's operations switch (as grad mode, the choice is per thread):
+    other threads keep computing on the process's backend, and blocks in several threads
+    may open and close in any order.
+    """
+    global _blocks_open
+    module = _load(name)
+    previous = _this_thread.module
+    with _blocks_lock:
+        _blocks_open += 1
+    _this_thread.module = module
     try:
         yield
     finally:
-        _active = previous
+        _this_thread.module = previous
+        with _blocks_lock:
+            _blocks_open -= 1
 
 
 def active():
-    """The active CPU backend module."""
-    return _active
+    """The CPU backend module the calling thread uses."""
+    return _cpu_backend()
 
 
 def native_available():

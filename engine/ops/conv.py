@@ -28,8 +28,8 @@ allocated per call. The backward recomputes each chunk's columns instead of keep
 except when the whole batch was one chunk and no other convolution has used the workspace
 since this one's forward (the last convolution of a network, whose backward runs first):
 then the columns are still there and the backward reuses them.
-One workspace for the process (engine/ops/conv_workspace.py): the ops are not meant to run
-concurrently from threads.
+One workspace per thread (engine/ops/conv_workspace.py): convolutions may run at once in
+several Python threads.
 """
 import numpy as np
 
@@ -45,7 +45,8 @@ from .conv_workspace import (get_workspace_limit, release_workspace,  # noqa: F4
 
 
 def __getattr__(name):
-    """``conv._workspace``: the workspace buffer as it is now (it is rebound when it grows)."""
+    """``conv._workspace``: the calling thread's workspace buffer as it is now (it is rebound
+    when it grows)."""
     if name == "_workspace":
         return _workspace_module._workspace
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
