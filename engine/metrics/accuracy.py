@@ -10,13 +10,18 @@ from ._common import check_lengths, label_pair, labels_1d, weighted_count
 from .confusion import confusion_matrix
 
 
-def predicted_labels(outputs, threshold=0.5):
+def predicted_labels(outputs, threshold=None):
     """The class each sample's outputs predict: the argmax of its row when there is one output
-    per class, else ``output > threshold`` (one probability per sample, e.g. after a sigmoid)."""
+    per class, else ``output > threshold`` (one score per sample). ``threshold=None`` decides
+    from the outputs: 0.5 when they all lie in [0, 1] (probabilities, after a sigmoid), else 0
+    (logits); pass it when you know which (``fit`` does, from the loss)."""
     out = to_numpy(outputs)
     if out.ndim == 2 and out.shape[1] > 1:
         return out.argmax(axis=1)
-    return (out.reshape(len(out)) > threshold).astype(np.int64)
+    out = out.reshape(len(out))
+    if threshold is None:
+        threshold = 0.5 if out.size and out.min() >= 0 and out.max() <= 1 else 0.0
+    return (out > threshold).astype(np.int64)
 
 
 def accuracy_score(y_true, y_pred, normalize=True, sample_weight=None):

@@ -160,7 +160,8 @@ class ModelCheckpoint(_Monitoring):
                 return
             self.best = value
         path = self.path.format(epoch=run.epoch, iteration=run.iteration)
-        run.save_checkpoint(path)
+        # Written once every callback has run this hook (see Run.request_checkpoint).
+        run.request_checkpoint(path)
         self.saved.append(path)
 
     def state_dict(self):

@@ -30,7 +30,7 @@ def evaluate(model, loss, data, batch_size=256, metrics=("accuracy",), device=No
     ``device``: where the model is and each batch goes (e.g. "cuda"); the outputs come back
     to the host for the metrics."""
     device = None if device is None else check_available(device)
-    fns = metric_fns(metrics)
+    fns = metric_fns(metrics, loss)
     total, count, outputs, targets = 0.0, 0, [], []
     with _inference(model):
         for batch in as_loader(data, batch_size, name="data"):
@@ -42,7 +42,10 @@ def evaluate(model, loss, data, batch_size=256, metrics=("accuracy",), device=No
             if fns:
                 outputs.append(to_numpy(out))
                 targets.append(to_numpy(y))
-    logs = {"loss": total / max(count, 1)} if loss is not None else {}
+    if count == 0:
+        raise ValueError("evaluate: data gives no samples (a loss and metrics of nothing are "
+                         "undefined)")
+    logs = {"loss": total / count} if loss is not None else {}
     if fns and outputs:
         logs.update(compute_metrics(fns, np.concatenate(targets), np.concatenate(outputs)))
     return logs

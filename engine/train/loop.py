@@ -61,16 +61,22 @@ def fit(model, loss, optimizer, train_data, epochs=1, batch_size=32, validation_
     data_rng = np.random.default_rng(seed if seed is not None
                                      else int(_random.get_generator().integers(2 ** 63)))
     loader = as_loader(train_data, batch_size, shuffle, data_rng, name="train_data")
+    if len(loader) == 0:
+        raise ValueError(f"fit: train_data gives no batches ({len(loader.dataset)} samples"
+                         + (", drop_last with fewer than one batch" if len(loader.dataset) else "")
+                         + "); training needs at least one sample")
     if loader.shuffle and loader.generator is None:
         loader.generator = data_rng       # a generator of its own, so its state can be saved
     eval_batch_size = eval_batch_size or batch_size or 1024
     if validation_data is not None:
         validation_data = as_loader(validation_data, eval_batch_size, name="validation_data")
+        if len(validation_data) == 0:
+            raise ValueError("fit: validation_data gives no batches (no samples)")
     for cb in callbacks:
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be Callback instances, got {type(cb).__name__}")
     run = Run(model, loss, optimizer, loader, validation_data, validate_every,
-              metric_fns(metrics), callbacks, eval_batch_size, device)
+              metric_fns(metrics, loss), callbacks, eval_batch_size, device)
     if resume_from is not None:
         run.restore(load_checkpoint(resume_from))
     run._call("on_train_begin")

@@ -1,0 +1,200 @@
+"""fit / evaluate at the edges: empty data, single-output accuracy (logits vs probabilities,
+float targets), callback state matched by callback, exact resume whatever the callback order,
+all-or-nothing restore of a damaged checkpoint."""
+import numpy as np
+import pytest
+
+import engine
+from engine import nn
+from engine.nn import functional as F
+from engine.train import (EarlyStopping, LearningRateScheduler, ModelCheckpoint, evaluate, fit,
+                          predict)
+from engine.train.checkpoint import callback_keys
+
+
+def blobs2(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 2)).astype(np.float32)
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(np.int64)
+    return x, y
+
+
+def mlp(out=3, seed=0):
+    engine.manual_seed(seed)
+    return nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, out))
+
+
+# ----------------------------------------------------------------------------- empty data
+@pytest.mark.parametrize("n", [0])
+def test_fit_on_an_empty_training_set_raises(n):
+    model = mlp()
+    opt = engine.optim.SGD(model.parameters(), lr=0.1)
+    x, y = np.zeros((n, 2), np.float32), np.zeros(n, np.int64)
+    with pytest.raises(ValueError, match="no batches"):
+        fit(model, F.cross_entropy, opt, (x, y), epochs=1, verbose=0)
+
+
+def test_fit_with_drop_last_and_too_few_samples_raises():
+    model = mlp()
+    opt = engine.optim.SGD(model.parameters(), lr=0.1)
+    x, y = blobs2(5)
+    loader = engine.data.DataLoader(engine.data.TensorDataset(x, y), batch_size=8, drop_last=True)
+    with pytest.raises(ValueError, match="no batches"):
+        fit(model, F.cross_entropy, opt, loader, epochs=1, verbose=0)
+
+
+def test_empty_validation_and_evaluation_data_raise():
+    model = mlp()
+    opt = engine.optim.SGD(model.parameters(), lr=0.1)
+    x, y = blobs2(20)
+    empty = (x[:0], y[:0])
+    with pytest.raises(ValueError, match="validation_data"):
+        fit(model, F.cross_entropy, opt, (x, y), validation_data=empty, verbose=0)
+    with pytest.raises(ValueError, match="no samples"):
+        evaluate(model, F.cross_entropy, empty)
+
+
+# ----------------------------------------------------------------------------- single output
+def _constant_model(value):
+    """A model whose single output is ``value`` for every sample."""
+    model = nn.Linear(2, 1)
+    model.weight.data[...] = 0
+    model.bias.data[...] = value
+    return model
+
+
+@pytest.mark.parametrize("loss, output, predicted", [
+    (nn.BCEWithLogitsLoss(), 0.3, 1),             # logit 0.3 > 0: class 1
+    (F.binary_cross_entropy_with_logits, 0.3, 1),
+    (nn.BCELoss(), 0.3, 0),                       # probability 0.3 < 0.5: class 0
+    (F.binary_cross_entropy, 0.3, 0),
+    (nn.BCEWithLogitsLoss(), -0.2, 0),
+    (None, -0.2, 0), (None, 1.7, 1),              # no loss: outside [0, 1] → logits
+])
+def test_single_output_accuracy_thresholds_by_what_the_loss_takes(loss, output, predicted):
+    x, y = blobs2(40)
+    model = _constant_model(output)
+    expected = float(np.mean(y == predicted))
+    column = y.astype(np.float32)[:, None]             # what the BCE losses take
+    for target in ((column,) if loss is not None else (y, y.astype(np.float32), column)):
+        logs = evaluate(model, loss, (x, target), metrics=("accuracy",))
+        assert logs["accuracy"] == pytest.approx(expected)
+
+
+def test_fit_reports_accuracy_of_a_logit_model_with_float_column_targets():
+    x, y = blobs2(200)
+    engine.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 1))
+    opt = engine.optim.SGD(model.parameters(), lr=0.5)
+    target = y.astype(np.float32)[:, None]
+    history = fit(model, nn.BCEWithLogitsLoss(), opt, (x, target), epochs=5, batch_size=32,
+                  verbose=0, seed=0)
+    logits = predict(model, x)[:, 0]
+    assert logits.min() < 0 < logits.max()
+    assert history["accuracy"][-1] > 0.9
+    final = evaluate(model, nn.BCEWithLogitsLoss(), (x, target))["accuracy"]
+    assert final == pytest.approx(float(np.mean((logits > 0) == y)))
+
+
+def test_hinge_margins_give_plus_minus_one_labels():
+    x, y = blobs2(40)
+    model = _constant_model(0.4)
+    t = np.where(y == 1, 1.0, -1.0).astype(np.float32)[:, None]
+    logs = evaluate(model, nn.HingeLoss(), (x, t))
+    assert logs["accuracy"] == pytest.approx(float(np.mean(t == 1)))
+
+
+# ----------------------------------------------------------------------------- callback keys
+def test_callback_keys_follow_the_callback_not_the_position():
+    a, b = ModelCheckpoint("x.npz", monitor="loss"), EarlyStopping(monitor="loss")
+    c = EarlyStopping(monitor="loss")
+    assert callback_keys([a, b, c]) == ["ModelCheckpoint_0", "EarlyStopping_0", "EarlyStopping_1"]
+    assert callback_keys([b, c, a]) == ["EarlyStopping_0", "EarlyStopping_1", "ModelCheckpoint_0"]
+    b.state_key = "stopper"
+    assert callback_keys([a, b]) == ["ModelCheckpoint_0", "stopper"]
+    c.state_key = "stopper"
+    with pytest.raises(ValueError, match="stopper"):
+        callback_keys([b, c])
+
+
+def _run(tmp_path, epochs, order, resume=False, checkpoint=True):
+    x, y = blobs2(120, seed=3)
+    model = mlp(out=2, seed=5)
+    opt = engine.optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
+    sched = LearningRateScheduler(engine.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5))
+    stopper = EarlyStopping(monitor="loss", patience=100)
+    ckpt = ModelCheckpoint(tmp_path / "last.npz", monitor="loss")
+    callbacks = {"ckpt_first": [ckpt, sched, stopper], "sched_first": [stopper, sched, ckpt]}[order]
+    if not checkpoint:
+        callbacks = [cb for cb in callbacks if cb is not ckpt]
+    history = fit(model, F.cross_entropy, opt, (x, y), epochs=epochs, batch_size=16, verbose=0,
+                  seed=7, callbacks=callbacks,
+                  resume_from=(tmp_path / "last.npz") if resume else None)
+    return {k: v.copy() for k, v in model.state_dict().items()}, history
+
+
+@pytest.mark.parametrize("order", ["ckpt_first", "sched_first"])
+def test_resume_is_bit_identical_whatever_the_callback_order(tmp_path, order):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    full, full_history = _run(tmp_path / "a", 4, order, checkpoint=False)
+    _run(tmp_path / "b", 2, order)
+    resumed, history = _run(tmp_path / "b", 4, order, resume=True)
+    for name in full:
+        np.testing.assert_array_equal(full[name], resumed[name])
+    assert history["lr"] == full_history["lr"]
+    assert full_history["lr"] == [0.2, 0.1, 0.05, 0.025]
+
+
+def test_resume_with_the_callbacks_listed_in_another_order(tmp_path):
+    """The saved states go back to the same callbacks when the list is reordered."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    full, _ = _run(tmp_path / "a", 4, "ckpt_first", checkpoint=False)
+    _run(tmp_path / "b", 2, "ckpt_first")
+    resumed, _ = _run(tmp_path / "b", 4, "sched_first", resume=True)
+    for name in full:
+        np.testing.assert_array_equal(full[name], resumed[name])
+
+
+# ----------------------------------------------------------------------------- damaged checkpoint
+def test_a_damaged_checkpoint_restores_nothing(tmp_path):
+    x, y = blobs2(60)
+    model = mlp(out=2)
+    opt = engine.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    fit(model, F.cross_entropy, opt, (x, y), epochs=1, verbose=0, seed=0,
+        callbacks=[ModelCheckpoint(tmp_path / "c.npz", monitor="loss")])
+    state = engine.load(tmp_path / "c.npz")
+    state["optimizer"]["state"]["0"]["momentum_buffer"] = np.zeros((3, 3))   # wrong shape
+    engine.save(state, tmp_path / "bad.npz")
+    fresh = mlp(out=2, seed=9)
+    before = {k: v.copy() for k, v in fresh.state_dict().items()}
+    opt2 = engine.optim.SGD(fresh.parameters(), lr=0.1, momentum=0.9)
+    with pytest.raises(ValueError, match="momentum_buffer"):
+        fit(fresh, F.cross_entropy, opt2, (x, y), epochs=2, verbose=0, seed=0,
+            resume_from=tmp_path / "bad.npz")
+    for k, v in fresh.state_dict().items():        # the model part was put back
+        np.testing.assert_array_equal(v, before[k])
+    assert opt2.state == {}
+
+
+@pytest.mark.parametrize("damage", ["epoch_float", "epoch_negative", "no_model", "format"])
+def test_malformed_checkpoint_fields_raise_value_error(tmp_path, damage):
+    x, y = blobs2(60)
+    model = mlp(out=2)
+    opt = engine.optim.SGD(model.parameters(), lr=0.1)
+    fit(model, F.cross_entropy, opt, (x, y), epochs=1, verbose=0, seed=0,
+        callbacks=[ModelCheckpoint(tmp_path / "c.npz", monitor="loss")])
+    state = engine.load(tmp_path / "c.npz")
+    if damage == "epoch_float":
+        state["epoch"] = 1.5
+    elif damage == "epoch_negative":
+        state["epoch"] = -3
+    elif damage == "no_model":
+        del state["model"]
+    else:
+        state["format"] = "something else"
+    engine.save(state, tmp_path / "bad.npz")
+    with pytest.raises(ValueError):
+        fit(model, F.cross_entropy, opt, (x, y), epochs=2, verbose=0, seed=0,
+            resume_from=tmp_path / "bad.npz")
