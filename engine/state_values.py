@@ -56,7 +56,8 @@ def cast_for_load(value, dtype, name, shape=None):
         low, high = (int(low), int(high)) if arr.dtype.kind != "f" else (float(low), float(high))
         if low < lo or high > hi:
             raise ValueError(f"{name}: values {low}..{high} do not fit in {target}")
-    out = arr.astype(target, copy=True)
+    with np.errstate(over="ignore", invalid="ignore"):      # overflow is checked below
+        out = arr.astype(target, copy=True)
     if target.kind == "f" and arr.dtype.kind == "f" and target.itemsize < arr.dtype.itemsize:
         if (np.isinf(out) & np.isfinite(arr)).any():
             raise ValueError(f"{name}: values beyond the range of {target} (they would become "

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..tensor import to_numpy
 from ..validate import positive_int
-from ._common import check_lengths, label_pair, labels_1d, weighted_count
+from ._common import check_lengths, class_labels, finite_scores, label_pair, weighted_count
 from .confusion import confusion_matrix
 
 
@@ -56,8 +56,8 @@ def top_k_accuracy_score(y_true, y_score, k=2, normalize=True, sample_weight=Non
     ``y_true``). Ties rank the higher column first (as scikit-learn). For binary 1-D scores,
     k = 1 thresholds at 0.5 (probabilities) or 0 (decision values); k ≥ 2 is always a hit.
     """
-    y_true = labels_1d(y_true, "y_true")
-    y_score = np.asarray(to_numpy(y_score), dtype=np.float64)
+    y_true = class_labels(y_true, "y_true")
+    y_score = finite_scores(y_score, "y_score")
     k = positive_int(k, "k")             # k <= 0 would slice silently
     check_lengths(y_true, y_score, "y_score")
     classes = np.unique(y_true) if labels is None else np.asarray(labels)
