@@ -52,8 +52,9 @@ def _flatten(obj, prefix, arrays, types):
     if not obj and prefix:
         types[prefix] = "dict"
     for key, value in obj.items():
-        if not isinstance(key, str) or not key or SEP in key or key == _MANIFEST:
-            raise ValueError(f"engine.save: keys must be non-empty strings without {SEP!r}, "
+        if not isinstance(key, str) or not key or SEP in key or "\0" in key or key == _MANIFEST:
+            raise ValueError(f"engine.save: keys must be non-empty strings without {SEP!r} "
+                             f"or NUL characters, "
                              f"got {key!r} at {prefix or 'the top level'}")
         name = f"{prefix}{SEP}{key}" if prefix else key
         value = _state_of(value)

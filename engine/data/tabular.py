@@ -61,13 +61,13 @@ def _non_finite_text(cell):
         return False
 
 
-def _resolve(names, key, what):
+def _resolve(path, names, key, what):
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
         if not -len(names) <= key < len(names):
-            raise ValueError(f"{what} index {key} out of range for {len(names)} columns")
+            raise ValueError(f"{path}: {what} index {key} out of range for {len(names)} columns")
         return int(key) % len(names)
     if key not in names:
-        raise ValueError(f"{what} {key!r} is not a column; columns are {names}")
+        raise ValueError(f"{path}: {what} {key!r} is not a column; columns are {names}")
     return names.index(key)
 
 
@@ -79,11 +79,11 @@ def _build(path, names, rows, target, columns, where):
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise ValueError(f"{path}: duplicate column names {dup}")
-    t = None if target is None else _resolve(names, target, "target")
+    t = None if target is None else _resolve(path, names, target, "target")
     if columns is None:
         feature_idx = [i for i in range(len(names)) if i != t]
     else:
-        feature_idx = [_resolve(names, c, "column") for c in columns]
+        feature_idx = [_resolve(path, names, c, "column") for c in columns]
     x = np.empty((len(rows), len(feature_idx)), dtype=np.float64)
     for r, row in enumerate(rows):
         if len(row) != len(names):
