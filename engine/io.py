@@ -274,6 +274,8 @@ def load(path, map_location=None, weights_only=None, mmap=None):
     target = _map_target(map_location)
     if weights_only not in (None, True, False):
         raise TypeError(f"weights_only must be True, False or None, got {weights_only!r}")
+    if mmap not in (None, True, False):
+        raise TypeError(f"mmap must be True, False or None, got {mmap!r}")
     if not hasattr(path, "read"):
         path = os.fspath(path)
         if not os.path.exists(path):

@@ -6,8 +6,9 @@ is not a .npy gives an odd exception. Here every claim is checked against the by
 anything is allocated:
 
 * the file is a zip archive (by its signature), with unique member names ending in ".npy";
-* a member's declared uncompressed size is possible for its compressed size (deflate never
-  expands more than ~1032 times) and the compressed size fits in the file;
+* a member's declared uncompressed size is possible for its compressed size (equal when
+  stored, at most ~1032 times when deflated) and the compressed sizes of all members fit in
+  the file together (no two members sharing bytes);
 * each member's .npy header is version 1.0 or 2.0, of a plain dtype (bool, integers, floats,
   complex, fixed-size strings: never object arrays, so nothing is unpickled) and its shape's
   byte count is exactly what the member holds.
@@ -74,6 +75,9 @@ def _check_member(info, total):
     if total is not None and info.compress_size > total:
         raise NpzFormatError(f"member {info.filename!r} declares {info.compress_size} compressed "
                              f"bytes in a file of {total}")
+    if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
+        raise NpzFormatError(f"member {info.filename!r} is stored uncompressed but declares "
+                             f"{info.file_size} bytes in {info.compress_size}")
     bound = info.compress_size * _DEFLATE_MAX_RATIO + 64
     if info.file_size > bound:
         raise NpzFormatError(f"member {info.filename!r} declares {info.file_size} bytes from "
@@ -137,4 +141,9 @@ def read_npz(source):
             raise NpzFormatError(f"duplicate members {dup} (conflicting entries)")
         for info in infos:
             _check_member(info, total)
+        # Members pointing at the same bytes (an "overlapping" zip bomb) claim more compressed
+        # bytes in all than the file holds.
+        if total is not None and sum(info.compress_size for info in infos) > total:
+            raise NpzFormatError("the members claim more compressed bytes than the file holds "
+                                 "(overlapping members)")
         return {info.filename[:-4]: _read_member(zf, info) for info in infos}

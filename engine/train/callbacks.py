@@ -10,10 +10,12 @@ run continues them too. (Also importable as ``engine.callbacks``.)
 import csv
 import inspect
 import math
+import numbers
 import os
 
 import numpy as np
 
+from ..state_values import plain_number
 from ..validate import non_negative_int, real_number
 
 __all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler", "CSVLogger"]
@@ -213,7 +215,33 @@ class LearningRateScheduler(Callback):
 
     def load_state_dict(self, state):
         if "scheduler" in state:
-            self.schedule.load_state_dict(state["scheduler"])
+            self.schedule.load_state_dict(_checked_scheduler_state(self.schedule,
+                                                                   state["scheduler"]))
+
+
+def _checked_scheduler_state(scheduler, saved):
+    """``saved`` checked against the scheduler's own state: no unknown entries, numbers where
+    it has numbers (0-d arrays unwrapped), lists of numbers of the same length where it has
+    lists — so a damaged checkpoint is refused before the scheduler changes."""
+    current = scheduler.state_dict()
+    if not hasattr(saved, "items"):
+        raise ValueError(f"scheduler state must be a dict, got {type(saved).__name__}")
+    unknown = sorted(set(saved) - set(current))
+    if unknown:
+        raise ValueError(f"scheduler state has entries {unknown} that "
+                         f"{type(scheduler).__name__} does not have")
+    checked = {}
+    for key, value in saved.items():
+        mine, name = current[key], f"scheduler state {key!r}"
+        if isinstance(mine, numbers.Number) and not isinstance(mine, bool):
+            value = plain_number(value, name)
+        elif isinstance(mine, (list, tuple)):
+            if np.ndim(value) != 1 or len(value) != len(mine):
+                raise ValueError(f"{name}: expected {len(mine)} values, got {value!r}")
+            value = [plain_number(v, name) if isinstance(m, numbers.Number) else v
+                     for v, m in zip(value, mine)]
+        checked[key] = value
+    return checked
 
 
 class CSVLogger(Callback):

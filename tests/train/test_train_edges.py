@@ -198,3 +198,32 @@ def test_malformed_checkpoint_fields_raise_value_error(tmp_path, damage):
     with pytest.raises(ValueError):
         fit(model, F.cross_entropy, opt, (x, y), epochs=2, verbose=0, seed=0,
             resume_from=tmp_path / "bad.npz")
+
+
+@pytest.mark.parametrize("damage", ["last_epoch_string", "unknown_entry", "base_lrs_length"])
+def test_damaged_scheduler_state_is_refused_and_nothing_restored(tmp_path, damage):
+    x, y = blobs2(60)
+
+    def setup():
+        model = mlp(out=2)
+        opt = engine.optim.SGD(model.parameters(), lr=0.1)
+        sched = engine.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        return model, opt, sched, [LearningRateScheduler(sched),
+                                   ModelCheckpoint(tmp_path / "c.npz", monitor="loss")]
+    model, opt, sched, callbacks = setup()
+    fit(model, F.cross_entropy, opt, (x, y), epochs=1, verbose=0, seed=0, callbacks=callbacks)
+    state = engine.load(tmp_path / "c.npz")
+    saved = state["callbacks"]["LearningRateScheduler_0"]["scheduler"]
+    if damage == "last_epoch_string":
+        saved["last_epoch"] = "three"
+    elif damage == "unknown_entry":
+        saved["surprise"] = 1.0
+    else:
+        saved["base_lrs"] = [0.1, 0.2]
+    engine.save(state, tmp_path / "bad.npz")
+    model, opt, sched, callbacks = setup()
+    before = sched.state_dict()
+    with pytest.raises(ValueError, match="scheduler state"):
+        fit(model, F.cross_entropy, opt, (x, y), epochs=2, verbose=0, seed=0,
+            callbacks=callbacks[:1], resume_from=tmp_path / "bad.npz")
+    assert sched.state_dict() == before and opt.param_groups[0]["lr"] == 0.1
