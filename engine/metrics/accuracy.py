@@ -62,8 +62,9 @@ def top_k_accuracy_score(y_true, y_score, k=2, normalize=True, sample_weight=Non
     check_lengths(y_true, y_score, "y_score")
     classes = np.unique(y_true) if labels is None else np.asarray(labels)
     if y_score.ndim == 1:
-        if len(classes) > 2:
-            raise ValueError("1-D y_score is only valid for binary y_true")
+        if len(classes) != 2:
+            raise ValueError(f"1-D y_score is only valid for binary y_true; y_true has "
+                             f"{len(classes)} classes (pass labels= with both classes)")
         positive = y_true == classes[-1]
         if k == 1:
             threshold = 0.5 if y_score.min() >= 0 and y_score.max() <= 1 else 0.0

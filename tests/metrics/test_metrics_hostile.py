@@ -121,3 +121,49 @@ def test_valid_inputs_still_match_scikit_learn():
     np.testing.assert_array_equal(M.confusion_matrix(s, t), skm.confusion_matrix(s, t))
     obj = np.array(list(s), dtype=object)
     assert M.accuracy_score(obj, t) == pytest.approx(skm.accuracy_score(obj, t))
+
+
+def test_top_k_with_one_dimensional_scores_needs_two_classes():
+    with pytest.raises(ValueError, match="binary"):
+        M.top_k_accuracy_score([1, 1, 1], [0.2, 0.9, 0.4], k=1)
+
+
+# ----------------------------------------------------------------------------- oracle fuzzing
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = {"int": st.integers(0, 3), "bool": st.booleans(), "str": st.sampled_from("abc"),
+           "prob": st.floats(0, 1), "float": st.sampled_from([0.0, 1.0, 2.0, 0.5, np.nan, np.inf])}
+
+
+@st.composite
+def label_pairs(draw):
+    n = draw(st.integers(1, 6))
+    return tuple(np.array(draw(st.lists(_VALUES[draw(st.sampled_from(sorted(_VALUES)))],
+                                        min_size=n, max_size=n))) for _ in range(2))
+
+
+@pytest.mark.skipif(skm is None, reason="scikit-learn not installed")
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(label_pairs(), st.sampled_from(["accuracy_score", "confusion_matrix", "f1_score",
+                                       "balanced_accuracy_score", "precision_score"]))
+def test_label_metrics_refuse_exactly_what_scikit_learn_refuses(pair, name):
+    """Labels of every kind (ints, bools, strings, probabilities, floats with NaN/inf): engine
+    raises ValueError exactly when scikit-learn raises, and agrees with it otherwise."""
+    import warnings
+    y_true, y_pred = pair
+    kwargs = {"average": "macro", "zero_division": 0} if name in ("f1_score", "precision_score") \
+        else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            expected = getattr(skm, name)(y_true, y_pred, **kwargs)
+        except (ValueError, TypeError):
+            expected = None
+        if expected is None:
+            with pytest.raises(ValueError):
+                getattr(M, name)(y_true, y_pred, **kwargs)
+        else:
+            got = getattr(M, name)(y_true, y_pred, **kwargs)
+            np.testing.assert_allclose(np.asarray(got, float), np.asarray(expected, float))
