@@ -44,11 +44,22 @@ def _state_of(obj):
     return obj
 
 
-def _flatten(obj, prefix, arrays, types):
+_INT64 = (-2 ** 63, 2 ** 63 - 1)
+
+
+def _int64(values, name):
+    if any(not _INT64[0] <= int(v) <= _INT64[1] for v in values):
+        raise ValueError(f"engine.save: {name!r} holds an integer beyond int64")
+
+
+def _flatten(obj, prefix, arrays, types, active=()):
     obj = _state_of(obj)
     if not isinstance(obj, dict):
         raise TypeError(f"engine.save: expected a dict (or a Module/Optimizer) at "
                         f"{prefix or 'the top level'}, got {type(obj).__name__}")
+    if id(obj) in active:
+        raise ValueError(f"engine.save: the dict at {prefix!r} contains itself (a cycle)")
+    active = (*active, id(obj))
     if not obj and prefix:
         types[prefix] = "dict"
     for key, value in obj.items():
@@ -59,21 +70,26 @@ def _flatten(obj, prefix, arrays, types):
         name = f"{prefix}{SEP}{key}" if prefix else key
         value = _state_of(value)
         if isinstance(value, dict):
-            _flatten(value, name, arrays, types)
+            _flatten(value, name, arrays, types, active)
         elif value is None:
             types[name] = "none"
         elif isinstance(value, bool) or isinstance(value, np.bool_):
             arrays[name], types[name] = np.array(bool(value)), "bool"
         elif isinstance(value, numbers.Integral):
+            _int64([value], name)
             arrays[name], types[name] = np.array(int(value), dtype=np.int64), "int"
         elif isinstance(value, numbers.Real):
             arrays[name], types[name] = np.array(float(value)), "float"
         elif isinstance(value, str):
+            if "\0" in value:           # NumPy strings drop trailing NULs: refuse, not alter
+                raise ValueError(f"engine.save: the string at {name!r} holds NUL characters")
             arrays[name], types[name] = np.array(value), "str"
         elif isinstance(value, (list, tuple)):
             if not all(isinstance(v, numbers.Real) for v in value):
                 raise TypeError(f"engine.save: lists must hold numbers only ({name!r})")
             kind = "int" if all(isinstance(v, numbers.Integral) for v in value) else "float"
+            if kind == "int":
+                _int64(value, name)
             arrays[name] = np.array(value, dtype=np.int64 if kind == "int" else np.float64)
             types[name] = f"list_{kind}"
         elif isinstance(value, Tensor):

@@ -220,3 +220,26 @@ def test_atomic_write_temp_name_is_recognisable(tmp_path):
         f.write(b"x")
     assert len(names) == 1 and names[0].startswith(f".f.bin.tmp-{os.getpid()}-")
     assert _temps(tmp_path) == []
+
+
+# ----------------------------------------------------------------- what save refuses
+def _cyclic():
+    d = {"a": 1}
+    d["self"] = d
+    return d
+
+
+@pytest.mark.parametrize("obj, match", [
+    (_cyclic(), "cycle"),
+    ({"big": 2 ** 70}, "int64"),
+    ({"big": [1, -2 ** 64]}, "int64"),
+    ({"s": "abc\0"}, "NUL"),
+    ({"o": np.array([{}], dtype=object)}, "object"),
+    ({"f": lambda: 1}, "cannot store"),
+    ({"l": [1, "a"]}, "numbers only"),
+    ({3: 1}, "keys must be"),
+])
+def test_save_refuses_what_it_cannot_store_exactly(tmp_path, obj, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        engine.save(obj, tmp_path / "x.npz")
+    assert _temps(tmp_path) == [] and not (tmp_path / "x.npz").exists()

@@ -1,4 +1,5 @@
 """``fit``: the training loop, with validation, callbacks, progress and exact resume."""
+import os
 import sys
 import time
 
@@ -78,7 +79,11 @@ def fit(model, loss, optimizer, train_data, epochs=1, batch_size=32, validation_
     run = Run(model, loss, optimizer, loader, validation_data, validate_every,
               metric_fns(metrics, loss), callbacks, eval_batch_size, device)
     if resume_from is not None:
-        run.restore(load_checkpoint(resume_from))
+        state = load_checkpoint(resume_from)
+        try:
+            run.restore(state)
+        except ValueError as err:
+            raise ValueError(f"resume_from={os.fspath(resume_from)!r}: {err}") from None
     run._call("on_train_begin")
     n_batches = len(loader)
     try:

@@ -195,7 +195,7 @@ def test_malformed_checkpoint_fields_raise_value_error(tmp_path, damage):
     else:
         state["format"] = "something else"
     engine.save(state, tmp_path / "bad.npz")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bad.npz"):
         fit(model, F.cross_entropy, opt, (x, y), epochs=2, verbose=0, seed=0,
             resume_from=tmp_path / "bad.npz")
 
