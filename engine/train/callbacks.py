@@ -82,7 +82,7 @@ class _Monitoring(Callback):
 
     def _value(self, logs):
         if self.monitor not in logs:
-            raise KeyError(f"{type(self).__name__}: {self.monitor!r} is not logged; available: "
+            raise ValueError(f"{type(self).__name__}: {self.monitor!r} is not logged; available: "
                            f"{sorted(logs)}")
         return float(logs[self.monitor])
 
@@ -204,6 +204,9 @@ class LearningRateScheduler(Callback):
     def on_epoch_end(self, run, logs):
         if self._is_scheduler:
             if type(self.schedule).__name__ == "ReduceLROnPlateau":
+                if self.monitor not in logs:
+                    raise ValueError(f"LearningRateScheduler: {self.monitor!r} is not logged; "
+                                     f"available: {sorted(logs)}")
                 self.schedule.step(logs[self.monitor])
             else:
                 self.schedule.step()

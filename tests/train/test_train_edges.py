@@ -227,3 +227,22 @@ def test_damaged_scheduler_state_is_refused_and_nothing_restored(tmp_path, damag
         fit(model, F.cross_entropy, opt, (x, y), epochs=2, verbose=0, seed=0,
             callbacks=callbacks[:1], resume_from=tmp_path / "bad.npz")
     assert sched.state_dict() == before and opt.param_groups[0]["lr"] == 0.1
+
+
+def test_predict_on_nothing_and_bad_batch_sizes_raise():
+    model = mlp()
+    x, _ = blobs2(10)
+    with pytest.raises(ValueError, match="no samples"):
+        predict(model, x[:0])
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises((ValueError, TypeError)):
+            predict(model, x, batch_size=bad)
+
+
+def test_monitoring_an_unlogged_value_is_a_value_error():
+    x, y = blobs2(20)
+    model = mlp()
+    opt = engine.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="not logged"):
+        fit(model, F.cross_entropy, opt, (x, y), epochs=1, verbose=0,
+            callbacks=[EarlyStopping(monitor="nonsense")])
