@@ -304,7 +304,7 @@ def load(path, map_location=None, weights_only=None, mmap=None):
     except PermissionError:
         raise                    # not a malformed file: as open() reports it
     except (json.JSONDecodeError, RecursionError, *READ_ERRORS) as err:
-        where = path if isinstance(path, str) else f"the file object {path!r}"
+        where = f"the file object {path!r}" if hasattr(path, "read") else path
         raise ValueError(f"engine.load: {where} is not a valid engine checkpoint "
                          f"(corrupt, truncated or not written by engine.save): {err}") from None
     result = {}

@@ -259,8 +259,15 @@ class CSVLogger(Callback):
     def on_train_begin(self, run):
         self._append = run.resumed and os.path.exists(self.path)
         if self._append:
-            with open(self.path, newline="") as f:
-                header = next(csv.reader(f, delimiter=self.separator), None)
+            try:
+                with open(self.path, newline="", encoding="utf-8") as f:
+                    header = next(csv.reader(f, delimiter=self.separator), None)
+            except (UnicodeDecodeError, csv.Error) as err:
+                raise ValueError(f"CSVLogger: {self.path} cannot be appended to: {err}") from None
+            if header and header[0] != "epoch":
+                raise ValueError(f"CSVLogger: {self.path} is not a CSVLogger log (its header "
+                                 f"starts with {header[0]!r}, not 'epoch'); appending would "
+                                 "mix two files")
             self._keys = header[1:] if header else None
 
     def on_epoch_end(self, run, logs):

@@ -183,7 +183,8 @@ def _restore(run, state):
         # loop draws that epoch's order again (and skips the batches already done).
         run.loader.generator.bit_generator.state = _decode(rng["data_epoch_start"])
     saved = state.get("callbacks", {})
-    for key, cb in zip(callback_keys(run.callbacks), run.callbacks):
-        if key in saved:
-            cb.load_state_dict(saved[key])
+    for i, (key, cb) in enumerate(zip(callback_keys(run.callbacks), run.callbacks)):
+        older = f"{i}_{type(cb).__name__}"      # how checkpoints of earlier versions keyed it
+        if key in saved or older in saved:
+            cb.load_state_dict(saved[key] if key in saved else saved[older])
     run.resumed = True
