@@ -246,3 +246,17 @@ def test_monitoring_an_unlogged_value_is_a_value_error():
     with pytest.raises(ValueError, match="not logged"):
         fit(model, F.cross_entropy, opt, (x, y), epochs=1, verbose=0,
             callbacks=[EarlyStopping(monitor="nonsense")])
+
+
+def test_csv_logger_does_not_append_to_a_foreign_file(tmp_path):
+    from engine.train import CSVLogger
+    x, y = blobs2(40)
+    model = mlp(out=2)
+    opt = engine.optim.SGD(model.parameters(), lr=0.1)
+    fit(model, F.cross_entropy, opt, (x, y), epochs=1, verbose=0, seed=0,
+        callbacks=[ModelCheckpoint(tmp_path / "c.npz", monitor="loss")])
+    (tmp_path / "log.csv").write_text("name,value\nx,1\n")
+    with pytest.raises(ValueError, match="not a CSVLogger log"):
+        fit(model, F.cross_entropy, opt, (x, y), epochs=2, verbose=0, seed=0,
+            callbacks=[CSVLogger(tmp_path / "log.csv")], resume_from=tmp_path / "c.npz")
+    assert (tmp_path / "log.csv").read_text() == "name,value\nx,1\n"
