@@ -126,6 +126,8 @@ def read_idx(path):
     damaged or hostile file raises ``ValueError`` naming the file before much is allocated.
     """
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ValueError(f"{path}: a directory, not an IDX file")
     with open(path, "rb") as f:
         source = _Source(path, f)
         shape, dtype, nbytes = _check_header(path, source.take(4), source)
@@ -153,6 +155,8 @@ def write_idx(path, array, compress=None):
                         f"got {array.dtype}")
     if array.ndim == 0 or array.ndim > 255:
         raise ValueError(f"IDX needs 1 to 255 dimensions, got {array.ndim}")
+    if max(array.shape) >= 2 ** 32:
+        raise ValueError(f"IDX sizes are 32-bit: shape {array.shape} cannot be stored")
     payload = (bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
                + array.astype(_IDX_TYPES[code]).tobytes())
     if compress is None:

@@ -53,6 +53,13 @@ def _to_float(value):
     return out
 
 
+def _file_path(path):
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ValueError(f"{path}: a directory, not a table file")
+    return path
+
+
 def _non_finite_text(cell):
     """Whether a label cell spells an infinity or NaN (a numeric column gone wrong, not a class)."""
     try:
@@ -131,7 +138,7 @@ def load_csv(path, target=None, columns=None, header=True, delimiter=","):
     data rows, rows of differing lengths, duplicate column names, and feature cells that are
     neither finite numbers nor missing-value markers (``inf`` included).
     """
-    path = os.fspath(path)
+    path = _file_path(path)
     try:
         with open(path, newline="", encoding="utf-8") as f:
             reader = csv.reader(f, delimiter=delimiter)
@@ -168,7 +175,7 @@ def load_json(path, target=None, columns=None):
     length). ``null`` is a missing value (NaN); ``NaN`` and ``Infinity`` tokens, duplicate
     keys and empty tables are refused with a ValueError naming the file (and the record).
     """
-    path = os.fspath(path)
+    path = _file_path(path)
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f, object_pairs_hook=_unique_keys)

@@ -44,6 +44,9 @@ def balanced_accuracy_score(y_true, y_pred, sample_weight=None, adjusted=False):
         per_class = per_class[~np.isnan(per_class)]
     score = float(per_class.mean())
     if adjusted:
+        if len(per_class) < 2:
+            raise ValueError("adjusted balanced accuracy needs at least two classes in y_true "
+                             "(chance and perfect are the same with one)")
         chance = 1 / len(per_class)
         score = (score - chance) / (1 - chance)
     return score

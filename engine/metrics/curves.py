@@ -81,7 +81,8 @@ def _as_rate(counts, undefined):
 def auc(x, y):
     """Area under a curve through the points (x, y) by the trapezoidal rule (x monotonic):
     Σ (x_{i+1} − x_i)·(y_i + y_{i+1}) / 2."""
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    x, y = finite_scores(x, "x").ravel(), finite_scores(y, "y").ravel()
+    check_lengths(x, y, "y")
     if len(x) < 2:
         raise ValueError(f"auc needs at least 2 points, got {len(x)}")
     dx = np.diff(x)

@@ -130,3 +130,14 @@ def test_mnist_damaged_file_names_the_file(tmp_path):
     target.write_bytes(target.read_bytes()[:20])
     with pytest.raises(ValueError, match="t10k-images"):
         D.load_mnist(path=tmp_path, download=False)
+
+
+def test_directories_and_unstorable_shapes(tmp_path):
+    with pytest.raises(ValueError, match="directory"):
+        D.read_idx(tmp_path)
+    with pytest.raises(ValueError, match="directory"):
+        D.load_csv(tmp_path)
+    with pytest.raises(ValueError, match="directory"):
+        D.load_json(tmp_path)
+    with pytest.raises(ValueError, match="32-bit"):
+        D.write_idx(tmp_path / "x", np.empty((2 ** 32, 0), np.uint8))

@@ -167,3 +167,18 @@ def test_label_metrics_refuse_exactly_what_scikit_learn_refuses(pair, name):
         else:
             got = getattr(M, name)(y_true, y_pred, **kwargs)
             np.testing.assert_allclose(np.asarray(got, float), np.asarray(expected, float))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: M.auc([0, np.nan, 1], [0, 1, 1]),
+    lambda: M.auc([0, 1, 2], [0, np.inf, 1]),
+    lambda: M.auc([0, 1, 2], [0, 1]),
+    lambda: M.fbeta_score([0, 1], [0, 1], beta=np.nan),
+    lambda: M.fbeta_score([0, 1], [0, 1], beta=-1),
+    lambda: M.fbeta_score([0, 1], [0, 1], beta="2"),
+    lambda: M.balanced_accuracy_score([1, 1], [1, 1], adjusted=True),
+], ids=["auc_nan_x", "auc_inf_y", "auc_lengths", "beta_nan", "beta_negative", "beta_string",
+        "adjusted_one_class"])
+def test_more_bad_metric_arguments_raise_value_error(call):
+    with pytest.raises(ValueError):
+        call()
