@@ -135,6 +135,11 @@ class ModelCheckpoint(_Monitoring):
     def __init__(self, path, monitor="val_loss", save_best_only=False, mode="auto"):
         super().__init__(monitor, mode)
         self.path = os.fspath(path)
+        try:                # fail now, not at the first save after an epoch of training
+            self.path.format(epoch=0, iteration=0)
+        except (KeyError, IndexError, ValueError) as err:
+            raise ValueError(f"ModelCheckpoint path {self.path!r} may only hold {{epoch}} and "
+                             f"{{iteration}} fields ({type(err).__name__}: {err})") from None
         self.save_best_only = save_best_only
         self.saved = []
 

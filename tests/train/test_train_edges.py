@@ -260,3 +260,9 @@ def test_csv_logger_does_not_append_to_a_foreign_file(tmp_path):
         fit(model, F.cross_entropy, opt, (x, y), epochs=2, verbose=0, seed=0,
             callbacks=[CSVLogger(tmp_path / "log.csv")], resume_from=tmp_path / "c.npz")
     assert (tmp_path / "log.csv").read_text() == "name,value\nx,1\n"
+
+
+@pytest.mark.parametrize("path", ["ck-{bogus}.npz", "ck-{0}.npz", "ck-{epoch.npz", "ck-{epoch:q}.npz"])
+def test_model_checkpoint_path_fields_are_checked_at_construction(tmp_path, path):
+    with pytest.raises(ValueError, match="ModelCheckpoint path"):
+        ModelCheckpoint(tmp_path / path)
