@@ -41,6 +41,21 @@ class Callback:
 _MAX_WORDS = ("acc", "auc", "precision", "recall", "f1", "score", "specificity")
 
 
+def _finite_number(value, name, minimum=None):
+    """A real, finite number (at least ``minimum``): NaN would make every comparison false."""
+    value = real_number(value, name)
+    if not math.isfinite(value) or (minimum is not None and value < minimum):
+        bound = "" if minimum is None else f" >= {minimum}"
+        raise ValueError(f"{name} must be a finite number{bound}, got {value}")
+    return value
+
+
+def _check_monitor(monitor):
+    if not isinstance(monitor, str) or not monitor:
+        raise TypeError(f"monitor must be the name of a logged value (a string), got {monitor!r}")
+    return monitor
+
+
 def _resolve_mode(mode, monitor):
     if mode == "auto":
         return "max" if any(w in monitor for w in _MAX_WORDS) else "min"
@@ -54,9 +69,9 @@ class _Monitoring(Callback):
     else at each epoch end."""
 
     def __init__(self, monitor, mode, min_delta=0.0):
-        self.monitor = monitor
+        self.monitor = _check_monitor(monitor)
         self.mode = _resolve_mode(mode, monitor)
-        self.min_delta = abs(float(min_delta))
+        self.min_delta = abs(_finite_number(min_delta, "min_delta"))
         self.best = math.inf if self.mode == "min" else -math.inf
 
     def _improved(self, value):
@@ -140,7 +155,9 @@ class ModelCheckpoint(_Monitoring):
         except (KeyError, IndexError, ValueError) as err:
             raise ValueError(f"ModelCheckpoint path {self.path!r} may only hold {{epoch}} and "
                              f"{{iteration}} fields ({type(err).__name__}: {err})") from None
-        self.save_best_only = save_best_only
+        if not isinstance(save_best_only, (bool, np.bool_)):
+            raise TypeError(f"save_best_only must be True or False, got {save_best_only!r}")
+        self.save_best_only = bool(save_best_only)
         self.saved = []
 
     def on_train_begin(self, run):
@@ -204,7 +221,8 @@ class LearningRateScheduler(Callback):
         if not self._is_scheduler:
             lr = run.optimizer.param_groups[0]["lr"]
             new = self.schedule(run.epoch) if self._nargs == 1 else self.schedule(run.epoch, lr)
-            _set_lr(run.optimizer, real_number(new, "the learning rate the schedule returned"))
+            _set_lr(run.optimizer, _finite_number(new, "the learning rate the schedule returned",
+                                                  minimum=0.0))
 
     def on_epoch_end(self, run, logs):
         if self._is_scheduler:

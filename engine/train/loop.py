@@ -58,6 +58,9 @@ def fit(model, loss, optimizer, train_data, epochs=1, batch_size=32, validation_
         if hasattr(model, "to"):
             model.to(device)
     epochs = non_negative_int(epochs, "epochs")
+    if verbose not in (0, 1, 2) or not isinstance(verbose, (int, np.integer)):
+        raise ValueError(f"verbose must be 0, 1 or 2, got {verbose!r}")
+    eval_batch_size = positive_int(eval_batch_size, "eval_batch_size", allow_none=True)
     validate_every = positive_int(validate_every, "validate_every", allow_none=True)
     data_rng = np.random.default_rng(seed if seed is not None
                                      else int(_random.get_generator().integers(2 ** 63)))

@@ -87,6 +87,7 @@ class Run:
         value = self.loss(out, y)
         loss = float(value.item())
         if not np.isfinite(loss):        # stop before the update spreads NaN into the weights
+            _refuse_non_finite_data(x, y, self.iteration + 1)
             raise FloatingPointError(f"the loss became {loss} at iteration {self.iteration + 1} "
                                      "(learning rate too high?)")
         self.optimizer.zero_grad()
@@ -125,3 +126,13 @@ class Run:
         self.epoch_rng_state = None
         self._reset_epoch()
         return logs
+
+
+def _refuse_non_finite_data(x, y, iteration):
+    """When the loss is not finite, say so if the batch itself holds NaN or infinity (bad data,
+    not a diverging run)."""
+    for name, value in (("inputs", x), ("targets", y)):
+        arr = to_numpy(value)
+        if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+            raise ValueError(f"the {name} of the batch at iteration {iteration} hold NaN or "
+                             "infinity; clean the data (e.g. SimpleImputer) before training")

@@ -266,3 +266,46 @@ def test_csv_logger_does_not_append_to_a_foreign_file(tmp_path):
 def test_model_checkpoint_path_fields_are_checked_at_construction(tmp_path, path):
     with pytest.raises(ValueError, match="ModelCheckpoint path"):
         ModelCheckpoint(tmp_path / path)
+
+
+def _fit(**kwargs):
+    x, y = kwargs.pop("data", blobs2(20))
+    model = mlp(out=2)
+    opt = engine.optim.SGD(model.parameters(), lr=0.1)
+    return fit(model, kwargs.pop("loss", F.cross_entropy), opt, (x, y), epochs=1,
+               **{"verbose": 0, **kwargs})
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"verbose": "x"}, {"verbose": 3}, {"eval_batch_size": 0},
+    {"callbacks": [LearningRateScheduler(lambda epoch: float("nan"))]},
+    {"callbacks": [LearningRateScheduler(lambda epoch: -0.1)]},
+], ids=["verbose_str", "verbose_3", "eval_batch_size_0", "schedule_nan", "schedule_negative"])
+def test_bad_fit_settings_raise(kwargs):
+    with pytest.raises((ValueError, TypeError)):
+        _fit(**kwargs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: EarlyStopping(min_delta=float("nan")), lambda: EarlyStopping(min_delta="0.1"),
+    lambda: EarlyStopping(monitor=3), lambda: ModelCheckpoint("x.npz", save_best_only="yes"),
+], ids=["min_delta_nan", "min_delta_str", "monitor_int", "save_best_only_str"])
+def test_bad_callback_settings_raise_at_construction(make):
+    with pytest.raises((ValueError, TypeError)):
+        make()
+
+
+@pytest.mark.parametrize("where", ["inputs", "targets"])
+def test_nan_in_the_data_is_named_as_such(where):
+    x, y = blobs2(20)
+    t = y.astype(np.float32)[:, None]
+    if where == "inputs":
+        x = x.copy()
+        x[3, 0] = np.nan
+    else:
+        t[5, 0] = np.nan
+    with pytest.raises(ValueError, match=f"the {where} of the batch"):
+        engine.manual_seed(0)
+        model = nn.Sequential(nn.Linear(2, 1))
+        fit(model, nn.BCEWithLogitsLoss(), engine.optim.SGD(model.parameters(), lr=0.1), (x, t),
+            epochs=1, batch_size=20, verbose=0)
