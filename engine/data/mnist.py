@@ -114,6 +114,8 @@ def locate(name="mnist", path=None, download=True, cache_dir=None, mirrors=None,
 
     Looks in ``path``, ``$ENGINE_DATA/<name>``, the cache; downloads into the cache if allowed.
     """
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; known: {sorted(DATASETS)}")
     spec = DATASETS[name]
     if path is not None:
         if not _complete(path):

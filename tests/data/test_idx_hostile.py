@@ -141,3 +141,8 @@ def test_directories_and_unstorable_shapes(tmp_path):
         D.load_json(tmp_path)
     with pytest.raises(ValueError, match="32-bit"):
         D.write_idx(tmp_path / "x", np.empty((2 ** 32, 0), np.uint8))
+
+
+def test_unknown_data_set_name_is_a_value_error(tmp_path):
+    with pytest.raises(ValueError, match="unknown data set"):
+        mnist_mod.load_raw("cifar", path=tmp_path, download=False)
