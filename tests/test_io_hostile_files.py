@@ -243,3 +243,14 @@ def test_save_refuses_what_it_cannot_store_exactly(tmp_path, obj, match):
     with pytest.raises((ValueError, TypeError), match=match):
         engine.save(obj, tmp_path / "x.npz")
     assert _temps(tmp_path) == [] and not (tmp_path / "x.npz").exists()
+
+
+def test_fortran_order_and_empty_arrays_round_trip(tmp_path):
+    f = np.asfortranarray(np.arange(12, dtype=np.float64).reshape(3, 4))
+    obj = {"f": f, "e": np.zeros((0, 5), np.float32), "s": np.array(["ab", "c"]),
+           "c": np.array([1 + 2j])}
+    engine.save(obj, tmp_path / "f.npz")
+    back = engine.load(tmp_path / "f.npz")
+    for k, v in obj.items():
+        assert back[k].dtype == v.dtype and back[k].shape == v.shape
+        np.testing.assert_array_equal(back[k], v)
