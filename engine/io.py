@@ -21,10 +21,12 @@ over the target — a crash mid-write leaves the previous file intact. ``atomic_
 procedure for any file the engine writes (checkpoints, IDX files, downloads, plots).
 """
 import contextlib
+import hashlib
 import json
 import numbers
 import os
 import secrets
+import socket
 import time
 
 import numpy as np
@@ -105,10 +107,13 @@ def _flatten(obj, prefix, arrays, types, active=()):
                             f"(arrays, numbers, strings, bools, None, lists of numbers, dicts)")
 
 
-# Temporary files of atomic_write: ".<target name>.tmp-<pid>-<random>", so the ones belonging to
-# a target, and the process that wrote them, can be recognised later.
+# Temporary files of atomic_write: ".<target name>.tmp-<pid>-<host>-<random>", so the ones
+# belonging to a target, and the process that wrote them, can be recognised later.
 _TMP_MARK = ".tmp-"
 STALE_AFTER_S = 3600.0     # a temp file this old is stale even if its pid is alive (pid reuse)
+# The writing machine, so that a directory shared between machines (a network file system)
+# never has a live writer's file removed for a pid that is dead only on another machine.
+_HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 
 
 def _tmp_prefix(path):
@@ -146,13 +151,15 @@ def remove_stale_temp_files(path):
     for name in names:
         if not name.startswith(prefix):
             continue
-        pid_text = name[len(prefix):].split("-", 1)[0]
-        if not pid_text.isdigit():
+        fields = name[len(prefix):].split("-")
+        if len(fields) != 3 or not fields[0].isdigit():
             continue
+        pid_text, host, _ = fields
         full = os.path.join(directory, name)
         try:
             old = now - os.stat(full).st_mtime > STALE_AFTER_S
-            if old or not _pid_alive(int(pid_text)):
+            # a pid means something only on the machine that wrote the file
+            if old or (host == _HOST and not _pid_alive(int(pid_text))):
                 os.unlink(full)
                 removed.append(name)
         except OSError:
@@ -179,7 +186,8 @@ def atomic_write(path, mode="wb", **open_kwargs):
     remove_stale_temp_files(path)
     # A new name opened with "x" (never an existing file), by plain open() so that the file
     # gets the usual permissions (the umask's), as if ``path`` had been written directly.
-    tmp = os.path.join(directory, f"{_tmp_prefix(path)}{os.getpid()}-{secrets.token_hex(6)}")
+    tmp = os.path.join(directory,
+                       f"{_tmp_prefix(path)}{os.getpid()}-{_HOST}-{secrets.token_hex(6)}")
     try:
         with open(tmp, mode.replace("w", "x"), **open_kwargs) as f:
             yield f

@@ -192,18 +192,21 @@ def _temps(folder):
 def test_stale_temp_file_of_a_dead_process_is_removed_by_the_next_save(tmp_path):
     path = tmp_path / "ck.npz"
     dead_pid = 2 ** 22 + 12345              # above pid_max on Linux defaults: never alive
-    stale = tmp_path / f".ck.npz.tmp-{dead_pid}-abcdef012345"
+    host = engine.io._HOST
+    stale = tmp_path / f".ck.npz.tmp-{dead_pid}-{host}-abcdef012345"
     stale.write_bytes(b"half a checkpoint")
-    other = tmp_path / f".other.npz.tmp-{dead_pid}-abcdef012345"   # another target's
+    other = tmp_path / f".other.npz.tmp-{dead_pid}-{host}-abcdef012345"   # another target's
     other.write_bytes(b"x")
+    elsewhere = tmp_path / f".ck.npz.tmp-{dead_pid}-0badf00d-abcdef012345"  # another machine's
+    elsewhere.write_bytes(b"x")
     engine.save({"v": 1}, path)
-    assert _temps(tmp_path) == [other.name]
+    assert _temps(tmp_path) == sorted([other.name, elsewhere.name])
     assert engine.load(path)["v"] == 1
 
 
 def test_temp_file_of_a_live_process_is_kept_unless_old(tmp_path):
     path = tmp_path / "ck.npz"
-    live = tmp_path / f".ck.npz.tmp-{os.getppid()}-abcdef012345"
+    live = tmp_path / f".ck.npz.tmp-{os.getppid()}-{engine.io._HOST}-abcdef012345"
     live.write_bytes(b"a save in progress elsewhere")
     engine.save({"v": 1}, path)
     assert _temps(tmp_path) == [live.name]
