@@ -122,7 +122,9 @@ def sample_weights(sample_weight, n):
     """One weight per sample: ``sample_weight``, or ones."""
     if sample_weight is None:
         return np.ones(n)
-    w = finite_scores(sample_weight, "sample_weight").ravel()
+    w = finite_scores(sample_weight, "sample_weight")
+    if w.ndim != 1:
+        raise ValueError(f"sample_weight must be 1-D, got shape {w.shape}")
     if len(w) != n:
         raise ValueError(f"sample_weight has {len(w)} entries for {n} samples")
     return w

@@ -182,3 +182,16 @@ def test_label_metrics_refuse_exactly_what_scikit_learn_refuses(pair, name):
 def test_more_bad_metric_arguments_raise_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"labels": [5, 6]}, {"labels": ["a", "b"]}, {"labels": [0, 0, 1]}, {"labels": []},
+    {"sample_weight": [[1.0, 1.0, 1.0]]},
+], ids=["labels_absent", "labels_other_type", "labels_duplicate", "labels_empty",
+        "sample_weight_2d"])
+def test_confusion_matrix_refuses_labels_it_cannot_count(kwargs):
+    with pytest.raises(ValueError):
+        M.confusion_matrix([0, 1, 1], [0, 1, 0], **kwargs)
+    if skm is not None and kwargs.get("labels") in ([5, 6], ["a", "b"]):
+        with pytest.raises(ValueError, match="At least one label"):
+            skm.confusion_matrix([0, 1, 1], [0, 1, 0], **kwargs)
