@@ -236,13 +236,23 @@ class LearningRateScheduler(Callback):
 
     def state_dict(self):
         if self._is_scheduler and hasattr(self.schedule, "state_dict"):
-            return {"scheduler": self.schedule.state_dict()}
+            return {"scheduler": {k: v for k, v in self.schedule.state_dict().items()
+                                  if _storable(v)}}
         return {}
 
     def load_state_dict(self, state):
         if "scheduler" in state:
             self.schedule.load_state_dict(_checked_scheduler_state(self.schedule,
                                                                    state["scheduler"]))
+
+
+def _storable(value):
+    """Whether a checkpoint (``engine.save``) can hold this scheduler entry. Others — a
+    schedule's table of phases mixing names and numbers — are fixed by the constructor's
+    arguments, so leaving them out loses nothing on resume."""
+    if isinstance(value, (list, tuple)):
+        return all(isinstance(v, numbers.Real) for v in value)
+    return value is None or isinstance(value, (numbers.Real, str, np.ndarray))
 
 
 def _checked_scheduler_state(scheduler, saved):

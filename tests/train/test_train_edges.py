@@ -309,3 +309,27 @@ def test_nan_in_the_data_is_named_as_such(where):
         model = nn.Sequential(nn.Linear(2, 1))
         fit(model, nn.BCEWithLogitsLoss(), engine.optim.SGD(model.parameters(), lr=0.1), (x, t),
             epochs=1, batch_size=20, verbose=0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: engine.optim.lr_scheduler.OneCycleLR(o, max_lr=0.3, total_steps=10),
+    lambda o: engine.optim.lr_scheduler.ReduceLROnPlateau(o, patience=0, factor=0.5),
+    lambda o: engine.optim.lr_scheduler.MultiStepLR(o, [1, 3]),
+], ids=["OneCycleLR", "ReduceLROnPlateau", "MultiStepLR"])
+def test_every_scheduler_resumes_exactly_from_a_checkpoint(tmp_path, make):
+    x, y = blobs2(64, seed=2)
+
+    def run(epochs, folder, resume=False, checkpoint=True):
+        model = mlp(out=2, seed=4)
+        opt = engine.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        callbacks = [LearningRateScheduler(make(opt), monitor="loss")]
+        if checkpoint:
+            callbacks.insert(0, ModelCheckpoint(folder / "c.npz", monitor="loss"))
+        fit(model, F.cross_entropy, opt, (x, y), epochs=epochs, batch_size=16, verbose=0,
+            seed=1, callbacks=callbacks, resume_from=(folder / "c.npz") if resume else None)
+        return model.state_dict()
+    full = run(4, tmp_path, checkpoint=False)
+    run(2, tmp_path)
+    resumed = run(4, tmp_path, resume=True)
+    for k in full:
+        np.testing.assert_array_equal(full[k], resumed[k])
