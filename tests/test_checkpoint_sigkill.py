@@ -5,6 +5,7 @@ pile up (a killed save's temp file is removed by the next save of the same path)
 
 To keep the test short, one helper process imports the engine once and forks a fresh writer
 for each round; the test kills the writer, the helper reaps it."""
+import inspect
 import os
 import random
 import signal
@@ -19,7 +20,7 @@ import pytest
 import engine
 from engine import nn
 from engine.nn import functional as F
-from engine.train import Callback, ModelCheckpoint, fit
+from engine.train import Callback, fit
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
 
@@ -66,17 +67,19 @@ HELPER = textwrap.dedent("""
         print("reaped", flush=True)
 """)
 
-SHARED = textwrap.dedent("""
-    def make_data():
-        rng = np.random.default_rng(0)
-        x = rng.normal(size=(64, 8)).astype(np.float32)
-        return x, (x[:, 0] > 0).astype(np.int64)
+def make_data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 8)).astype(np.float32)
+    return x, (x[:, 0] > 0).astype(np.int64)
 
-    def make_model():
-        engine.manual_seed(1)
-        return nn.Sequential(nn.Linear(8, 64), nn.Tanh(), nn.Linear(64, 2))
-""")
-exec(SHARED)          # the same data and model here, for the reference run
+
+def make_model():
+    engine.manual_seed(1)
+    return nn.Sequential(nn.Linear(8, 64), nn.Tanh(), nn.Linear(64, 2))
+
+
+# The writer trains the same data and model as the reference run here.
+SHARED = inspect.getsource(make_data) + "\n" + inspect.getsource(make_model)
 
 
 def _litter(folder):
