@@ -46,10 +46,13 @@ class _Source:
         """The next piece of decompressed bytes (at most _CHUNK); b"" at the end of the file.
         Several gzip members one after the other are read as one stream, as gzip does."""
         while True:
-            if self._inflate.eof:
-                data = self._inflate.unused_data or self.f.read(self._CHUNK)
-                if not data:
-                    return b""
+            if self._inflate.eof:        # a next member, after any zero padding (as gzip)
+                data = self._inflate.unused_data.lstrip(b"\0")
+                while not data:
+                    chunk = self.f.read(self._CHUNK)
+                    if not chunk:
+                        return b""
+                    data = chunk.lstrip(b"\0")
                 self._inflate = zlib.decompressobj(wbits=31)
             else:
                 data = self._inflate.unconsumed_tail or self.f.read(self._CHUNK)

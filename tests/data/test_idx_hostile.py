@@ -146,3 +146,10 @@ def test_directories_and_unstorable_shapes(tmp_path):
 def test_unknown_data_set_name_is_a_value_error(tmp_path):
     with pytest.raises(ValueError, match="unknown data set"):
         mnist_mod.load_raw("cifar", path=tmp_path, download=False)
+
+
+def test_gzip_zero_padding_after_the_stream_is_allowed(tmp_path):
+    path = tmp_path / "pad.gz"
+    path.write_bytes(gzip.compress(header(0x08, (3,)) + b"\1\2\3") + b"\0" * 100)
+    np.testing.assert_array_equal(D.read_idx(path), [1, 2, 3])
+    assert gzip.decompress(path.read_bytes()) == header(0x08, (3,)) + b"\1\2\3"
