@@ -257,3 +257,19 @@ def test_fortran_order_and_empty_arrays_round_trip(tmp_path):
     for k, v in obj.items():
         assert back[k].dtype == v.dtype and back[k].shape == v.shape
         np.testing.assert_array_equal(back[k], v)
+
+
+@pytest.mark.parametrize("name", ["absurd_shape", "absurd_shape_overflowing_int64"])
+def test_absurd_declared_shapes_allocate_little(tmp_path, name):
+    import tracemalloc
+    make = dict(CASES)[name]
+    path = tmp_path / f"{name}.npz"
+    make(path)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError):
+            engine.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20
