@@ -21,15 +21,18 @@ over the target — a crash mid-write leaves the previous file intact. ``atomic_
 procedure for any file the engine writes (checkpoints, IDX files, downloads, plots).
 """
 import contextlib
+import hashlib
 import json
 import numbers
 import os
 import secrets
-import zipfile
+import socket
+import time
 
 import numpy as np
 
 from .devices import check_available, move
+from .npz_reader import READ_ERRORS, read_npz
 from .tensor import Tensor, _wrap, to_numpy
 
 SEP = "/"
@@ -43,35 +46,52 @@ def _state_of(obj):
     return obj
 
 
-def _flatten(obj, prefix, arrays, types):
+_INT64 = (-2 ** 63, 2 ** 63 - 1)
+
+
+def _int64(values, name):
+    if any(not _INT64[0] <= int(v) <= _INT64[1] for v in values):
+        raise ValueError(f"engine.save: {name!r} holds an integer beyond int64")
+
+
+def _flatten(obj, prefix, arrays, types, active=()):
     obj = _state_of(obj)
     if not isinstance(obj, dict):
         raise TypeError(f"engine.save: expected a dict (or a Module/Optimizer) at "
                         f"{prefix or 'the top level'}, got {type(obj).__name__}")
+    if id(obj) in active:
+        raise ValueError(f"engine.save: the dict at {prefix!r} contains itself (a cycle)")
+    active = (*active, id(obj))
     if not obj and prefix:
         types[prefix] = "dict"
     for key, value in obj.items():
-        if not isinstance(key, str) or not key or SEP in key or key == _MANIFEST:
-            raise ValueError(f"engine.save: keys must be non-empty strings without {SEP!r}, "
+        if not isinstance(key, str) or not key or SEP in key or "\0" in key or key == _MANIFEST:
+            raise ValueError(f"engine.save: keys must be non-empty strings without {SEP!r} "
+                             f"or NUL characters, "
                              f"got {key!r} at {prefix or 'the top level'}")
         name = f"{prefix}{SEP}{key}" if prefix else key
         value = _state_of(value)
         if isinstance(value, dict):
-            _flatten(value, name, arrays, types)
+            _flatten(value, name, arrays, types, active)
         elif value is None:
             types[name] = "none"
         elif isinstance(value, bool) or isinstance(value, np.bool_):
             arrays[name], types[name] = np.array(bool(value)), "bool"
         elif isinstance(value, numbers.Integral):
+            _int64([value], name)
             arrays[name], types[name] = np.array(int(value), dtype=np.int64), "int"
         elif isinstance(value, numbers.Real):
             arrays[name], types[name] = np.array(float(value)), "float"
         elif isinstance(value, str):
+            if "\0" in value:           # NumPy strings drop trailing NULs: refuse, not alter
+                raise ValueError(f"engine.save: the string at {name!r} holds NUL characters")
             arrays[name], types[name] = np.array(value), "str"
         elif isinstance(value, (list, tuple)):
             if not all(isinstance(v, numbers.Real) for v in value):
                 raise TypeError(f"engine.save: lists must hold numbers only ({name!r})")
             kind = "int" if all(isinstance(v, numbers.Integral) for v in value) else "float"
+            if kind == "int":
+                _int64(value, name)
             arrays[name] = np.array(value, dtype=np.int64 if kind == "int" else np.float64)
             types[name] = f"list_{kind}"
         elif isinstance(value, Tensor):
@@ -87,6 +107,66 @@ def _flatten(obj, prefix, arrays, types):
                             f"(arrays, numbers, strings, bools, None, lists of numbers, dicts)")
 
 
+# Temporary files of atomic_write: ".<target name>.tmp-<pid>-<host>-<random>", so the ones
+# belonging to a target, and the process that wrote them, can be recognised later.
+_TMP_MARK = ".tmp-"
+STALE_AFTER_S = 3600.0     # a temp file this old is stale even if its pid is alive (pid reuse)
+# The writing machine, so that a directory shared between machines (a network file system)
+# never has a live writer's file removed for a pid that is dead only on another machine.
+_HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _tmp_prefix(path):
+    return "." + os.path.basename(path)[:120] + _TMP_MARK
+
+
+def _pid_alive(pid):
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":      # os.kill(pid, 0) would end the process there: trust age alone
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True          # exists but is someone else's, or cannot tell: leave it
+    return True
+
+
+def remove_stale_temp_files(path):
+    """Delete the temporary files a killed ``atomic_write`` of ``path`` left behind: those
+    named after ``path`` whose writing process is gone, or older than ``STALE_AFTER_S``.
+    A save in progress elsewhere (a live process, a recent file) is left alone. Returns the
+    names removed. Called by every ``atomic_write``, so litter never grows."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    prefix = _tmp_prefix(path)
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        fields = name[len(prefix):].split("-")
+        if len(fields) != 3 or not fields[0].isdigit():
+            continue
+        pid_text, host, _ = fields
+        full = os.path.join(directory, name)
+        try:
+            old = now - os.stat(full).st_mtime > STALE_AFTER_S
+            # a pid means something only on the machine that wrote the file
+            if old or (host == _HOST and not _pid_alive(int(pid_text))):
+                os.unlink(full)
+                removed.append(name)
+        except OSError:
+            pass              # gone meanwhile, or not ours to remove
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_write(path, mode="wb", **open_kwargs):
     """Write ``path`` all at once or not at all: ``with atomic_write(path) as f: f.write(...)``.
@@ -94,17 +174,20 @@ def atomic_write(path, mode="wb", **open_kwargs):
     The block writes to a temporary file in the same directory; when it ends normally the file
     is flushed to disk and renamed over ``path`` (a rename within a directory is atomic), so
     readers see the old file or the new one, never half of one. When the block raises, the
-    temporary file is removed and ``path`` is left as it was. ``mode`` is "wb" or "w" (text,
-    with ``open``'s keyword arguments such as ``encoding``).
+    temporary file is removed and ``path`` is left as it was. A process killed mid-write
+    (SIGKILL, power loss) cannot remove its temporary file: the next ``atomic_write`` of the
+    same path does (``remove_stale_temp_files``). ``mode`` is "wb" or "w" (text, with
+    ``open``'s keyword arguments such as ``encoding``).
     """
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_write writes a whole file: mode must be 'wb' or 'w', got {mode!r}")
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
+    remove_stale_temp_files(path)
     # A new name opened with "x" (never an existing file), by plain open() so that the file
     # gets the usual permissions (the umask's), as if ``path`` had been written directly.
-    tmp = os.path.join(directory, f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
-                                  f"{os.path.splitext(path)[1]}")
+    tmp = os.path.join(directory,
+                       f"{_tmp_prefix(path)}{os.getpid()}-{_HOST}-{secrets.token_hex(6)}")
     try:
         with open(tmp, mode.replace("w", "x"), **open_kwargs) as f:
             yield f
@@ -133,22 +216,63 @@ def save(obj, path):
         np.savez(f, **arrays)
 
 
-def _restore(arr, kind):
+# What each manifest entry type needs of its array: (dtype kinds, ndim or None for any).
+_KIND_RULES = {"array": ("biufcUS", None), "tensor": ("biuf", None), "bool": ("b", 0),
+               "int": ("iu", 0), "float": ("f", 0), "str": ("U", 0),
+               "list_int": ("iu", 1), "list_float": ("f", 1)}
+_NO_ARRAY = ("none", "dict")
+
+
+def _restore(arr, kind, name):
+    kinds, ndim = _KIND_RULES[kind]
+    if arr.dtype.kind not in kinds or (ndim is not None and arr.ndim != ndim):
+        raise ValueError(f"entry {name!r} is listed as {kind} but holds a {arr.ndim}-d "
+                         f"{arr.dtype} array")
+    if arr.dtype.byteorder not in "=|" and arr.dtype.kind != "U":
+        arr = arr.astype(arr.dtype.newbyteorder("="))        # native order, same precision
     if kind == "array":
         return arr
     if kind == "tensor":
         return _wrap(arr)
-    if kind == "bool":
-        return bool(arr)
-    if kind == "int":
-        return int(arr)
-    if kind == "float":
-        return float(arr)
-    if kind == "str":
-        return str(arr)
     if kind in ("list_int", "list_float"):
         return arr.tolist()
-    raise ValueError(f"unknown entry type {kind!r}")
+    return {"bool": bool, "int": int, "float": float, "str": str}[kind](arr[()])
+
+
+def _checked_types(arrays):
+    """The manifest's ``{flat name: entry type}``, checked against the arrays present:
+    known types, every listed array present, no unlisted array, no name that is both a
+    value and a folder of others (conflicting keys)."""
+    raw = arrays.pop(_MANIFEST, None)
+    if raw is None:
+        raise ValueError("no engine manifest (not written by engine.save)")
+    if raw.dtype.kind != "U" or raw.ndim != 0:
+        raise ValueError(f"the manifest is a {raw.ndim}-d {raw.dtype} array, not a string")
+    manifest = json.loads(str(raw[()]))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("types"), dict):
+        raise ValueError("the manifest is not a dict with a 'types' dict")
+    if manifest.get("format") != _FORMAT:
+        raise ValueError(f"unsupported format {manifest.get('format')!r} (this engine reads "
+                         f"format {_FORMAT})")
+    types = manifest["types"]
+    for name, kind in types.items():
+        if not isinstance(kind, str) or (kind not in _KIND_RULES and kind not in _NO_ARRAY):
+            raise ValueError(f"unknown entry type {kind!r} for {name!r}")
+        if not all(name.split(SEP)):
+            raise ValueError(f"invalid entry name {name!r}")
+        if (kind in _NO_ARRAY) == (name in arrays):
+            raise ValueError(f"entry {name!r} of type {kind} " +
+                             ("has an array" if kind in _NO_ARRAY else "is missing"))
+    unlisted = sorted(set(arrays) - set(types))
+    if unlisted:
+        raise ValueError(f"arrays not in the manifest: {unlisted[:5]}")
+    for name in types:
+        parts = name.split(SEP)
+        for i in range(1, len(parts)):
+            if SEP.join(parts[:i]) in types:
+                raise ValueError(f"conflicting keys: {SEP.join(parts[:i])!r} is a value and "
+                                 f"also holds {name!r}")
+    return types
 
 
 def _map_target(map_location):
@@ -167,30 +291,31 @@ def load(path, map_location=None, weights_only=None, mmap=None):
     "cuda": every array on the GPU; ``save`` always writes host arrays, so a file loads on
     either device), ``weights_only`` (True or False: both load
     data only, as these files can hold nothing else), ``mmap`` (accepted; files are read whole).
-    A missing file raises FileNotFoundError; a corrupt, truncated or foreign file raises
-    ValueError naming the path.  Pickled (object) arrays are refused.
+    A missing file raises FileNotFoundError; anything but a well-formed file of ``save``
+    (a plain .npy or zip, an empty, truncated or damaged file, a bad manifest, conflicting
+    keys, absurd declared sizes, object or other non-plain dtypes, a directory) raises
+    ValueError naming the path, before allocating more than the file's size justifies.
+    Nothing is unpickled: object arrays are refused.
     """
     target = _map_target(map_location)
     if weights_only not in (None, True, False):
         raise TypeError(f"weights_only must be True, False or None, got {weights_only!r}")
+    if mmap not in (None, True, False):
+        raise TypeError(f"mmap must be True, False or None, got {mmap!r}")
     if not hasattr(path, "read"):
         path = os.fspath(path)
         if not os.path.exists(path):
             raise FileNotFoundError(f"no such file: {path}")
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if _MANIFEST not in data.files:
-                raise ValueError("no engine manifest (not written by engine.save)")
-            manifest = json.loads(str(data[_MANIFEST]))
-            types = manifest["types"]
-            flat = {name: _restore(data[name], kind) if kind not in ("none", "dict") else
-                    (None if kind == "none" else {}) for name, kind in types.items()
-                    if kind in ("none", "dict") or name in data.files}
-            missing = [n for n, k in types.items() if k not in ("none", "dict") and n not in flat]
-            if missing:
-                raise ValueError(f"entries listed but missing: {missing[:5]}")
-    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
-        raise ValueError(f"engine.load: {path} is not a valid engine checkpoint "
+        arrays = read_npz(path)
+        types = _checked_types(arrays)
+        flat = {name: (None if kind == "none" else {}) if kind in _NO_ARRAY
+                else _restore(arrays[name], kind, name) for name, kind in types.items()}
+    except PermissionError:
+        raise                    # not a malformed file: as open() reports it
+    except (json.JSONDecodeError, RecursionError, *READ_ERRORS) as err:
+        where = f"the file object {path!r}" if hasattr(path, "read") else path
+        raise ValueError(f"engine.load: {where} is not a valid engine checkpoint "
                          f"(corrupt, truncated or not written by engine.save): {err}") from None
     result = {}
     for name, value in flat.items():

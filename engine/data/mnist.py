@@ -114,6 +114,8 @@ def locate(name="mnist", path=None, download=True, cache_dir=None, mirrors=None,
 
     Looks in ``path``, ``$ENGINE_DATA/<name>``, the cache; downloads into the cache if allowed.
     """
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; known: {sorted(DATASETS)}")
     spec = DATASETS[name]
     if path is not None:
         if not _complete(path):
@@ -148,6 +150,11 @@ def load_raw(name="mnist", path=None, download=True, cache_dir=None, mirrors=Non
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
             raise ValueError(f"{folder}/{stem}: expected images (N, H, W) and labels (N,), got "
                              f"{images.shape} and {labels.shape}")
+        if images.dtype != np.uint8 or labels.dtype != np.uint8:
+            raise ValueError(f"{folder}/{stem}: expected uint8 images and labels, got "
+                             f"{images.dtype} and {labels.dtype}")
+        if labels.size and labels.max() > 9:
+            raise ValueError(f"{folder}/{stem}: labels must be 0..9, found {int(labels.max())}")
     return (arrays[0], arrays[1]), (arrays[2], arrays[3])
 
 

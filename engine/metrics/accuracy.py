@@ -6,17 +6,22 @@ import numpy as np
 
 from ..tensor import to_numpy
 from ..validate import positive_int
-from ._common import check_lengths, label_pair, labels_1d, weighted_count
+from ._common import check_lengths, class_labels, finite_scores, label_pair, weighted_count
 from .confusion import confusion_matrix
 
 
-def predicted_labels(outputs, threshold=0.5):
+def predicted_labels(outputs, threshold=None):
     """The class each sample's outputs predict: the argmax of its row when there is one output
-    per class, else ``output > threshold`` (one probability per sample, e.g. after a sigmoid)."""
+    per class, else ``output > threshold`` (one score per sample). ``threshold=None`` decides
+    from the outputs: 0.5 when they all lie in [0, 1] (probabilities, after a sigmoid), else 0
+    (logits); pass it when you know which (``fit`` does, from the loss)."""
     out = to_numpy(outputs)
     if out.ndim == 2 and out.shape[1] > 1:
         return out.argmax(axis=1)
-    return (out.reshape(len(out)) > threshold).astype(np.int64)
+    out = out.reshape(len(out))
+    if threshold is None:
+        threshold = 0.5 if out.size and out.min() >= 0 and out.max() <= 1 else 0.0
+    return (out > threshold).astype(np.int64)
 
 
 def accuracy_score(y_true, y_pred, normalize=True, sample_weight=None):
@@ -39,6 +44,9 @@ def balanced_accuracy_score(y_true, y_pred, sample_weight=None, adjusted=False):
         per_class = per_class[~np.isnan(per_class)]
     score = float(per_class.mean())
     if adjusted:
+        if len(per_class) < 2:
+            raise ValueError("adjusted balanced accuracy needs at least two classes in y_true "
+                             "(chance and perfect are the same with one)")
         chance = 1 / len(per_class)
         score = (score - chance) / (1 - chance)
     return score
@@ -51,14 +59,15 @@ def top_k_accuracy_score(y_true, y_score, k=2, normalize=True, sample_weight=Non
     ``y_true``). Ties rank the higher column first (as scikit-learn). For binary 1-D scores,
     k = 1 thresholds at 0.5 (probabilities) or 0 (decision values); k ≥ 2 is always a hit.
     """
-    y_true = labels_1d(y_true, "y_true")
-    y_score = np.asarray(to_numpy(y_score), dtype=np.float64)
+    y_true = class_labels(y_true, "y_true")
+    y_score = finite_scores(y_score, "y_score")
     k = positive_int(k, "k")             # k <= 0 would slice silently
     check_lengths(y_true, y_score, "y_score")
     classes = np.unique(y_true) if labels is None else np.asarray(labels)
     if y_score.ndim == 1:
-        if len(classes) > 2:
-            raise ValueError("1-D y_score is only valid for binary y_true")
+        if len(classes) != 2:
+            raise ValueError(f"1-D y_score is only valid for binary y_true; y_true has "
+                             f"{len(classes)} classes (pass labels= with both classes)")
         positive = y_true == classes[-1]
         if k == 1:
             threshold = 0.5 if y_score.min() >= 0 and y_score.max() <= 1 else 0.0

@@ -19,9 +19,19 @@ def confusion_matrix(y_true, y_pred, labels=None, sample_weight=None, normalize=
     1), "pred" (columns), "all", or None (counts).
     """
     y_true, y_pred = label_pair(y_true, y_pred)
-    labels = np.union1d(y_true, y_pred) if labels is None else np.asarray(labels)
-    if labels.size == 0:
-        raise ValueError("labels is empty")
+    if labels is None:
+        labels = np.union1d(y_true, y_pred)
+    else:
+        labels = np.asarray(labels)
+        if labels.ndim != 1 or labels.size == 0:
+            raise ValueError(f"labels must be a non-empty 1-D list, got shape {labels.shape}")
+        if len(np.unique(labels)) != len(labels):
+            raise ValueError(f"labels must be unique, got {labels.tolist()}")
+        if labels.dtype.kind in "US" and y_true.dtype.kind not in "US" or \
+                y_true.dtype.kind in "US" and labels.dtype.kind not in "US" or \
+                not np.isin(y_true, labels).any():
+            raise ValueError("At least one label specified must be in y_true (labels "
+                             f"{labels.tolist()[:5]}, y_true holds {np.unique(y_true)[:5].tolist()})")
     w = sample_weights(sample_weight, len(y_true))
     sorter = np.argsort(labels, kind="stable")
     ti, pi = _codes(y_true, labels, sorter), _codes(y_pred, labels, sorter)

@@ -7,13 +7,14 @@ import warnings
 
 import numpy as np
 
-from ..tensor import to_numpy
-from ._common import UndefinedMetricWarning, check_lengths, labels_1d, sample_weights
+from ._common import (UndefinedMetricWarning, check_lengths, class_labels, finite_scores,
+                      labels_1d, sample_weights)
 
 
 def _binary_scores(y_true, y_score, pos_label):
     """y as 0/1 floats (1 where ``y_true == pos_label``) and the scores as floats."""
-    y_true, y_score = labels_1d(y_true, "y_true"), labels_1d(y_score, "y_score")
+    y_true = class_labels(y_true, "y_true")
+    y_score = finite_scores(labels_1d(y_score, "y_score"), "y_score")
     check_lengths(y_true, y_score, "y_score")
     classes = np.unique(y_true)
     if pos_label is None:
@@ -80,7 +81,8 @@ def _as_rate(counts, undefined):
 def auc(x, y):
     """Area under a curve through the points (x, y) by the trapezoidal rule (x monotonic):
     Σ (x_{i+1} − x_i)·(y_i + y_{i+1}) / 2."""
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    x, y = finite_scores(x, "x").ravel(), finite_scores(y, "y").ravel()
+    check_lengths(x, y, "y")
     if len(x) < 2:
         raise ValueError(f"auc needs at least 2 points, got {len(x)}")
     dx = np.diff(x)
@@ -109,8 +111,9 @@ def roc_auc_score(y_true, y_score, average="macro", sample_weight=None, multi_cl
     Multi-class: ``y_score`` (N, k) probabilities, ``multi_class="ovr"`` (each class against the
     rest), ``average`` "macro" or "weighted" (by prevalence).
     """
-    y_true = labels_1d(y_true, "y_true")
-    y_score = np.asarray(to_numpy(y_score), dtype=np.float64)
+    y_true = class_labels(y_true, "y_true")
+    y_score = finite_scores(y_score, "y_score")
+    check_lengths(y_true, y_score, "y_score")
     classes = np.unique(y_true) if labels is None else np.asarray(labels)
     if y_score.ndim == 2 and y_score.shape[1] > 2 or len(classes) > 2:
         if multi_class != "ovr":
@@ -160,8 +163,9 @@ def step_area(precision, recall):
 def average_precision_score(y_true, y_score, average="macro", pos_label=1, sample_weight=None):
     """AP = Σ_n (R_n − R_{n−1}) · P_n over the thresholds (a step-wise area under the PR curve).
     Multi-class: ``y_score`` (N, k), each class against the rest, then ``average``."""
-    y_true = labels_1d(y_true, "y_true")
-    y_score = np.asarray(to_numpy(y_score), dtype=np.float64)
+    y_true = class_labels(y_true, "y_true")
+    y_score = finite_scores(y_score, "y_score")
+    check_lengths(y_true, y_score, "y_score")
 
     def binary_ap(y, s):
         precision, recall, _ = precision_recall_curve(y, s, pos_label=1, sample_weight=sample_weight)

@@ -9,6 +9,8 @@ For more than two classes each label is scored against the rest, then ``average`
 plain mean over labels), "weighted" (the mean weighted by each label's support tp + fn), or
 None (one value per label).
 """
+import numbers
+
 import numpy as np
 
 from ._common import divide, label_pair, zero_division_value
@@ -59,6 +61,9 @@ def precision_recall_fscore_support(y_true, y_pred, beta=1.0, labels=None, pos_l
                                     average=None, warn_for=("precision", "recall", "f-score"),
                                     sample_weight=None, zero_division="warn"):
     """Precision, recall, F-beta and support per label, or averaged (see ``precision_score``)."""
+    if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not np.isfinite(beta) \
+            or beta < 0:
+        raise ValueError(f"beta should be a finite number >= 0 in the F-beta score, got {beta!r}")
     tp, fp, fn, _ = _counts(y_true, y_pred, labels, pos_label, average, sample_weight)
     support = tp + fn
     if average == "micro":

@@ -8,6 +8,7 @@ import numpy as np
 from .. import devices, dtypes
 from ..autograd import no_grad
 from ..backend import backend_of
+from ..state_values import as_plain_array, cast_for_load
 from ..tensor import Tensor, to_numpy
 from .parameter import Parameter
 
@@ -195,10 +196,15 @@ class Module:
         Names and shapes must match (ValueError naming the key otherwise).  With
         ``strict=True`` (default) missing and unexpected keys are errors; with
         ``strict=False`` they are skipped.  Returns ``(missing_keys, unexpected_keys)``.
-        Values are cast to each parameter's dtype.
+        Values are cast to each parameter's dtype; complex values, strings, bools into
+        floats, floats truncated into integers and values out of range are refused
+        (``engine.state_values``). All or nothing: every entry is checked before any is
+        assigned.
         """
         if not hasattr(state_dict, "items"):
             raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state_dict).__name__}")
+        if not isinstance(strict, (bool, np.bool_)):
+            raise TypeError(f"strict must be True or False, got {strict!r}")
         targets = {}
         for module_name, module in self.named_modules(remove_duplicate=False):
             prefix = f"{module_name}." if module_name else ""
@@ -212,27 +218,26 @@ class Module:
         if strict and (missing or unexpected):
             raise ValueError(f"load_state_dict for {type(self).__name__}: "
                              f"missing keys {missing}, unexpected keys {unexpected}")
-        # Check every shape before changing anything, so a bad dict leaves the model as it was.
+        # Check (and cast) every entry before changing anything, so a bad dict leaves the
+        # model as it was (the rule: engine.state_values).
         arrays = {}
         for key, (module, name, is_param) in targets.items():
             if key not in state_dict:
                 continue
-            value = state_dict[key]
-            value = to_numpy(value)
             current = module._parameters[name].data if is_param else module._buffers[name]
+            value = as_plain_array(state_dict[key], f"load_state_dict: {key!r}")
             if value.shape != current.shape:
                 raise ValueError(f"load_state_dict: {key!r} has shape {current.shape} in the "
                                  f"model, but the state_dict gives shape {value.shape}")
-            arrays[key] = value
+            arrays[key] = cast_for_load(value, current.dtype, f"load_state_dict: {key!r}")
         for key, value in arrays.items():
             module, name, is_param = targets[key]
             if is_param:
                 param = module._parameters[name]
-                xp = backend_of(param.data).xp
-                param.data[...] = xp.asarray(value, dtype=param.data.dtype)
+                param.data[...] = backend_of(param.data).xp.asarray(value)
             else:
                 buf = module._buffers[name]
-                buf[...] = backend_of(buf).xp.asarray(value, dtype=buf.dtype)
+                buf[...] = backend_of(buf).xp.asarray(value)
         return missing, unexpected
 
     # ------------------------------------------------------------ dtype, device, freezing

@@ -48,6 +48,7 @@ import numpy as np
 from ..autograd import no_grad
 from ..backend import backend_of
 from ..devices import device_of, move
+from ..state_values import cast_for_load, plain_number
 from ..tensor import Tensor
 
 
@@ -157,41 +158,44 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Restore hyper-parameters and buffers saved by ``state_dict()`` (same parameter layout)."""
-        groups = state_dict["param_groups"]
-        if isinstance(groups, dict):
-            groups = [groups[k] for k in sorted(groups, key=int)]
+        """Restore hyper-parameters and buffers saved by ``state_dict()`` (same parameter layout).
+
+        All or nothing: the groups, their hyper-parameters (the same names as this optimizer's,
+        real numbers where it has numbers) and every buffer (shape and dtype, by the rule of
+        ``engine.state_values``) are checked before anything is assigned; a ValueError names
+        the first problem and leaves the optimizer as it was."""
+        if not hasattr(state_dict, "items") or "param_groups" not in state_dict:
+            raise ValueError("optimizer load_state_dict expects a dict with 'param_groups' (and "
+                             "'state'), as state_dict() returns")
+        groups = _as_group_list(state_dict["param_groups"])
         if len(groups) != len(self.param_groups):
             raise ValueError(f"optimizer state_dict has {len(groups)} parameter groups, "
                              f"this optimizer has {len(self.param_groups)}")
-        params = []
-        for saved, group in zip(groups, self.param_groups):
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(f"a parameter group of the state_dict has {len(saved['params'])} "
-                                 f"parameters, the optimizer's has {len(group['params'])}")
+        params, new_groups = [], []
+        for gi, (saved, group) in enumerate(zip(groups, self.param_groups)):
+            new_groups.append(_checked_group(saved, group, gi, self.defaults))
             params.extend(group["params"])
-        for saved, group in zip(groups, self.param_groups):
-            for key, value in saved.items():
-                if key == "params":
-                    continue
-                group[key] = tuple(value) if isinstance(group.get(key), tuple) else value
-        self.state = {}
-        for key, s in state_dict.get("state", {}).items():
-            i = int(key)
-            if not 0 <= i < len(params):
-                raise ValueError(f"optimizer state for parameter {i}, but there are {len(params)}")
+        new_state = {}
+        saved_state = state_dict.get("state", {})
+        if not hasattr(saved_state, "items"):
+            raise ValueError(f"optimizer state must be a dict, got {type(saved_state).__name__}")
+        for key, s in saved_state.items():
+            i = _param_index(key, len(params))
+            if not hasattr(s, "items"):
+                raise ValueError(f"optimizer state of parameter {i} must be a dict")
             p = params[i]
             restored = {}
             for k, v in s.items():
-                if isinstance(v, np.ndarray) and v.ndim > 0:
-                    if v.shape != p.shape:
-                        raise ValueError(f"optimizer state {k!r} of parameter {i} has shape "
-                                         f"{v.shape}, the parameter has {p.shape}")
-                    v = move(v.astype(p.dtype, copy=True), device_of(p.data))
-                elif isinstance(v, np.ndarray):
-                    v = v.item()
+                name = f"optimizer state {k!r} of parameter {i}"
+                if getattr(v, "ndim", 0) > 0 or isinstance(v, Tensor):
+                    v = move(cast_for_load(v, p.dtype, name, p.shape), device_of(p.data))
+                else:
+                    v = plain_number(v, name)
                 restored[k] = v
-            self.state[p] = restored
+            new_state[p] = restored
+        for group, values in zip(self.param_groups, new_groups):
+            group.update(values)
+        self.state = new_state
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
@@ -199,3 +203,65 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines + [")"])
+
+
+def _as_group_list(groups):
+    if hasattr(groups, "items"):
+        try:
+            order = sorted(groups, key=int)
+        except (TypeError, ValueError):
+            raise ValueError(f"optimizer param_groups keys must be 0, 1, ...; got "
+                             f"{sorted(map(str, groups))[:5]}") from None
+        groups = [groups[k] for k in order]
+    if not isinstance(groups, (list, tuple)) or not all(hasattr(g, "items") for g in groups):
+        raise ValueError("optimizer param_groups must be a list (or numbered dict) of dicts")
+    return list(groups)
+
+
+def _param_index(key, n):
+    try:
+        i = int(key)
+    except (TypeError, ValueError):
+        raise ValueError(f"optimizer state key {key!r} is not a parameter number") from None
+    if not 0 <= i < n:
+        raise ValueError(f"optimizer state for parameter {i}, but there are {n}")
+    return i
+
+
+def _checked_group(saved, group, gi, defaults):
+    """The hyper-parameters of saved group ``gi`` as they will be assigned, checked against the
+    optimizer's own group: every hyper-parameter of the optimizer present, a number where it
+    has a number."""
+    ids = saved.get("params")
+    if ids is None or np.ndim(ids) != 1 or len(ids) != len(group["params"]):
+        n = "no" if ids is None else (len(ids) if np.ndim(ids) == 1 else "not a list of")
+        raise ValueError(f"parameter group {gi} of the state_dict has {n} parameters, "
+                         f"the optimizer's has {len(group['params'])}")
+    keys, own = set(saved) - {"params"}, set(defaults)
+    if not own <= keys:
+        raise ValueError(f"parameter group {gi}: the state_dict lacks hyper-parameters "
+                         f"{sorted(own - keys)} of this optimizer (a state_dict of another "
+                         "optimizer?)")
+    values = {}
+    for key in keys:       # keys beyond the defaults (a scheduler's "initial_lr") as numbers
+        value = saved[key]
+        current = group[key] if key in group else (tuple(value) if np.ndim(value) == 1 else 0.0)
+        name = f"parameter group {gi} {key!r}"
+        if isinstance(current, (tuple, list)):
+            if np.ndim(value) != 1 or len(value) != len(current):
+                raise ValueError(f"{name}: expected {len(current)} numbers, got {value!r}")
+            value = type(current)(_finite(plain_number(v, name), name) for v in value)
+        elif isinstance(current, numbers.Number) or isinstance(current, np.generic):
+            value = _finite(plain_number(value, name), name)
+        elif current is None:
+            value = None if value is None else _finite(plain_number(value, name), name)
+        elif isinstance(current, str):
+            value = str(value[()] if isinstance(value, np.ndarray) else value)
+        values[key] = value
+    return values
+
+
+def _finite(value, name):
+    if isinstance(value, float) and not np.isfinite(value):
+        raise ValueError(f"{name}: {value} is not a finite number")
+    return value

@@ -10,10 +10,12 @@ run continues them too. (Also importable as ``engine.callbacks``.)
 import csv
 import inspect
 import math
+import numbers
 import os
 
 import numpy as np
 
+from ..state_values import plain_number
 from ..validate import non_negative_int, real_number
 
 __all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler", "CSVLogger"]
@@ -39,6 +41,21 @@ class Callback:
 _MAX_WORDS = ("acc", "auc", "precision", "recall", "f1", "score", "specificity")
 
 
+def _finite_number(value, name, minimum=None):
+    """A real, finite number (at least ``minimum``): NaN would make every comparison false."""
+    value = real_number(value, name)
+    if not math.isfinite(value) or (minimum is not None and value < minimum):
+        bound = "" if minimum is None else f" >= {minimum}"
+        raise ValueError(f"{name} must be a finite number{bound}, got {value}")
+    return value
+
+
+def _check_monitor(monitor):
+    if not isinstance(monitor, str) or not monitor:
+        raise TypeError(f"monitor must be the name of a logged value (a string), got {monitor!r}")
+    return monitor
+
+
 def _resolve_mode(mode, monitor):
     if mode == "auto":
         return "max" if any(w in monitor for w in _MAX_WORDS) else "min"
@@ -52,9 +69,9 @@ class _Monitoring(Callback):
     else at each epoch end."""
 
     def __init__(self, monitor, mode, min_delta=0.0):
-        self.monitor = monitor
+        self.monitor = _check_monitor(monitor)
         self.mode = _resolve_mode(mode, monitor)
-        self.min_delta = abs(float(min_delta))
+        self.min_delta = abs(_finite_number(min_delta, "min_delta"))
         self.best = math.inf if self.mode == "min" else -math.inf
 
     def _improved(self, value):
@@ -80,7 +97,7 @@ class _Monitoring(Callback):
 
     def _value(self, logs):
         if self.monitor not in logs:
-            raise KeyError(f"{type(self).__name__}: {self.monitor!r} is not logged; available: "
+            raise ValueError(f"{type(self).__name__}: {self.monitor!r} is not logged; available: "
                            f"{sorted(logs)}")
         return float(logs[self.monitor])
 
@@ -133,7 +150,14 @@ class ModelCheckpoint(_Monitoring):
     def __init__(self, path, monitor="val_loss", save_best_only=False, mode="auto"):
         super().__init__(monitor, mode)
         self.path = os.fspath(path)
-        self.save_best_only = save_best_only
+        try:                # fail now, not at the first save after an epoch of training
+            self.path.format(epoch=0, iteration=0)
+        except (KeyError, IndexError, ValueError) as err:
+            raise ValueError(f"ModelCheckpoint path {self.path!r} may only hold {{epoch}} and "
+                             f"{{iteration}} fields ({type(err).__name__}: {err})") from None
+        if not isinstance(save_best_only, (bool, np.bool_)):
+            raise TypeError(f"save_best_only must be True or False, got {save_best_only!r}")
+        self.save_best_only = bool(save_best_only)
         self.saved = []
 
     def on_train_begin(self, run):
@@ -160,7 +184,8 @@ class ModelCheckpoint(_Monitoring):
                 return
             self.best = value
         path = self.path.format(epoch=run.epoch, iteration=run.iteration)
-        run.save_checkpoint(path)
+        # Written once every callback has run this hook (see Run.request_checkpoint).
+        run.request_checkpoint(path)
         self.saved.append(path)
 
     def state_dict(self):
@@ -196,23 +221,63 @@ class LearningRateScheduler(Callback):
         if not self._is_scheduler:
             lr = run.optimizer.param_groups[0]["lr"]
             new = self.schedule(run.epoch) if self._nargs == 1 else self.schedule(run.epoch, lr)
-            _set_lr(run.optimizer, real_number(new, "the learning rate the schedule returned"))
+            _set_lr(run.optimizer, _finite_number(new, "the learning rate the schedule returned",
+                                                  minimum=0.0))
 
     def on_epoch_end(self, run, logs):
         if self._is_scheduler:
             if type(self.schedule).__name__ == "ReduceLROnPlateau":
+                if self.monitor not in logs:
+                    raise ValueError(f"LearningRateScheduler: {self.monitor!r} is not logged; "
+                                     f"available: {sorted(logs)}")
                 self.schedule.step(logs[self.monitor])
             else:
                 self.schedule.step()
 
     def state_dict(self):
         if self._is_scheduler and hasattr(self.schedule, "state_dict"):
-            return {"scheduler": self.schedule.state_dict()}
+            return {"scheduler": {k: v for k, v in self.schedule.state_dict().items()
+                                  if _storable(v)}}
         return {}
 
     def load_state_dict(self, state):
         if "scheduler" in state:
-            self.schedule.load_state_dict(state["scheduler"])
+            self.schedule.load_state_dict(_checked_scheduler_state(self.schedule,
+                                                                   state["scheduler"]))
+
+
+def _storable(value):
+    """Whether a checkpoint (``engine.save``) can hold this scheduler entry. Others — a
+    schedule's table of phases mixing names and numbers — are fixed by the constructor's
+    arguments, so leaving them out loses nothing on resume."""
+    if isinstance(value, (list, tuple)):
+        return all(isinstance(v, numbers.Real) for v in value)
+    return value is None or isinstance(value, (numbers.Real, str, np.ndarray))
+
+
+def _checked_scheduler_state(scheduler, saved):
+    """``saved`` checked against the scheduler's own state: no unknown entries, numbers where
+    it has numbers (0-d arrays unwrapped), lists of numbers of the same length where it has
+    lists — so a damaged checkpoint is refused before the scheduler changes."""
+    current = scheduler.state_dict()
+    if not hasattr(saved, "items"):
+        raise ValueError(f"scheduler state must be a dict, got {type(saved).__name__}")
+    unknown = sorted(set(saved) - set(current))
+    if unknown:
+        raise ValueError(f"scheduler state has entries {unknown} that "
+                         f"{type(scheduler).__name__} does not have")
+    checked = {}
+    for key, value in saved.items():
+        mine, name = current[key], f"scheduler state {key!r}"
+        if isinstance(mine, numbers.Number) and not isinstance(mine, bool):
+            value = plain_number(value, name)
+        elif isinstance(mine, (list, tuple)):
+            if np.ndim(value) != 1 or len(value) != len(mine):
+                raise ValueError(f"{name}: expected {len(mine)} values, got {value!r}")
+            value = [plain_number(v, name) if isinstance(m, numbers.Number) else v
+                     for v, m in zip(value, mine)]
+        checked[key] = value
+    return checked
 
 
 class CSVLogger(Callback):
@@ -227,8 +292,15 @@ class CSVLogger(Callback):
     def on_train_begin(self, run):
         self._append = run.resumed and os.path.exists(self.path)
         if self._append:
-            with open(self.path, newline="") as f:
-                header = next(csv.reader(f, delimiter=self.separator), None)
+            try:
+                with open(self.path, newline="", encoding="utf-8") as f:
+                    header = next(csv.reader(f, delimiter=self.separator), None)
+            except (UnicodeDecodeError, csv.Error) as err:
+                raise ValueError(f"CSVLogger: {self.path} cannot be appended to: {err}") from None
+            if header and header[0] != "epoch":
+                raise ValueError(f"CSVLogger: {self.path} is not a CSVLogger log (its header "
+                                 f"starts with {header[0]!r}, not 'epoch'); appending would "
+                                 "mix two files")
             self._keys = header[1:] if header else None
 
     def on_epoch_end(self, run, logs):

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import io
 from .. import random as _random
+from ..state_values import cast_for_load, plain_number
 from ..tensor import to_numpy
 
 FORMAT = "engine.train.checkpoint"
@@ -39,16 +40,20 @@ def model_state(model):
 
 
 def load_model_state(model, state):
-    """Put back weights taken by ``model_state``."""
+    """Put back weights taken by ``model_state`` (all or nothing: every entry is checked first)."""
     if hasattr(model, "load_state_dict"):
         model.load_state_dict(state)
         return
+    if not hasattr(state, "items"):
+        raise ValueError(f"model weights must be a dict, got {type(state).__name__}")
     params = dict(model.named_parameters())
     missing = set(params) - set(state)
     if missing:
-        raise KeyError(f"checkpoint lacks parameters {sorted(missing)}")
+        raise ValueError(f"checkpoint lacks parameters {sorted(missing)}")
+    values = {name: cast_for_load(state[name], p.dtype, f"parameter {name!r}", p.shape)
+              for name, p in params.items()}
     for name, p in params.items():
-        p.data[...] = np.asarray(state[name])
+        p.data[...] = values[name]
 
 
 # ----------------------------------------------------------------------------- generator states
@@ -83,8 +88,24 @@ def _decode(obj):
     return obj
 
 
-def _callback_key(i, cb):
-    return f"{i}_{type(cb).__name__}"
+def callback_keys(callbacks):
+    """A stable name for each callback's state in a checkpoint: its ``state_key`` attribute
+    when it has one, else its class name with its rank among callbacks of that class
+    ("ModelCheckpoint_0", "LearningRateScheduler_0"). Reordering different callbacks in the
+    list keeps every name, so a resumed run gives each callback its own state back."""
+    keys, seen = [], {}
+    for cb in callbacks:
+        key = getattr(cb, "state_key", None)
+        if key is None:
+            name = type(cb).__name__
+            key = f"{name}_{seen.get(name, 0)}"
+            seen[name] = seen.get(name, 0) + 1
+        key = str(key)
+        if key in keys:
+            raise ValueError(f"two callbacks have the checkpoint key {key!r}: give them "
+                             "different state_key attributes")
+        keys.append(key)
+    return keys
 
 
 # ----------------------------------------------------------------------------- a run's state
@@ -98,7 +119,8 @@ def run_state(run):
         "history": run.history.state_dict(),
         "epoch_progress": {"loss_sum": run.loss_sum, "n_seen": run.n_seen},
         "rng": {"engine": _encode(_random.get_generator().bit_generator.state)},
-        "callbacks": {_callback_key(i, cb): cb.state_dict() for i, cb in enumerate(run.callbacks)},
+        "callbacks": {key: cb.state_dict()
+                      for key, cb in zip(callback_keys(run.callbacks), run.callbacks)},
     }
     if run.loader.shuffle:
         # The data order's generator as it was when this epoch's order was drawn (or, at
@@ -114,19 +136,44 @@ def run_state(run):
     return state
 
 
+_REQUIRED = ("epoch", "iteration", "batch_in_epoch", "model", "history", "epoch_progress", "rng")
+
+
 def restore_run(run, state):
-    """Put ``run`` back in the state ``run_state`` recorded."""
-    if state.get("format") != FORMAT:
+    """Put ``run`` back in the state ``run_state`` recorded: all or nothing. The checkpoint's
+    parts are checked as they are restored; if any is refused (ValueError), everything
+    restored so far is put back as it was before the call."""
+    if not hasattr(state, "get") or state.get("format") != FORMAT:
         raise ValueError(f"not an engine.train checkpoint (no format={FORMAT!r})")
-    run.epoch = int(state["epoch"])
-    run.iteration = int(state["iteration"])
-    run.batch_in_epoch = int(state["batch_in_epoch"])
+    lacking = [k for k in _REQUIRED if k not in state]
+    if lacking:
+        raise ValueError(f"the checkpoint lacks {lacking}")
+    before = run_state(run)
+    was_resumed = run.resumed
+    try:
+        _restore(run, state)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as err:
+        _restore(run, before)
+        run.resumed = was_resumed
+        raise ValueError(f"the checkpoint cannot be restored: {err}") from None
+
+
+def _counter(state, key):
+    return plain_number(state[key], f"checkpoint {key!r}", like=0)
+
+
+def _restore(run, state):
+    run.epoch, run.iteration = _counter(state, "epoch"), _counter(state, "iteration")
+    run.batch_in_epoch = _counter(state, "batch_in_epoch")
+    if min(run.epoch, run.iteration, run.batch_in_epoch) < 0:
+        raise ValueError("negative counters in the checkpoint")
     load_model_state(run.model, state["model"])
     if "optimizer" in state and hasattr(run.optimizer, "load_state_dict"):
         run.optimizer.load_state_dict(state["optimizer"])
     run.history.load_state_dict(state["history"])
     progress = state["epoch_progress"]
-    run.loss_sum, run.n_seen = float(progress["loss_sum"]), int(progress["n_seen"])
+    run.loss_sum = plain_number(progress["loss_sum"], "checkpoint loss_sum")
+    run.n_seen = plain_number(progress["n_seen"], "checkpoint n_seen", like=0)
     run.outputs = [np.asarray(progress["outputs"])] if "outputs" in progress else []
     run.targets = [np.asarray(progress["targets"])] if "targets" in progress else []
     rng = state["rng"]
@@ -136,8 +183,8 @@ def restore_run(run, state):
         # loop draws that epoch's order again (and skips the batches already done).
         run.loader.generator.bit_generator.state = _decode(rng["data_epoch_start"])
     saved = state.get("callbacks", {})
-    for i, cb in enumerate(run.callbacks):
-        key = _callback_key(i, cb)
-        if key in saved:
-            cb.load_state_dict(saved[key])
+    for i, (key, cb) in enumerate(zip(callback_keys(run.callbacks), run.callbacks)):
+        older = f"{i}_{type(cb).__name__}"      # how checkpoints of earlier versions keyed it
+        if key in saved or older in saved:
+            cb.load_state_dict(saved[key] if key in saved else saved[older])
     run.resumed = True

@@ -8,6 +8,7 @@ from ..autograd import no_grad
 from ..data.loader import DataLoader
 from ..devices import check_available
 from ..tensor import to_numpy
+from ..validate import positive_int
 from .batches import as_input, as_loader, split_batch
 from .epoch_metrics import compute_metrics, metric_fns
 
@@ -30,7 +31,7 @@ def evaluate(model, loss, data, batch_size=256, metrics=("accuracy",), device=No
     ``device``: where the model is and each batch goes (e.g. "cuda"); the outputs come back
     to the host for the metrics."""
     device = None if device is None else check_available(device)
-    fns = metric_fns(metrics)
+    fns = metric_fns(metrics, loss)
     total, count, outputs, targets = 0.0, 0, [], []
     with _inference(model):
         for batch in as_loader(data, batch_size, name="data"):
@@ -42,7 +43,10 @@ def evaluate(model, loss, data, batch_size=256, metrics=("accuracy",), device=No
             if fns:
                 outputs.append(to_numpy(out))
                 targets.append(to_numpy(y))
-    logs = {"loss": total / max(count, 1)} if loss is not None else {}
+    if count == 0:
+        raise ValueError("evaluate: data gives no samples (a loss and metrics of nothing are "
+                         "undefined)")
+    logs = {"loss": total / count} if loss is not None else {}
     if fns and outputs:
         logs.update(compute_metrics(fns, np.concatenate(targets), np.concatenate(outputs)))
     return logs
@@ -53,11 +57,17 @@ def predict(model, x, batch_size=256, device=None):
     array, computed in eval mode without gradients (dropout off, batch norm frozen), on
     ``device`` when given (where the model is)."""
     device = None if device is None else check_available(device)
+    batch_size = positive_int(batch_size, "batch_size", allow_none=True)
     if isinstance(x, DataLoader):
         batches = (split_batch(b)[0] for b in x)
     else:
         arr = to_numpy(x)
+        if arr.ndim == 0:
+            raise ValueError("predict: x must have a batch dimension, got a scalar")
         step = len(arr) if batch_size is None else batch_size
         batches = (arr[i:i + step] for i in range(0, len(arr), step))
     with _inference(model):
-        return np.concatenate([to_numpy(model(as_input(xb, device))) for xb in batches])
+        outputs = [to_numpy(model(as_input(xb, device))) for xb in batches]
+    if not outputs:
+        raise ValueError("predict: x has no samples")
+    return np.concatenate(outputs)

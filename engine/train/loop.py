@@ -1,4 +1,5 @@
 """``fit``: the training loop, with validation, callbacks, progress and exact resume."""
+import os
 import sys
 import time
 
@@ -57,22 +58,35 @@ def fit(model, loss, optimizer, train_data, epochs=1, batch_size=32, validation_
         if hasattr(model, "to"):
             model.to(device)
     epochs = non_negative_int(epochs, "epochs")
+    if verbose not in (0, 1, 2) or not isinstance(verbose, (int, np.integer)):
+        raise ValueError(f"verbose must be 0, 1 or 2, got {verbose!r}")
+    eval_batch_size = positive_int(eval_batch_size, "eval_batch_size", allow_none=True)
     validate_every = positive_int(validate_every, "validate_every", allow_none=True)
     data_rng = np.random.default_rng(seed if seed is not None
                                      else int(_random.get_generator().integers(2 ** 63)))
     loader = as_loader(train_data, batch_size, shuffle, data_rng, name="train_data")
+    if len(loader) == 0:
+        raise ValueError(f"fit: train_data gives no batches ({len(loader.dataset)} samples"
+                         + (", drop_last with fewer than one batch" if len(loader.dataset) else "")
+                         + "); training needs at least one sample")
     if loader.shuffle and loader.generator is None:
         loader.generator = data_rng       # a generator of its own, so its state can be saved
     eval_batch_size = eval_batch_size or batch_size or 1024
     if validation_data is not None:
         validation_data = as_loader(validation_data, eval_batch_size, name="validation_data")
+        if len(validation_data) == 0:
+            raise ValueError("fit: validation_data gives no batches (no samples)")
     for cb in callbacks:
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be Callback instances, got {type(cb).__name__}")
     run = Run(model, loss, optimizer, loader, validation_data, validate_every,
-              metric_fns(metrics), callbacks, eval_batch_size, device)
+              metric_fns(metrics, loss), callbacks, eval_batch_size, device)
     if resume_from is not None:
-        run.restore(load_checkpoint(resume_from))
+        state = load_checkpoint(resume_from)
+        try:
+            run.restore(state)
+        except ValueError as err:
+            raise ValueError(f"resume_from={os.fspath(resume_from)!r}: {err}") from None
     run._call("on_train_begin")
     n_batches = len(loader)
     try:

@@ -31,6 +31,7 @@ class Run:
         self.epoch = self.iteration = self.batch_in_epoch = 0
         self.stop_training = False
         self.resumed = False
+        self._pending_saves = []
         self._reset_epoch()
         self.epoch_rng_state = None
 
@@ -51,6 +52,12 @@ class Run:
     def save_checkpoint(self, path):
         return save_checkpoint(self.checkpoint(), path)
 
+    def request_checkpoint(self, path):
+        """Save a checkpoint to ``path`` once every callback has run the current hook, so it
+        holds the state of all of them after this point of the loop (a learning-rate scheduler
+        listed after ``ModelCheckpoint`` has stepped too), whatever their order."""
+        self._pending_saves.append(path)
+
     def restore(self, state):
         restore_run(self, state)
 
@@ -58,6 +65,9 @@ class Run:
     def _call(self, hook, *args):
         for cb in self.callbacks:
             getattr(cb, hook)(self, *args)
+        pending, self._pending_saves = self._pending_saves, []
+        for path in pending:
+            self.save_checkpoint(path)
 
     def validate(self):
         logs = evaluate(self.model, self.loss, self.validation_data, self.eval_batch_size,
@@ -77,6 +87,7 @@ class Run:
         value = self.loss(out, y)
         loss = float(value.item())
         if not np.isfinite(loss):        # stop before the update spreads NaN into the weights
+            _refuse_non_finite_data(x, y, self.iteration + 1)
             raise FloatingPointError(f"the loss became {loss} at iteration {self.iteration + 1} "
                                      "(learning rate too high?)")
         self.optimizer.zero_grad()
@@ -115,3 +126,13 @@ class Run:
         self.epoch_rng_state = None
         self._reset_epoch()
         return logs
+
+
+def _refuse_non_finite_data(x, y, iteration):
+    """When the loss is not finite, say so if the batch itself holds NaN or infinity (bad data,
+    not a diverging run)."""
+    for name, value in (("inputs", x), ("targets", y)):
+        arr = to_numpy(value)
+        if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+            raise ValueError(f"the {name} of the batch at iteration {iteration} hold NaN or "
+                             "infinity; clean the data (e.g. SimpleImputer) before training")

@@ -227,4 +227,8 @@ def test_accuracy_is_engine_metrics_accuracy_also_for_one_output_column():
     assert p.shape == (300, 1)
     assert evaluate(binary, None, (x, y01))["accuracy"] == \
         engine.metrics.accuracy_score(y01, (p[:, 0] > 0.5).astype(np.int64))
-    assert "accuracy" not in evaluate(binary, None, (x, y01.astype(np.float32)))
+    # 0./1. float targets (what BCE takes), as (N,) or (N, 1), are class labels too
+    for target in (y01.astype(np.float32), y01.astype(np.float32)[:, None]):
+        assert evaluate(binary, None, (x, target))["accuracy"] == \
+            engine.metrics.accuracy_score(y01, (p[:, 0] > 0.5).astype(np.int64))
+    assert "accuracy" not in evaluate(binary, None, (x, y01 + np.float32(0.25)))
