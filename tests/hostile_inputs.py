@@ -382,11 +382,15 @@ engine.data.idx.read_idx(tmp + '/huge-idx3-ubyte.gz')
 case("files", "open(tmp + '/bad.idx', 'wb').write(b'\\x01\\x02\\x03\\x04' * 4); "
               "engine.data.idx.read_idx(tmp + '/bad.idx')")
 for text in ("a,b,y\\n1,2,0\\n3,inf,1\\n", "a,b,y\\n", "a,b,y\\n1,2,0\\n3,4\\n",
-             "a,b,y\\n1,x,0\\n", "a,b,y\\n1,nan,0\\n"):
+             "a,b,y\\n1,x,0\\n", "a,b,y\\n1,1e999,0\\n"):
     case("files", f"open(tmp + '/t.csv', 'w').write('{text}'); "
                   "engine.data.tabular.load_csv(tmp + '/t.csv', target='y')")
 case("files", "open(tmp + '/t.json', 'w').write('[{\"a\": 1, \"y\": 0}, {\"b\": 2, \"y\": 1}]'); "
               "engine.data.tabular.load_json(tmp + '/t.json', target='y')")
+case("files", "open(tmp + '/t.csv', 'w').write('a,b,y\\n1,nan,0\\n2,3,1\\n'); "
+              "d = engine.data.tabular.load_csv(tmp + '/t.csv', target='y'); "
+              "assert np.isnan(d.x[0, 1]) and d.x[1, 1] == 3    # 'nan' marks a missing value",
+     "ok")
 case("files", "open(tmp + '/t.json', 'w').write('[]'); "
               "engine.data.tabular.load_json(tmp + '/t.json', target='y')")
 
