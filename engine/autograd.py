@@ -30,6 +30,9 @@ from .dtypes import float32 as _FLOAT32
 from .dtypes import float64 as _FLOAT64
 from .dtypes import get_default_dtype
 from .tensor import Tensor, _wrap, as_float_array, as_tensor_array
+from . import anomaly as _anomaly
+from . import versions as _versions
+from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly  # noqa: F401
 
 # ----------------------------------------------------------------- grad mode
 # One module-wide switch (not per thread): simple, and enough for teaching.
@@ -102,8 +105,9 @@ def check_inplace(t, what):
     a tensor made by a recorded operation, or a leaf that requires grad while grad mode is
     on (a parameter is updated under ``no_grad()``, as optimizers do).
 
-    A tensor that requires no grad but was saved by a recorded operation is not detected
-    (PyTorch counts versions for that); change such tensors only between backward passes.
+    Any other in-place change to a value a recorded operation saved (an input that requires
+    no grad, a leaf changed under no_grad(), a view or ``detach()`` of an output) is found by
+    backward() through version counters (engine/versions.py), as in PyTorch.
     """
     if not t._requires_grad:
         return
@@ -153,6 +157,7 @@ class Function:
     inputs = None             # input Tensors, kept only when the call is recorded
     needs_input_grad = ()     # which inputs need a gradient
     outputs = ()              # weak references to the outputs (no reference cycles)
+    _saved_versions = ()      # (memory, version, ...) of what backward reads: engine/versions.py
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -183,9 +188,15 @@ class Function:
         else:
             outputs = [_wrap(_as_array(y)) for y in ys]
 
+        if _anomaly._enabled and _anomaly._check_nan:
+            _anomaly.check_forward(self, [t.data for t in tensors], [y.data for y in outputs])
         if _grad_enabled:
             needs = tuple([t._requires_grad for t in tensors])
             if True in needs:  # record this call in the graph
+                # What backward will read, with its versions now (engine/versions.py).
+                self._saved_versions = _versions.record_saved(self, tensors, outputs)
+                if _anomaly._enabled:
+                    self._anomaly_stack = _anomaly.creation_stack()
                 self.inputs = tensors
                 self.needs_input_grad = needs
                 self.outputs = tuple([weakref.ref(y) for y in outputs])
@@ -334,9 +345,12 @@ def backward(tensor, grad=None, retain_graph=False):
                     _accumulate_into_grad(y, gy)
                 gys.append(gy)
 
+            _versions.check_saved(fn, fn._saved_versions)
             gxs = fn.backward(*gys)
             if not isinstance(gxs, tuple):
                 gxs = (gxs,)
+            if _anomaly._enabled and _anomaly._check_nan:
+                _anomaly.check_backward(fn, gxs)
             if len(gxs) != len(fn.inputs):
                 raise RuntimeError(f"{type(fn).__name__}.backward returned {len(gxs)} gradients "
                                    f"for {len(fn.inputs)} inputs")

@@ -309,6 +309,13 @@ class Tensor:
 
     # ------------------------------------------------------------- autograd
     @property
+    def _version(self):
+        """How many in-place changes this tensor's memory has had (shared with its views);
+        backward() checks it for what it saved (engine/versions.py)."""
+        from .versions import version_of
+        return version_of(self.data)
+
+    @property
     def requires_grad(self):
         return self._requires_grad
 

@@ -49,6 +49,7 @@ from ..autograd import no_grad
 from ..backend import backend_of
 from ..devices import device_of, move
 from ..tensor import Tensor
+from ..versions import bump
 
 
 class Optimizer:
@@ -121,6 +122,7 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = {}
                 self._update(p.data, p._grad.data, state, group, self.scratch(p))
+                bump(p.data)   # as in PyTorch: a graph that saved p now refuses backward
         return loss
 
     def _update(self, w, g, state, group, tmp):
