@@ -56,7 +56,10 @@ class ShapeMethods:
         if not shape:
             return self.reshape(1)
         start, end = start_dim % len(shape), end_dim % len(shape)
-        return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
+        merged = 1                       # not -1: with a size 0 elsewhere it is ambiguous
+        for size in shape[start:end + 1]:
+            merged *= size
+        return self.reshape(shape[:start] + (merged,) + shape[end + 1:])
 
     def unsqueeze(self, dim):
         """A new size-1 axis at ``dim``."""
