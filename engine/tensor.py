@@ -39,6 +39,10 @@ def _as_array(data):
         data = data.data
     has_own_dtype = hasattr(data, "dtype") and hasattr(data, "shape")
     arr = get_array_module(data).asarray(data) if has_own_dtype else np.asarray(data)
+    if not arr.dtype.isnative:
+        # Big-endian data (from a file, another machine): the same dtype in this machine's
+        # byte order, so '>f8' stays float64 (it is not one of FLOAT_DTYPES as it is).
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     kind = arr.dtype.kind
     if kind not in "biuf":
         raise TypeError(
