@@ -157,7 +157,7 @@ class Function:
     inputs = None             # input Tensors, kept only when the call is recorded
     needs_input_grad = ()     # which inputs need a gradient
     outputs = ()              # weak references to the outputs (no reference cycles)
-    _saved_versions = ()      # (memory, version, ...) of what backward reads: engine/versions.py
+    _saved_clock = 0          # in-place changes made before the forward: engine/versions.py
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -193,8 +193,9 @@ class Function:
         if _grad_enabled:
             needs = tuple([t._requires_grad for t in tensors])
             if True in needs:  # record this call in the graph
-                # What backward will read, with its versions now (engine/versions.py).
-                self._saved_versions = _versions.record_saved(self, tensors, outputs)
+                # The in-place-change clock: backward() checks what this call saved against
+                # it (engine/versions.py).
+                self._saved_clock = _versions._changes
                 if _anomaly._enabled:
                     self._anomaly_stack = _anomaly.creation_stack()
                 self.inputs = tensors
@@ -345,7 +346,7 @@ def backward(tensor, grad=None, retain_graph=False):
                     _accumulate_into_grad(y, gy)
                 gys.append(gy)
 
-            _versions.check_saved(fn, fn._saved_versions)
+            _versions.check_saved(fn, fn._saved_clock)
             gxs = fn.backward(*gys)
             if not isinstance(gxs, tuple):
                 gxs = (gxs,)

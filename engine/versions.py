@@ -3,15 +3,20 @@
 PyTorch's rule, kept here: every tensor has a version (``t._version``), starting at 0 and bumped
 by each in-place change made through a Tensor method (``t[i] = v``, ``add_``, ``mul_``,
 ``zero_``, ``fill_``, ``copy_``, ``clamp_``, ``normal_``/``uniform_``, ``x += y`` outside a
-graph, the ``engine.nn.init`` functions, an optimizer's ``step()``). When a Function is recorded
-it notes the version of every array it keeps for backward (its inputs and what its forward saved
-on ``self``); backward() compares, and a changed version is a RuntimeError naming the tensor
-instead of a silently wrong gradient.
+graph, the ``engine.nn.init`` functions, an optimizer's ``step()``). backward() refuses, with a
+RuntimeError naming the tensor, to use a value that changed after the Function saved it: its
+inputs and the arrays its forward() put on ``self`` (``self.y = y``; arrays inside tuples are
+not looked at). Without this the gradient would silently be computed from the new values.
 
 The counter belongs to the memory, not to the Tensor object: a tensor and its views (slices,
 reshapes, ``detach()``) share it, as in PyTorch. It is kept in a table keyed by the array that
-owns the memory (the end of NumPy's ``.base`` chain) and removed when that array is freed; an
-array never changed in place has no entry (version 0), so recording costs a dictionary lookup.
+owns the memory (the end of NumPy's ``.base`` chain), removed when that array is freed; memory
+never changed in place has no entry (version 0).
+
+What it costs: recording a Function notes one number, the count of in-place changes made so
+far anywhere (``_changes``). backward() compares it with the count now; only when something was
+changed in place in between does it look at the Function's saved arrays one by one. A training
+loop (forward, backward, then the optimizer's in-place step) takes that fast path every time.
 
 Not counted: writes straight into the NumPy array (``t.data[...] = v``, ``np.add(a, b,
 out=t.data)``, C code handed ``t.data``). ``t.data`` is the raw array, and NumPy cannot tell
@@ -21,16 +26,18 @@ import weakref
 
 import numpy as np
 
-_versions = {}   # id(owner array) -> number of in-place changes so far
-_owners = {}     # id(owner array) -> weak reference that removes the entry when it dies
+_changes = 0     # in-place changes so far, to any memory: the "clock" a Function records
+_versions = {}   # id(owner array) -> number of in-place changes to that memory
+_recent = {}     # id(owner array) -> the clock at its last _KEEP changes (oldest first)
+_owners = {}     # id(owner array) -> weak reference that removes its entries when it dies
+_KEEP = 32       # enough to give the exact expected version in any sensible program
 
 
 def memory_owner(arr):
     """The array that owns ``arr``'s memory: the last array of its ``.base`` chain."""
-    kind = type(arr)
     base = arr.base
-    while base is not None and isinstance(base, kind):
-        arr, base = base, base.base
+    while base is not None and (isinstance(base, np.ndarray) or type(base) is type(arr)):
+        arr, base = base, base.base       # (NumPy arrays and subclasses; CuPy's arrays)
     return arr
 
 
@@ -43,11 +50,13 @@ def version_of(arr):
 
 def _forget(key):
     _versions.pop(key, None)
+    _recent.pop(key, None)
     _owners.pop(key, None)
 
 
 def bump(arr):
     """Record one in-place change to the memory of ``arr`` (a NumPy or CuPy array)."""
+    global _changes
     owner = memory_owner(arr)
     key = id(owner)
     if key not in _owners:
@@ -55,61 +64,58 @@ def bump(arr):
             _owners[key] = weakref.ref(owner, lambda _, key=key: _forget(key))
         except TypeError:   # an array type without weak references: count, never forget
             _owners[key] = None
+        _recent[key] = []
+    _changes += 1
     _versions[key] = _versions.get(key, 0) + 1
+    recent = _recent[key]
+    recent.append(_changes)
+    if len(recent) > _KEEP:
+        del recent[0]
 
 
-def _arrays_in(value):
-    """The arrays held by one attribute a forward() saved (an array, or a tuple/list of them)."""
-    if isinstance(value, np.ndarray):
-        return (value,)
-    if isinstance(value, (tuple, list)):
-        return tuple(v for v in value if isinstance(v, np.ndarray) or _is_device_array(v))
-    return (value,) if _is_device_array(value) else ()
+def clock():
+    """The number of in-place changes so far: what a recorded Function notes."""
+    return _changes
 
 
-def _is_device_array(value):
-    return type(value).__module__.startswith("cupy") and hasattr(value, "base")
+def _saved_arrays(fn):
+    """What ``fn`` kept for backward: (where, array) for its inputs, then its array attributes."""
+    for i, t in enumerate(fn.inputs):
+        yield f"input {i}", t.data
+    for name, value in getattr(fn, "__dict__", {}).items():
+        if isinstance(value, np.ndarray) or (type(value).__module__.startswith("cupy")
+                                             and hasattr(value, "base")):
+            yield name, value
 
 
-def record_saved(fn, inputs, outputs):
-    """What ``fn`` keeps for backward, with the versions it has now: a tuple of
-    ``(owner id, version, label, shape, dtype)``, one per distinct memory.
-
-    Its inputs come first (backward may read ``self.inputs``), then the arrays forward() put
-    on ``self``; an attribute sharing memory with an output is labelled as that output.
-    """
-    seen = {}
-    for i, t in enumerate(inputs):
-        arr = t.data
-        key = id(memory_owner(arr))
-        if key not in seen:
-            seen[key] = (key, _versions.get(key, 0), f"input {i}", arr.shape, arr.dtype)
-    d = getattr(fn, "__dict__", None)
-    if d:
-        out_keys = None
-        for name, value in d.items():
-            for arr in _arrays_in(value):
-                key = id(memory_owner(arr))
-                if key in seen:
-                    continue
-                if out_keys is None:
-                    out_keys = {id(memory_owner(y.data)): j for j, y in enumerate(outputs)}
-                label = f"output {out_keys[key]}" if key in out_keys else f"saved '{name}'"
-                seen[key] = (key, _versions.get(key, 0), label, arr.shape, arr.dtype)
-    return tuple(seen.values())
-
-
-def check_saved(fn, saved):
-    """Raise the RuntimeError PyTorch raises if anything ``fn`` saved changed since forward."""
-    if not _versions:
+def check_saved(fn, recorded):
+    """Raise PyTorch's RuntimeError if anything ``fn`` saved was changed in place after the
+    clock read ``recorded``. Free when nothing at all was changed in place since."""
+    if recorded == _changes:
         return
-    for key, version, label, shape, dtype in saved:
-        now = _versions.get(key, 0)
-        if now != version:
-            name = type(fn).__name__
-            raise RuntimeError(
-                f"one of the variables needed for gradient computation has been modified by "
-                f"an inplace operation: [{dtype} {list(shape)}], which is {label} of {name}, "
-                f"is at version {now}; expected version {version} instead. Change it out of "
-                f"place (x = x + y), or change a .clone() of it, or call backward() before "
-                f"changing it.")
+    for where, arr in _saved_arrays(fn):
+        key = id(memory_owner(arr))
+        recent = _recent.get(key)
+        if not recent or recent[-1] <= recorded:
+            continue
+        later = sum(1 for at in recent if at > recorded)
+        now = _versions[key]
+        exact = later < len(recent) or len(recent) < _KEEP    # no change was forgotten
+        expected = f"{now - later}" if exact else f"{now - later} or lower"
+        if not where.startswith("input"):
+            where = _output_or_attribute(fn, key, where)
+        raise RuntimeError(
+            f"one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{arr.dtype} {list(arr.shape)}], which is {where} of "
+            f"{type(fn).__name__}, is at version {now}; expected version {expected} instead. "
+            f"Change it out of place (x = x + y), or change a .clone() of it, or call "
+            f"backward() before changing it.")
+
+
+def _output_or_attribute(fn, key, name):
+    """How the message names a saved array: as the output it is, else by its attribute."""
+    for j, ref in enumerate(fn.outputs):
+        y = ref()
+        if y is not None and id(memory_owner(y.data)) == key:
+            return f"output {j}"
+    return f"saved '{name}'"

@@ -145,3 +145,33 @@ def test_unrelated_in_place_changes_do_not_raise():
     unrelated.add_(1.0)
     loss.backward()
     np.testing.assert_array_equal(w.grad.numpy(), x.numpy())
+
+
+def test_the_expected_version_counts_changes_before_the_forward_too():
+    x = Tensor(np.ones(4))
+    x.add_(1.0)
+    x.add_(1.0)
+    w = Tensor(np.ones(4), requires_grad=True)
+    loss = (w * x).sum()
+    x.add_(1.0)
+    with pytest.raises(RuntimeError, match="is at version 3; expected version 2 instead"):
+        loss.backward()
+
+
+def test_many_changes_after_the_forward_still_raise():
+    x = Tensor(np.ones(4))
+    w = Tensor(np.ones(4), requires_grad=True)
+    loss = (w * x).sum()
+    for _ in range(100):
+        x.add_(1.0)
+    with pytest.raises(RuntimeError, match="is at version 100; expected version 68 or lower"):
+        loss.backward()
+
+
+def test_an_attribute_saved_by_forward_is_named_as_the_output_it_is():
+    w = Tensor(np.array([0.1, 0.2]), requires_grad=True)
+    y = w.sigmoid() if hasattr(w, "sigmoid") else engine.sigmoid(w)
+    loss = (y * 2.0).sum()
+    y.detach().fill_(0.0)
+    with pytest.raises(RuntimeError, match=r"float64 \[2\]\], which is (output 0 of Sigmoid|input 0 of Mul)"):
+        loss.backward()

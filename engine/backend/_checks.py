@@ -24,10 +24,13 @@ def float_input(x, name="x", xp=np):
     backend says otherwise: the cuda backend passes CuPy), or raise TypeError."""
     if not isinstance(x, xp.ndarray):
         raise TypeError(f"{name} must be a {_kind(xp)} array, got {type(x).__name__}")
-    x = native_layout(x, xp)
+    flags = x.flags
+    if not x.dtype.isnative or not getattr(flags, "aligned", True):
+        x = native_layout(x, xp)
+        flags = x.flags
     if x.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must be float32 or float64, got dtype {x.dtype}")
-    return x if x.flags.c_contiguous else xp.ascontiguousarray(x)
+    return x if flags.c_contiguous else xp.ascontiguousarray(x)
 
 
 def native_layout(x, xp=np):
