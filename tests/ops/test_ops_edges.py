@@ -287,3 +287,25 @@ CLEAR_ERRORS = {
 def test_sizes_of_zero_without_an_answer_are_a_clear_value_error(backend, name):
     with pytest.raises(ValueError, match=r"empty|length|channel|zero"):
         CLEAR_ERRORS[name]()
+
+
+@pytest.mark.parametrize("mode, align_corners, shape", [
+    ("nearest", None, (1, 2, 4, 4)), ("bilinear", False, (1, 2, 4, 4)),
+    ("bilinear", True, (1, 2, 4, 4)), ("nearest", None, (1, 2, 6)), ("linear", False, (1, 2, 6))])
+@pytest.mark.parametrize("special", [np.nan, np.inf])
+def test_resizing_keeps_nan_and_inf_local(backend, mode, align_corners, shape, special):
+    """Each output pixel reads at most two neighbours per axis; a dense (out x in) matrix
+    product multiplied every NaN/Inf by the zeros and spread NaN over whole rows."""
+    x = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+    x[(0, 0) + (1,) * (len(shape) - 2)] = special
+    xt = Tensor(x, requires_grad=True)
+    y = F.interpolate(xt, scale_factor=2, mode=mode, align_corners=align_corners)
+    y.backward(np.ones(y.shape))
+    clean = np.where(np.isfinite(x), x, 0.0)
+    y_clean = F.interpolate(Tensor(clean), scale_factor=2, mode=mode,
+                            align_corners=align_corners).numpy()
+    touched = ~np.isfinite(y.numpy())
+    assert touched[0, 0].sum() <= 5 ** (len(shape) - 2)     # only the neighbours (as PyTorch)
+    assert not touched[0, 1].any()                        # the other channel is untouched
+    np.testing.assert_allclose(y.numpy()[~touched], y_clean[~touched])
+    assert np.isfinite(xt.grad.numpy()).all()             # gradients of finite ∂L/∂y stay finite
