@@ -309,3 +309,18 @@ def test_resizing_keeps_nan_and_inf_local(backend, mode, align_corners, shape, s
     assert not touched[0, 1].any()                        # the other channel is untouched
     np.testing.assert_allclose(y.numpy()[~touched], y_clean[~touched])
     assert np.isfinite(xt.grad.numpy()).all()             # gradients of finite ∂L/∂y stay finite
+
+
+@pytest.mark.parametrize("norm_type", [2.0, float("inf"), 1.0])
+@pytest.mark.parametrize("nan_in", [0, 1])
+def test_clip_grad_norm_never_drops_a_nan(norm_type, nan_in):
+    """Python's max(1.0, nan) is 1.0: a NaN in the second parameter's gradient vanished from
+    the inf-norm, and a NaN norm skipped the clipping; PyTorch makes every gradient NaN."""
+    params = [nn.Parameter(np.ones(3)), nn.Parameter(np.ones(2))]
+    params[0].grad = np.array([1.0, 2.0, 3.0])
+    params[1].grad = np.array([1.0, 1.0])
+    params[nan_in].grad.numpy()[0] = np.nan
+    total = nn.utils.clip_grad_norm_(params, 1.0, norm_type)
+    assert np.isnan(total.item())
+    for p in params:
+        assert np.isnan(p.grad.numpy()).all()
