@@ -109,6 +109,14 @@ def _winograd(B, geo, groups, out_channels):
             and geo.L >= _WINOGRAD_MIN_OUTPUT)
 
 
+def _all_finite(B, *arrays):
+    """True when no array holds NaN or Inf. Winograd's transforms add and subtract input
+    values, so one Inf becomes Inf − Inf = NaN across its tile where the direct product gives
+    Inf: such inputs take the im2col path, which agrees with the NumPy twin. One sum per
+    array: any NaN or Inf makes it non-finite (a huge finite sum only costs the fast path)."""
+    return all(bool(B.xp.isfinite(a.sum())) for a in arrays)
+
+
 def _winograd_conv(B, x, weight, padding, y, bias=None):
     """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's transforms, chunk by chunk:
     V = Bᵀ d B (input tiles), M[ξν] = U[ξν]·V[ξν] (16 GEMMs), y = Aᵀ M A (output tiles)."""
@@ -222,7 +230,7 @@ class ConvNd(Function):
         if _pointwise(geo, self.groups):
             _pointwise_forward(B, w_mat, x.reshape(n, geo.channels, geo.L), y3, bias)
             return y
-        if _winograd(B, geo, self.groups, out_channels):
+        if _winograd(B, geo, self.groups, out_channels) and _all_finite(B, x, weight):
             return _winograd_conv(B, x, weight, geo.padding, y, bias)
         ck, L = geo.channels * geo.K, geo.L
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
@@ -260,7 +268,7 @@ class ConvNd(Function):
         if pointwise:
             _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
                                 None if gx is None else gx.reshape(n, geo.channels, L), gw)
-        if need_x and _winograd(B, geo, self.groups, out_channels):
+        if need_x and _winograd(B, geo, self.groups, out_channels) and _all_finite(B, gy3, weight):
             _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
             need_x = False                    # done: the loop below computes dW only
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)

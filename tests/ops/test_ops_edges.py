@@ -244,23 +244,32 @@ def test_a_nan_extreme_takes_the_gradient_and_leaves_the_rest_finite(backend, re
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("where", ["x", "w"])
-def test_convolution_paths_propagate_nan_like_the_reference(dtype, where):
-    """Winograd (3x3 pad 1), pointwise (1x1) and im2col (strided) against the NumPy twin."""
+@pytest.mark.parametrize("where", ["x", "w", "gy"])
+@pytest.mark.parametrize("special", [np.nan, np.inf, -np.inf])
+def test_convolution_paths_propagate_nan_and_inf_like_the_reference(dtype, where, special):
+    """Winograd (3x3 pad 1, 64 channels), pointwise (1x1) and im2col (strided) against the
+    NumPy twin. Winograd's transforms turned a lone Inf into Inf - Inf = NaN over its tile."""
+    from engine.ops import conv as conv_ops
     rng = np.random.default_rng(3)
-    for x_shape, w_shape, kwargs in [((2, 16, 12, 12), (16, 16, 3, 3), {"padding": 1}),
-                                     ((2, 3, 8, 8), (4, 3, 1, 1), {}),
+    winograd = ((1, 64, 16, 16), (64, 64, 3, 3), {"padding": 1})
+    for x_shape, w_shape, kwargs in [winograd, ((2, 3, 8, 8), (4, 3, 1, 1), {}),
                                      ((1, 8, 9, 9), (8, 8, 3, 3), {"stride": 2})]:
         x, w = rng.normal(size=x_shape).astype(dtype), rng.normal(size=w_shape).astype(dtype)
-        target = x if where == "x" else w
-        target.reshape(-1)[rng.choice(target.size, 2, replace=False)] = [np.nan, np.inf]
         results = []
         for name in BACKENDS:
             with engine.using_backend(name):
-                xt, wt = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True)
+                xt, wt = Tensor(x.copy(), requires_grad=True), Tensor(w.copy(), requires_grad=True)
+                if where != "gy":
+                    (xt if where == "x" else wt).data.reshape(-1)[5] = special
                 y = F.conv2d(xt, wt, **kwargs)
-                y.backward(np.ones(y.shape, dtype))
+                gy = np.ones(y.shape, dtype)
+                if where == "gy":
+                    gy.reshape(-1)[7] = special
+                y.backward(gy)
                 results.append([y.numpy(), xt.grad.numpy(), wt.grad.numpy()])
+        if (x_shape, w_shape, kwargs) == winograd and engine.backend.native_available():
+            geo = engine.backend._checks.conv_geometry(x_shape, (3, 3), 1, 1, 1, "conv")
+            assert conv_ops._winograd(engine.backend._load("native"), geo, 1, 64)
         for got, want in zip(results[0], results[-1]):
             np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
             np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-3, equal_nan=True)
