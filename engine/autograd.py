@@ -151,12 +151,16 @@ class Function:
       tuple of bools) to skip work.  It must not modify the ``gys`` in place:
       the same array may be shared with other parts of the graph.
     * backward runs with grad mode off, on raw arrays: no graph of the graph.
+    * An in-place change, after the forward, to an input or to an array saved on ``self`` makes
+      backward() raise (engine/versions.py); a Function whose backward reads only its inputs'
+      shapes says ``saves_inputs = False``, so changing them is allowed, as in PyTorch.
     """
 
     # Class-level defaults; instances get their own values in __call__.
     inputs = None             # input Tensors, kept only when the call is recorded
     needs_input_grad = ()     # which inputs need a gradient
     outputs = ()              # weak references to the outputs (no reference cycles)
+    saves_inputs = True       # False: backward reads only the inputs' shapes (engine/versions.py)
     _saved_clock = 0          # in-place changes made before the forward: engine/versions.py
 
     def forward(self, *xs):

@@ -79,9 +79,12 @@ def clock():
 
 
 def _saved_arrays(fn):
-    """What ``fn`` kept for backward: (where, array) for its inputs, then its array attributes."""
-    for i, t in enumerate(fn.inputs):
-        yield f"input {i}", t.data
+    """What ``fn`` kept for backward: (where, array) for its inputs (unless its class says
+    ``saves_inputs = False``: a backward that reads their shapes only, like Add's), then its
+    array attributes."""
+    if getattr(fn, "saves_inputs", True):
+        for i, t in enumerate(fn.inputs):
+            yield f"input {i}", t.data
     for name, value in getattr(fn, "__dict__", {}).items():
         if isinstance(value, np.ndarray) or (type(value).__module__.startswith("cupy")
                                              and hasattr(value, "base")):

@@ -175,3 +175,17 @@ def test_an_attribute_saved_by_forward_is_named_as_the_output_it_is():
     y.detach().fill_(0.0)
     with pytest.raises(RuntimeError, match=r"float64 \[2\]\], which is (output 0 of Sigmoid|input 0 of Mul)"):
         loss.backward()
+
+
+def test_inputs_only_read_for_their_shapes_may_change_as_in_pytorch():
+    x = Tensor(np.ones((2, 3)))
+    b = Tensor(np.zeros(3), requires_grad=True)
+    loss = ((x + b).reshape(-1)[1:] - 1.0).sum()
+    x.mul_(5.0)                    # Add, Reshape, GetItem, Sub, Sum never read x's values
+    loss.backward()
+    np.testing.assert_array_equal(b.grad.numpy(), [1.0, 2.0, 2.0])
+    y = Tensor(np.ones(3))
+    loss = (b * y).sum()
+    y.mul_(5.0)                    # Mul does
+    with pytest.raises(RuntimeError, match="input 1 of Mul"):
+        loss.backward()

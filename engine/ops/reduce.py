@@ -49,6 +49,8 @@ class _Reduction(Function):
 class Sum(_Reduction):
     """y = Σ x over ``axis``;  ∂L/∂x = ∂L/∂y copied to every element that was summed."""
 
+    saves_inputs = False     # backward reads its inputs' shapes only
+
     def forward(self, x):
         self._setup(x)
         return x.sum(axis=self.axes, keepdims=self.keepdims)
@@ -59,6 +61,8 @@ class Sum(_Reduction):
 
 class Mean(_Reduction):
     """y = (1/n) Σ x over ``axis``;  ∂L/∂x = ∂L/∂y / n everywhere  (n = elements averaged)."""
+
+    saves_inputs = False     # backward reads its inputs' shapes only
 
     def forward(self, x):
         self._setup(x)
