@@ -79,15 +79,20 @@ def creation_stack(depth=12):
     return "".join(traceback.format_list(traceback.extract_stack(limit=depth + 2)[:-2]))
 
 
+def _what(arr):
+    """"nan" or "inf" (PyTorch's words), for a non-finite array."""
+    return "nan" if bool(_xp(arr).isnan(arr).any()) else "inf"
+
+
 def check_forward(fn, in_arrays, out_arrays):
     """After ``fn.forward``: raise if it turned finite inputs into non-finite outputs."""
     for i, y in enumerate(out_arrays):
         if not _is_finite(y):
             if all(_is_finite(x) for x in in_arrays):
                 raise RuntimeError(
-                    f"Function '{type(fn).__name__}' returned non-finite values (NaN or Inf) "
-                    f"in its output {i} in forward, from finite inputs; it was called at:\n"
-                    f"{creation_stack()}")
+                    f"Function '{type(fn).__name__}' returned {_what(y)} values in its "
+                    f"{_ordinal(i)} output in forward, from finite inputs (anomaly detection); "
+                    f"it was called at:\n{creation_stack()}")
             return
 
 
@@ -99,5 +104,10 @@ def check_backward(fn, gxs):
             where = (f"; the forward call that made it was at:\n{where}" if where else
                      " (it was made before anomaly detection was turned on)")
             raise RuntimeError(
-                f"Function '{type(fn).__name__}' returned non-finite values (NaN or Inf) in "
-                f"its gradient {i} in backward{where}")
+                f"Function '{type(fn).__name__}Backward' returned {_what(gx)} values in its "
+                f"{_ordinal(i)} output (the gradient of input {i} of {type(fn).__name__}) "
+                f"(anomaly detection){where}")
+
+
+def _ordinal(i):
+    return f"{i}th"

@@ -39,7 +39,7 @@ def test_forward_names_the_function_and_the_place(case):
     name, compute = FORWARD_CASES[case]
     a = Tensor(np.array([0.0, 1.0, 2.0]), requires_grad=True)
     with autograd.detect_anomaly():
-        with pytest.raises(RuntimeError, match=rf"Function '{name}'.*forward") as info:
+        with pytest.raises(RuntimeError, match=rf"Function '{name}' returned (nan|inf) values in its 0th output in forward") as info:
             compute(a)
     assert "test_detect_anomaly.py" in str(info.value)
     compute(a)   # off again: NaN goes through silently, as before
@@ -49,8 +49,8 @@ def test_backward_names_the_function_that_made_the_nan_gradient():
     a = Tensor(np.array([0.0, 4.0]), requires_grad=True)
     with autograd.detect_anomaly():
         loss = a.sqrt().sum()     # finite forward, infinite gradient at 0
-        with pytest.raises(RuntimeError, match=r"(?s)Function 'Sqrt'.*gradient 0 in backward.*"
-                                               r"test_detect_anomaly.py"):
+        with pytest.raises(RuntimeError, match=r"(?s)Function 'SqrtBackward' returned inf values in its "
+                                               r"0th output.*test_detect_anomaly.py"):
             loss.backward()
 
 
@@ -58,7 +58,7 @@ def test_backward_of_a_nan_upstream_gradient():
     a = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     loss = (a * 2.0).sum()
     with autograd.detect_anomaly():
-        with pytest.raises(RuntimeError, match="non-finite"):
+        with pytest.raises(RuntimeError, match="Function 'SumBackward' returned nan values.*before anomaly"):
             autograd.backward(loss, np.array(np.nan))
 
 
