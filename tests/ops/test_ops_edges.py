@@ -333,3 +333,14 @@ def test_clip_grad_norm_never_drops_a_nan(norm_type, nan_in):
     assert np.isnan(total.item())
     for p in params:
         assert np.isnan(p.grad.numpy()).all()
+
+
+@pytest.mark.parametrize("m, n, k", [(0, 3, 2), (3, 4, 0), (2, 2, 2)])
+def test_cuda_backend_gemm_with_an_empty_batch_and_alpha_zero(cuda_kernels, m, n, k):
+    """The cuda backend's GEMM twin: an empty batch (it indexed a[0]) and α = 0 with NaN."""
+    kernels, put, get = cuda_kernels.kernels, cuda_kernels.put, cuda_kernels.get
+    out = kernels.gemm_batched(put(np.ones((0, m, k))), put(np.ones((0, k, n))))
+    assert get(out).shape == (0, m, n)
+    a = np.full((m, k), np.nan)
+    np.testing.assert_array_equal(get(kernels.gemm(put(a), put(np.ones((k, n))), None, 0.0)),
+                                  np.zeros((m, n)))
