@@ -32,6 +32,9 @@ from .dtypes import float32 as _FLOAT32
 from .dtypes import float64 as _FLOAT64
 from .dtypes import get_default_dtype
 from .tensor import Tensor, _wrap, as_float_array, as_tensor_array
+from . import anomaly as _anomaly
+from . import versions as _versions
+from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly  # noqa: F401
 
 # ----------------------------------------------------------------- grad mode
 # Grad mode belongs to the thread, as in PyTorch: one thread's no_grad() (or a backward pass,
@@ -58,6 +61,8 @@ def __getattr__(name):
 
 def set_grad_enabled(mode):
     """Turn graph recording on or off for the calling thread; returns the previous setting."""
+    if not isinstance(mode, (bool, np.bool_)):
+        raise TypeError(f"set_grad_enabled expects a bool, got {type(mode).__name__} {mode!r}")
     previous = _grad_mode.enabled
     _grad_mode.enabled = bool(mode)
     return previous
@@ -124,8 +129,9 @@ def check_inplace(t, what):
     a tensor made by a recorded operation, or a leaf that requires grad while grad mode is
     on (a parameter is updated under ``no_grad()``, as optimizers do).
 
-    A tensor that requires no grad but was saved by a recorded operation is not detected
-    (PyTorch counts versions for that); change such tensors only between backward passes.
+    Any other in-place change to a value a recorded operation saved (an input that requires
+    no grad, a leaf changed under no_grad(), a view or ``detach()`` of an output) is found by
+    backward() through version counters (engine/versions.py), as in PyTorch.
     """
     if not t._requires_grad:
         return
@@ -169,12 +175,17 @@ class Function:
       tuple of bools) to skip work.  It must not modify the ``gys`` in place:
       the same array may be shared with other parts of the graph.
     * backward runs with grad mode off, on raw arrays: no graph of the graph.
+    * An in-place change, after the forward, to an input or to an array saved on ``self`` makes
+      backward() raise (engine/versions.py); a Function whose backward reads only its inputs'
+      shapes says ``saves_inputs = False``, so changing them is allowed, as in PyTorch.
     """
 
     # Class-level defaults; instances get their own values in __call__.
     inputs = None             # input Tensors, kept only when the call is recorded
     needs_input_grad = ()     # which inputs need a gradient
     outputs = ()              # weak references to the outputs (no reference cycles)
+    saves_inputs = True       # False: backward reads only the inputs' shapes (engine/versions.py)
+    _saved_clock = 0          # in-place changes made before the forward: engine/versions.py
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -205,9 +216,16 @@ class Function:
         else:
             outputs = [_wrap(_as_array(y)) for y in ys]
 
+        if _anomaly._enabled and _anomaly._check_nan:
+            _anomaly.check_forward(self, [t.data for t in tensors], [y.data for y in outputs])
         if _grad_mode.enabled:
             needs = tuple([t._requires_grad for t in tensors])
             if True in needs:  # record this call in the graph
+                # The in-place-change clock: backward() checks what this call saved against
+                # it (engine/versions.py).
+                self._saved_clock = _versions._changes
+                if _anomaly._enabled:
+                    self._anomaly_stack = _anomaly.creation_stack()
                 self.inputs = tensors
                 self.needs_input_grad = needs
                 self.outputs = tuple([weakref.ref(y) for y in outputs])
@@ -364,9 +382,12 @@ def backward(tensor, grad=None, retain_graph=False):
                     _accumulate_into_grad(y, gy)
                 gys.append(gy)
 
+            _versions.check_saved(fn, fn._saved_clock)
             gxs = fn.backward(*gys)
             if not isinstance(gxs, tuple):
                 gxs = (gxs,)
+            if _anomaly._enabled and _anomaly._check_nan:
+                _anomaly.check_backward(fn, gxs)
             if len(gxs) != len(fn.inputs):
                 raise RuntimeError(f"{type(fn).__name__}.backward returned {len(gxs)} gradients "
                                    f"for {len(fn.inputs)} inputs")

@@ -219,6 +219,10 @@ def from_numpy(array):
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy expects a NumPy array, got {type(array).__name__}")
     arr = as_tensor_array(array)
+    if arr is not array and not array.dtype.isnative:
+        raise TypeError(f"from_numpy: the array's byte order ({array.dtype.str}) is not this "
+                        f"machine's, so the memory cannot be shared (as in PyTorch); use "
+                        f"engine.tensor(array) for a copy, which keeps the precision")
     if arr is not array:
         raise TypeError(f"from_numpy: dtype {array.dtype} is not a tensor dtype, so the memory "
                         f"cannot be shared; use engine.tensor(array) for a converted copy")

@@ -39,6 +39,10 @@ def _as_array(data):
         data = data.data
     has_own_dtype = hasattr(data, "dtype") and hasattr(data, "shape")
     arr = get_array_module(data).asarray(data) if has_own_dtype else np.asarray(data)
+    if not arr.dtype.isnative:
+        # Big-endian data (from a file, another machine): the same dtype in this machine's
+        # byte order, so '>f8' stays float64 (it is not one of FLOAT_DTYPES as it is).
+        arr = arr.astype(arr.dtype.newbyteorder("="))
     kind = arr.dtype.kind
     if kind == "O" and any(v is None for v in arr.flat):
         raise TypeError("Tensor data must be real numbers or bools; got None in it "
@@ -334,6 +338,13 @@ class Tensor:
         return "tensor(" + ", ".join([body] + extras) + ")"
 
     # ------------------------------------------------------------- autograd
+    @property
+    def _version(self):
+        """How many in-place changes this tensor's memory has had (shared with its views);
+        backward() checks it for what it saved (engine/versions.py)."""
+        from .versions import version_of
+        return version_of(self.data)
+
     @property
     def requires_grad(self):
         return self._requires_grad

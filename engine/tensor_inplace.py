@@ -1,11 +1,14 @@
 """Tensor's in-place changes: ``t[i] = v``, ``x += y``, ``p.add_(g, alpha=-lr)``, ``w.normal_()``.
 
 Outside autograd only (``autograd.check_inplace`` says when): they are what optimisers and
-initialisers use under ``engine.no_grad()``. Bound onto Tensor by engine/tensor_methods.py.
+initialisers use under ``engine.no_grad()``. Each bumps the tensor's version counter
+(engine/versions.py), so backward() notices a change to a value it saved. Bound onto Tensor
+by engine/tensor_methods.py.
 """
 import numpy as np
 
 from . import autograd, ops, random
+from .versions import bump
 from .ops.shape import index_arrays
 from .tensor import _data, get_array_module
 
@@ -18,10 +21,12 @@ class InPlaceMethods:
     def __setitem__(self, index, value):
         autograd.check_inplace(self, "t[index] = value")
         self.data[index_arrays(index)] = _data(value)
+        bump(self.data)
 
     def _inplace(self, what, op, other):
         autograd.check_inplace(self, what)
         op(self.data, _data(other), out=self.data, casting="same_kind")
+        bump(self.data)
         return self
 
     # ``x += y``: in place (as in PyTorch) when x is not part of a recorded graph, which is
@@ -31,6 +36,7 @@ class InPlaceMethods:
         if self._requires_grad and (self.grad_fn is not None or autograd.is_grad_enabled()):
             return out_of_place(self, other)
         op(self.data, _data(other), out=self.data, casting="same_kind")
+        bump(self.data)
         return self
 
     def __iadd__(self, other):
@@ -65,6 +71,7 @@ class InPlaceMethods:
     def clamp_(self, min=None, max=None):
         autograd.check_inplace(self, "clamp_")
         get_array_module(self.data).clip(self.data, min, max, out=self.data)
+        bump(self.data)
         return self
 
     clip_ = clamp_
@@ -75,6 +82,7 @@ class InPlaceMethods:
     def fill_(self, value):
         autograd.check_inplace(self, "fill_")
         self.data[...] = _data(value)
+        bump(self.data)
         return self
 
     def copy_(self, src):
@@ -84,18 +92,21 @@ class InPlaceMethods:
         if self.data.shape != get_array_module(src).shape(src):
             src = get_array_module(self.data).broadcast_to(src, self.data.shape)
         self.data[...] = src
+        bump(self.data)
         return self
 
     def normal_(self, mean=0.0, std=1.0):
         """Fill with samples of N(mean, std²) from the engine's generator (``manual_seed``)."""
         autograd.check_inplace(self, "normal_")
         self.data[...] = random.normal(mean, std, self.data.shape)
+        bump(self.data)
         return self
 
     def uniform_(self, a=0.0, b=1.0):
         """Fill with samples of U(a, b) from the engine's generator."""
         autograd.check_inplace(self, "uniform_")
         self.data[...] = random.uniform(a, b, self.data.shape)
+        bump(self.data)
         return self
 
     def detach_(self):

@@ -61,7 +61,10 @@ class ShapeMethods:
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
                              f"for a tensor of shape {shape}")
-        return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
+        merged = 1                       # not -1: with a size 0 elsewhere it is ambiguous
+        for size in shape[start:end + 1]:
+            merged *= size
+        return self.reshape(shape[:start] + (merged,) + shape[end + 1:])
 
     def unsqueeze(self, dim):
         """A new size-1 axis at ``dim``."""

@@ -26,5 +26,10 @@ static inline void pool_span(ptrdiff_t start, ptrdiff_t kernel, ptrdiff_t size, 
     *hi = start + kernel > size ? size : start + kernel;
 }
 
+/* Max pooling's comparison: u replaces the maximum v so far when it is larger, or when it is
+ * NaN and v is not (NaN propagates, as in PyTorch; of several NaNs the first is kept).  One
+ * rule for the 2x2 fast path and the general path, so both give the same answer. */
+#define POOL_BEATS(u, v) ((u) > (v) || ((u) != (u) && (v) == (v)))
+
 #define ENG_TEMPLATE "conv/pool_body.h"
 #include "common/template.h"

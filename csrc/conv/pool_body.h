@@ -28,13 +28,17 @@ void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const 
                 for (ptrdiff_t j = 0; j < OW; j++) {
                     REAL a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
                     int32_t ia = base + (int32_t)(2 * j);
-                    /* ">" keeps the first maximum in row-major order, as the general path */
-                    REAL m0 = b > a ? b : a;
-                    int32_t i0 = b > a ? ia + 1 : ia;
-                    REAL m1 = d > c ? d : c;
-                    int32_t i1 = d > c ? ia + (int32_t)W + 1 : ia + (int32_t)W;
-                    yp[i * OW + j] = m1 > m0 ? m1 : m0;
-                    ap[i * OW + j] = m1 > m0 ? i1 : i0;
+                    /* POOL_BEATS keeps the first maximum in row-major order and lets the
+                       first NaN win, exactly as the general path below (a plain ">" would
+                       drop a NaN that is not the window's first element) */
+                    const int b_wins = POOL_BEATS(b, a), d_wins = POOL_BEATS(d, c);
+                    REAL m0 = b_wins ? b : a;
+                    int32_t i0 = b_wins ? ia + 1 : ia;
+                    REAL m1 = d_wins ? d : c;
+                    int32_t i1 = d_wins ? ia + (int32_t)W + 1 : ia + (int32_t)W;
+                    const int second_row_wins = POOL_BEATS(m1, m0);
+                    yp[i * OW + j] = second_row_wins ? m1 : m0;
+                    ap[i * OW + j] = second_row_wins ? i1 : i0;
                 }
             }
             continue;
@@ -48,7 +52,7 @@ void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const 
                 REAL m = xp[best];
                 for (ptrdiff_t r = hs; r < he; r++)
                     for (ptrdiff_t c = ws; c < we; c++)
-                        if (xp[r * W + c] > m || (xp[r * W + c] != xp[r * W + c] && m == m)) {
+                        if (POOL_BEATS(xp[r * W + c], m)) {
                             m = xp[r * W + c];          /* NaN propagates, as in PyTorch */
                             best = r * W + c;
                         }

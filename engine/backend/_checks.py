@@ -24,9 +24,26 @@ def float_input(x, name="x", xp=np):
     backend says otherwise: the cuda backend passes CuPy), or raise TypeError."""
     if not isinstance(x, xp.ndarray):
         raise TypeError(f"{name} must be a {_kind(xp)} array, got {type(x).__name__}")
+    flags = x.flags
+    if not x.dtype.isnative or not getattr(flags, "aligned", True):
+        x = native_layout(x, xp)
+        flags = x.flags
     if x.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must be float32 or float64, got dtype {x.dtype}")
-    return x if x.flags.c_contiguous else xp.ascontiguousarray(x)
+    return x if flags.c_contiguous else xp.ascontiguousarray(x)
+
+
+def native_layout(x, xp=np):
+    """``x`` in this machine's byte order and aligned, as the C kernels read it: a big-endian
+    '>f8' array becomes float64 (not float32: the precision is kept), a misaligned one (a view
+    of a byte buffer at an odd offset) an aligned copy. Anything else is returned as it is."""
+    if xp is not np:
+        return x                             # device arrays are always native and aligned
+    if not x.dtype.isnative:
+        return x.astype(x.dtype.newbyteorder("="))
+    if not x.flags.aligned:
+        return x.copy()
+    return x
 
 
 def same_as(x, other, name, other_name="x", xp=np):

@@ -9,6 +9,7 @@ import math
 
 from ..autograd import no_grad
 from .. import random
+from ..versions import bump
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -57,6 +58,7 @@ def _fan(tensor, mode):
 def _fill(tensor, values):
     with no_grad():
         tensor.data[...] = values
+    bump(tensor.data)     # an in-place change backward() must notice (engine/versions.py)
     return tensor
 
 

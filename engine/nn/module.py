@@ -10,6 +10,7 @@ from ..autograd import no_grad
 from ..backend import backend_of
 from ..state_values import as_plain_array, cast_for_load
 from ..tensor import Tensor, to_numpy
+from ..versions import bump
 from .parameter import Parameter
 
 
@@ -235,9 +236,11 @@ class Module:
             if is_param:
                 param = module._parameters[name]
                 param.data[...] = backend_of(param.data).xp.asarray(value)
+                bump(param.data)          # a graph that saved the old values must not use them
             else:
                 buf = module._buffers[name]
                 buf[...] = backend_of(buf).xp.asarray(value)
+                bump(buf)
         return missing, unexpected
 
     # ------------------------------------------------------------ dtype, device, freezing

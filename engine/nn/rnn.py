@@ -63,6 +63,10 @@ class _RNNBase(Module):
             raise ValueError(f"{type(self).__name__} expects input of shape (T, N, "
                              f"{self.input_size}) (or (N, T, {self.input_size}) with batch_first, "
                              f"or (T, {self.input_size}) unbatched), got {x.shape}")
+        if x.shape[1 if self.batch_first and not unbatched else 0] == 0:
+            raise ValueError(f"{type(self).__name__}: the sequence length must be at least 1, "
+                             f"got input of shape {x.shape} (as in PyTorch: an empty sequence "
+                             f"has no final state)")
         if unbatched:
             x = x.reshape(x.shape[0], 1, x.shape[1])
         elif self.batch_first:

@@ -33,7 +33,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         return Tensor(np.zeros((), dtype=np.float32))
     xp = backend_of(grads[0]).xp
     if math.isinf(norm_type):
-        total = max(float(xp.abs(g).max()) if g.size else 0.0 for g in grads)
+        # not Python's max(): max(1.0, nan) is 1.0, so a NaN after the first would be dropped
+        total = float(np.max([float(xp.abs(g).max()) if g.size else 0.0 for g in grads]))
     else:
         total = sum(float((xp.abs(g.astype(np.float64)) ** norm_type).sum())
                     for g in grads) ** (1.0 / norm_type)
@@ -41,7 +42,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         raise RuntimeError(f"the total norm of order {norm_type} of the gradients is {total}: "
                            f"non-finite (pass error_if_nonfinite=False to clip anyway)")
     scale = float(max_norm) / (total + 1e-6)
-    if scale < 1.0:
+    if scale < 1.0 or math.isnan(scale):      # a NaN norm makes every gradient NaN, as in PyTorch
         for g in grads:
             g *= g.dtype.type(scale)
     return Tensor(np.asarray(total, dtype=grads[0].dtype))

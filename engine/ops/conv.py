@@ -31,6 +31,8 @@ then the columns are still there and the backward reuses them.
 One workspace per thread (engine/ops/conv_workspace.py): convolutions may run at once in
 several Python threads.
 """
+import math
+
 import numpy as np
 
 from ..autograd import Function
@@ -106,6 +108,14 @@ def _winograd(B, geo, groups, out_channels):
             and geo.dilation == (1, 1) and all(p <= 2 for p in geo.padding)
             and min(geo.channels, out_channels) >= _WINOGRAD_MIN_CHANNELS
             and geo.L >= _WINOGRAD_MIN_OUTPUT)
+
+
+def _all_finite(B, *arrays):
+    """True when no array holds NaN or Inf. Winograd's transforms add and subtract input
+    values, so one Inf becomes Inf − Inf = NaN across its tile where the direct product gives
+    Inf: such inputs take the im2col path, which agrees with the NumPy twin. One sum per
+    array: any NaN or Inf makes it non-finite (a huge finite sum only costs the fast path)."""
+    return all(bool(B.xp.isfinite(a.sum())) for a in arrays)
 
 
 def _winograd_conv(B, x, weight, padding, y, bias=None):
@@ -213,13 +223,15 @@ class ConvNd(Function):
         _check_bias(bias, weight.shape[0], "conv")
         self.x, self.weight, self.geo = x, weight, geo
         n, out_channels = x.shape[0], weight.shape[0]
-        w_mat = weight.reshape(out_channels, -1)                     # (O, C/g·K)
+        w_mat = _matrix(weight, out_channels)                        # (O, C/g·K)
         y = B.xp.empty((n, out_channels) + geo.out_size, dtype=x.dtype)
+        if y.size == 0 or x.size == 0:     # nothing to multiply: the kernels are not called
+            return _no_work_output(y, bias)
         y3 = y.reshape(n, out_channels, geo.L)
         if _pointwise(geo, self.groups):
             _pointwise_forward(B, w_mat, x.reshape(n, geo.channels, geo.L), y3, bias)
             return y
-        if _winograd(B, geo, self.groups, out_channels):
+        if _winograd(B, geo, self.groups, out_channels) and _all_finite(B, x, weight):
             return _winograd_conv(B, x, weight, geo.padding, y, bias)
         ck, L = geo.channels * geo.K, geo.L
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
@@ -248,14 +260,16 @@ class ConvNd(Function):
         n, out_channels = x.shape[0], weight.shape[0]
         ck, L = geo.channels * geo.K, geo.L
         gy3 = B.xp.ascontiguousarray(gy, dtype=x.dtype).reshape(n, out_channels, L)
-        w_mat = weight.reshape(out_channels, -1)
+        if gy.size == 0 or x.size == 0:    # an empty batch: zero gradients, never np.empty's
+            return _no_work_grads(B, self.needs_input_grad, x, weight, gy3)
+        w_mat = _matrix(weight, out_channels)
         gx = B.xp.empty_like(x) if need_x else None
         gw = B.xp.empty_like(w_mat) if need_w else None
         pointwise = _pointwise(geo, self.groups)
         if pointwise:
             _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
                                 None if gx is None else gx.reshape(n, geo.channels, L), gw)
-        if need_x and _winograd(B, geo, self.groups, out_channels):
+        if need_x and _winograd(B, geo, self.groups, out_channels) and _all_finite(B, gy3, weight):
             _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
             need_x = False                    # done: the loop below computes dW only
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
@@ -332,9 +346,11 @@ class ConvTransposeNd(Function):
         _check_bias(bias, y_shape[1], "conv_transpose")
         self.x, self.weight, self.geo = x, weight, geo
         n, c_in, c_out = x.shape[0], x.shape[1], y_shape[1]
-        w_mat = weight.reshape(c_in, -1)                             # (C_in, C_out/g·K)
+        w_mat = _matrix(weight, c_in)                                # (C_in, C_out/g·K)
         x3 = x.reshape(n, c_in, geo.L)
         y = B.xp.empty(y_shape, dtype=x.dtype)
+        if y.size == 0 or x.size == 0:
+            return _no_work_output(y, bias)
         ck, L = c_out * geo.K, geo.L
         chunk = _chunk_size(n, (ck + c_in) * L, x.dtype)
         for start in range(0, n, chunk):
@@ -356,7 +372,9 @@ class ConvTransposeNd(Function):
         c_out, L = geo.channels, geo.L
         ck = c_out * geo.K
         gy = B.xp.ascontiguousarray(gy, dtype=x.dtype)
-        w_mat = weight.reshape(c_in, -1)
+        if gy.size == 0 or x.size == 0:
+            return _no_work_grads(B, self.needs_input_grad, x, weight, gy.reshape(n, c_out, math.prod(gy.shape[2:])))
+        w_mat = _matrix(weight, c_in)
         x3 = x.reshape(n, c_in, L)
         gx = B.xp.empty_like(x) if need_x else None
         gx3 = None if gx is None else gx.reshape(n, c_in, L)
@@ -381,6 +399,30 @@ class ConvTransposeNd(Function):
         if len(self.needs_input_grad) > 2:
             grads += (gy.reshape(n, c_out, -1).sum(axis=(0, 2)) if need_b else None,)
         return grads
+
+
+def _matrix(weight, rows):
+    """The weight as a (rows, rest) matrix; not ``reshape(rows, -1)``, ambiguous for rows = 0."""
+    return weight.reshape(rows, weight.size // rows if rows else 0)
+
+
+def _no_work_output(y, bias):
+    """A convolution's output when a size is 0 (batch, channels): the bias, or zeros; the
+    kernels skip zero-size work, so the np.empty output would otherwise stay uninitialised."""
+    y[...] = 0
+    if bias is not None and y.size:
+        y.reshape(y.shape[0], y.shape[1], -1)[...] += bias[:, None]
+    return y
+
+
+def _no_work_grads(B, needs, x, weight, gy3):
+    """Gradients when a size is 0: zeros (an empty sum), never an uninitialised accumulator;
+    the bias gradient is Σ gy, which is what is left (input channels of 0 give a real one)."""
+    grads = (B.xp.zeros_like(x) if needs[0] else None,
+             B.xp.zeros_like(weight) if needs[1] else None)
+    if len(needs) > 2:
+        grads += (gy3.sum(axis=(0, 2)).astype(x.dtype) if needs[2] else None,)
+    return grads
 
 
 def conv(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

@@ -13,6 +13,15 @@ from ..tensor import Tensor, _wrap
 from .shape import unbroadcast
 
 
+def _rows(x):
+    """``x`` (..., n) as a matrix (rows, n). Not ``reshape(-1, n)``: with n = 0 (an inner
+    size of 0, as np.matmul allows) the -1 would be ambiguous and NumPy refuses it."""
+    rows = 1
+    for size in x.shape[:-1]:
+        rows *= size
+    return x.reshape(rows, x.shape[-1])
+
+
 class MatMul(Function):
     """y = a @ b;  ∂L/∂a = ∂L/∂y @ bᵀ,  ∂L/∂b = aᵀ @ ∂L/∂y  (ᵀ swaps the last two axes).
 
@@ -37,7 +46,7 @@ class MatMul(Function):
         same_float = a.dtype in FLOAT_DTYPES                          # what a GEMM takes
         if same_float and b.ndim == 2 and a.ndim >= 2 and a.shape[-1] == b.shape[0]:
             self.path = "gemm"                   # (..., m, k) @ (k, n)
-            return B.gemm(a.reshape(-1, b.shape[0]), b).reshape(a.shape[:-1] + b.shape[1:])
+            return B.gemm(_rows(a), b).reshape(a.shape[:-1] + b.shape[1:])
         if (same_float and a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]
                 and a.shape[2] == b.shape[1]):
             self.path = "batched"
@@ -55,8 +64,8 @@ class MatMul(Function):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
         if self.path == "gemm":
-            a2 = a.data.reshape(-1, b.shape[0])
-            gy2 = gy.reshape(-1, b.shape[1])
+            a2 = _rows(a.data)
+            gy2 = _rows(gy)
             ga = self.B.gemm(gy2, b.data, trans_b=True).reshape(a.shape) if need_a else None
             gb = self.B.gemm(a2, gy2, trans_a=True) if need_b else None
             return ga, gb
@@ -105,7 +114,7 @@ class Linear(Function):
         check_same_dtype("linear", input=x, weight=weight, bias=bias)
         B = self.B = backend_of(x)
         dtype = x.dtype
-        x2 = x.reshape(-1, x.shape[-1])
+        x2 = _rows(x)
         w = weight
         self.x2, self.w, self.x_shape = x2, w, x.shape
         self.dtypes = (x.dtype, weight.dtype)
@@ -119,7 +128,7 @@ class Linear(Function):
     def backward(self, gy):
         need_x, need_w = self.needs_input_grad[:2]
         need_b = len(self.needs_input_grad) > 2 and self.needs_input_grad[2]
-        gy2 = gy.reshape(-1, self.w.shape[0])
+        gy2 = _rows(gy)
         B = self.B
         gx = B.gemm(gy2, self.w).reshape(self.x_shape).astype(self.dtypes[0], copy=False) \
             if need_x else None

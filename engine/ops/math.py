@@ -49,6 +49,8 @@ def _floating(x):
 class Add(Function):
     """y = a + b;  ∂L/∂a = ∂L/∂y,  ∂L/∂b = ∂L/∂y  (each unbroadcast to its input's shape)."""
 
+    saves_inputs = False     # backward reads its inputs' shapes only
+
     def forward(self, a, b):
         a, b = _promoted(a, b)
         try:
@@ -63,6 +65,8 @@ class Add(Function):
 
 class Sub(Function):
     """y = a − b;  ∂L/∂a = ∂L/∂y,  ∂L/∂b = −∂L/∂y."""
+
+    saves_inputs = False     # backward reads its inputs' shapes only
 
     def forward(self, a, b):
         a, b = _promoted(a, b)
@@ -115,6 +119,8 @@ class Div(Function):
 
 class Neg(Function):
     """y = −x;  ∂L/∂x = −∂L/∂y."""
+
+    saves_inputs = False     # backward reads its inputs' shapes only
 
     def forward(self, x):
         return -x
@@ -269,6 +275,8 @@ class Where(Function):
     ``cond`` is a bool array, a constant of the operation (no gradient flows to it).
     """
 
+    saves_inputs = False     # backward reads its inputs' shapes only
+
     def __init__(self, cond):
         cond = cond.data if isinstance(cond, Tensor) else cond
         self.cond = cond if getattr(cond, "dtype", None) == bool else \
@@ -292,6 +300,8 @@ class Where(Function):
 
 class Cast(Function):
     """y = x converted to ``dtype``;  ∂L/∂x = ∂L/∂y converted back to x's dtype."""
+
+    saves_inputs = False     # backward reads its inputs' shapes only
 
     def __init__(self, dtype):
         self.dtype = dtypes.as_float_dtype(dtype)    # between float dtypes: differentiable

@@ -34,6 +34,8 @@ class BatchNorm(Function):
         if x.ndim < 2:
             raise ValueError(f"batch_norm: input must be (N, C, ...), got shape {x.shape}")
         c = x.shape[1]
+        if c == 0:
+            raise ValueError(f"batch_norm: input must have at least one channel, got shape {x.shape}")
         if gamma.shape != (c,) or beta.shape != (c,):
             raise ValueError(f"batch_norm: weight and bias must have shape ({c},), "
                              f"got {gamma.shape} and {beta.shape}")

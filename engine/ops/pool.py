@@ -80,6 +80,9 @@ class AdaptiveAvgPool(Function):
                              f"shape {x.shape}")
         xp = backend_of(x).xp
         h, w = x.shape[-2:]
+        if h == 0 or w == 0:     # every window would be empty: a mean of nothing is NaN
+            raise ValueError(f"adaptive_avg_pool2d: input must have non-zero height and width, "
+                             f"got shape {x.shape}")
         oh, ow = (h if s is None else int(s) for s, h in zip(self.output_size, (h, w)))
         if oh <= 0 or ow <= 0:
             raise ValueError(f"adaptive_avg_pool2d: output_size must be positive, got {(oh, ow)}")

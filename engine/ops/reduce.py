@@ -48,6 +48,8 @@ class _Reduction(Function):
 class Sum(_Reduction):
     """y = Σ x over ``axis``;  ∂L/∂x = ∂L/∂y copied to every element that was summed."""
 
+    saves_inputs = False     # backward reads its inputs' shapes only
+
     def forward(self, x):
         self._setup(x)
         return x.sum(axis=self.axes, keepdims=self.keepdims)
@@ -58,6 +60,8 @@ class Sum(_Reduction):
 
 class Mean(_Reduction):
     """y = (1/n) Σ x over ``axis``;  ∂L/∂x = ∂L/∂y / n everywhere  (n = elements averaged)."""
+
+    saves_inputs = False     # backward reads its inputs' shapes only
 
     def forward(self, x):
         self._setup(x)
@@ -79,6 +83,10 @@ class Max(_Reduction):
 
     def forward(self, x):
         self._setup(x)
+        if any(x.shape[a] == 0 for a in self.axes):
+            raise ValueError(f"{self._pick}() over an empty axis of a tensor of shape {x.shape}: "
+                             f"an empty set has no {self._pick}imum (as in PyTorch); reduce over "
+                             f"non-empty axes only")
         self.picked = getattr(x, self._pick)(axis=self.axes, keepdims=True)
         return self.picked if self.keepdims else self.picked.reshape(
             tuple(n for i, n in enumerate(x.shape) if i not in self.axes))
@@ -86,6 +94,11 @@ class Max(_Reduction):
     def backward(self, gy):
         x = self.inputs[0].data
         is_pick = x == self.picked                       # True at every (tied) extreme
+        xp = backend_of(x).xp
+        if x.dtype.kind == "f" and xp.isnan(self.picked).any():
+            # A NaN extreme (NaN propagates) is where the gradient goes, as in PyTorch; without
+            # this, NaN != NaN leaves no position picked and 0/0 makes every gradient NaN.
+            is_pick |= xp.isnan(x) & xp.isnan(self.picked)
         ties = is_pick.sum(axis=self.axes, keepdims=True, dtype=gy.dtype)
         return is_pick * (gy.reshape(self.kept_shape) / ties)
 

@@ -34,6 +34,8 @@ def unbroadcast(grad, shape):
 class Reshape(Function):
     """y = x viewed with a new shape (same elements, same order);  ∂L/∂x = (∂L/∂y) reshaped back."""
 
+    saves_inputs = False     # backward reads its inputs' shapes only
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -51,6 +53,8 @@ class Reshape(Function):
 class Transpose(Function):
     """y = x with its axes permuted (reversed when axes is None);
     ∂L/∂x = ∂L/∂y permuted by the inverse permutation."""
+
+    saves_inputs = False     # backward reads its inputs' shapes only
 
     def __init__(self, axes=None):
         self.axes = axes
@@ -96,6 +100,8 @@ class GetItem(Function):
     twice and receives both gradients (np.add.at does this; ``gx[idx] = gy`` would not).
     """
 
+    saves_inputs = False     # backward reads its inputs' shapes only
+
     def __init__(self, index):
         self.index = index_arrays(index)
 
@@ -114,6 +120,8 @@ class GetItem(Function):
 
 class Concatenate(Function):
     """y = [x1, x2, ...] joined along ``axis``;  ∂L/∂xi = the slice of ∂L/∂y where xi landed."""
+
+    saves_inputs = False     # backward reads its inputs' shapes only
 
     def __init__(self, axis=0):
         self.axis = axis
@@ -140,6 +148,8 @@ class Stack(Function):
     """y = [x1, x2, ...] stacked along a new axis ``axis``;
     ∂L/∂xi = slice i of ∂L/∂y along that axis."""
 
+    saves_inputs = False     # backward reads its inputs' shapes only
+
     def __init__(self, axis=0):
         self.axis = axis
 
@@ -159,6 +169,8 @@ class Stack(Function):
 class Clone(Function):
     """y = a copy of x (its own memory);  ∂L/∂x = ∂L/∂y."""
 
+    saves_inputs = False     # backward reads its inputs' shapes only
+
     def forward(self, x):
         return x.copy()
 
@@ -169,6 +181,8 @@ class Clone(Function):
 class Expand(Function):
     """y = x broadcast to ``shape`` (size-1 axes repeated, new leading axes added; a read-only
     view, no copy);  ∂L/∂x = ∂L/∂y summed over the repeated axes (unbroadcast)."""
+
+    saves_inputs = False     # backward reads its inputs' shapes only
 
     def __init__(self, shape):
         self.shape = tuple(shape)

@@ -1,22 +1,24 @@
 """Upsampling (``nn.Upsample``, ``F.interpolate``) as one differentiable operation.
 
-Nearest and (bi)linear resizing both make every output pixel a weighted sum of input pixels,
-one axis at a time, so they are two small matrices: ``A_h`` (H_out × H_in) for the rows and
-``A_w`` (W_out × W_in) for the columns.  Forward and backward are then
+Nearest and (bi)linear resizing make every output pixel a weighted sum of at most two input
+pixels along each axis, one axis at a time (rows, then columns). Per axis, output index i
+reads input ``left[i]`` with weight ``1 − λ_i`` and ``right[i]`` with weight ``λ_i``:
 
-    y  = A_h · x · A_wᵀ            (on the last two axes of x (N, C, H, W))
-    ∂L/∂x = A_hᵀ · ∂L/∂y · A_w
+    y[i]       = (1 − λ_i)·x[left_i] + λ_i·x[right_i]        (nearest: y[i] = x[left_i])
+    ∂L/∂x[j]   = Σ_{i: left_i = j} (1 − λ_i)·∂L/∂y[i] + Σ_{i: right_i = j} λ_i·∂L/∂y[i]
 
-and for 3-D input x (N, C, L) only the last axis is resized: y = x · A_wᵀ, ∂L/∂x = ∂L/∂y · A_w.
+Where output index i falls in the input follows PyTorch's conventions, so the results match
+``torch.nn.functional.interpolate``, with scale = in / out:
 
-The rows of A come from where output index i falls in the input (PyTorch's conventions, so
-the results match ``torch.nn.functional.interpolate``), with scale = in / out:
-
-    nearest               src = ⌊i · scale⌋                         A[i, src] = 1
-    linear, corners off   src = max((i + ½) · scale − ½, 0)         A[i, ⌊src⌋] = 1 − λ,
-    linear, corners on    src = i · (in − 1) / (out − 1)             A[i, ⌊src⌋ + 1] = λ,
-                                                                    λ = src − ⌊src⌋
+    nearest               src = ⌊i · scale⌋                         left = src
+    linear, corners off   src = max((i + ½) · scale − ½, 0)         left = ⌊src⌋, right = left + 1
+    linear, corners on    src = i · (in − 1) / (out − 1)             λ = src − ⌊src⌋
 (the right neighbour is clamped to the last pixel).
+
+The same thing is a product with a sparse (out × in) matrix A, y = A_h · x · A_wᵀ, but
+computing it as a dense product would multiply every NaN or Inf of x by the zeros of A and
+spread NaN over the whole row and column; gathering the two neighbours keeps it local, as
+PyTorch does.
 """
 import math
 
@@ -24,17 +26,15 @@ from ..autograd import Function
 from ..backend import backend_of
 
 
-def resize_matrix(xp, n_in, n_out, mode, align_corners, scale, dtype):
-    """The (n_out, n_in) matrix A of one axis: row i holds the weights of output pixel i.
+def resize_taps(xp, n_in, n_out, mode, align_corners, scale, dtype):
+    """One axis's taps: ``(left, None, None, None)`` for nearest, else ``(left, right,
+    w_left, w_right)`` -- which input pixels output pixel i reads, with what weights.
 
     ``scale`` is in/out as PyTorch uses it (1/scale_factor when a factor is given).
     """
-    a = xp.zeros((n_out, n_in), dtype=dtype)
     rows = xp.arange(n_out)
     if mode == "nearest":
-        src = xp.minimum(xp.floor(rows * scale).astype(int), n_in - 1)
-        a[rows, src] = 1
-        return a
+        return xp.minimum(xp.floor(rows * scale).astype(int), n_in - 1), None, None, None
     if align_corners:
         step = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
         src = rows * step
@@ -43,13 +43,55 @@ def resize_matrix(xp, n_in, n_out, mode, align_corners, scale, dtype):
     left = xp.minimum(xp.floor(src).astype(int), n_in - 1)
     right = xp.minimum(left + 1, n_in - 1)
     lam = (src - left).astype(dtype)
-    a[rows, left] += 1 - lam
-    a[rows, right] += lam
+    return left, right, (1 - lam).astype(dtype), lam
+
+
+def resize_matrix(xp, n_in, n_out, mode, align_corners, scale, dtype):
+    """The (n_out, n_in) matrix A of one axis (row i: the weights of output pixel i): the
+    taps written densely, for reading and for tests."""
+    left, right, w_left, w_right = resize_taps(xp, n_in, n_out, mode, align_corners, scale, dtype)
+    a = xp.zeros((n_out, n_in), dtype=dtype)
+    rows = xp.arange(n_out)
+    if right is None:
+        a[rows, left] = 1
+        return a
+    a[rows, left] += w_left
+    a[rows, right] += w_right
     return a
 
 
+def _along(w, axis, ndim):
+    """A weight vector shaped to broadcast along ``axis`` of an ``ndim``-axis array."""
+    shape = [1] * ndim
+    shape[axis] = -1
+    return w.reshape(shape)
+
+
+def _resize_axis(xp, x, axis, taps):
+    left, right, w_left, w_right = taps
+    picked = xp.take(x, left, axis=axis)
+    if right is None:
+        return picked
+    return picked * _along(w_left, axis, x.ndim) + \
+        xp.take(x, right, axis=axis) * _along(w_right, axis, x.ndim)
+
+
+def _resize_axis_backward(xp, gy, axis, taps, n_in):
+    """Scatter-add each output's gradient back onto the (at most two) pixels it read."""
+    left, right, w_left, w_right = taps
+    g = xp.moveaxis(gy, axis, 0)
+    gx = xp.zeros((n_in,) + g.shape[1:], dtype=gy.dtype)
+    if right is None:
+        xp.add.at(gx, left, g)
+    else:
+        xp.add.at(gx, left, g * _along(w_left, 0, g.ndim))
+        xp.add.at(gx, right, g * _along(w_right, 0, g.ndim))
+    return xp.moveaxis(gx, 0, axis)
+
+
 class Resize(Function):
-    """y = A_h · x · A_wᵀ (4-D) or y = x · A_wᵀ (3-D); ∂L/∂x = A_hᵀ · ∂L/∂y · A_w.
+    """Resize the last one (3-D input) or two (4-D input) axes: each output pixel a weighted
+    sum of its (at most two) neighbours per axis; ∂L/∂x scatters ∂L/∂y back to them.
 
     ``size``: the output's spatial size (one int per resized axis); ``scales``: in/out per
     axis (what PyTorch uses to place the samples); ``mode``: "nearest" or "linear" (bilinear
@@ -61,22 +103,21 @@ class Resize(Function):
         self.mode, self.align_corners = mode, align_corners
 
     def forward(self, x):
-        B = backend_of(x)
-        xp = B.xp
-        self.mats = [resize_matrix(xp, n_in, n_out, self.mode, self.align_corners, s, x.dtype)
-                     for n_in, n_out, s in zip(x.shape[2:], self.size, self.scales)]
-        if x.ndim == 3:
-            (a_w,) = self.mats
-            return xp.ascontiguousarray(x @ a_w.T)
-        a_h, a_w = self.mats
-        return xp.ascontiguousarray(a_h @ x @ a_w.T)
+        xp = backend_of(x).xp
+        self.in_size = x.shape[2:]
+        self.taps = [resize_taps(xp, n_in, n_out, self.mode, self.align_corners, s, x.dtype)
+                     for n_in, n_out, s in zip(self.in_size, self.size, self.scales)]
+        y = x
+        for k, taps in enumerate(self.taps):           # rows, then columns
+            y = _resize_axis(xp, y, 2 + k, taps)
+        return xp.ascontiguousarray(y)
 
     def backward(self, gy):
-        if len(self.mats) == 1:
-            (a_w,) = self.mats
-            return gy @ a_w
-        a_h, a_w = self.mats
-        return a_h.T @ gy @ a_w
+        xp = backend_of(gy).xp
+        g = gy
+        for k in reversed(range(len(self.taps))):     # columns, then rows
+            g = _resize_axis_backward(xp, g, 2 + k, self.taps[k], self.in_size[k])
+        return xp.ascontiguousarray(g)
 
 
 _MODES = {"nearest": (3, 4), "linear": (3,), "bilinear": (4,)}
@@ -113,7 +154,8 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
     else:
         factors = per_axis(scale_factor, "scale_factor")
         for f in factors:
-            if isinstance(f, bool) or not isinstance(f, (int, float)) or not f > 0:
+            if isinstance(f, bool) or not isinstance(f, (int, float)) or not f > 0 \
+                    or not math.isfinite(f):
                 raise ValueError(f"scale_factor must be positive numbers, got {scale_factor!r}")
         size = tuple(int(math.floor(n * f)) for n, f in zip(spatial, factors))
         if min(size) < 1:

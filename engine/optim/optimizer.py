@@ -50,6 +50,7 @@ from ..backend import backend_of
 from ..devices import device_of, move
 from ..state_values import cast_for_load, plain_number
 from ..tensor import Tensor
+from ..versions import bump
 
 
 class Optimizer:
@@ -122,6 +123,7 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = {}
                 self._update(p.data, p._grad.data, state, group, self.scratch(p))
+                bump(p.data)   # as in PyTorch: a graph that saved p now refuses backward
         return loss
 
     def _update(self, w, g, state, group, tmp):

@@ -15,6 +15,7 @@ from .. import io
 from .. import random as _random
 from ..state_values import cast_for_load, plain_number
 from ..tensor import to_numpy
+from ..versions import bump
 
 FORMAT = "engine.train.checkpoint"
 
@@ -54,6 +55,7 @@ def load_model_state(model, state):
               for name, p in params.items()}
     for name, p in params.items():
         p.data[...] = values[name]
+        bump(p.data)
 
 
 # ----------------------------------------------------------------------------- generator states

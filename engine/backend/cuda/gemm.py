@@ -18,7 +18,10 @@ class Kernels:
         self.xp = xp
 
     def _scale_and_add(self, product, c, alpha, beta):
-        """α·product, or c ← α·product + β·c in place when ``c`` is given."""
+        """α·product, or c ← α·product + β·c in place when ``c`` is given (α = 0 ignores
+        the product, NaN included, as BLAS and the C GEMM do)."""
+        if alpha == 0:
+            product = self.xp.zeros_like(product)
         if c is None:
             return product * product.dtype.type(alpha) if alpha != 1 else product
         if beta == 0:
@@ -52,7 +55,10 @@ class Kernels:
         if a.shape[0] != b.shape[0]:
             raise ValueError(f"gemm_batched: a and b must have the same batch size, "
                              f"got {a.shape[0]} and {b.shape[0]}")
-        gemm_operands(a[0], b[0], None if c is None else c[0], trans_a, trans_b, self.xp)
+        first = [None if x is None else x[0] if x.shape[0] else     # an empty batch: a
+                 self.xp.broadcast_to(self.xp.zeros((), x.dtype), x.shape[1:])  # stand-in
+                 for x in (a, b, c)]
+        gemm_operands(*first, trans_a, trans_b, self.xp)
         product = self.xp.matmul(a.swapaxes(1, 2) if trans_a else a,
                                  b.swapaxes(1, 2) if trans_b else b)
         if c is not None and c.shape != product.shape:

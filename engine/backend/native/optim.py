@@ -12,16 +12,23 @@ __all__ = ["sgd_step", "adam_step", "adagrad_step", "rmsprop_step", "adadelta_st
 
 def _parameter(w):
     if float_input(w, "w") is not w or not w.flags.writeable:  # a copy would lose the update
-        raise ValueError("the parameter w is updated in place: it must be a writeable "
-                         "C-contiguous array")
+        raise ValueError("the parameter w is updated in place: it must be a writeable, aligned "
+                         "C-contiguous array in this machine's byte order")
     return w
+
+
+def _gradient(w, g):
+    """g checked against w; a read-only g (only read here) as a copy, since the C kernels take
+    it through a writeable buffer."""
+    g = same_as(w, g, "g", "w")
+    return g if g.flags.writeable else g.copy()
 
 
 def sgd_step(w, g, buf, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
              first_step=False, tmp=None):
     """SGD, one fused pass (equations: reference.sgd_step).  ``tmp`` is not needed here."""
     w = _parameter(w)
-    g = same_as(w, g, "g", "w")
+    g = _gradient(w, g)
     b = None
     if momentum:
         b = check_buffer(buf, w.shape, w.dtype, "buf (momentum buffer)").reshape(-1)
@@ -33,7 +40,7 @@ def adam_step(w, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay=0.0, decoupl
               bias_correction1=1.0, bias_correction2=1.0, tmp=None):
     """Adam / AdamW, one fused pass (equations: reference.adam_step).  ``tmp`` is not needed."""
     w = _parameter(w)
-    g = same_as(w, g, "g", "w")
+    g = _gradient(w, g)
     m = check_buffer(m, w.shape, w.dtype, "m (exp_avg)").reshape(-1)
     v = check_buffer(v, w.shape, w.dtype, "v (exp_avg_sq)").reshape(-1)
     if vmax is not None:
@@ -46,7 +53,7 @@ def adam_step(w, g, m, v, vmax, lr, beta1, beta2, eps, weight_decay=0.0, decoupl
 def adagrad_step(w, g, state_sum, clr, eps, weight_decay=0.0, tmp=None):
     """Adagrad, one fused pass (equations: reference.adagrad_step).  ``tmp`` is not needed."""
     w = _parameter(w)
-    g = same_as(w, g, "g", "w")
+    g = _gradient(w, g)
     s = check_buffer(state_sum, w.shape, w.dtype, "state_sum (sum of squared gradients)")
     s = s.reshape(-1)
     _C.adagrad_step(w.reshape(-1), g.reshape(-1), s, float(clr), float(eps), float(weight_decay))
@@ -57,7 +64,7 @@ def rmsprop_step(w, g, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, we
     """RMSprop, one fused pass (equations: reference.rmsprop_step); centered when ``grad_avg``
     is not None.  ``tmp`` is not needed."""
     w = _parameter(w)
-    g = same_as(w, g, "g", "w")
+    g = _gradient(w, g)
     v = check_buffer(square_avg, w.shape, w.dtype, "square_avg").reshape(-1)
     a = None
     if grad_avg is not None:
@@ -72,7 +79,7 @@ def rmsprop_step(w, g, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, we
 def adadelta_step(w, g, square_avg, acc_delta, lr, rho, eps, weight_decay=0.0, tmp=None):
     """Adadelta, one fused pass (equations: reference.adadelta_step).  ``tmp`` is not needed."""
     w = _parameter(w)
-    g = same_as(w, g, "g", "w")
+    g = _gradient(w, g)
     v = check_buffer(square_avg, w.shape, w.dtype, "square_avg").reshape(-1)
     u = check_buffer(acc_delta, w.shape, w.dtype, "acc_delta").reshape(-1)
     _C.adadelta_step(w.reshape(-1), g.reshape(-1), v, u, float(lr), float(rho), float(eps),

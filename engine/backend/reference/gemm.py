@@ -22,7 +22,13 @@ def gemm(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False):
 
 
 def _scale_and_add(product, c, alpha, beta):
-    """α·product, or c ← α·product + β·c in place when ``c`` is given."""
+    """α·product, or c ← α·product + β·c in place when ``c`` is given.
+
+    α = 0 ignores the product, NaN or Inf in A or B included, as BLAS (and the C GEMM) define
+    it: 0·NaN would otherwise make this twin disagree with the compiled one.
+    """
+    if alpha == 0:
+        product = np.zeros_like(product)
     if c is None:
         return product * product.dtype.type(alpha) if alpha != 1 else product
     if beta == 0:
@@ -45,8 +51,17 @@ def gemm_batched(a, b, c=None, alpha=1.0, beta=0.0, trans_a=False, trans_b=False
     if a.shape[0] != b.shape[0]:
         raise ValueError(f"gemm_batched: a and b must have the same batch size, "
                          f"got {a.shape[0]} and {b.shape[0]}")
-    gemm_operands(a[0], b[0], None if c is None else c[0], trans_a, trans_b)
+    gemm_operands(_one_matrix(a), _one_matrix(b), None if c is None else _one_matrix(c),
+                  trans_a, trans_b)
     product = (a.swapaxes(1, 2) if trans_a else a) @ (b.swapaxes(1, 2) if trans_b else b)
     if c is not None and c.shape != product.shape:
         raise ValueError(f"gemm_batched: c must have shape {product.shape}, got {c.shape}")
     return _scale_and_add(product, c, alpha, beta)
+
+
+def _one_matrix(x):
+    """A matrix of the batch ``x`` for the checks: ``x[0]``, or a stand-in of that shape and
+    dtype (no memory) when the batch is empty, so an empty batch checks and computes too."""
+    if x.ndim != 3 or x.shape[0]:
+        return x[0] if x.ndim == 3 else x
+    return np.broadcast_to(np.zeros((), x.dtype), x.shape[1:])
