@@ -4,6 +4,7 @@ a count or a rate calls these, so a bad value gets the same clear message everyw
 Each check returns the value in the type the code uses (a Python ``int`` or ``float``), so a
 caller writes ``self.size = positive_int(size, "size")`` and never converts twice.
 """
+import math
 import numbers
 
 import numpy as np
@@ -36,3 +37,74 @@ def real_number(value, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     return float(value)
+
+
+def _bounds_text(low, high, low_open, high_open):
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f" {'>' if low_open else '>='} {low}"
+    if low is None:
+        return f" {'<' if high_open else '<='} {high}"
+    return f" in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+
+
+def finite_real(value, name, low=None, high=None, low_open=False, high_open=False):
+    """``value`` as a finite ``float``, optionally within [low, high] (either end open).
+
+    A bool, string, None or complex number is a ``TypeError``; NaN, ±infinity or a number out
+    of range a ``ValueError``; both name ``name``, what was expected and what was given."""
+    number = real_number(value, name)
+    wanted = f"{name} must be a finite real number{_bounds_text(low, high, low_open, high_open)}"
+    if not math.isfinite(number):
+        raise ValueError(f"{wanted}, got {value!r}")
+    if low is not None and (number < low or (low_open and number == low)):
+        raise ValueError(f"{wanted}, got {value!r}")
+    if high is not None and (number > high or (high_open and number == high)):
+        raise ValueError(f"{wanted}, got {value!r}")
+    return number
+
+
+def non_negative_real(value, name):
+    """A finite ``float`` >= 0 (learning rates, weight decay, eps)."""
+    return finite_real(value, name, low=0.0)
+
+
+def positive_real(value, name):
+    """A finite ``float`` > 0 (factors one divides by, temperatures)."""
+    return finite_real(value, name, low=0.0, low_open=True)
+
+
+def probability(value, name, allow_one=True):
+    """A finite ``float`` in [0, 1] (or [0, 1) with ``allow_one=False``: dropout's p, betas)."""
+    return finite_real(value, name, low=0.0, high=1.0, high_open=not allow_one)
+
+
+unit_interval = probability
+
+
+def boolean(value, name):
+    """``value`` as a ``bool``: only ``True``/``False`` (or NumPy's), not 0, 1 or "yes"."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool (True or False), got {type(value).__name__} "
+                        f"{value!r}")
+    return bool(value)
+
+
+def one_of(value, name, options):
+    """``value`` itself if it is one of ``options`` (strings such as reductions or modes)."""
+    if not isinstance(value, str) or value not in options:
+        listed = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{name} must be one of {listed}, got {value!r}")
+    return value
+
+
+def int_tuple(value, n, name, minimum=1):
+    """An int, or a tuple/list of ``n`` ints, as a tuple of ``n`` ints each >= ``minimum``
+    (kernel sizes, strides, paddings, dilations)."""
+    items = (value,) * n if is_int(value) else value
+    if not isinstance(items, (tuple, list)) or len(items) != n or \
+            not all(is_int(v) and v >= minimum for v in items):
+        raise ValueError(f"{name} must be an int >= {minimum} or a tuple of {n} such ints, "
+                         f"got {value!r}")
+    return tuple(int(v) for v in items)

@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..ops import activation as act
 from ..tensor import _axis
-from ..validate import positive_int
+from ..validate import finite_real, positive_int
 from .module import Module
 from .parameter import Parameter
 
@@ -35,7 +35,7 @@ class ElementwiseActivation(Module):
         bound = type(self).__signature__.bind(*args, **kwargs)   # as the function takes them
         bound.apply_defaults()
         for name in self.settings:
-            setattr(self, name, float(bound.arguments[name]))
+            setattr(self, name, finite_real(bound.arguments[name], name))
 
     def forward(self, x):
         if not self.settings:
@@ -75,6 +75,7 @@ class PReLU(Module):
     def __init__(self, num_parameters=1, init=0.25, dtype=None):
         super().__init__()
         num_parameters = positive_int(num_parameters, "num_parameters")
+        init = finite_real(init, "init")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
         self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
 

@@ -81,10 +81,16 @@ class Module:
         fn(self)
         return self
 
-    def named_parameters(self, prefix=""):
-        """``(name, Parameter)`` pairs with PyTorch's dotted names, e.g. ``"0.weight"``."""
+    def named_parameters(self, prefix="", remove_duplicate=True):
+        """``(name, Parameter)`` pairs with PyTorch's dotted names, e.g. ``"0.weight"``.
+        A parameter shared by two layers (tied weights) is listed once, under its first name,
+        as in PyTorch: an optimizer given it twice would update it twice."""
+        seen = set()
         for module_name, module in self.named_modules(prefix=prefix):
             for name, param in module._parameters.items():
+                if param is None or (remove_duplicate and id(param) in seen):
+                    continue
+                seen.add(id(param))
                 yield (f"{module_name}.{name}" if module_name else name), param
 
     def parameters(self):

@@ -113,7 +113,7 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
     else:
         factors = per_axis(scale_factor, "scale_factor")
         for f in factors:
-            if isinstance(f, bool) or not isinstance(f, (int, float)) or not f > 0:
+            if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < math.inf:
                 raise ValueError(f"scale_factor must be positive numbers, got {scale_factor!r}")
         size = tuple(int(math.floor(n * f)) for n, f in zip(spatial, factors))
         if min(size) < 1:
