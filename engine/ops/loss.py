@@ -15,7 +15,7 @@ from ..autograd import Function
 from ..backend import backend_of
 from ..devices import DeviceMismatch
 from ..tensor import Tensor, to_numpy
-from ..validate import finite_real, is_int, non_negative_real, one_of, probability
+from ..validate import is_int, non_negative_real, one_of, probability
 
 REDUCTIONS = ("mean", "sum", "none")
 
