@@ -20,6 +20,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     """PyTorch's ``F.batch_norm``: training uses (and, if given, updates) batch statistics;
     otherwise the running ones.  running_mean/var are NumPy arrays updated in place:
     r ← (1 − momentum)·r + momentum·batch value (the variance unbiased)."""
+    training = boolean(training, "training")
+    momentum = probability(momentum, "momentum")
+    eps = positive_real(eps, "eps")
     c = x.shape[1] if x.ndim >= 2 else 0
     xp_dtype = x.dtype
     xp = backend_of(x.data if isinstance(x, Tensor) else x).xp   # on x's device

@@ -49,11 +49,12 @@ def max_pool_backward(gy, argmax, x_shape, kernel_size, stride, padding, dims, n
         raise ValueError(f"{name}: argmax must have gy's shape {gy.shape}, "
                          f"got {np.shape(argmax)}")
     plane = geo.in_size[0] * geo.in_size[1]
-    argmax = np.asarray(argmax).reshape(geo.planes, -1)
+    windows = geo.out_size[0] * geo.out_size[1]     # not -1: there may be no planes at all
+    argmax = np.asarray(argmax).reshape(geo.planes, windows)
     if argmax.size and (argmax.min() < 0 or argmax.max() >= plane):
         raise ValueError(f"{name}: argmax holds an index outside [0, {plane})")
     gx = np.zeros((geo.planes, plane), dtype=gy.dtype)
-    np.add.at(gx, (np.arange(geo.planes)[:, None], argmax), gy.reshape(geo.planes, -1))
+    np.add.at(gx, (np.arange(geo.planes)[:, None], argmax), gy.reshape(geo.planes, windows))
     return _store(gx, x_shape, gy.dtype, out)
 
 
