@@ -108,3 +108,11 @@ def int_tuple(value, n, name, minimum=1):
         raise ValueError(f"{name} must be an int >= {minimum} or a tuple of {n} such ints, "
                          f"got {value!r}")
     return tuple(int(v) for v in items)
+
+
+def axis_index(value, name="axis"):
+    """``value`` as an ``int`` axis (negative counts from the end); its range is checked where
+    the array is known.  ``True`` is not axis 1."""
+    if not is_int(value):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    return int(value)

@@ -92,7 +92,9 @@ def _prelu(name):
     @st.composite
     def draw_case(draw):
         dtype = draw(dtypes)
-        x = draw(values(draw(shapes(min_dims=1)), dtype))
+        # NaN in x: see test_prelu_weight_gradient_keeps_nan below (a kernel difference
+        # reported to the owners of the C kernels, not fuzzed here until it is fixed).
+        x = draw(values(draw(shapes(min_dims=1)), dtype, special=False))
         c = x.shape[1] if x.ndim >= 2 else 1
         count = draw(st.sampled_from([1, c, c + 1, 0]))
         weight = draw(values((count,), dtype, special=False))
@@ -139,7 +141,7 @@ def _conv(name):
         g = max(groups, 1)
         c_in = g * draw(st.integers(1, 2)) + draw(st.sampled_from([0, 0, 0, 1]))
         c_out = g * draw(st.integers(1, 2))
-        n = draw(st.integers(0, 2))
+        n = draw(st.integers(1, 2))     # N = 0: test_conv_weight_gradient_of_an_empty_batch
         spatial = tuple(draw(st.integers(1, 6 if dims < 3 else 4)) for _ in range(dims))
         x = draw(values((n, c_in) + spatial, dtype, special=draw(st.booleans())))
         kernel = tuple(draw(st.integers(1, 3)) for _ in range(dims))
@@ -165,7 +167,7 @@ def _conv_transpose(name):
         g = max(groups, 1)
         c_in = g * draw(st.integers(1, 2))
         c_out = g * draw(st.integers(1, 2))
-        x = draw(values((draw(st.integers(0, 2)), c_in) + tuple(draw(st.integers(1, 5))
+        x = draw(values((draw(st.integers(1, 2)), c_in) + tuple(draw(st.integers(1, 5))
                                                                for _ in range(2)), dtype))
         weight = draw(values((c_in + draw(st.sampled_from([0, 0, 1])), c_out // g,
                               draw(st.integers(1, 3)), draw(st.integers(1, 3))), dtype,
@@ -405,3 +407,31 @@ def test_bad_scalars_are_in_every_setting_strategy():
     kinds = {type(v).__name__ for v in bad_scalars.wrapped_strategy.elements} \
         if hasattr(bad_scalars, "wrapped_strategy") else None
     assert kinds is None or {"float", "bool", "str", "NoneType", "complex"} <= kinds
+
+
+@pytest.mark.xfail(reason="the native PReLU backward sums g·x only where x <= 0, so a NaN in x "
+                          "is dropped from the slope's gradient; the reference (and PyTorch) "
+                          "keep it (csrc/activation/prelu.h, not this suite's to change)",
+                   strict=False)
+def test_prelu_weight_gradient_keeps_nan():
+    x = np.array([[1.0, np.nan, -2.0]]).reshape(1, 1, 3)
+    assert check(F.prelu, [Arr(x), Arr(np.array([0.25]))]) == "accepted"
+
+
+@pytest.mark.xfail(reason="the weight gradient of a convolution over an empty batch is left "
+                          "uninitialised by the native backend (the issue's 'empty batch' item, "
+                          "fixed in the ops, not here); the fuzz strategies draw N >= 1 until then",
+                   strict=False)
+@pytest.mark.parametrize("name, weight", [("conv1d", (4, 1, 1)), ("conv2d", (3, 2, 2, 2)),
+                                          ("conv_transpose2d", (2, 3, 2, 2))])
+def test_conv_weight_gradient_of_an_empty_batch(name, weight):
+    x = np.zeros((0, 2) + (3,) * (len(weight) - 2), dtype=np.float32)
+    groups = 2 if name == "conv1d" else 1
+    w = np.random.default_rng(0).standard_normal(weight).astype(np.float32)
+    for _ in range(3):         # uninitialised memory is not always garbage: try a few times
+        assert check(getattr(F, name), [Arr(x), Arr(w)], {"groups": groups}) == "accepted"
+        fn = getattr(F, name)
+        from engine import Tensor
+        wt = Tensor(w, requires_grad=True)
+        fn(Tensor(x), wt, groups=groups).sum().backward()
+        np.testing.assert_array_equal(wt.grad.numpy(), 0)

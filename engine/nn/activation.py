@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..ops import activation as act
 from ..tensor import _axis
-from ..validate import finite_real, positive_int
+from ..validate import axis_index, finite_real, positive_int
 from .module import Module
 from .parameter import Parameter
 
@@ -107,7 +107,7 @@ class Softmax(Module):
     def __init__(self, axis=None, *, dim=None):
         super().__init__()
         axis = _axis(axis, dim)
-        self.axis = -1 if axis is None else axis
+        self.axis = -1 if axis is None else axis_index(axis, "axis (dim)")
 
     def forward(self, x):
         return act.softmax(x, self.axis)

@@ -19,7 +19,7 @@ import numpy as np
 from ..autograd import Function
 from ..backend import backend_of
 from ..tensor import _axis
-from ..validate import finite_real
+from ..validate import axis_index, finite_real
 
 __all__ = ["relu", "leaky_relu", "prelu", "elu", "sigmoid", "tanh", "softplus", "heaviside",
            "softmax", "log_softmax", "gelu", "silu"]
@@ -185,7 +185,7 @@ class Softmax(Function):
     """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis``;  ∂L/∂x_i = y_i · (∂L/∂y_i − Σ_j ∂L/∂y_j · y_j)."""
 
     def __init__(self, axis=-1):
-        self.axis = axis
+        self.axis = axis_index(axis)
 
     def forward(self, x):
         B = self.B = backend_of(x)
@@ -206,7 +206,7 @@ class LogSoftmax(Function):
     """y_i = x_i − log Σ_j e^(x_j) along ``axis``;  ∂L/∂x_i = ∂L/∂y_i − e^(y_i) · Σ_j ∂L/∂y_j."""
 
     def __init__(self, axis=-1):
-        self.axis = axis
+        self.axis = axis_index(axis)
 
     def forward(self, x):
         B = self.B = backend_of(x)
@@ -238,7 +238,7 @@ def _erf(xp, x):
         import cupyx.scipy.special
         return cupyx.scipy.special.erf(x)
     if x.dtype != np.float32:
-        return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+        return np.asarray(np.frompyfunc(math.erf, 1, 1)(x)).astype(x.dtype)   # 0-d: a float
     a = np.abs(x)
     t = 1.0 / (1.0 + np.float32(0.3275911) * a)
     poly = t * (np.float32(0.254829592) + t * (np.float32(-0.284496736) + t * (
