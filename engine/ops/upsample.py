@@ -82,6 +82,9 @@ class Resize(Function):
 _MODES = {"nearest": (3, 4), "linear": (3,), "bilinear": (4,)}
 
 
+_MAX_ELEMENTS = 2 ** 31     # about 8 GiB of float32: far beyond any image a layer resizes
+
+
 def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
     """Resize x (N, C, L) or (N, C, H, W) to ``size`` or by ``scale_factor`` (PyTorch's
     ``F.interpolate``): modes "nearest", "linear" (3-D) and "bilinear" (4-D)."""
@@ -120,5 +123,12 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
             raise ValueError(f"scale_factor {scale_factor!r} makes an empty output from "
                              f"spatial size {spatial}")
         scales = tuple(1.0 / f for f in factors)
+    # An absurd size or factor (1e12) is refused here, by name, instead of failing to
+    # allocate the output or the resize matrices (n_out × n_in per axis).
+    elements = max(math.prod(x.shape[:2]), 1) * math.prod(size)
+    matrices = max(n_out * n_in for n_out, n_in in zip(size, spatial))
+    if max(elements, matrices) > _MAX_ELEMENTS:
+        raise ValueError(f"interpolate: size {size} from input {tuple(x.shape)} would need "
+                         f"{max(elements, matrices):,} elements (more than {_MAX_ELEMENTS:,})")
     linear = "linear" if mode != "nearest" else "nearest"
     return Resize(size, scales, linear, bool(align_corners))(x)
