@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..ops import activation as act
 from ..tensor import _axis
-from ..validate import axis_index, finite_real, positive_int
+from ..validate import axis_index, boolean, finite_real, positive_int
 from .module import Module
 from .parameter import Parameter
 
@@ -32,6 +32,7 @@ class ElementwiseActivation(Module):
         # inplace: PyTorch's memory saving (ReLU(inplace=True)); the values are the same
         # either way, so it is accepted and the output is a new tensor.
         super().__init__()
+        boolean(inplace, "inplace")
         bound = type(self).__signature__.bind(*args, **kwargs)   # as the function takes them
         bound.apply_defaults()
         for name in self.settings:

@@ -28,7 +28,7 @@ class Linear(Module):
         init.default_linear_init_(self.weight, self.bias)
 
     def forward(self, x):
-        if x.shape[-1] != self.in_features:
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"Linear({self.in_features}, {self.out_features}) expects inputs "
                              f"with {self.in_features} features (last axis), got shape {x.shape}")
         return F.linear(x, self.weight, self.bias)
