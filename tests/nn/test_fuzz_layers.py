@@ -202,6 +202,7 @@ def _pool(name):
     def draw_case(draw):
         kernel, bad_k = _window(draw, dims, 1, 4)
         stride, bad_s = (None, False) if draw(st.booleans()) else _window(draw, dims, 1, 3)
+        bad_s = bad_s and stride is not None        # None: the stride is the kernel size
         padding, bad_p = _window(draw, dims, 0, 2)
         k = (kernel,) * dims if isinstance(kernel, int) else kernel
         p = (padding,) * dims if isinstance(padding, int) else padding
