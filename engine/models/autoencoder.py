@@ -35,12 +35,14 @@ def _as_shape(input_dim):
     return (positive_int(input_dim, "input_dim"),)
 
 
-def _hidden(hidden):
+def _hidden(hidden, name="hidden sizes"):
     if hidden is None:
         return ()
     if isinstance(hidden, int):
         hidden = (hidden,)
-    return tuple(positive_int(h, "hidden sizes") for h in hidden)
+    if not isinstance(hidden, (tuple, list)):
+        raise TypeError(f"{name} must be an int or a tuple of ints, got {hidden!r}")
+    return tuple(positive_int(h, name) for h in hidden)
 
 
 def dense_stack(sizes, last_activation=None):
@@ -143,7 +145,7 @@ class _ConvShapes:
 
     def _set_conv_shapes(self, image_shape, latent_dim, channels):
         """Check and keep the shapes; return the channels per level as a tuple."""
-        channels = _hidden(channels)
+        channels = _hidden(channels, "channels")
         if not channels:
             raise ValueError("channels needs at least one entry")
         self.input_shape = check_image_shape(image_shape, len(channels))
