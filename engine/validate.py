@@ -5,6 +5,7 @@ Each check returns the value in the type the code uses (a Python ``int`` or ``fl
 caller writes ``self.size = positive_int(size, "size")`` and never converts twice.
 """
 import math
+import os
 import numbers
 
 import numpy as np
@@ -116,3 +117,23 @@ def axis_index(value, name="axis"):
     if not is_int(value):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
     return int(value)
+
+
+def _physical_memory():
+    """Bytes of RAM of this machine (None where the system does not say)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def fits_in_memory(shape, dtype, name):
+    """Refuse, before allocating, an array (a layer's weight) larger than this machine's
+    memory: ``Linear(10**6, 10**6)`` is a ``ValueError`` naming ``name`` and the size, not a
+    ``MemoryError`` or a process killed while the weights are filled in."""
+    need = math.prod(shape) * np.dtype(dtype).itemsize
+    have = _physical_memory()
+    if have is not None and need > have:
+        raise ValueError(f"{name} of shape {tuple(shape)} needs {need / 2 ** 30:,.1f} GiB, more "
+                         f"than this machine's {have / 2 ** 30:,.1f} GiB of memory")
+    return tuple(shape)

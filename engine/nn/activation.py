@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..ops import activation as act
 from ..tensor import _axis
-from ..validate import axis_index, boolean, finite_real, positive_int
+from ..validate import axis_index, boolean, finite_real, fits_in_memory, positive_int
 from .module import Module
 from .parameter import Parameter
 
@@ -78,6 +78,7 @@ class PReLU(Module):
         num_parameters = positive_int(num_parameters, "num_parameters")
         init = finite_real(init, "init")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((num_parameters,), dtype, "PReLU weight")
         self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
 
     def forward(self, x):

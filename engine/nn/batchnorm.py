@@ -10,7 +10,7 @@ from .. import dtypes
 from ..backend import backend_of
 from ..ops.normalization import BatchNorm as _BatchNormFn
 from ..tensor import Tensor, _wrap
-from ..validate import boolean, positive_int, positive_real, probability
+from ..validate import boolean, fits_in_memory, positive_int, positive_real, probability
 from .module import Module
 from .parameter import Parameter
 
@@ -54,6 +54,7 @@ class _BatchNorm(Module):
         self.affine = boolean(affine, "affine")
         self.track_running_stats = boolean(track_running_stats, "track_running_stats")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((4, self.num_features), dtype, f"{type(self).__name__}'s parameters")
         if affine:
             self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
             self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))

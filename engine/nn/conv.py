@@ -9,7 +9,7 @@ import math
 from .. import dtypes
 from ..backend._checks import expand
 from ..random import get_generator
-from ..validate import boolean, one_of, positive_int
+from ..validate import boolean, fits_in_memory, one_of, positive_int
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
@@ -59,6 +59,7 @@ class _ConvNd(Module):
             shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
         else:                   # (out, in/groups, *k)
             shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+        fits_in_memory(shape, dtype, f"{type(self).__name__} weight")
         fan_in = shape[1] * math.prod(self.kernel_size)
         self.weight = _uniform_parameter(shape, fan_in, dtype)
         self.bias = _uniform_parameter((self.out_channels,), fan_in, dtype) if bias else None

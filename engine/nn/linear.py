@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import dtypes
-from ..validate import boolean, positive_int
+from ..validate import boolean, fits_in_memory, positive_int
 from . import functional as F
 from . import init
 from .module import Module
@@ -20,6 +20,7 @@ class Linear(Module):
         self.out_features = positive_int(out_features, "out_features")
         bias = boolean(bias, "bias")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((self.out_features, self.in_features), dtype, "Linear weight")
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
         self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
         self.reset_parameters()

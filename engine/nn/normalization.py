@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import dtypes
 from ..ops.normalization import LayerNorm as _LayerNormFn
-from ..validate import boolean, is_int, positive_int, positive_real
+from ..validate import boolean, fits_in_memory, is_int, positive_int, positive_real
 from .module import Module
 from .parameter import Parameter
 
@@ -45,6 +45,7 @@ class LayerNorm(Module):
         self.elementwise_affine = boolean(elementwise_affine, "elementwise_affine")
         bias = boolean(bias, "bias")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((2,) + self.normalized_shape, dtype, "LayerNorm's parameters")
         self.weight = self.bias = None
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))

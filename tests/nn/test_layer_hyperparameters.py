@@ -235,3 +235,16 @@ def test_gradient_clipping_with_a_negative_bound_no_longer_flips_gradients():
 def count_bad_inputs():
     return {group: len(cases) for table in (LAYER_CASES, LOSS_CASES, FUNCTION_CASES)
             for group, cases in table.items()}
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nn.Linear(10 ** 6, 10 ** 6), lambda: nn.Conv2d(10 ** 5, 10 ** 5, 100),
+    lambda: nn.Conv3d(3, 3, 10 ** 4), lambda: nn.ConvTranspose2d(10 ** 6, 10 ** 6, 3),
+    lambda: nn.Embedding(10 ** 12, 3), lambda: nn.LSTM(10 ** 6, 10 ** 6),
+    lambda: nn.RNN(4, 10 ** 7, num_layers=10 ** 4), lambda: nn.BatchNorm2d(10 ** 13),
+    lambda: nn.LayerNorm((10 ** 7, 10 ** 7)), lambda: nn.PReLU(10 ** 13),
+])
+def test_a_layer_larger_than_memory_is_refused_before_allocating(make):
+    # It used to raise MemoryError, or to be killed while the weights were filled in.
+    with pytest.raises(ValueError, match="GiB"):
+        make()
