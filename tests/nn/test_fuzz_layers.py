@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 import engine
 from engine import nn
-from fuzz_helpers import DOCUMENTED, FUZZ, Arr, check, choose, dtypes, shapes, values
+from fuzz_helpers import (DOCUMENTED, FUZZ, Arr, check, choose, dtypes, rarely, shapes,
+                          values)
 
 BAD_SIZES = st.sampled_from([0, -1, 2.7, 3.0, True, "3", None, math.nan])
 BAD_FLAGS = st.sampled_from([0, 1, "yes", None])
@@ -73,7 +74,7 @@ def check_layer(case):
 
 def _input(draw, shape, dtype):
     """An input of ``shape``, or (one time in eight) of another shape."""
-    if draw(st.integers(0, 7)) == 0:
+    if rarely(draw, 8):
         shape = draw(shapes(0, 5))
     return Arr(draw(values(shape, dtype)))
 
@@ -84,9 +85,9 @@ def _plain(name):
     def draw_case(draw):
         x = draw(values(draw(shapes()), draw(dtypes)))
         args, kwargs, bad = [], {}, False
-        if draw(st.integers(0, 3)) == 0:        # a setting these layers do not have
+        if rarely(draw, 4):        # a setting these layers do not have
             args, bad = [draw(st.sampled_from([0.5, "x", None]))], True
-        elif name != "Identity" and draw(st.integers(0, 3)) == 0:
+        elif name != "Identity" and rarely(draw, 4):
             kwargs["inplace"], bad = choose(draw, st.booleans(), BAD_FLAGS, 2)
         return Case(getattr(nn, name), args, kwargs, bad, inputs=lambda layer: [Arr(x)])
     return draw_case()
@@ -157,7 +158,7 @@ def _linear(name):
 
 def _window(draw, dims, low, high):
     """(value, bad): an int or a tuple of ``dims`` ints in [low, high], or a malformed one."""
-    if draw(st.integers(0, 7)) == 0:
+    if rarely(draw, 16):
         return draw(st.sampled_from([1.5, "2", None, True, (1,) * (dims + 1), (), (low - 1,) * dims])), True
     if draw(st.booleans()):
         return draw(st.integers(low, high)), False
@@ -186,7 +187,7 @@ def _conv(name):
             # output_padding must stay below the stride (checked at the first forward)
             kwargs["output_padding"] = draw(st.integers(0, 1))
         bad = bad_g or bad_i or bad_o or bad_k or bad_s or bad_p or bad_d or bad_b
-        spatial = tuple(draw(st.integers(1, 6 if dims < 3 else 4)) for _ in range(dims))
+        spatial = tuple(draw(st.integers(3, 7 if dims < 3 else 5)) for _ in range(dims))
         n = draw(st.integers(1, 2))     # N = 0: see test_fuzz_functional (empty batch)
         return Case(cls, [c_in, c_out, kernel], kwargs, bad,
                     lambda layer: [_input(draw, (n, layer.in_channels) + spatial,
@@ -245,12 +246,15 @@ def _flatten(name):
 def _reshape(name):
     @st.composite
     def draw_case(draw):
-        dims = draw(st.lists(st.sampled_from([1, 2, 3, 4, 6, -1]), min_size=1, max_size=3))
-        bad = dims.count(-1) > 1
-        if draw(st.integers(0, 5)) == 0:
+        # shapes of the 12 features of each sample (one in seven drawn not to fit)
+        dims = list(draw(st.sampled_from([(12,), (3, 4), (2, 6), (2, 2, 3), (-1,), (3, -1),
+                                          (-1, 2, 2), (5,)])))
+        bad = False
+        if rarely(draw, 6):
             dims[0], bad = draw(st.sampled_from([0, -2, 2.5, "2", True])), True
-        x = draw(values((draw(st.integers(1, 3)), draw(st.sampled_from([4, 6, 12]))),
-                        draw(dtypes)))
+        elif rarely(draw, 8):
+            dims, bad = [-1, -1], True
+        x = draw(values((draw(st.integers(1, 3)), 12), draw(dtypes)))
         return Case(nn.Reshape, dims, bad=bad, inputs=lambda layer: [Arr(x)])
     return draw_case()
 
@@ -375,6 +379,8 @@ def _pair_loss(name):
         low, high = (0.05, 0.95) if name == "BCELoss" else (-2.0, 2.0)
         a = draw(values(shape, dtype, special=False, low=low, high=high))
         b = draw(values(shape, dtype, special=False, low=0.0, high=1.0))
+        if name == "HingeLoss":
+            b = np.where(b > 0.5, 1.0, -1.0).astype(dtype)     # targets ±1
         return Case(getattr(nn, name), kwargs=kwargs, bad=bad,
                     inputs=lambda layer: [Arr(a), Arr(b, grad=False)])
     return draw_case()
