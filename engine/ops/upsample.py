@@ -99,6 +99,9 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
         raise ValueError("give exactly one of size and scale_factor")
     spatial = tuple(x.shape[2:])
     dims = len(spatial)
+    if min(spatial) < 1:
+        raise ValueError(f"interpolate: the input's spatial sizes must be >= 1 (as in PyTorch), "
+                         f"got shape {tuple(x.shape)}")
 
     def per_axis(value, name):
         values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * dims
