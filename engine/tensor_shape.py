@@ -3,7 +3,7 @@
 (or slicing, which is one). Bound onto Tensor by engine/tensor_methods.py.
 """
 from . import ops
-from .tensor import _data, _shape_args
+from .tensor import _check_dim, _data, _shape_args
 
 
 class ShapeMethods:
@@ -55,7 +55,11 @@ class ShapeMethods:
         shape = self.shape
         if not shape:
             return self.reshape(1)
-        start, end = start_dim % len(shape), end_dim % len(shape)
+        # checked as PyTorch does: an axis out of range is an error, not wrapped around
+        start, end = _check_dim(start_dim, len(shape)), _check_dim(end_dim, len(shape))
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                             f"for a tensor of shape {shape}")
         return self.reshape(shape[:start] + (-1,) + shape[end + 1:])
 
     def unsqueeze(self, dim):

@@ -11,6 +11,11 @@ import numbers
 import numpy as np
 
 
+# The largest size, stride or padding taken (a C ``int64`` holds it, with room for products
+# of a few of them to be checked): 2**31 − 1, beyond any array this machine holds.
+MAX_SIZE = 2 ** 31 - 1
+
+
 def is_int(value):
     """True for Python and NumPy integers, but not for ``bool`` (``True`` is not a layer size)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
@@ -37,7 +42,11 @@ def real_number(value, name):
     """``value`` as a ``float``: a real number, not a bool, a string or a complex number."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:       # an int such as 10**400: no float holds it
+        raise ValueError(f"{name} must be a real number a float can hold, got an int of "
+                         f"{len(str(abs(int(value))))} digits") from None
 
 
 def _bounds_text(low, high, low_open, high_open):
@@ -105,9 +114,9 @@ def int_tuple(value, n, name, minimum=1):
     (kernel sizes, strides, paddings, dilations)."""
     items = (value,) * n if is_int(value) else value
     if not isinstance(items, (tuple, list)) or len(items) != n or \
-            not all(is_int(v) and v >= minimum for v in items):
-        raise ValueError(f"{name} must be an int >= {minimum} or a tuple of {n} such ints, "
-                         f"got {value!r}")
+            not all(is_int(v) and minimum <= v <= MAX_SIZE for v in items):
+        raise ValueError(f"{name} must be an int in [{minimum}, 2**31 - 1] or a tuple of {n} "
+                         f"such ints, got {value!r}")
     return tuple(int(v) for v in items)
 
 

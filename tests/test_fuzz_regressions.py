@@ -1,10 +1,11 @@
-"""The failures the fuzz tests found, each as a plain test (they failed before the fixes with
-the exception type named in the test's comment)."""
+"""The failures the fuzz tests (and probing with huge numbers) found, each as a plain test (they
+failed before the fixes with the exception type named in the test's comment)."""
 import numpy as np
 import pytest
 
 import engine
-from engine import Tensor, nn
+from engine import Tensor, nn, optim
+from engine.optim import lr_scheduler
 from engine.nn import functional as F
 from fuzz_helpers import Arr, check
 
@@ -90,3 +91,58 @@ def test_functional_batch_norm_checks_its_settings(kwargs, name):
 def test_a_valid_call_still_matches_between_backends():
     x = np.random.default_rng(0).standard_normal((2, 3, 5)).astype(np.float32)
     assert check(F.max_pool1d, [Arr(x), 2]) == "accepted"
+
+
+HUGE = 10 ** 400                    # an int no float holds
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: optim.SGD(p, lr=HUGE), lambda p: optim.Adam(p, eps=HUGE),
+    lambda p: optim.RMSprop(p, momentum=HUGE), lambda p: nn.Dropout(HUGE),
+    lambda p: nn.init.kaiming_uniform_(nn.Parameter(np.ones((2, 2))), a=HUGE),
+    lambda p: nn.utils.clip_grad_norm_(p, HUGE), lambda p: nn.utils.clip_grad_value_(p, HUGE),
+    lambda p: lr_scheduler.ExponentialLR(optim.SGD(p, lr=0.1), gamma=HUGE),
+    lambda p: lr_scheduler.OneCycleLR(optim.SGD(p, lr=0.1, momentum=0.9), 1.0, total_steps=HUGE),
+])
+def test_an_int_too_large_for_a_float_is_a_value_error(make):
+    # OverflowError: int too large to convert to float
+    with pytest.raises(ValueError):
+        make([nn.Parameter(np.ones(2))])
+
+
+def test_a_schedule_whose_rate_overflows_is_refused_by_name():
+    # OverflowError: (34, 'Numerical result out of range') from gamma ** t
+    sched = lr_scheduler.ExponentialLR(optim.SGD([nn.Parameter(np.ones(2))], lr=0.1),
+                                       gamma=1e300)
+    with pytest.raises(ValueError, match="ExponentialLR"):
+        for _ in range(3):
+            sched.step()
+
+
+def test_cosine_schedule_with_a_huge_period_stays_at_the_start_rate():
+    # OverflowError: int too large to convert to float
+    opt = optim.SGD([nn.Parameter(np.ones(2))], lr=0.1)
+    sched = lr_scheduler.CosineAnnealingLR(opt, T_max=HUGE)
+    sched.step()
+    assert sched.get_last_lr() == [pytest.approx(0.1)]
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: F.max_pool2d(x, 2, stride=10 ** 30),
+    lambda x: F.conv2d(x, Tensor(np.ones((1, 2, 1, 1), np.float32)), stride=10 ** 30),
+    lambda x: nn.Conv2d(2, 1, 1, stride=10 ** 30)(x),
+    lambda x: nn.MaxPool2d(2, stride=2 ** 31)(x),
+])
+def test_a_stride_beyond_a_c_long_is_a_value_error(call):
+    # OverflowError: Python int too large to convert to C long
+    with pytest.raises(ValueError, match="stride"):
+        call(Tensor(np.ones((1, 2, 4, 4), np.float32)))
+
+
+@pytest.mark.parametrize("dims", [(4,), (10 ** 30,), (-5,), (2, 1), (1.5,)])
+def test_flatten_refuses_axes_out_of_range_or_out_of_order(dims):
+    # silently wrapped around, or gave shape (1, 1, 2, 4, 4) for flatten(2, 1)
+    x = Tensor(np.ones((1, 2, 4, 4)))
+    with pytest.raises((ValueError, TypeError)):
+        x.flatten(*dims)
+    assert x.flatten(1).shape == (1, 32) and x.flatten(-2, -1).shape == (1, 2, 16)

@@ -75,8 +75,12 @@ class LRScheduler:
         for i, (group, base) in enumerate(zip(self.optimizer.param_groups, self.base_lrs)):
             # A schedule (a user's lr_lambda above all) must not hand the optimizer a NaN,
             # infinite or negative rate: refused here, naming the schedule and the step.
+            try:
+                lr = self.group_lr(i, base, self.last_epoch)
+            except OverflowError:       # gamma ** t beyond a float: Python raises, not inf
+                lr = math.inf
             group["lr"] = non_negative_real(
-                self.group_lr(i, base, self.last_epoch),
+                lr,
                 f"the learning rate {type(self).__name__} computed for parameter group {i} "
                 f"at step {self.last_epoch}")
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
@@ -127,7 +131,9 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
-        return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * t / self.T_max)) / 2
+        # t / T_max first: int / int is exact for any T_max, a float times 10**400 overflows
+        phase = math.pi * (t / self.T_max)
+        return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(phase)) / 2
 
 
 class MultiStepLR(LRScheduler):
@@ -191,6 +197,8 @@ class OneCycleLR(LRScheduler):
             total_steps = positive_int(epochs, "epochs") * positive_int(steps_per_epoch,
                                                                         "steps_per_epoch")
         self.total_steps = positive_int(total_steps, "total_steps")
+        if self.total_steps > 2 ** 53:      # beyond it, step counts are no longer exact floats
+            raise ValueError(f"total_steps must be at most 2**53, got {total_steps!r}")
         pct_start = probability(pct_start, "pct_start")
         self.anneal_strategy = one_of(anneal_strategy, "anneal_strategy", ("cos", "linear"))
         three_phase = boolean(three_phase, "three_phase")
