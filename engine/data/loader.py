@@ -78,6 +78,8 @@ class DataLoader:
 
     def __len__(self):
         n, b = len(self.dataset), self._batch()
+        if n == 0:
+            return 0            # an empty data set has no batches (batch_size=None: b is 0)
         return n // b if self.drop_last else -(-n // b)
 
     def _fetch(self, index):

@@ -73,7 +73,15 @@ class Subset(Dataset):
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
-        self.indices = np.asarray(to_numpy(indices), dtype=np.int64).reshape(-1)
+        indices = np.asarray(to_numpy(indices)).reshape(-1)
+        if indices.size and indices.dtype.kind not in "iu":
+            raise TypeError(f"Subset indices must be integers, got dtype {indices.dtype}")
+        self.indices = indices.astype(np.int64)
+        if hasattr(dataset, "__len__") and self.indices.size and \
+                (self.indices.min() < 0 or self.indices.max() >= len(dataset)):
+            raise ValueError(f"Subset indices must lie in [0, {len(dataset)}) (the dataset's "
+                             f"length), got values from {self.indices.min()} to "
+                             f"{self.indices.max()}")
 
     def __len__(self):
         return len(self.indices)
@@ -215,7 +223,13 @@ class DataLoader(_loader.DataLoader):
 
     def epoch_order(self):
         if self.sampler is not None:
-            return np.fromiter((int(i) for i in self.sampler), dtype=np.int64)
+            order = list(self.sampler)
+            n = len(self.dataset)
+            if not all(is_int(i) and 0 <= i < n for i in order):
+                bad = next(i for i in order if not (is_int(i) and 0 <= i < n))
+                raise ValueError(f"DataLoader: the sampler gave {bad!r}; indices must be ints "
+                                 f"in [0, {n}) (the dataset's length)")
+            return np.array(order, dtype=np.int64)
         return super().epoch_order()
 
     def iter_batches(self, order, start=0):

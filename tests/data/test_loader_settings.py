@@ -84,3 +84,25 @@ def test_random_split_takes_pytorch_fractions_and_counts():
 
 def count_bad_inputs():
     return {group: len(cases) for group, cases in CASES.items()}
+
+
+def test_an_empty_dataset_as_one_batch_has_no_batches():
+    # ZeroDivisionError in len() with batch_size=None
+    loader = PlainLoader((np.zeros((0, 2)), np.zeros(0)), batch_size=None)
+    assert len(loader) == 0 and list(loader) == []
+
+
+@pytest.mark.parametrize("sampler", [[5, 0], [-1], [0.5], ["0"]])
+def test_a_sampler_index_outside_the_dataset_is_a_value_error(sampler):
+    # IndexError from the dataset (or 0.5 silently read as 0)
+    loader = udata.DataLoader(udata.TensorDataset(X), sampler=sampler)
+    with pytest.raises(ValueError, match="sampler"):
+        list(loader)
+
+
+@pytest.mark.parametrize("indices, exc", [([10], ValueError), ([-1], ValueError),
+                                          ([0.5], TypeError)])
+def test_subset_indices_are_checked_when_built(indices, exc):
+    # IndexError at the first access
+    with pytest.raises(exc, match="Subset"):
+        udata.Subset(udata.TensorDataset(X), indices)

@@ -74,3 +74,12 @@ def test_bad_setting_is_refused(model, make, name):
 
 def count_bad_inputs():
     return {model: len(cases) for model, cases in CASES.items()}
+
+
+def test_polynomial_features_of_an_absurd_degree_is_refused_at_once():
+    # ran a Python loop over 10**9 powers (minutes, then out of memory)
+    with pytest.raises(ValueError, match="GiB"):
+        M.polynomial_features(np.ones(3), 10 ** 12)
+    x = np.array([1.5, -2.0, 0.5])
+    np.testing.assert_array_equal(M.polynomial_features(x, 3),
+                                  np.stack([x, x ** 2, x ** 3], axis=1).astype(np.float32))
