@@ -92,7 +92,7 @@ def test_an_empty_dataset_as_one_batch_has_no_batches():
     assert len(loader) == 0 and list(loader) == []
 
 
-@pytest.mark.parametrize("sampler", [[5, 0], [-1], [0.5], ["0"]])
+@pytest.mark.parametrize("sampler", [[15, 0], [-1], [0.5], ["0"]])
 def test_a_sampler_index_outside_the_dataset_is_a_value_error(sampler):
     # IndexError from the dataset (or 0.5 silently read as 0)
     loader = udata.DataLoader(udata.TensorDataset(X), sampler=sampler)
