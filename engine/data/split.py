@@ -63,6 +63,7 @@ class KFold:
             raise ValueError(f"n_splits must be an int >= 2, got {n_splits!r}")
         self.n_splits = int(n_splits)
         self.shuffle = boolean(shuffle, "shuffle")
+        as_generator(random_state)          # a bad seed is refused now, not at split()
         self.random_state = random_state
 
     def get_n_splits(self, x=None, y=None, groups=None):

@@ -59,7 +59,9 @@ CASES = {
                                                  (0.5, 0.4), ("0.5", 0.5), (True, False), 0.5,
                                                  (0.25,) * 4)],
     "KFold": [(lambda v=v: KFold(v), ValueError, "n_splits") for v in (1, 0, 2.5, True, "5", None)] +
-    [(lambda v=v: KFold(3, shuffle=v), TypeError, "shuffle") for v in (1, "yes", None)],
+    [(lambda v=v: KFold(3, shuffle=v), TypeError, "shuffle") for v in (1, "yes", None)] +
+    [(lambda v=v: KFold(3, True, random_state=v), (ValueError, TypeError), "random_state")
+     for v in (-1, 2.5, "seed")],
 }
 
 ALL = [(group, make, exc, name) for group, cases in CASES.items() for make, exc, name in cases]
