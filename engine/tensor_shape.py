@@ -57,6 +57,7 @@ class ShapeMethods:
         shape = self.shape
         if not shape:
             return self.reshape(1)
+        # checked as PyTorch does: an axis out of range is an error, not wrapped around
         start, end = _check_dim(start_dim, len(shape)), _check_dim(end_dim, len(shape))
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "

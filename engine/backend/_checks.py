@@ -179,6 +179,8 @@ def expand(value, dims, name, minimum):
         raise TypeError(f"{name} must be an int or a tuple of {dims} ints, got {value!r}")
     if any(v < minimum for v in values):
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    if any(v > 2 ** 31 - 1 for v in values):    # beyond any array, and beyond a C long
+        raise ValueError(f"{name} must be at most 2**31 - 1, got {value!r}")
     return values
 
 

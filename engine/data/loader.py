@@ -8,7 +8,7 @@ or, when shuffling, with an index array (one gather per array and batch).
 import numpy as np
 
 from ..devices import check_available, move
-from ..validate import positive_int
+from ..validate import boolean, positive_int
 from ._utils import as_generator, check_same_length, to_numpy
 
 
@@ -59,12 +59,17 @@ class DataLoader:
             raise TypeError(f"dataset needs __len__ and __getitem__, got {type(dataset).__name__}")
         self.dataset = dataset
         self.batch_size = positive_int(batch_size, "batch_size", allow_none=True)
-        self.shuffle = shuffle
-        self.drop_last = drop_last
+        self.shuffle = boolean(shuffle, "shuffle")
+        self.drop_last = boolean(drop_last, "drop_last")
+        if generator is not None and not isinstance(generator, np.random.Generator):
+            raise TypeError(f"generator must be a numpy.random.Generator or None, got "
+                            f"{type(generator).__name__}")
         self.generator = generator if generator is not None else (
             as_generator(seed) if seed is not None else None)
+        if transform is not None and not callable(transform):
+            raise TypeError(f"transform must be a function or None, got {type(transform).__name__}")
         self.transform = transform
-        self.as_tensor = as_tensor
+        self.as_tensor = boolean(as_tensor, "as_tensor")
         # where the batches go ("cuda": each batch is copied to the GPU as it is handed out)
         self.device = None if device is None else check_available(device)
 
@@ -73,6 +78,8 @@ class DataLoader:
 
     def __len__(self):
         n, b = len(self.dataset), self._batch()
+        if n == 0:
+            return 0            # an empty data set has no batches (batch_size=None: b is 0)
         return n // b if self.drop_last else -(-n // b)
 
     def _fetch(self, index):

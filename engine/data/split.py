@@ -5,6 +5,7 @@ with little data use k-fold cross-validation (k = 10).
 """
 import numpy as np
 
+from ..validate import boolean, finite_real, is_int
 from ._utils import as_generator, check_same_length, to_numpy
 
 
@@ -25,7 +26,9 @@ def train_val_test_split(x, y=None, ratios=(0.7, 0.15, 0.15), stratify=False, ra
     x = to_numpy(x, "x")
     y = None if y is None else to_numpy(y, "y")
     n = check_same_length(("x", x), ("y", y))
-    ratios = tuple(float(r) for r in ratios)
+    if not isinstance(ratios, (tuple, list)):
+        raise TypeError(f"ratios must be a tuple of 2 or 3 fractions, got {ratios!r}")
+    ratios = tuple(finite_real(r, "each ratio") for r in ratios)
     if len(ratios) not in (2, 3) or min(ratios) < 0 or abs(sum(ratios) - 1) > 1e-6:
         raise ValueError(f"ratios must be 2 or 3 non-negative fractions summing to 1, got {ratios}")
     rng = as_generator(random_state)
@@ -56,10 +59,11 @@ class KFold:
     """
 
     def __init__(self, n_splits=5, shuffle=False, random_state=None):
-        if int(n_splits) < 2:
-            raise ValueError(f"n_splits must be at least 2, got {n_splits}")
+        if not is_int(n_splits) or n_splits < 2:
+            raise ValueError(f"n_splits must be an int >= 2, got {n_splits!r}")
         self.n_splits = int(n_splits)
-        self.shuffle = shuffle
+        self.shuffle = boolean(shuffle, "shuffle")
+        as_generator(random_state)          # a bad seed is refused now, not at split()
         self.random_state = random_state
 
     def get_n_splits(self, x=None, y=None, groups=None):

@@ -22,7 +22,7 @@ from ..data._utils import as_generator, to_numpy
 from ..data.loader import DataLoader
 from ..nn import functional as F
 from ..tensor import Tensor
-from ..validate import positive_int, real_number
+from ..validate import non_negative_real, positive_int
 
 
 def _as_shape(input_dim):
@@ -35,12 +35,14 @@ def _as_shape(input_dim):
     return (positive_int(input_dim, "input_dim"),)
 
 
-def _hidden(hidden):
+def _hidden(hidden, name="hidden sizes"):
     if hidden is None:
         return ()
     if isinstance(hidden, int):
         hidden = (hidden,)
-    return tuple(positive_int(h, "hidden sizes") for h in hidden)
+    if not isinstance(hidden, (tuple, list)):
+        raise TypeError(f"{name} must be an int or a tuple of ints, got {hidden!r}")
+    return tuple(positive_int(h, name) for h in hidden)
 
 
 def dense_stack(sizes, last_activation=None):
@@ -143,7 +145,7 @@ class _ConvShapes:
 
     def _set_conv_shapes(self, image_shape, latent_dim, channels):
         """Check and keep the shapes; return the channels per level as a tuple."""
-        channels = _hidden(channels)
+        channels = _hidden(channels, "channels")
         if not channels:
             raise ValueError("channels needs at least one entry")
         self.input_shape = check_image_shape(image_shape, len(channels))
@@ -186,9 +188,7 @@ class DenoisingDataset:
 
     def __init__(self, x, noise_std=0.5, seed=None, clip=True, corruption=None):
         self.x = to_numpy(x, "x")
-        self.noise_std = real_number(noise_std, "noise_std")
-        if self.noise_std < 0:
-            raise ValueError(f"noise_std must be >= 0, got {noise_std}")
+        self.noise_std = non_negative_real(noise_std, "noise_std")
         if corruption is not None and not callable(corruption):
             raise TypeError(f"corruption must be a function (x, rng) -> x̃, "
                             f"got {type(corruption).__name__}")
@@ -220,9 +220,7 @@ class DenoisingAutoencoder(nn.Module):
             raise TypeError(f"DenoisingAutoencoder wraps a model with encode() and decode(), "
                             f"got {type(autoencoder).__name__}")
         self.autoencoder = autoencoder
-        self.noise_std = real_number(noise_std, "noise_std")
-        if self.noise_std < 0:
-            raise ValueError(f"noise_std must be >= 0, got {noise_std}")
+        self.noise_std = non_negative_real(noise_std, "noise_std")
         self.corruption = corruption
 
     def encode(self, x):

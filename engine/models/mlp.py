@@ -6,7 +6,7 @@ to the loss (``F.cross_entropy`` applies the softmax, ``binary_cross_entropy_wit
 sigmoid) unless ``output_activation`` is given.
 """
 from .. import nn
-from ..validate import positive_int
+from ..validate import positive_int, probability
 
 ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "leaky_relu": nn.LeakyReLU,
                "elu": nn.ELU, "softplus": nn.Softplus, "prelu": nn.PReLU, "identity": nn.Identity}
@@ -38,8 +38,7 @@ class MLP(nn.Module):
         if not isinstance(sizes, (tuple, list)) or len(sizes) < 2:
             raise ValueError(f"sizes must be a tuple (n_in, ..., n_out) of at least 2 ints, got {sizes!r}")
         self.sizes = tuple(positive_int(s, "sizes[i]") for s in sizes)
-        if not 0.0 <= float(dropout) < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        dropout = probability(dropout, "dropout", allow_one=False)
         activation_module(activation)                      # a bad name fails here, even without a hidden layer
         layers = [nn.Flatten()]
         for k, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):

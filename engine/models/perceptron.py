@@ -16,7 +16,7 @@ line (hyperplane) — AND, OR — and never otherwise (XOR).
 """
 import numpy as np
 
-from ..validate import non_negative_int, positive_int, real_number
+from ..validate import non_negative_int, positive_int, positive_real
 
 
 def heaviside(z):
@@ -30,9 +30,7 @@ class Perceptron:
 
     def __init__(self, n_inputs, lr=1.0, init="zeros", random_state=None):
         self.n_inputs = positive_int(n_inputs, "n_inputs")
-        self.lr = real_number(lr, "lr")
-        if self.lr <= 0:
-            raise ValueError(f"lr (α) must be positive, got {lr!r}")
+        self.lr = positive_real(lr, "lr (α)")
         if init == "zeros":
             self.w, self.b = np.zeros(self.n_inputs), 0.0
         elif init == "random":

@@ -13,7 +13,7 @@
 import numpy as np
 
 from .. import nn
-from ..validate import positive_int
+from ..validate import fits_in_memory, positive_int
 
 
 class LinearRegression(nn.Module):
@@ -66,7 +66,10 @@ def polynomial_features(x, degree):
         x = x[:, 0]
     if x.ndim != 1:
         raise ValueError(f"x must have shape (N,) or (N, 1), got {x.shape}")
-    return np.stack([x ** k for k in range(1, degree + 1)], axis=1).astype(np.float32)
+    # the powers, the exponents and the float32 copy together (the working set)
+    fits_in_memory((degree, 2 * len(x) + 2), np.float64, "polynomial_features' working set")
+    # one vectorised power (a Python loop over a huge degree would run for minutes)
+    return (x[:, None] ** np.arange(1, degree + 1)).astype(np.float32)
 
 
 class PolynomialRegression(nn.Module):

@@ -29,7 +29,7 @@ from ..autograd import no_grad
 from ..data._utils import to_numpy
 from ..nn import functional as F
 from ..tensor import Tensor
-from ..validate import positive_int, real_number
+from ..validate import finite_real, non_negative_real, positive_int
 from .autoencoder import _ConvShapes, _as_shape, _hidden, conv_decoder, conv_encoder, dense_stack
 
 
@@ -61,9 +61,7 @@ class VAE(nn.Module):
         self.input_shape = _as_shape(input_dim)
         self.input_dim = math.prod(self.input_shape)
         self.latent_dim = positive_int(latent_dim, "latent_dim")
-        self.beta = real_number(beta, "beta")
-        if self.beta < 0:
-            raise ValueError(f"beta must be >= 0, got {beta}")
+        self.beta = non_negative_real(beta, "beta")
         hidden = _hidden(hidden)
         last = hidden[-1] if hidden else self.input_dim
         body = dense_stack((self.input_dim, *hidden))
@@ -98,7 +96,7 @@ class VAE(nn.Module):
         The reconstruction term is the binary cross-entropy summed over pixels, computed from
         the logits (stable even where a sigmoid would round to 0 or 1).
         """
-        beta = self.beta if beta is None else real_number(beta, "beta")
+        beta = self.beta if beta is None else non_negative_real(beta, "beta")
         x = x if isinstance(x, Tensor) else Tensor(to_numpy(x, "x"))
         mu, logvar = self.encode(x)
         logits = self.decode_logits(reparameterize(mu, logvar))
@@ -149,7 +147,7 @@ class VAE(nn.Module):
         (len(alphas), N, *input_shape)."""
         h = self._codes(x)
         vector = np.asarray(vector)
-        return np.stack([self._decode_numpy(h + real_number(a, "alpha") * vector)
+        return np.stack([self._decode_numpy(h + finite_real(a, "alpha") * vector)
                          for a in alphas])
 
     def elbo(self, x, batch_size=512, samples=1):
@@ -177,9 +175,7 @@ class ConvVAE(_ConvShapes, VAE):
     def __init__(self, image_shape=(1, 28, 28), latent_dim=16, channels=(16, 32), beta=1.0):
         nn.Module.__init__(self)
         channels = self._set_conv_shapes(image_shape, latent_dim, channels)
-        self.beta = real_number(beta, "beta")
-        if self.beta < 0:
-            raise ValueError(f"beta must be >= 0, got {beta}")
+        self.beta = non_negative_real(beta, "beta")
         c, h, w = self.input_shape
         flat = channels[-1] * (h // 2 ** len(channels)) * (w // 2 ** len(channels))
         self.encoder = conv_encoder(self.input_shape, channels)

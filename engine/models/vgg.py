@@ -8,7 +8,7 @@ augmentation this is the model behind the slides' "convolutional net: 99.50%" MN
 (``examples/mnist_best.py``).
 """
 from .. import nn
-from ..validate import positive_int
+from ..validate import positive_int, probability
 
 
 def _block(c_in, c_out):
@@ -40,8 +40,7 @@ class VGGNet(nn.Module):
         if image_size % (2 ** len(channels)):
             raise ValueError(f"image_size must be divisible by 2**len(channels) = {2 ** len(channels)}, "
                              f"got {image_size}")
-        if not 0.0 <= float(dropout) < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+        dropout = probability(dropout, "dropout", allow_one=False)
         layers, c = [], in_channels
         for width in channels:
             layers += _block(c, width)

@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..ops import activation as act
 from ..tensor import _axis
-from ..validate import positive_int
+from ..validate import axis_index, boolean, finite_real, fits_in_memory, positive_int
 from .module import Module
 from .parameter import Parameter
 
@@ -32,10 +32,11 @@ class ElementwiseActivation(Module):
         # inplace: PyTorch's memory saving (ReLU(inplace=True)); the values are the same
         # either way, so it is accepted and the output is a new tensor.
         super().__init__()
+        boolean(inplace, "inplace")
         bound = type(self).__signature__.bind(*args, **kwargs)   # as the function takes them
         bound.apply_defaults()
         for name in self.settings:
-            setattr(self, name, float(bound.arguments[name]))
+            setattr(self, name, finite_real(bound.arguments[name], name))
 
     def forward(self, x):
         if not self.settings:
@@ -75,7 +76,9 @@ class PReLU(Module):
     def __init__(self, num_parameters=1, init=0.25, dtype=None):
         super().__init__()
         num_parameters = positive_int(num_parameters, "num_parameters")
+        init = finite_real(init, "init")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((num_parameters,), dtype, "PReLU weight")
         self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
 
     def forward(self, x):
@@ -106,7 +109,7 @@ class Softmax(Module):
     def __init__(self, axis=None, *, dim=None):
         super().__init__()
         axis = _axis(axis, dim)
-        self.axis = -1 if axis is None else axis
+        self.axis = -1 if axis is None else axis_index(axis, "axis (dim)")
 
     def forward(self, x):
         return act.softmax(x, self.axis)

@@ -10,7 +10,7 @@ from .. import dtypes
 from ..backend import backend_of
 from ..ops.normalization import BatchNorm as _BatchNormFn
 from ..tensor import Tensor, _wrap
-from ..validate import positive_int
+from ..validate import boolean, fits_in_memory, positive_int, positive_real, probability
 from .module import Module
 from .parameter import Parameter
 
@@ -20,6 +20,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     """PyTorch's ``F.batch_norm``: training uses (and, if given, updates) batch statistics;
     otherwise the running ones.  running_mean/var are NumPy arrays updated in place:
     r ← (1 − momentum)·r + momentum·batch value (the variance unbiased)."""
+    training = boolean(training, "training")
+    momentum = probability(momentum, "momentum")
+    eps = positive_real(eps, "eps")
     c = x.shape[1] if x.ndim >= 2 else 0
     xp_dtype = x.dtype
     xp = backend_of(x.data if isinstance(x, Tensor) else x).xp   # on x's device
@@ -44,12 +47,14 @@ class _BatchNorm(Module):
                  track_running_stats=True, dtype=None):
         super().__init__()
         num_features = positive_int(num_features, "num_features")
-        if momentum is not None and not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
+        if momentum is not None:
+            momentum = probability(momentum, "momentum (or None)")
         self.num_features = int(num_features)
-        self.eps, self.momentum = float(eps), momentum
-        self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
+        self.eps, self.momentum = positive_real(eps, "eps"), momentum
+        self.affine = boolean(affine, "affine")
+        self.track_running_stats = boolean(track_running_stats, "track_running_stats")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((4, self.num_features), dtype, f"{type(self).__name__}'s parameters")
         if affine:
             self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
             self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))

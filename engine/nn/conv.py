@@ -9,7 +9,7 @@ import math
 from .. import dtypes
 from ..backend._checks import expand
 from ..random import get_generator
-from ..validate import positive_int
+from ..validate import boolean, fits_in_memory, one_of, positive_int
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
@@ -45,7 +45,13 @@ class _ConvNd(Module):
                              f"be divisible by groups {groups}")
         self.kernel_size = expand(kernel_size, d, "kernel_size", 1)
         self.stride = expand(stride, d, "stride", 1)
-        self.padding = padding if isinstance(padding, str) else expand(padding, d, "padding", 0)
+        if isinstance(padding, str):
+            self.padding = one_of(padding, "padding", ("same", "valid"))
+            if self.padding == "same" and expand(stride, d, "stride", 1) != (1,) * d:
+                raise ValueError(f"padding='same' needs stride 1, got stride={stride!r}")
+        else:
+            self.padding = expand(padding, d, "padding", 0)
+        bias = boolean(bias, "bias")
         self.dilation = expand(dilation, d, "dilation", 1)
         self.output_padding = expand(output_padding, d, "output_padding", 0)
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
@@ -53,6 +59,7 @@ class _ConvNd(Module):
             shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
         else:                   # (out, in/groups, *k)
             shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+        fits_in_memory(shape, dtype, f"{type(self).__name__} weight")
         fan_in = shape[1] * math.prod(self.kernel_size)
         self.weight = _uniform_parameter(shape, fan_in, dtype)
         self.bias = _uniform_parameter((self.out_channels,), fan_in, dtype) if bias else None

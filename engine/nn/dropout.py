@@ -2,12 +2,21 @@
 import warnings
 
 from ..ops.dropout import Dropout as _DropoutFn
+from ..validate import boolean, probability
+
+
+def _check(p, training, inplace):
+    """Dropout's settings: p in [0, 1) (p = 1 would scale by 1/0), the flags bools."""
+    boolean(training, "training")
+    boolean(inplace, "inplace")
+    return probability(p, "dropout probability p", allow_one=False)
 from .module import Module
 
 
 def dropout(x, p=0.5, training=True, inplace=False):
     """Inverted dropout (see ``engine.ops.dropout.Dropout``); the identity when not training.
     ``inplace`` (PyTorch's memory saving) is accepted; the result is a new tensor."""
+    p = _check(p, training, inplace)
     if not training or p == 0:
         return x
     return _DropoutFn(p)(x)
@@ -18,6 +27,7 @@ def dropout2d(x, p=0.5, training=True, inplace=False):
     1 − p and scaled by 1/(1 − p).  See ``engine.ops.dropout.Dropout`` (channelwise).
     A 2-D input (N, features) has no maps: as PyTorch (which warns that this is deprecated),
     each element is dropped on its own."""
+    p = _check(p, training, inplace)
     if x.ndim not in (2, 3, 4):
         raise ValueError(f"dropout2d expects (N, C, H, W) or (C, H, W), got shape {tuple(x.shape)}")
     if x.ndim == 2:
@@ -40,9 +50,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        if not 0.0 <= p < 1.0:
-            raise ValueError(f"dropout probability must be in [0, 1), got {p}")
-        self.p = float(p)
+        self.p = _check(p, True, inplace)
 
     def forward(self, x):
         return type(self).function(x, self.p, self.training)

@@ -4,7 +4,7 @@ import numpy as np
 from .. import dtypes
 from ..ops.embedding import Embedding as _EmbeddingFn
 from ..tensor import Tensor
-from ..validate import positive_int
+from ..validate import fits_in_memory, positive_int
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -27,6 +27,7 @@ class Embedding(Module):
         self.num_embeddings = positive_int(num_embeddings, "num_embeddings")
         self.embedding_dim = positive_int(embedding_dim, "embedding_dim")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((self.num_embeddings, self.embedding_dim), dtype, "Embedding weight")
         self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim), dtype=dtype))
         init.normal_(self.weight)
 

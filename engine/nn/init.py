@@ -10,6 +10,12 @@ import math
 from ..autograd import no_grad
 from .. import random
 from ..versions import bump
+from ..tensor import Tensor
+from ..validate import finite_real, non_negative_real, one_of, real_number
+
+_NONLINEARITIES = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                   "conv_transpose2d", "conv_transpose3d", "sigmoid", "identity", "tanh", "relu",
+                   "leaky_relu", "selu")
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -18,8 +24,8 @@ def calculate_gain(nonlinearity, param=None):
     linear/conv/sigmoid: 1, tanh: 5/3, relu: √2, leaky_relu: √(2 / (1 + slope²)) (slope
     ``param``, default 0.01), selu: 3/4.
     """
-    linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-              "conv_transpose3d", "sigmoid", "identity")
+    one_of(nonlinearity, "nonlinearity", _NONLINEARITIES)
+    linear = _NONLINEARITIES[:9]
     if nonlinearity in linear:
         return 1.0
     if nonlinearity == "tanh":
@@ -27,9 +33,7 @@ def calculate_gain(nonlinearity, param=None):
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else param
-        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise ValueError(f"negative_slope {slope!r} is not a number")
+        slope = 0.01 if param is None else finite_real(param, "negative_slope (param)")
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity == "selu":
         return 3.0 / 4
@@ -49,10 +53,16 @@ def _calculate_fan_in_and_fan_out(tensor):
 
 
 def _fan(tensor, mode):
-    if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    one_of(mode, "mode", ("fan_in", "fan_out"))
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
+
+
+def _tensor(tensor):
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"init functions fill a Tensor (a Parameter) in place, got "
+                        f"{type(tensor).__name__}")
+    return tensor
 
 
 def _fill(tensor, values):
@@ -64,16 +74,18 @@ def _fill(tensor, values):
 
 def uniform_(tensor, a=0.0, b=1.0):
     """Fill with U(a, b)."""
-    return _fill(tensor, random.uniform(a, b, tensor.shape))
+    _tensor(tensor)
+    return _fill(tensor, random.uniform(a, b, tensor.shape))     # checks a <= b, both finite
 
 
 def normal_(tensor, mean=0.0, std=1.0):
     """Fill with N(mean, std²)."""
-    return _fill(tensor, random.normal(mean, std, tensor.shape))
+    _tensor(tensor)
+    return _fill(tensor, random.normal(mean, std, tensor.shape))   # checks std >= 0, finite
 
 
 def constant_(tensor, val):
-    return _fill(tensor, val)
+    return _fill(_tensor(tensor), real_number(val, "val"))
 
 
 def zeros_(tensor):
@@ -86,26 +98,38 @@ def ones_(tensor):
 
 def xavier_uniform_(tensor, gain=1.0):
     """U(−a, a), a = gain·√(6 / (fan_in + fan_out))  (Glorot & Bengio, 2010)."""
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    gain = non_negative_real(gain, "gain")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(_tensor(tensor))
+    if tensor.data.size == 0:
+        return tensor               # nothing to fill (and no fan to divide by), as PyTorch
     a = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -a, a)
 
 
 def xavier_normal_(tensor, gain=1.0):
     """N(0, std²), std = gain·√(2 / (fan_in + fan_out))."""
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    gain = non_negative_real(gain, "gain")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(_tensor(tensor))
+    if tensor.data.size == 0:
+        return tensor
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
 
 
 def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """U(−b, b), b = gain·√(3 / fan), gain = calculate_gain(nonlinearity, a)  (He et al., 2015)."""
-    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
+    gain, fan = calculate_gain(nonlinearity, finite_real(a, "a")), _fan(_tensor(tensor), mode)
+    if tensor.data.size == 0:
+        return tensor
+    bound = gain * math.sqrt(3.0 / fan)
     return uniform_(tensor, -bound, bound)
 
 
 def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """N(0, std²), std = gain / √fan."""
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)))
+    gain, fan = calculate_gain(nonlinearity, finite_real(a, "a")), _fan(_tensor(tensor), mode)
+    if tensor.data.size == 0:
+        return tensor
+    return normal_(tensor, 0.0, gain / math.sqrt(fan))
 
 
 def default_linear_init_(weight, bias=None):

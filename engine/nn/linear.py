@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import dtypes
-from ..validate import positive_int
+from ..validate import boolean, fits_in_memory, positive_int
 from . import functional as F
 from . import init
 from .module import Module
@@ -18,7 +18,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = positive_int(in_features, "in_features")
         self.out_features = positive_int(out_features, "out_features")
+        bias = boolean(bias, "bias")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((self.out_features, self.in_features), dtype, "Linear weight")
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
         self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
         self.reset_parameters()
@@ -27,7 +29,7 @@ class Linear(Module):
         init.default_linear_init_(self.weight, self.bias)
 
     def forward(self, x):
-        if x.shape[-1] != self.in_features:
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"Linear({self.in_features}, {self.out_features}) expects inputs "
                              f"with {self.in_features} features (last axis), got shape {x.shape}")
         return F.linear(x, self.weight, self.bias)

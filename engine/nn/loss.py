@@ -3,7 +3,8 @@
 ``loss_fn = CrossEntropyLoss(); loss = loss_fn(logits, labels)``.  Every loss takes
 ``reduction="mean" | "sum" | "none"``.  The equations are in ``engine/ops/loss.py``.
 """
-from ..ops.loss import check_reduction
+from ..ops.loss import check_reduction, check_weights
+from ..validate import is_int, non_negative_real, probability
 from . import functional as F
 from .module import Module
 
@@ -37,7 +38,7 @@ class SmoothL1Loss(_Loss):
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
         F._legacy_reduction("SmoothL1Loss", size_average, reduce)
         super().__init__(reduction)
-        self.beta = float(beta)
+        self.beta = non_negative_real(beta, "beta")
 
     def forward(self, input, target):
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
@@ -50,7 +51,10 @@ class NLLLoss(_Loss):
                  reduction="mean"):
         F._legacy_reduction("NLLLoss", size_average, reduce)
         super().__init__(reduction)
-        self.weight, self.ignore_index = weight, int(ignore_index)
+        if not is_int(ignore_index):
+            raise TypeError(f"ignore_index must be an int, got {ignore_index!r}")
+        self.weight = check_weights(weight, "weight")
+        self.ignore_index = int(ignore_index)
 
     def forward(self, input, target):
         return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
@@ -73,8 +77,11 @@ class CrossEntropyLoss(_Loss):
             size_average, reduction = None, size_average
         F._legacy_reduction("CrossEntropyLoss", size_average, reduce)
         super().__init__(reduction)
-        self.weight, self.label_smoothing = weight, float(label_smoothing)
-        self.ignore_index = ignore_index
+        self.weight = check_weights(weight, "weight")
+        self.label_smoothing = probability(label_smoothing, "label_smoothing")
+        if not is_int(ignore_index):
+            raise TypeError(f"ignore_index must be an int, got {ignore_index!r}")
+        self.ignore_index = int(ignore_index)
 
     def forward(self, input, target):
         return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
@@ -94,7 +101,7 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(self, pos_weight=None, reduction="mean"):
         super().__init__(reduction)
-        self.pos_weight = pos_weight
+        self.pos_weight = check_weights(pos_weight, "pos_weight", vector=False)
 
     def forward(self, input, target):
         return F.binary_cross_entropy_with_logits(input, target, self.pos_weight, self.reduction)

@@ -91,16 +91,16 @@ class Module:
         return self
 
     def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
-        """``(name, Parameter)`` pairs with PyTorch's dotted names, e.g. ``"0.weight"``; a
-        Parameter shared by two layers (tied weights) is listed once, under its first name."""
+        """``(name, Parameter)`` pairs with PyTorch's dotted names, e.g. ``"0.weight"``.
+        A parameter shared by two layers (tied weights) is listed once, under its first name,
+        as in PyTorch: an optimizer given it twice would update it twice."""
         seen = set()
         modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         for module_name, module in modules:
             for name, param in module._parameters.items():
-                if remove_duplicate:
-                    if id(param) in seen:
-                        continue
-                    seen.add(id(param))
+                if param is None or (remove_duplicate and id(param) in seen):
+                    continue
+                seen.add(id(param))
                 yield (f"{module_name}.{name}" if module_name else name), param
 
     # ------------------------------------------------------------ registering by name

@@ -3,23 +3,24 @@ import numpy as np
 
 from .. import dtypes
 from ..ops.normalization import LayerNorm as _LayerNormFn
+from ..validate import boolean, fits_in_memory, is_int, positive_int, positive_real
 from .module import Module
 from .parameter import Parameter
 
 
 def _shape(normalized_shape):
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) \
-        else tuple(normalized_shape)
-    if not shape or any(int(d) <= 0 for d in shape):
+    shape = (normalized_shape,) if is_int(normalized_shape) else normalized_shape
+    if not isinstance(shape, (tuple, list)) or not shape:
         raise ValueError(f"normalized_shape must be a positive int or a tuple of them, got "
                          f"{normalized_shape!r}")
-    return tuple(int(d) for d in shape)
+    return tuple(positive_int(d, "normalized_shape") for d in shape)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """y = γ·(x − μ)/√(σ² + ε) + β over the last ``len(normalized_shape)`` axes
     (PyTorch's signature). See ``engine.ops.normalization.LayerNorm``."""
     shape = _shape(normalized_shape)
+    eps = positive_real(eps, "eps")
     if tuple(input.shape[input.ndim - len(shape):]) != shape:
         raise ValueError(f"layer_norm: the input's last axes {tuple(input.shape)} do not match "
                          f"normalized_shape {shape}")
@@ -40,9 +41,11 @@ class LayerNorm(Module):
                  dtype=None):
         super().__init__()
         self.normalized_shape = _shape(normalized_shape)
-        self.eps = float(eps)
-        self.elementwise_affine = bool(elementwise_affine)
+        self.eps = positive_real(eps, "eps")
+        self.elementwise_affine = boolean(elementwise_affine, "elementwise_affine")
+        bias = boolean(bias, "bias")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
+        fits_in_memory((2,) + self.normalized_shape, dtype, "LayerNorm's parameters")
         self.weight = self.bias = None
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))

@@ -1,4 +1,5 @@
 """``Reshape``: view each sample with another shape (the batch axis is kept)."""
+from ..validate import is_int
 from .module import Module
 
 
@@ -12,6 +13,9 @@ class Reshape(Module):
         super().__init__()
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
+        if not all(is_int(n) and (n >= 1 or n == -1) for n in shape) or \
+                sum(n == -1 for n in shape) > 1:
+            raise ValueError(f"Reshape takes positive ints (and at most one -1), got {shape!r}")
         self.shape = tuple(int(n) for n in shape)
 
     def forward(self, x):

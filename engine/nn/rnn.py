@@ -16,7 +16,7 @@ import numpy as np
 from .. import dtypes, ops
 from ..backend import backend_of
 from ..tensor import Tensor, _wrap
-from ..validate import positive_int
+from ..validate import boolean, fits_in_memory, one_of, positive_int
 from . import functional as F
 from . import init
 from .module import Module
@@ -32,9 +32,12 @@ class _RNNBase(Module):
         self.input_size = positive_int(input_size, "input_size")
         self.hidden_size = positive_int(hidden_size, "hidden_size")
         self.num_layers = positive_int(num_layers, "num_layers")
-        self.bias, self.batch_first = bool(bias), bool(batch_first)
+        self.bias, self.batch_first = boolean(bias, "bias"), boolean(batch_first, "batch_first")
         dtype = dtypes.get_default_dtype() if dtype is None else dtypes.as_float_dtype(dtype)
         rows = self.gates * self.hidden_size
+        total = self.num_layers * rows * (max(self.input_size, self.hidden_size) +
+                                          self.hidden_size + 2)
+        fits_in_memory((total,), dtype, f"{type(self).__name__}'s parameters (all layers)")
         for layer in range(self.num_layers):
             n_in = self.input_size if layer == 0 else self.hidden_size
             setattr(self, f"weight_ih_l{layer}", Parameter(np.empty((rows, n_in), dtype=dtype)))
@@ -119,8 +122,7 @@ class RNN(_RNNBase):
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
                  batch_first=False, dtype=None):
-        if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        one_of(nonlinearity, "nonlinearity", ("tanh", "relu"))
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dtype)
         self.nonlinearity = nonlinearity
 

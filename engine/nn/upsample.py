@@ -5,6 +5,7 @@ nearest mode and an integer factor s each pixel becomes an s×s block, y[i, j] =
 and the gradient of a pixel is the sum of the gradients of its block.
 """
 from ..ops.upsample import interpolate
+from ..validate import boolean, one_of, positive_int, positive_real
 from .module import Module
 
 
@@ -16,8 +17,22 @@ class Upsample(Module):
         super().__init__()
         if (size is None) == (scale_factor is None):
             raise ValueError("Upsample needs exactly one of size and scale_factor")
-        if mode not in ("nearest", "linear", "bilinear"):
-            raise ValueError(f"mode must be 'nearest', 'linear' or 'bilinear', got {mode!r}")
+        one_of(mode, "mode", ("nearest", "linear", "bilinear"))
+        # Checked now, not at the first forward: sizes are positive ints, factors positive
+        # finite numbers (one, or one per spatial axis).
+        many = size if size is not None else scale_factor
+        values = list(many) if isinstance(many, (tuple, list)) else [many]
+        if not values:
+            raise ValueError("size / scale_factor must not be empty")
+        for value in values:
+            if size is not None:
+                positive_int(value, "size")
+            else:
+                positive_real(value, "scale_factor")
+        if align_corners is not None:
+            boolean(align_corners, "align_corners")
+            if mode == "nearest":
+                raise ValueError("align_corners only applies to the linear modes, not 'nearest'")
         self.size, self.scale_factor = size, scale_factor
         self.mode, self.align_corners = mode, align_corners
 

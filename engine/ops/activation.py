@@ -19,6 +19,7 @@ import numpy as np
 from ..autograd import Function
 from ..backend import backend_of
 from ..tensor import _axis
+from ..validate import axis_index, finite_real
 
 __all__ = ["relu", "leaky_relu", "prelu", "elu", "sigmoid", "tanh", "softplus", "heaviside",
            "softmax", "log_softmax", "gelu", "silu"]
@@ -45,7 +46,7 @@ class LeakyReLU(Function):
     """y = x if x > 0 else a·x;  ∂L/∂x = ∂L/∂y · (1 if x > 0 else a)."""
 
     def __init__(self, negative_slope=0.01):
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = finite_real(negative_slope, "negative_slope")
 
     def forward(self, x):
         B = self.B = backend_of(x)
@@ -89,7 +90,7 @@ class ELU(Function):
     """y = x if x > 0 else α·(eˣ − 1);  ∂L/∂x = ∂L/∂y · (1 if x > 0 else α·eˣ)."""
 
     def __init__(self, alpha=1.0):
-        self.alpha = float(alpha)
+        self.alpha = finite_real(alpha, "alpha")
 
     def forward(self, x):
         B = self.B = backend_of(x)
@@ -164,7 +165,7 @@ class Heaviside(Function):
     """
 
     def __init__(self, value_at_zero=1.0):
-        self.value_at_zero = float(value_at_zero)
+        self.value_at_zero = finite_real(value_at_zero, "value_at_zero")
 
     def forward(self, x):
         B = self.B = backend_of(x)
@@ -184,7 +185,7 @@ class Softmax(Function):
     """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis``;  ∂L/∂x_i = y_i · (∂L/∂y_i − Σ_j ∂L/∂y_j · y_j)."""
 
     def __init__(self, axis=-1):
-        self.axis = axis
+        self.axis = axis_index(axis)
 
     def forward(self, x):
         B = self.B = backend_of(x)
@@ -205,7 +206,7 @@ class LogSoftmax(Function):
     """y_i = x_i − log Σ_j e^(x_j) along ``axis``;  ∂L/∂x_i = ∂L/∂y_i − e^(y_i) · Σ_j ∂L/∂y_j."""
 
     def __init__(self, axis=-1):
-        self.axis = axis
+        self.axis = axis_index(axis)
 
     def forward(self, x):
         B = self.B = backend_of(x)
@@ -237,7 +238,7 @@ def _erf(xp, x):
         import cupyx.scipy.special
         return cupyx.scipy.special.erf(x)
     if x.dtype != np.float32:
-        return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+        return np.asarray(np.frompyfunc(math.erf, 1, 1)(x)).astype(x.dtype)   # 0-d: a float
     a = np.abs(x)
     t = 1.0 / (1.0 + np.float32(0.3275911) * a)
     poly = t * (np.float32(0.254829592) + t * (np.float32(-0.284496736) + t * (

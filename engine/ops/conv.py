@@ -326,9 +326,11 @@ class ConvTransposeNd(Function):
         padding = expand(self.padding, dims, "padding", 0)
         dilation = expand(self.dilation, dims, "dilation", 1)
         extra = expand(self.output_padding, dims, "output_padding", 0)
-        if any(e >= max(s, d) for e, s, d in zip(extra, stride, dilation)):
+        # PyTorch allows output_padding < max(stride, dilation); the extra rows here come from
+        # the stride alone (the transposed convolution's geometry holds only then).
+        if any(e >= s for e, s in zip(extra, stride)):
             raise ValueError(f"conv_transpose: output_padding {extra} must be smaller than "
-                             f"stride {stride} or dilation {dilation}")
+                             f"stride {stride}")
         out = tuple((i - 1) * s - 2 * p + d * (k - 1) + e + 1 for i, s, p, d, k, e
                     in zip(x.shape[2:], stride, padding, dilation, kernel, extra))
         if any(o < 1 for o in out):

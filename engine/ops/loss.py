@@ -15,14 +15,35 @@ from ..autograd import Function
 from ..backend import backend_of
 from ..devices import DeviceMismatch
 from ..tensor import Tensor, to_numpy
+from ..validate import is_int, non_negative_real, one_of, probability
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
 def check_reduction(reduction):
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-    return reduction
+    return one_of(reduction, "reduction", REDUCTIONS)
+
+
+def check_weights(weight, name, vector=True):
+    """Class weights (a 1-D array, ``vector``) or ``pos_weight`` (any shape that broadcasts):
+    real, finite and >= 0, or None.  Checked when the loss is built; the shape against the
+    input's at the forward pass."""
+    if weight is None:
+        return None
+    if isinstance(weight, (str, bytes, bool)):
+        raise TypeError(f"{name} must be an array of numbers, got {weight!r}")
+    try:
+        values = np.asarray(to_numpy(weight) if isinstance(weight, Tensor) else weight)
+    except Exception:           # an object NumPy cannot read as an array (e.g. a CuPy array
+        return weight           # on the GPU: it is checked there at the forward pass)
+    if values.dtype.kind not in "iuf" or values.dtype == np.bool_:
+        raise TypeError(f"{name} must be real numbers, got dtype {values.dtype}")
+    if vector and values.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array (one weight per class), got shape "
+                         f"{values.shape}")
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(f"{name} must be finite and >= 0, got {values!r}")
+    return weight
 
 
 def _reduce(loss, reduction, count=None):
@@ -88,9 +109,7 @@ class SmoothL1Loss(Function):
 
     def __init__(self, reduction="mean", beta=1.0):
         self.reduction = check_reduction(reduction)
-        if beta < 0:
-            raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta}")
-        self.beta = float(beta)
+        self.beta = non_negative_real(beta, "smooth_l1_loss: beta")
 
     def forward(self, y, t):
         check_same_shape("smooth_l1_loss", y, t)
@@ -178,7 +197,9 @@ class NLLLoss(Function):
     """
 
     def __init__(self, target, weight=None, ignore_index=-100, reduction="mean"):
-        self.target, self.weight = target, weight
+        self.target, self.weight = target, check_weights(weight, "nll_loss: weight")
+        if not is_int(ignore_index):
+            raise TypeError(f"nll_loss: ignore_index must be an int, got {ignore_index!r}")
         self.ignore_index = int(ignore_index)
         self.reduction = check_reduction(reduction)
 
@@ -243,10 +264,8 @@ class CrossEntropy(Function):
 
     def __init__(self, target, weight=None, label_smoothing=0.0, reduction="mean"):
         self.target = target
-        self.weight = weight
-        self.label_smoothing = float(label_smoothing)
-        if not 0.0 <= self.label_smoothing <= 1.0:
-            raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+        self.weight = check_weights(weight, "cross_entropy: weight")
+        self.label_smoothing = probability(label_smoothing, "label_smoothing")
         self.reduction = check_reduction(reduction)
 
     def forward(self, z):
@@ -332,7 +351,7 @@ class BinaryCrossEntropyWithLogits(Function):
     """
 
     def __init__(self, pos_weight=None, reduction="mean"):
-        self.pos_weight = pos_weight
+        self.pos_weight = check_weights(pos_weight, "pos_weight", vector=False)
         self.reduction = check_reduction(reduction)
 
     def forward(self, z, t):

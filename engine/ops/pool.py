@@ -12,6 +12,7 @@ The forward keeps the argmax indices so the backward needs no search.
 """
 from ..autograd import Function
 from ..backend import backend_of
+from ..validate import is_int, positive_int
 
 
 class _Pool(Function):
@@ -63,12 +64,13 @@ class AdaptiveAvgPool(Function):
     """
 
     def __init__(self, output_size):
-        size = (output_size, output_size) if isinstance(output_size, int) or output_size is None \
-            else tuple(output_size)
-        if len(size) != 2:
+        size = (output_size, output_size) if is_int(output_size) or output_size is None \
+            else output_size
+        if not isinstance(size, (tuple, list)) or len(size) != 2:
             raise ValueError(f"adaptive_avg_pool2d: output_size must be an int or a pair, got "
                              f"{output_size!r}")
-        self.output_size = size
+        self.output_size = tuple(positive_int(s, "adaptive_avg_pool2d: output_size",
+                                              allow_none=True) for s in size)
 
     @staticmethod
     def _windows(n_in, n_out):

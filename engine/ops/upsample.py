@@ -123,6 +123,9 @@ class Resize(Function):
 _MODES = {"nearest": (3, 4), "linear": (3,), "bilinear": (4,)}
 
 
+_MAX_ELEMENTS = 2 ** 31     # about 8 GiB of float32: far beyond any image a layer resizes
+
+
 def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None):
     """Resize x (N, C, L) or (N, C, H, W) to ``size`` or by ``scale_factor`` (PyTorch's
     ``F.interpolate``): modes "nearest", "linear" (3-D) and "bilinear" (4-D)."""
@@ -137,6 +140,9 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
         raise ValueError("give exactly one of size and scale_factor")
     spatial = tuple(x.shape[2:])
     dims = len(spatial)
+    if min(spatial) < 1:
+        raise ValueError(f"interpolate: the input's spatial sizes must be >= 1 (as in PyTorch), "
+                         f"got shape {tuple(x.shape)}")
 
     def per_axis(value, name):
         values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * dims
@@ -154,13 +160,19 @@ def interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=N
     else:
         factors = per_axis(scale_factor, "scale_factor")
         for f in factors:
-            if isinstance(f, bool) or not isinstance(f, (int, float)) or not f > 0 \
-                    or not math.isfinite(f):
+            if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < math.inf:
                 raise ValueError(f"scale_factor must be positive numbers, got {scale_factor!r}")
         size = tuple(int(math.floor(n * f)) for n, f in zip(spatial, factors))
         if min(size) < 1:
             raise ValueError(f"scale_factor {scale_factor!r} makes an empty output from "
                              f"spatial size {spatial}")
         scales = tuple(1.0 / f for f in factors)
+    # An absurd size or factor (1e12) is refused here, by name, instead of failing to
+    # allocate the output or the resize matrices (n_out × n_in per axis).
+    elements = max(math.prod(x.shape[:2]), 1) * math.prod(size)
+    matrices = max(n_out * n_in for n_out, n_in in zip(size, spatial))
+    if max(elements, matrices) > _MAX_ELEMENTS:
+        raise ValueError(f"interpolate: size {size} from input {tuple(x.shape)} would need "
+                         f"{max(elements, matrices):,} elements (more than {_MAX_ELEMENTS:,})")
     linear = "linear" if mode != "nearest" else "nearest"
     return Resize(size, scales, linear, bool(align_corners))(x)

@@ -10,10 +10,8 @@ one), which writes w and the state buffers in place.
 from ..backend import backend_of
 from .optimizer import Optimizer
 
-
-def _check_eps(eps):
-    if eps < 0:
-        raise ValueError(f"invalid eps: {eps}")
+# Every hyper-parameter is checked by the base class (engine/optim/hyper.py), when the
+# optimizer is built and again at each step.
 
 
 class Adagrad(Optimizer):
@@ -26,7 +24,6 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
                  initial_accumulator_value=0.0, eps=1e-10):
-        _check_eps(eps)
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps))
 
@@ -54,7 +51,6 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
                  centered=False):
-        _check_eps(eps)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                                       momentum=momentum, centered=centered))
 
@@ -93,9 +89,6 @@ class Adadelta(Optimizer):
     """
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
-        _check_eps(eps)
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"invalid rho: {rho} (must be in [0, 1])")
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
 
     def _update(self, w, g, state, group, tmp):
@@ -124,10 +117,6 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  amsgrad=False):
-        _check_eps(eps)
-        betas = tuple(float(b) for b in betas)
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad))
 

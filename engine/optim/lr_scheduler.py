@@ -17,8 +17,32 @@ With t = ``last_epoch`` (the number of step() calls) and lr₀ each group's init
 import bisect
 import math
 
-from ..validate import positive_int
+from ..validate import (boolean, finite_real, is_int, non_negative_int, non_negative_real,
+                        one_of, positive_int, positive_real, probability, real_number)
+from . import hyper
 from .optimizer import Optimizer
+
+
+def _last_epoch(value):
+    """-1 (a new schedule) or the number of steps already taken (resuming)."""
+    if not is_int(value) or value < -1:
+        raise ValueError(f"last_epoch must be an int >= -1, got {value!r}")
+    return int(value)
+
+
+def _milestones(value):
+    """Non-negative ints in increasing order (MultiStepLR's epochs).  A repeated milestone
+    applies gamma twice there, as in PyTorch; a milestone before the one listed ahead of it is
+    a mistake (a list out of order) and refused."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"milestones must be a list of increasing ints, got "
+                        f"{type(value).__name__} {value!r}")
+    items = list(value)
+    for m in items:
+        non_negative_int(m, "each milestone")
+    if any(b < a for a, b in zip(items, items[1:])):
+        raise ValueError(f"milestones must be in increasing order, got {items!r}")
+    return [int(m) for m in items]
 
 
 class LRScheduler:
@@ -28,6 +52,7 @@ class LRScheduler:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
+        last_epoch = _last_epoch(last_epoch)
         for group in optimizer.param_groups:
             if last_epoch == -1:
                 group.setdefault("initial_lr", group["lr"])
@@ -48,7 +73,16 @@ class LRScheduler:
     def step(self):
         self.last_epoch += 1
         for i, (group, base) in enumerate(zip(self.optimizer.param_groups, self.base_lrs)):
-            group["lr"] = self.group_lr(i, base, self.last_epoch)
+            # A schedule (a user's lr_lambda above all) must not hand the optimizer a NaN,
+            # infinite or negative rate: refused here, naming the schedule and the step.
+            try:
+                lr = self.group_lr(i, base, self.last_epoch)
+            except OverflowError:       # gamma ** t beyond a float: Python raises, not inf
+                lr = math.inf
+            group["lr"] = non_negative_real(
+                lr,
+                f"the learning rate {type(self).__name__} computed for parameter group {i} "
+                f"at step {self.last_epoch}")
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self):
@@ -68,7 +102,8 @@ class StepLR(LRScheduler):
     """lr = lr₀ · gamma^⌊t / step_size⌋: divide by 1/gamma every ``step_size`` epochs."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        self.step_size, self.gamma = positive_int(step_size, "step_size"), float(gamma)
+        self.step_size = positive_int(step_size, "step_size")
+        self.gamma = non_negative_real(gamma, "gamma")
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -79,7 +114,7 @@ class ExponentialLR(LRScheduler):
     """lr = lr₀ · gamma^t."""
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
-        self.gamma = float(gamma)
+        self.gamma = non_negative_real(gamma, "gamma")
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -91,19 +126,22 @@ class CosineAnnealingLR(LRScheduler):
     epochs; beyond T_max it rises again, as PyTorch's closed form does)."""
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):  # noqa: N803 (PyTorch's name)
-        self.T_max, self.eta_min = positive_int(T_max, "T_max"), float(eta_min)
+        self.T_max = positive_int(T_max, "T_max")
+        self.eta_min = non_negative_real(eta_min, "eta_min")
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
-        return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * t / self.T_max)) / 2
+        # t / T_max first: int / int is exact for any T_max, a float times 10**400 overflows
+        phase = math.pi * (t / self.T_max)
+        return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(phase)) / 2
 
 
 class MultiStepLR(LRScheduler):
     """lr = lr₀ · gamma^(number of milestones ≤ t): divide by 1/gamma at each milestone epoch."""
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
-        self.milestones = sorted(int(m) for m in milestones)
-        self.gamma = float(gamma)
+        self.milestones = _milestones(milestones)
+        self.gamma = non_negative_real(gamma, "gamma")
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -117,7 +155,10 @@ class LambdaLR(LRScheduler):
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         n = len(optimizer.param_groups) if isinstance(optimizer, Optimizer) else 1
         lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * n
-        if len(lambdas) != n or not all(callable(f) for f in lambdas):
+        if not all(callable(f) for f in lambdas):
+            raise TypeError(f"lr_lambda must be a function or a list of {n} functions (one per "
+                            f"parameter group), got {lr_lambda!r}")
+        if len(lambdas) != n:
             raise ValueError(f"lr_lambda must be a function or a list of {n} functions (one per "
                              f"parameter group), got {lr_lambda!r}")
         self.lr_lambdas = lambdas
@@ -156,15 +197,21 @@ class OneCycleLR(LRScheduler):
             total_steps = positive_int(epochs, "epochs") * positive_int(steps_per_epoch,
                                                                         "steps_per_epoch")
         self.total_steps = positive_int(total_steps, "total_steps")
-        if not 0.0 <= pct_start <= 1.0:
-            raise ValueError(f"pct_start must be in [0, 1], got {pct_start}")
-        if anneal_strategy not in ("cos", "linear"):
-            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
-        self.anneal_strategy = anneal_strategy
+        if self.total_steps > 2 ** 53:      # beyond it, step counts are no longer exact floats
+            raise ValueError(f"total_steps must be at most 2**53, got {total_steps!r}")
+        pct_start = probability(pct_start, "pct_start")
+        self.anneal_strategy = one_of(anneal_strategy, "anneal_strategy", ("cos", "linear"))
+        three_phase = boolean(three_phase, "three_phase")
+        div_factor = positive_real(div_factor, "div_factor")
+        final_div_factor = positive_real(final_div_factor, "final_div_factor")
+        base_momentum = non_negative_real(base_momentum, "base_momentum")
+        max_momentum = non_negative_real(max_momentum, "max_momentum")
+        last_epoch = _last_epoch(last_epoch)
         groups = optimizer.param_groups
         max_lrs = list(max_lr) if isinstance(max_lr, (list, tuple)) else [max_lr] * len(groups)
         if len(max_lrs) != len(groups):
             raise ValueError(f"max_lr has {len(max_lrs)} values for {len(groups)} groups")
+        max_lrs = [positive_real(top, "max_lr") for top in max_lrs]
         T, pct = self.total_steps, float(pct_start)
         # (last step of the phase, where lr starts, where it ends, momentum start, end)
         if three_phase:
@@ -175,7 +222,7 @@ class OneCycleLR(LRScheduler):
         else:
             self.phases = [(pct * T - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                            (T - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
-        self.cycle_momentum = bool(cycle_momentum)
+        self.cycle_momentum = boolean(cycle_momentum, "cycle_momentum")
         if self.cycle_momentum and not all("momentum" in g or "betas" in g for g in groups):
             raise ValueError("cycle_momentum needs an optimizer with momentum or betas "
                              "(SGD, RMSprop, Adam...); pass cycle_momentum=False")
@@ -188,6 +235,7 @@ class OneCycleLR(LRScheduler):
                 group["max_momentum"], group["base_momentum"] = max_momentum, base_momentum
                 if last_epoch == -1:
                     self._set_momentum(group, max_momentum)
+                    hyper.check_group(group, "OneCycleLR's momentum (Adam's betas[0] < 1)")
         super().__init__(optimizer, last_epoch)
 
     @staticmethod
@@ -210,7 +258,8 @@ class OneCycleLR(LRScheduler):
         start = 0.0
         for k, (end, lr_a, lr_b, mom_a, mom_b) in enumerate(self.phases):
             if t <= end or k == len(self.phases) - 1:
-                p = (t - start) / (end - start)
+                # A phase may be empty (pct_start·total_steps < 1): it is then done.
+                p = (t - start) / (end - start) if end > start else 1.0
                 if self.cycle_momentum:
                     self._set_momentum(group, self._anneal(group[mom_a], group[mom_b], p))
                 return self._anneal(group[lr_a], group[lr_b], p)
@@ -229,18 +278,21 @@ class ReduceLROnPlateau:
                  threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-        if factor >= 1.0:
-            raise ValueError(f"factor must be < 1, got {factor}")
-        if mode not in ("min", "max"):
-            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
-        if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        factor = finite_real(factor, "factor", low=0.0, high=1.0, high_open=True)
+        mode = one_of(mode, "mode", ("min", "max"))
+        threshold_mode = one_of(threshold_mode, "threshold_mode", ("rel", "abs"))
         self.optimizer = optimizer
         n = len(optimizer.param_groups)
-        self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [float(min_lr)] * n
-        self.mode, self.factor, self.patience = mode, float(factor), int(patience)
-        self.threshold, self.threshold_mode = float(threshold), threshold_mode
-        self.cooldown, self.eps = int(cooldown), float(eps)
+        min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * n
+        if len(min_lrs) != n:
+            raise ValueError(f"min_lr has {len(min_lrs)} values for {n} parameter groups")
+        self.min_lrs = [non_negative_real(m, "min_lr") for m in min_lrs]
+        self.mode, self.factor = mode, factor
+        self.patience = non_negative_int(patience, "patience")
+        self.threshold = non_negative_real(threshold, "threshold")
+        self.threshold_mode = threshold_mode
+        self.cooldown = non_negative_int(cooldown, "cooldown")
+        self.eps = non_negative_real(eps, "eps")
         self.best = math.inf if mode == "min" else -math.inf
         self.num_bad_epochs = 0
         self.cooldown_counter = 0
@@ -255,7 +307,7 @@ class ReduceLROnPlateau:
         return a > bound
 
     def step(self, metrics):
-        current = float(metrics)
+        current = real_number(metrics.item() if hasattr(metrics, "item") else metrics, "metrics")
         self.last_epoch += 1
         if self.is_better(current, self.best):
             self.best, self.num_bad_epochs = current, 0

@@ -41,8 +41,6 @@ b ← β·b + (1 − β)·g)::
     >>> p.data
     array([ 0.5, -0.5])
 """
-import numbers
-
 import numpy as np
 
 from ..autograd import no_grad
@@ -51,6 +49,18 @@ from ..devices import device_of, move
 from ..state_values import cast_for_load, plain_number
 from ..tensor import Tensor
 from ..versions import bump
+from . import hyper
+
+
+def _as_list(params, name):
+    """``params`` (an iterable of Tensors or of group dicts) as a list, in a stable order."""
+    if isinstance(params, Tensor):
+        raise TypeError(f"{name} must be an iterable of Parameters (e.g. model.parameters()), "
+                        f"not a single Tensor")
+    if isinstance(params, (set, frozenset, dict, str, bytes)) or not hasattr(params, "__iter__"):
+        raise TypeError(f"{name} must be a list (or other ordered iterable) of Tensors or of "
+                        f"parameter-group dicts, got {type(params).__name__}")
+    return list(params)
 
 
 class Optimizer:
@@ -61,10 +71,9 @@ class Optimizer:
         self.param_groups = []
         self.state = {}
         self._scratch = {}
-        if isinstance(params, Tensor):
-            raise TypeError("params must be an iterable of Parameters (e.g. model.parameters()), "
-                            "not a single Tensor")
-        params = list(params)
+        for key, value in self.defaults.items():
+            self.defaults[key] = hyper.check_value(key, value)
+        params = _as_list(params, "params")
         if not params:
             raise ValueError("optimizer got an empty parameter list")
         groups = params if isinstance(params[0], dict) else [{"params": params}]
@@ -74,24 +83,29 @@ class Optimizer:
     def add_param_group(self, group):
         """Add a dict ``{"params": [...], hyper-parameter: value ...}``; missing ones take the defaults."""
         if not isinstance(group, dict) or "params" not in group:
-            raise TypeError("a parameter group is a dict with a 'params' entry")
+            raise TypeError(f"a parameter group is a dict with a 'params' entry, got "
+                            f"{type(group).__name__}")
         params = group["params"]
-        params = [params] if isinstance(params, Tensor) else list(params)
+        params = [params] if isinstance(params, Tensor) else _as_list(params, "a group's params")
+        if not params:
+            raise ValueError("a parameter group has an empty parameter list")
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizers take Tensors (Parameters), got {type(p).__name__}")
             if not p.is_leaf:
-                raise ValueError("optimizers can only update leaf tensors (like Parameters)")
+                raise ValueError("optimizers can only update leaf tensors (like Parameters), "
+                                 "got a tensor computed from others")
+        # The same parameter twice would be updated twice per step: refused (PyTorch warns
+        # within a group and raises across groups; here both raise).
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("a parameter group has the same parameter more than once")
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
-            raise ValueError("a parameter appears in more than one parameter group")
+            raise ValueError("some parameters appear in more than one parameter group")
         full = dict(self.defaults)
         full.update(group)
         full["params"] = params
-        for key, value in full.items():
-            if key != "params" and isinstance(value, numbers.Real) and not isinstance(value, bool) \
-                    and value < 0:
-                raise ValueError(f"invalid {key}: {value} (must be >= 0)")
+        hyper.check_group(full, f"parameter group {len(self.param_groups)}")
         self.param_groups.append(full)
 
     def zero_grad(self, set_to_none=True):
@@ -114,6 +128,10 @@ class Optimizer:
     def step(self, closure=None):
         """Update every parameter that has a gradient; ``closure`` (re-evaluating the loss) is
         called first if given, and its value returned."""
+        # Settings changed since construction (param_groups[i]["lr"] = ...) are checked
+        # before any weight moves.
+        for i, group in enumerate(self.param_groups):
+            hyper.check_group(group, f"parameter group {i}")
         loss = closure() if closure is not None else None
         for group in self.param_groups:
             for p in group["params"]:

@@ -14,10 +14,12 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False,
                  weight_decay=0.0):
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       nesterov=nesterov, weight_decay=weight_decay))
+        d = self.defaults       # checked by the base class: numbers and bools only
+        if d["nesterov"] and (d["momentum"] <= 0 or d["dampening"] != 0):
+            raise ValueError(f"Nesterov momentum needs momentum > 0 and dampening = 0, got "
+                             f"momentum={momentum!r}, dampening={dampening!r}")
 
     def _update(self, w, g, state, group, tmp):
         # The kernel (reference: NumPy passes; native: one fused C pass) updates w and the

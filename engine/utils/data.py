@@ -23,7 +23,7 @@ import numpy as np
 from .. import random as _random
 from ..data import loader as _loader
 from ..tensor import Tensor, to_numpy
-from ..validate import non_negative_int
+from ..validate import boolean, is_int, non_negative_int, non_negative_real
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "DataLoader", "default_collate"]
 
@@ -73,7 +73,15 @@ class Subset(Dataset):
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
-        self.indices = np.asarray(to_numpy(indices), dtype=np.int64).reshape(-1)
+        indices = np.asarray(to_numpy(indices)).reshape(-1)
+        if indices.size and indices.dtype.kind not in "iu":
+            raise TypeError(f"Subset indices must be integers, got dtype {indices.dtype}")
+        self.indices = indices.astype(np.int64)
+        if hasattr(dataset, "__len__") and self.indices.size and \
+                (self.indices.min() < 0 or self.indices.max() >= len(dataset)):
+            raise ValueError(f"Subset indices must lie in [0, {len(dataset)}) (the dataset's "
+                             f"length), got values from {self.indices.min()} to "
+                             f"{self.indices.max()}")
 
     def __len__(self):
         return len(self.indices)
@@ -89,15 +97,36 @@ def random_split(dataset, lengths, generator=None):
     """Split ``dataset`` into non-overlapping ``Subset``s of the given ``lengths`` (counts, or
     fractions summing to 1: the remainder goes round-robin to the first parts, as PyTorch).
     ``generator``: a NumPy Generator (default: the engine's, so ``manual_seed`` repeats it)."""
+    if not hasattr(dataset, "__len__"):
+        raise TypeError(f"random_split: dataset needs a length, got {type(dataset).__name__}")
+    if generator is not None and not isinstance(generator, np.random.Generator):
+        raise TypeError(f"random_split: generator must be a numpy.random.Generator or None, "
+                        f"got {type(generator).__name__}")
     n = len(dataset)
+    if isinstance(lengths, (str, bytes)) or not hasattr(lengths, "__iter__"):
+        raise TypeError(f"random_split: lengths must be a list of counts or fractions, got "
+                        f"{lengths!r}")
     lengths = list(lengths)
-    if all(isinstance(x, numbers.Real) and 0 <= x <= 1 for x in lengths) and \
-            math.isclose(sum(lengths), 1.0) and sum(lengths) != n:
+    wanted = (f"random_split: lengths must be counts adding up to the dataset's {n} samples, "
+              f"or fractions in [0, 1] adding up to 1, got {lengths!r}")
+    if not lengths or not all(isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+                              and math.isfinite(x) for x in lengths):
+        raise ValueError(wanted)
+    counts = all(is_int(x) for x in lengths)
+    # Fractions as PyTorch reads them: numbers in [0, 1] adding up to 1 ([1, 0] too, unless
+    # the dataset has exactly one sample, when the counts say the same).
+    fractions = all(0 <= x <= 1 for x in lengths) and math.isclose(sum(lengths), 1.0) and \
+        not (counts and sum(lengths) == n)
+    if not fractions and not counts:
+        raise ValueError(wanted)
+    if fractions:
         counts = [int(math.floor(n * f)) for f in lengths]
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
         lengths = counts
-    lengths = [non_negative_int(x, "length") for x in lengths]
+    if any(x < 0 for x in lengths):
+        raise ValueError(wanted)
+    lengths = [int(x) for x in lengths]
     if sum(lengths) != n:
         raise ValueError(f"random_split: the lengths {lengths} add up to {sum(lengths)}, the "
                          f"dataset has {n} samples")
@@ -160,6 +189,19 @@ class DataLoader(_loader.DataLoader):
                      worker_init_fn=worker_init_fn, pin_memory_device=pin_memory_device,
                      multiprocessing_context=multiprocessing_context, in_order=in_order)
         non_negative_int(num_workers, "num_workers")
+        if shuffle is not None:
+            boolean(shuffle, "shuffle")
+        boolean(drop_last, "drop_last")
+        boolean(pin_memory, "pin_memory")
+        boolean(persistent_workers, "persistent_workers")
+        non_negative_real(timeout, "timeout")
+        if sampler is not None and (not hasattr(sampler, "__iter__") or
+                                    not hasattr(sampler, "__len__")):
+            raise TypeError(f"sampler must be an iterable of indices with a length (a list, "
+                            f"an array, a Sampler), got {type(sampler).__name__}")
+        for name, fn in (("collate_fn", collate_fn), ("worker_init_fn", worker_init_fn)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"{name} must be a function or None, got {type(fn).__name__}")
         unused = sorted(k for k, v in given.items() if v != _IGNORED[k])
         if unused and tuple(unused) not in _noted:
             _noted.add(tuple(unused))
@@ -181,7 +223,13 @@ class DataLoader(_loader.DataLoader):
 
     def epoch_order(self):
         if self.sampler is not None:
-            return np.fromiter((int(i) for i in self.sampler), dtype=np.int64)
+            order = list(self.sampler)
+            n = len(self.dataset)
+            if not all(is_int(i) and 0 <= i < n for i in order):
+                bad = next(i for i in order if not (is_int(i) and 0 <= i < n))
+                raise ValueError(f"DataLoader: the sampler gave {bad!r}; indices must be ints "
+                                 f"in [0, {n}) (the dataset's length)")
+            return np.array(order, dtype=np.int64)
         return super().epoch_order()
 
     def iter_batches(self, order, start=0):
