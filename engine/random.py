@@ -29,5 +29,6 @@ def uniform(low, high, shape):
     """Samples of U(low, high) (both finite, ``low <= high``)."""
     low, high = finite_real(low, "the lower bound"), finite_real(high, "the upper bound")
     if low > high:
-        raise ValueError(f"uniform: the lower bound {low} is above the upper bound {high}")
+        raise ValueError(f"uniform needs a <= b (lower bound <= upper bound), got a={low}, "
+                         f"b={high}")
     return _generator.uniform(low, high, shape)

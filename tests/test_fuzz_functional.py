@@ -326,6 +326,33 @@ def _embedding(name):
     return draw_case()
 
 
+@strategy("one_hot")
+def _one_hot(name):
+    @st.composite
+    def draw_case(draw):
+        shape = draw(shapes(0, 3, 0, 4))
+        low, high = draw(st.sampled_from([(0, 4), (0, 4), (-2, 4), (0, 9)]))
+        labels = np.random.default_rng(draw(st.integers(0, 999))).integers(low, high + 1, shape)
+        classes, bad = draw(st.sampled_from([-1, -1, 5, 10, 0, -3, 2.5, True, "5", None])), False
+        if classes == -1:
+            bad = labels.size == 0 or labels.min() < 0
+        elif isinstance(classes, bool) or not isinstance(classes, int) or classes < 1:
+            bad = True
+        else:
+            bad = labels.size > 0 and (labels.min() < 0 or labels.max() >= classes)
+        form = draw(st.sampled_from(range(8)))
+        if form == 0:
+            labels, bad = labels.astype(np.float64), True
+        elif form == 1:
+            labels, bad = Arr(labels.astype(np.float32)), True
+        elif form == 2:
+            labels, bad = draw(st.sampled_from(["1", None, 1.5])), True
+        else:
+            labels = Arr(labels, grad=False)
+        return F.one_hot, [labels, classes], {}, bad
+    return draw_case()
+
+
 @strategy("mse_loss", "l1_loss", "hinge_loss", "binary_cross_entropy",
           "binary_cross_entropy_with_logits", "smooth_l1_loss", "kl_div_normal")
 def _pair_loss(name):

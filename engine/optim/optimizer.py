@@ -41,6 +41,8 @@ b ← β·b + (1 − β)·g)::
     >>> p.data
     array([ 0.5, -0.5])
 """
+import numbers
+
 import numpy as np
 
 from ..autograd import no_grad
