@@ -150,10 +150,17 @@ static int reserve_buffers(const gemm_problem *g, char **Ap, char **Bp)
     return *Ap != NULL && *Bp != NULL;
 }
 
-/* Threads only when there is enough work to share: ~a 64^3 multiply. */
+/* Threads only when there is enough work to share: more than a 64^3 multiply (at 64^3,
+ * ~2 us of arithmetic, starting and joining a team costs about as much as it saves).  A
+ * GEMM called from inside a parallel region (the fused Winograd convolution runs its GEMMs
+ * on its own threads) stays on its thread: no nested team. */
 int eng_gemm_threads_for(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k)
 {
-    return (double)m * n * k >= 262144.0 ? eng_get_num_threads() : 1;
+#ifdef _OPENMP
+    if (omp_in_parallel())
+        return 1;
+#endif
+    return (double)m * n * k > 262144.0 ? eng_get_num_threads() : 1;
 }
 
 /* All of C: one part, or one part per thread (see the top of this file). */

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..backend._checks import conv_geometry, expand, winograd_tiles
+from ..backend._checks import conv_geometry, expand
 from ..dtypes import check_same_dtype
 from ..validate import positive_int
 from . import conv_workspace as _workspace_module
@@ -108,20 +108,10 @@ def _winograd(B, geo, groups, out_channels):
 
 
 def _winograd_conv(B, x, weight, padding, y, bias=None):
-    """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's transforms, chunk by chunk:
-    V = Bᵀ d B (input tiles), M[ξν] = U[ξν]·V[ξν] (16 GEMMs), y = Aᵀ M A (output tiles)."""
-    n, c = x.shape[:2]
-    o, oh, ow = y.shape[1:]
-    th, tw = winograd_tiles(oh, ow)
-    u = B.winograd_filter(weight)                                   # (16, O, C)
-    chunk = _chunk_size(n, 16 * (c + o) * th * tw, x.dtype)
-    for start in range(0, n, chunk):
-        m = min(chunk, n - start)
-        v, prod = _workspace_arrays(B, x.dtype, (16, c, m * th * tw), (16, o, m * th * tw))
-        B.winograd_input(x[start:start + m], padding, out=v)
-        B.gemm_batched(u, v, prod)
-        B.winograd_output(prod, (m, o, oh, ow), bias, out=y[start:start + m])
-    return y
+    """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's transforms: U = G g Gᵀ
+    (filters), then per block of tiles V = Bᵀ d B, M[ξν] = U[ξν]·V[ξν] (16 GEMMs) and
+    y = Aᵀ M A, each block while it is in the cache (csrc/conv/winograd_fused_body.h)."""
+    return B.winograd_conv(x, B.winograd_filter(weight), padding, bias, out=y)
 
 
 def _winograd_input_grad(B, gy, weight, padding, gx):

@@ -7,7 +7,7 @@ from .._checks import (output, winograd_input_geometry, winograd_output_geometry
 from ..reference.winograd import A_T, B_T, G
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
-KERNELS = ["winograd_filter", "winograd_input", "winograd_output"]
+KERNELS = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv"]
 
 
 class Kernels:
@@ -54,3 +54,17 @@ class Kernels:
         if bias is not None:
             y += xp.asarray(bias, dtype=m.dtype).reshape(1, o, 1, 1)
         return y
+
+    def winograd_conv(self, x, u, padding=(1, 1), bias=None, out=None):
+        """The whole 3×3 stride-1 convolution from u = winograd_filter(w): x (n, C, h, w),
+        u (16, O, C) → y (n, O, oh, ow) (+ bias): the three steps in turn, M = U·V."""
+        xp = self.xp
+        x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding, xp)
+        u = xp.asarray(u, dtype=x.dtype)
+        if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
+            raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
+                             f"got {u.shape}")
+        ph, pw = padding
+        m = xp.matmul(u, self.winograd_input(x, padding))
+        return self.winograd_output(m, (n, u.shape[1], h + 2 * ph - 2, w + 2 * pw - 2), bias,
+                                    out)

@@ -9,7 +9,7 @@ from ... import _C
 from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
                        winograd_weight)
 
-__all__ = ["winograd_filter", "winograd_input", "winograd_output"]
+__all__ = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv"]
 
 
 def winograd_filter(w, out=None):
@@ -37,4 +37,25 @@ def winograd_output(m, out_shape, bias=None, out=None):
         if bias.shape != (o,):
             raise ValueError(f"winograd_output: bias must have shape ({o},), got {bias.shape}")
     _C.winograd_output(m.reshape(-1), bias, y.reshape(-1), n, o, oh, ow)
+    return y
+
+
+def winograd_conv(x, u, padding=(1, 1), bias=None, out=None):
+    """The whole 3×3 stride-1 convolution from the filters' transform u = winograd_filter(w):
+    x (n, C, h, w), u (16, O, C) → y (n, O, oh, ow), plus bias (O,).  The same result as
+    winograd_output(U·V, ...) of the three-pass way, computed block by block of tiles so
+    that V and M stay in the cache (csrc/conv/winograd_fused_body.h)."""
+    x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding)
+    u = np.ascontiguousarray(u, dtype=x.dtype)
+    if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
+        raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
+                         f"got {u.shape}")
+    o = u.shape[1]
+    ph, pw = padding
+    y = output(out, (n, o, h + 2 * ph - 2, w + 2 * pw - 2), x.dtype)
+    if bias is not None:
+        bias = np.ascontiguousarray(bias, dtype=x.dtype)
+        if bias.shape != (o,):
+            raise ValueError(f"winograd_conv: bias must have shape ({o},), got {bias.shape}")
+    _C.winograd_conv(x.reshape(-1), u.reshape(-1), bias, y.reshape(-1), n, c, o, h, w, ph, pw)
     return y
