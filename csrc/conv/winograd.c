@@ -1,6 +1,6 @@
 /*
- * conv/winograd.c -- the F(2x2, 3x3) transforms, and the fused convolution that runs them
- * block by block with the GEMM, for float and double (see winograd.h).
+ * conv/winograd.c -- the F(2x2, 3x3) transforms, the fused convolution that runs them block
+ * by block with the GEMM, and the weight gradient, for float and double (see winograd.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,4 +61,6 @@ static void *winograd_fused_buffer(size_t bytes)
 #define ENG_TEMPLATE "conv/winograd_body.h"
 #include "common/template.h"
 #define ENG_TEMPLATE "conv/winograd_fused_body.h"
+#include "common/template.h"
+#define ENG_TEMPLATE "conv/winograd_grad_body.h"
 #include "common/template.h"

@@ -7,6 +7,7 @@
  *   winograd.h        this file: the layouts and the three functions
  *   winograd_body.h   the loops, written once for float and double (common/template.h)
  *   winograd_fused_body.h  the whole convolution, block of tiles by block (with the GEMM)
+ *   winograd_grad_body.h   the weight gradient, the same way
  *   winograd.c        both bodies for float and double
  * The NumPy twin, with the equations, is engine/backend/reference/winograd.py.
  *
@@ -53,6 +54,16 @@ int eng_winograd_conv_f32(const float *x, const float *u, const float *bias, flo
 int eng_winograd_conv_f64(const double *x, const double *u, const double *bias, double *y,
                           ptrdiff_t n, ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
                           ptrdiff_t ph, ptrdiff_t pw);
+
+/* The weight gradient dw (O, C, 3, 3) of y = conv(x, w), 3x3 stride 1, from x (n, C, h, w)
+ * and dy (n, O, oh, ow), by the adjoint transforms and 16 GEMMs over the tiles
+ * (winograd_grad_body.h).  Returns 0, or -1 when its buffers could not be allocated. */
+int eng_winograd_weight_grad_f32(const float *x, const float *gy, float *dw, ptrdiff_t n,
+                                 ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
+                                 ptrdiff_t ph, ptrdiff_t pw);
+int eng_winograd_weight_grad_f64(const double *x, const double *gy, double *dw, ptrdiff_t n,
+                                 ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
+                                 ptrdiff_t ph, ptrdiff_t pw);
 
 /* For tests: tiles per block of eng_winograd_conv (about; whole rows of tiles), 0: default. */
 void eng_winograd_set_block_tiles(int tiles);

@@ -244,11 +244,16 @@ class ConvNd(Function):
         if pointwise:
             _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
                                 None if gx is None else gx.reshape(n, geo.channels, L), gw)
-        if need_x and _winograd(B, geo, self.groups, out_channels):
-            _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
-            need_x = False                    # done: the loop below computes dW only
+        if _winograd(B, geo, self.groups, out_channels):   # dX and dW by Winograd too
+            if need_x:
+                _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
+            if need_w:
+                B.winograd_weight_grad(x, gy3.reshape(gy.shape), geo.padding,
+                                       out=gw.reshape(weight.shape))
+            need_x = need_w = False           # done: the im2col loop below has nothing to do
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
-        for start in range(0, 0 if pointwise else n, chunk):   # the im2col path
+        todo = need_x or need_w
+        for start in range(0, n if todo and not pointwise else 0, chunk):  # the im2col path
             m = min(chunk, n - start)
             kept = m == n and _columns_kept(self._token)   # the forward's columns are there
             cols, dybuf = _workspace_arrays(B, x.dtype, (ck, m * L), (out_channels, m * L))
