@@ -1,5 +1,5 @@
-# engine/_winograd.pxi -- included by _C.pyx: the Winograd F(2x2, 3x3) transforms
-# (csrc/conv/winograd.h).  Conventions (1-D C-contiguous buffers, outputs passed in, checks
+# engine/_winograd.pxi -- included by _C.pyx: the Winograd F(2x2, 3x3) transforms, the fused
+# convolution and the weight gradient (csrc/conv/winograd.h).  Conventions (1-D C-contiguous buffers, outputs passed in, checks
 # before nogil): see _C.pyx.  Shapes are computed and checked by engine/backend/native/winograd.py;
 # here we check that the buffers are as big as the sizes say.
 

@@ -86,7 +86,8 @@ def _pointwise_backward(B, w_mat, x3, gy3, gx3, gw):
 
 # Winograd's minimal filtering (engine/backend/reference/winograd.py has the equations):
 # 16 multiplications per 2×2 output block and channel pair instead of 36, at the price of
-# three cheap transforms. The multiplications win when there are many channels and many
+# three cheap transforms; for Y, for dX (itself such a convolution) and for dW (the
+# adjoint transforms, B.winograd_weight_grad). The multiplications win when there are many channels and many
 # tiles; with few, the transforms (which touch every tile of every channel) cost more than
 # they save. The thresholds are where `engine bench --only conv` saw it pay on the machines
 # measured so far (64→64 at 32×32 did; 32→32 at 16×16 did not).
