@@ -202,7 +202,9 @@ static int run_blocked(gemm_problem *g, int is_f64)
                                   : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr ||
                                                       (double)g->k * g->n * g->es <= 128 * 1024));
     g->kernel_direct = direct_kernel_of(t, is_f64, s);
-    const int a_rows_contiguous = g->kernel_direct != NULL && g->cs_a == 1;
+    /* (rs_a == 0, every row the same one, a broadcast: packed; lda = 0 means "packed" in
+     * tile()) */
+    const int a_rows_contiguous = g->kernel_direct != NULL && g->cs_a == 1 && g->rs_a != 0;
     g->direct_a = g_direct_a >= 0 ? (g_direct_a && a_rows_contiguous)
                                   : (a_rows_contiguous && g->blk.mr <= ENG_GEMM_DIRECT_A_MAX_MR
                                      && g->n <= ENG_GEMM_DIRECT_A_MAX_NR * g->blk.nr);

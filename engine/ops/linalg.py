@@ -6,6 +6,8 @@ The 2-D products (and batches of them) run on the backend's GEMM,
 copies.
 """
 
+import math
+
 import numpy as np
 
 from .. import autograd
@@ -40,7 +42,7 @@ class MatMul(Function):
         same_float = a.dtype in FLOAT_DTYPES                          # what a GEMM takes
         if same_float and b.ndim == 2 and a.ndim >= 2 and a.shape[-1] == b.shape[0]:
             self.path = "gemm"                   # (..., m, k) @ (k, n)
-            return B.gemm(a.reshape(-1, b.shape[0]), b).reshape(a.shape[:-1] + b.shape[1:])
+            return B.gemm(_rows(a), b).reshape(a.shape[:-1] + b.shape[1:])
         if (same_float and a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]
                 and a.shape[2] == b.shape[1]):
             self.path = "batched"
@@ -58,8 +60,8 @@ class MatMul(Function):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
         if self.path == "gemm":
-            a2 = a.data.reshape(-1, b.shape[0])
-            gy2 = gy.reshape(-1, b.shape[1])
+            a2 = _rows(a.data)
+            gy2 = _rows(gy)
             ga = self.B.gemm(gy2, b.data, trans_b=True).reshape(a.shape) if need_a else None
             gb = self.B.gemm(a2, gy2, trans_a=True) if need_b else None
             return ga, gb
@@ -76,6 +78,12 @@ class MatMul(Function):
         ga = unbroadcast(gy @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if need_a else None
         gb = unbroadcast(a2.swapaxes(-1, -2) @ gy, b2.shape).reshape(b.shape) if need_b else None
         return ga, gb
+
+
+def _rows(x):
+    """x (..., k) as a matrix (rows, k): the leading axes flattened (spelled out, not -1, so
+    that k = 0 works too)."""
+    return x.reshape(math.prod(x.shape[:-1]), x.shape[-1])
 
 
 def matmul(a, b):

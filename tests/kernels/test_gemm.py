@@ -104,24 +104,28 @@ def shapes_of(isa, dtype):
        dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), shape=st.integers(0, 2),
        direct_b=st.sampled_from([0, 1]), direct_a=st.sampled_from([0, 1]),
        threads=st.sampled_from([1, 2]), trans_a=st.booleans(),
-       a_rows_apart=st.booleans(),
+       a_rows=st.sampled_from(["next to each other", "apart", "reversed", "one row"]),
        layout_b=st.sampled_from(["contiguous", "strided", "transposed"]),
        alpha_beta=st.sampled_from([(1.0, 0.0), (-0.5, 2.0)]),
        blocks=st.sampled_from([None, TINY_BLOCKS, (4, 7, 50, 0)]), seed=st.integers(0, 2 ** 16))
 def test_every_shape_and_direct_b_match_numpy(m, n, k, dtype, isa, shape, direct_b, direct_a,
-                                              threads, trans_a, a_rows_apart, layout_b,
+                                              threads, trans_a, a_rows, layout_b,
                                               alpha_beta, blocks, seed):
     """Each register-block shape (the ISA's main one and those for few rows), with B packed
     or read in place (direct B, used when B's rows are contiguous), A packed or read in
-    place (direct A, when A's rows are contiguous: also rows further apart than k, a slice
-    of a wider array), at 1 and 2 threads."""
+    place (direct A, when A's rows are contiguous: also rows further apart than k, in
+    reverse order, or all the same row, a broadcast), at 1 and 2 threads."""
     shapes = shapes_of(isa, dtype)
     shape = shapes[shape % len(shapes)]
     rng = np.random.default_rng(seed)
     alpha, beta = alpha_beta
     a = operand(rng, (k, m) if trans_a else (m, k), dtype, "contiguous")
-    if a_rows_apart:                  # rows of A contiguous, but 3 values further apart
+    if a_rows == "apart":             # rows of A contiguous, but 3 values further apart
         a = np.pad(a, ((0, 0), (0, 3)))[:, :a.shape[1]]
+    elif a_rows == "reversed":        # a negative row stride
+        a = a[::-1]
+    elif a_rows == "one row":         # row stride 0
+        a = np.broadcast_to(a[:1], a.shape)
     b = operand(rng, (k, n), dtype, layout_b)
     c = operand(rng, (m, n), dtype, "contiguous")
     want = expected(a, b, c, alpha, beta, trans_a, False)

@@ -147,3 +147,14 @@ def test_matmul_2d_short_path_keeps_the_general_errors():
         rand((2, 3)) @ rand((4, 5))
     with pytest.raises(TypeError, match="same dtype"):
         Tensor(np.ones((2, 3)), dtype=engine.float32) @ rand((3, 2))
+
+
+@pytest.mark.parametrize("shapes", [((2, 0), (0, 3)), ((0, 3), (3, 2)), ((2, 3), (3, 0)),
+                                    ((4, 2, 0), (0, 3)), ((2, 0, 3), (3, 2))], ids=str)
+def test_matmul_with_an_empty_axis_has_gradients_of_the_right_shapes(shapes):
+    a, b = rand(shapes[0], 1), rand(shapes[1], 2)
+    y = a @ b
+    np.testing.assert_array_equal(y.data, a.data @ b.data)          # zeros where k = 0
+    y.sum().backward()
+    assert a.grad.shape == a.shape and b.grad.shape == b.shape
+    assert not a.grad.data.any() and not b.grad.data.any()          # sums over nothing
