@@ -87,11 +87,15 @@ def _pointwise_backward(B, w_mat, x3, gy3, gx3, gw):
 # Winograd's minimal filtering (engine/backend/reference/winograd.py has the equations):
 # 16 multiplications per 2×2 output block and channel pair instead of 36, at the price of
 # three cheap transforms; for Y, for dX (itself such a convolution) and for dW (the
-# adjoint transforms, B.winograd_weight_grad). The multiplications win when there are many channels and many
-# tiles; with few, the transforms (which touch every tile of every channel) cost more than
-# they save. The thresholds are where `engine bench --only conv` saw it pay on the machines
-# measured so far (64→64 at 32×32 did; 32→32 at 16×16 did not).
-_WINOGRAD_MIN_CHANNELS = 64
+# adjoint transforms, B.winograd_weight_grad). The multiplications win when there are many
+# channels and many tiles; with few, the transforms (which touch every tile of every
+# channel) cost more than they save. Chosen when the smaller channel count is at least
+# MIN_CHANNELS, the output at least MIN_OUTPUT pixels, and one of them at least twice that
+# (channels × pixels ≥ 2 × both minimums). Measured forward + backward, 1 thread, batch 32,
+# thread CPU time, Winograd ÷ im2col: 64→64 at 32² 0.78 and at 16² 0.75; 32→32 at 32² 0.83
+# but at 16² 1.02; 32→64 at 32² (batch 8) 0.82; 16→16 at 32² 0.95; 64→64 at 8² 1.62 and
+# 128→128 at 8² 1.39 (4 tiles a row: GEMMs too small); 3→16 at 32² 1.57.
+_WINOGRAD_MIN_CHANNELS = 32
 _WINOGRAD_MIN_OUTPUT = 16 * 16
 
 
@@ -101,11 +105,12 @@ _WINOGRAD_BACKENDS = ("native",)
 
 
 def _winograd(B, geo, groups, out_channels):
-    """True when Y (and dX) are computed with Winograd F(2×2, 3×3) on backend ``B``."""
+    """True when Y, dX and dW are computed with Winograd F(2×2, 3×3) on backend ``B``."""
+    channels = min(geo.channels, out_channels)
     return (B.name in _WINOGRAD_BACKENDS and geo.dims == 2 and groups == 1 and geo.kernel == (3, 3) and geo.stride == (1, 1)
             and geo.dilation == (1, 1) and all(p <= 2 for p in geo.padding)
-            and min(geo.channels, out_channels) >= _WINOGRAD_MIN_CHANNELS
-            and geo.L >= _WINOGRAD_MIN_OUTPUT)
+            and channels >= _WINOGRAD_MIN_CHANNELS and geo.L >= _WINOGRAD_MIN_OUTPUT
+            and channels * geo.L >= 2 * _WINOGRAD_MIN_CHANNELS * _WINOGRAD_MIN_OUTPUT)
 
 
 def _winograd_conv(B, x, weight, padding, y, bias=None):
