@@ -99,10 +99,8 @@ int SFX(eng_winograd_weight_grad)(const REAL *x, const REAL *gy, REAL *dw, ptrdi
     if (v == NULL)
         return -1;
     REAL *dm = v + 16 * ldv, *du = dm + 16 * ldm;          /* dU: (16, O, C) */
-    const int threads = 16 * (C + O) * T_max * blocks >= ENG_WINOGRAD_PAR_MIN
-                        ? eng_get_num_threads() : 1;
     ptrdiff_t blk;
-#pragma omp parallel num_threads(threads) if(parallel: threads > 1) private(blk)
+#pragma omp parallel num_threads(eng_get_num_threads()) if(parallel: 16 * (C + O) * T_max * blocks >= ENG_WINOGRAD_PAR_MIN) private(blk)
     for (blk = 0; blk < blocks; blk++) {           /* every thread, every block, in order */
         const ptrdiff_t img = blk / per_image, i0 = blk % per_image * rows;
         const ptrdiff_t i1 = i0 + rows < th ? i0 + rows : th, T = (i1 - i0) * tw;
