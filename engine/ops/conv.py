@@ -275,7 +275,9 @@ class ConvNd(Function):
                                     geo.padding, geo.dilation, out=gx[start:start + m])
         grads = (gx, None if gw is None else gw.reshape(weight.shape))
         if len(self.needs_input_grad) > 2:
-            grads += (gy3.sum(axis=(0, 2)) if need_b else None,)
+            # along the contiguous axis first: NumPy's pairwise sum, ~2× faster than both
+            # axes at once
+            grads += (gy3.sum(axis=2).sum(axis=0) if need_b else None,)
         return grads
 
 
