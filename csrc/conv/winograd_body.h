@@ -66,8 +66,8 @@ static void SFX(winograd_split_row)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, pt
     }
 }
 
-/* Row i of tiles (all tw of them) of one (image, channel) plane xp (h x w, padded by ph, pw):
- * out[k*ldk + j] = (B^T d B)[k] of tile j, k = a*4 + b.
+/* Rows i0 .. i1-1 of tiles (all tw of each) of one (image, channel) plane xp (h x w, padded
+ * by ph, pw): out[k*ldk + (i - i0)*tw + j] = (B^T d B)[k] of tile (i, j), k = a*4 + b.
  * B^T = [[1,0,-1,0], [0,1,1,0], [0,-1,1,0], [0,1,0,-1]].
  *
  * Tile j reads input columns 2j .. 2j+3 (of the padded rows): the even column 2j and the
@@ -75,41 +75,59 @@ static void SFX(winograd_split_row)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, pt
  * split into their even (e) and odd (o) columns; the row pass t = B^T d is then done on
  * whole split rows, and the column pass (t B) of tile j reads e[j], o[j], e[j+1], o[j+1]:
  * every loop runs along the tiles over contiguous values, which the compiler vectorizes,
- * and each of the 16 results goes straight to its own contiguous run of `out`. */
-static void SFX(winograd_input_row)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, ptrdiff_t ph,
-                                    ptrdiff_t pw, ptrdiff_t i, ptrdiff_t tw, REAL *out,
-                                    ptrdiff_t ldk)
+ * and each of the 16 results goes straight to its own contiguous run of `out`.  The next
+ * row of tiles starts two input rows further down: the last two split rows are kept. */
+static void SFX(winograd_input_rows)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, ptrdiff_t ph,
+                                     ptrdiff_t pw, ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t tw,
+                                     REAL *out, ptrdiff_t ldk)
 {
-    REAL e[4][ENG_WINOGRAD_BLOCK + 1], o[4][ENG_WINOGRAD_BLOCK + 1];     /* the input rows */
+    REAL split[4][2][ENG_WINOGRAD_BLOCK + 1];      /* even and odd columns of 4 input rows */
     REAL te[4][ENG_WINOGRAD_BLOCK + 1], to[4][ENG_WINOGRAD_BLOCK + 1];   /* t = B^T d */
-    const ptrdiff_t r0 = 2 * i - ph;               /* first input row of the tiles */
-    ptrdiff_t j0, j;
+    ptrdiff_t j0, j, i;
     int a;
     for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
         const ptrdiff_t jn = tw - j0 < ENG_WINOGRAD_BLOCK ? tw - j0 : ENG_WINOGRAD_BLOCK;
-        for (a = 0; a < 4; a++)
-            SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1, e[a], o[a]);
-        for (j = 0; j <= jn; j++) {                /* rows: t = B^T d */
-            te[0][j] = e[0][j] - e[2][j];
-            te[1][j] = e[1][j] + e[2][j];
-            te[2][j] = e[2][j] - e[1][j];
-            te[3][j] = e[1][j] - e[3][j];
-            to[0][j] = o[0][j] - o[2][j];
-            to[1][j] = o[1][j] + o[2][j];
-            to[2][j] = o[2][j] - o[1][j];
-            to[3][j] = o[1][j] - o[3][j];
-        }
-        for (a = 0; a < 4; a++) {                  /* columns: (t B)[a][b] */
-            REAL *restrict v0 = out + (ptrdiff_t)(a * 4 + 0) * ldk + j0;
-            REAL *restrict v1 = out + (ptrdiff_t)(a * 4 + 1) * ldk + j0;
-            REAL *restrict v2 = out + (ptrdiff_t)(a * 4 + 2) * ldk + j0;
-            REAL *restrict v3 = out + (ptrdiff_t)(a * 4 + 3) * ldk + j0;
-            const REAL *ea = te[a], *oa = to[a];
-            for (j = 0; j < jn; j++) {
-                v0[j] = ea[j] - ea[j + 1];
-                v1[j] = oa[j] + ea[j + 1];
-                v2[j] = ea[j + 1] - oa[j];
-                v3[j] = oa[j] - oa[j + 1];
+        int slot[4] = { 0, 1, 2, 3 };              /* input row r0 + a is in split[slot[a]] */
+        for (i = i0; i < i1; i++) {
+            const ptrdiff_t r0 = 2 * i - ph;       /* first input row of the tiles */
+            if (i == i0) {
+                for (a = 0; a < 4; a++)
+                    SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1,
+                                            split[a][0], split[a][1]);
+            } else {                               /* rows r0, r0+1 were the last two */
+                const int s0 = slot[0], s1 = slot[1];
+                slot[0] = slot[2]; slot[1] = slot[3]; slot[2] = s0; slot[3] = s1;
+                for (a = 2; a < 4; a++)
+                    SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1,
+                                            split[slot[a]][0], split[slot[a]][1]);
+            }
+            const REAL *e0 = split[slot[0]][0], *e1 = split[slot[1]][0];
+            const REAL *e2 = split[slot[2]][0], *e3 = split[slot[3]][0];
+            const REAL *o0 = split[slot[0]][1], *o1 = split[slot[1]][1];
+            const REAL *o2 = split[slot[2]][1], *o3 = split[slot[3]][1];
+            for (j = 0; j <= jn; j++) {            /* rows: t = B^T d */
+                te[0][j] = e0[j] - e2[j];
+                te[1][j] = e1[j] + e2[j];
+                te[2][j] = e2[j] - e1[j];
+                te[3][j] = e1[j] - e3[j];
+                to[0][j] = o0[j] - o2[j];
+                to[1][j] = o1[j] + o2[j];
+                to[2][j] = o2[j] - o1[j];
+                to[3][j] = o1[j] - o3[j];
+            }
+            REAL *row_out = out + (i - i0) * tw + j0;
+            for (a = 0; a < 4; a++) {              /* columns: (t B)[a][b] */
+                REAL *restrict v0 = row_out + (ptrdiff_t)(a * 4 + 0) * ldk;
+                REAL *restrict v1 = row_out + (ptrdiff_t)(a * 4 + 1) * ldk;
+                REAL *restrict v2 = row_out + (ptrdiff_t)(a * 4 + 2) * ldk;
+                REAL *restrict v3 = row_out + (ptrdiff_t)(a * 4 + 3) * ldk;
+                const REAL *ea = te[a], *oa = to[a];
+                for (j = 0; j < jn; j++) {
+                    v0[j] = ea[j] - ea[j + 1];
+                    v1[j] = oa[j] + ea[j + 1];
+                    v2[j] = ea[j + 1] - oa[j];
+                    v3[j] = oa[j] - oa[j + 1];
+                }
             }
         }
     }
@@ -127,9 +145,7 @@ void SFX(eng_winograd_input)(const REAL *x, REAL *v, ptrdiff_t n, ptrdiff_t C, p
     for (plane = 0; plane < n * C; plane++) {      /* one (image, channel) plane */
         const ptrdiff_t img = plane / C, c = plane % C;
         REAL *vp = v + c * P + img * tiles;        /* V[0][c][first tile of the image] */
-        ptrdiff_t i;
-        for (i = 0; i < th; i++)
-            SFX(winograd_input_row)(x + plane * h * w, h, w, ph, pw, i, tw, vp + i * tw, CP);
+        SFX(winograd_input_rows)(x + plane * h * w, h, w, ph, pw, 0, th, tw, vp, CP);
     }
 }
 

@@ -10,7 +10,7 @@
  * of V_blk and M_blk (whole rows of tiles of one image), and each block goes through all
  * three steps at once:
  *
- *     V_blk[k] (C x T) = B^T d B            for the block's T tiles      (winograd_input_row)
+ *     V_blk[k] (C x T) = B^T d B            for the block's T tiles      (winograd_input_rows)
  *     M_blk[k] (O x T) = U[k] (O x C) . V_blk[k]     k = 0 .. 15          (the engine's GEMM)
  *     y                = A^T M_blk A + bias                               (winograd_output_row)
  *
@@ -55,9 +55,8 @@ int SFX(eng_winograd_conv)(const REAL *x, const REAL *u, const REAL *bias, REAL 
         ptrdiff_t c, o, i;
         int k;
         for (c = 0; c < C; c++)                                /* V_blk[k][c][tile] */
-            for (i = i0; i < i1; i++)
-                SFX(winograd_input_row)(x + (img * C + c) * h * w, h, w, ph, pw, i, tw,
-                                        v + c * T + (i - i0) * tw, ldv);
+            SFX(winograd_input_rows)(x + (img * C + c) * h * w, h, w, ph, pw, i0, i1, tw,
+                                     v + c * T, ldv);
         for (k = 0; k < 16; k++)                               /* M_blk[k] = U[k] V_blk[k] */
             SFX(eng_gemm)(O, T, C, 1, u + (ptrdiff_t)k * O * C, C, 1, v + (ptrdiff_t)k * ldv,
                           T, 1, 0, m + (ptrdiff_t)k * ldm, T, 1);

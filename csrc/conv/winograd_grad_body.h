@@ -110,15 +110,14 @@ int SFX(eng_winograd_weight_grad)(const REAL *x, const REAL *gy, REAL *dw, ptrdi
 #pragma omp for schedule(static)
         for (plane = 0; plane < C + O; plane++) {
             ptrdiff_t i;
-            for (i = i0; i < i1; i++) {
-                if (plane < C)
-                    SFX(winograd_input_row)(x + (img * C + plane) * h * w, h, w, ph, pw, i, tw,
-                                            v + plane * T + (i - i0) * tw, ldv);
-                else
+            if (plane < C)
+                SFX(winograd_input_rows)(x + (img * C + plane) * h * w, h, w, ph, pw, i0, i1,
+                                         tw, v + plane * T, ldv);
+            else
+                for (i = i0; i < i1; i++)
                     SFX(winograd_grad_output_row)(gy + (img * O + plane - C) * oh * ow, oh, ow,
                                                   i, tw, dm + (plane - C) * T + (i - i0) * tw,
                                                   ldm);
-            }
         }
         /* (the barrier at the end of the loop above: the block is transformed) */
 #pragma omp for schedule(static)
