@@ -30,7 +30,7 @@ cdef extern from "gemm/gemm.h" nogil:
                                 double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
     void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
     void eng_gemm_get_blocking(int is_f64, long out[6])
-    void eng_gemm_set_shape(int shape, int direct_b)
+    void eng_gemm_set_shape(int shape, int direct_b, int direct_a)
     void eng_gemm_set_dot(int mode)
     int eng_gemm_num_shapes(int is_f64)
     double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
@@ -215,13 +215,14 @@ def gemm_set_blocking(int kc=0, int mc=0, int nc=0, long small_max=-1):
     eng_gemm_set_blocking(kc, mc, nc, small_max)
 
 
-def gemm_set_shape(int shape=-1, int direct_b=-1):
+def gemm_set_shape(int shape=-1, int direct_b=-1, int direct_a=-1):
     """Force GEMM's register-block shape (0: the ISA's main one, 1, 2: its shapes for
-    few rows; -1: chosen per call) and direct B (1: read B in place when its rows are
-    contiguous, 0: always pack, -1: when it pays).  For tests; no arguments: automatic."""
+    few rows; -1: chosen per call), direct B (1: read B in place when its rows are
+    contiguous, 0: always pack, -1: when it pays) and direct A (the same for A, where the
+    ISA has a direct-A kernel).  For tests; no arguments: automatic."""
     if shape < -1 or shape >= 8:
         raise ValueError(f"gemm_set_shape: shape must be -1 or 0..7, got {shape}")
-    eng_gemm_set_shape(shape, direct_b)
+    eng_gemm_set_shape(shape, direct_b, direct_a)
 
 
 def gemm_set_dot(int mode=-1):

@@ -1,5 +1,5 @@
-# engine/_winograd.pxi -- included by _C.pyx: the Winograd F(2x2, 3x3) transforms
-# (csrc/conv/winograd.h).  Conventions (1-D C-contiguous buffers, outputs passed in, checks
+# engine/_winograd.pxi -- included by _C.pyx: the Winograd F(2x2, 3x3) transforms, the fused
+# convolution and the weight gradient (csrc/conv/winograd.h).  Conventions (1-D C-contiguous buffers, outputs passed in, checks
 # before nogil): see _C.pyx.  Shapes are computed and checked by engine/backend/native/winograd.py;
 # here we check that the buffers are as big as the sizes say.
 
@@ -14,6 +14,19 @@ cdef extern from "conv/winograd.h" nogil:
                                  ptrdiff_t O, ptrdiff_t oh, ptrdiff_t ow)
     void eng_winograd_output_f64(const double *m, const double *bias, double *y, ptrdiff_t n,
                                  ptrdiff_t O, ptrdiff_t oh, ptrdiff_t ow)
+    int eng_winograd_conv_f32(const float *x, const float *u, const float *bias, float *y,
+                              ptrdiff_t n, ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
+                              ptrdiff_t ph, ptrdiff_t pw)
+    int eng_winograd_conv_f64(const double *x, const double *u, const double *bias, double *y,
+                              ptrdiff_t n, ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
+                              ptrdiff_t ph, ptrdiff_t pw)
+    int eng_winograd_weight_grad_f32(const float *x, const float *gy, float *dw, ptrdiff_t n,
+                                     ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
+                                     ptrdiff_t ph, ptrdiff_t pw)
+    int eng_winograd_weight_grad_f64(const double *x, const double *gy, double *dw,
+                                     ptrdiff_t n, ptrdiff_t C, ptrdiff_t O, ptrdiff_t h,
+                                     ptrdiff_t w, ptrdiff_t ph, ptrdiff_t pw)
+    void eng_winograd_set_block_tiles(int tiles)
 
 
 cdef int _winograd_sizes(str func, tuple sizes) except -1:
@@ -80,3 +93,85 @@ def winograd_output(const floating[::1] m, bias, floating[::1] y, Py_ssize_t n, 
             eng_winograd_output_f32(&m[0], bp, &y[0], n, O, oh, ow)
         else:
             eng_winograd_output_f64(&m[0], bp, &y[0], n, O, oh, ow)
+
+
+def winograd_conv(const floating[::1] x, const floating[::1] u, bias, floating[::1] y,
+                  Py_ssize_t n, Py_ssize_t C, Py_ssize_t O, Py_ssize_t h, Py_ssize_t w,
+                  Py_ssize_t ph, Py_ssize_t pw):
+    """y (n, O, oh, ow) = the 3×3 stride-1 convolution of x (n, C, h, w) padded by (ph, pw)
+    with the filters whose transform is u (16, O, C), plus bias (O,) or None: the transforms
+    and the GEMMs block by block of tiles (csrc/conv/winograd_fused_body.h)."""
+    _winograd_sizes("winograd_conv", (n, C, O, h, w, ph, pw))
+    cdef Py_ssize_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2
+    if oh < 1 or ow < 1:
+        raise ValueError(f"winograd_conv: a 3×3 window does not fit {h}×{w} padded by "
+                         f"({ph}, {pw})")
+    _check_size("winograd_conv", "x", x.shape[0], (<object>n) * C * h * w)
+    _check_size("winograd_conv", "u", u.shape[0], 16 * (<object>O) * C)
+    _check_size("winograd_conv", "y", y.shape[0], (<object>n) * O * oh * ow)
+    cdef object tiles = (<object>((oh + 1) // 2)) * ((ow + 1) // 2)
+    if 16 * (<object>C + O) * tiles * 8 >= 2 ** 62:
+        raise ValueError(f"winograd_conv: {h}×{w} images with {C} + {O} channels are too large")
+    cdef const floating[::1] b
+    cdef const floating *bp = NULL
+    if bias is not None:
+        b = bias
+        _check_size("winograd_conv", "bias", b.shape[0], O)
+        if O > 0:
+            bp = &b[0]
+    if n == 0 or O == 0:
+        return
+    cdef int status
+    if C == 0:          # no input channels: the sums are empty
+        y[:] = 0
+        if bp != NULL:
+            for i in range(y.shape[0]):
+                y[i] = bp[(i // (oh * ow)) % O]
+        return
+    with nogil:
+        if floating is float:
+            status = eng_winograd_conv_f32(&x[0], &u[0], bp, &y[0], n, C, O, h, w, ph, pw)
+        else:
+            status = eng_winograd_conv_f64(&x[0], &u[0], bp, &y[0], n, C, O, h, w, ph, pw)
+    if status != 0:
+        raise MemoryError("winograd_conv: could not allocate the tile buffers")
+
+
+def winograd_weight_grad(const floating[::1] x, const floating[::1] gy, floating[::1] dw,
+                         Py_ssize_t n, Py_ssize_t C, Py_ssize_t O, Py_ssize_t h, Py_ssize_t w,
+                         Py_ssize_t ph, Py_ssize_t pw):
+    """dw (O, C, 3, 3) of the 3×3 stride-1 convolution of x (n, C, h, w) padded by (ph, pw),
+    from its output gradient gy (n, O, oh, ow) (csrc/conv/winograd_grad_body.h)."""
+    _winograd_sizes("winograd_weight_grad", (n, C, O, h, w, ph, pw))
+    cdef Py_ssize_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2
+    if oh < 1 or ow < 1:
+        raise ValueError(f"winograd_weight_grad: a 3×3 window does not fit {h}×{w} padded by "
+                         f"({ph}, {pw})")
+    _check_size("winograd_weight_grad", "x", x.shape[0], (<object>n) * C * h * w)
+    _check_size("winograd_weight_grad", "gy", gy.shape[0], (<object>n) * O * oh * ow)
+    _check_size("winograd_weight_grad", "dw", dw.shape[0], (<object>O) * C * 9)
+    cdef object tiles = (<object>((oh + 1) // 2)) * ((ow + 1) // 2)
+    if 16 * (<object>C + O) * tiles * 8 + 16 * (<object>O) * C * 8 >= 2 ** 62:
+        raise ValueError(f"winograd_weight_grad: {h}×{w} images with {C} + {O} channels are "
+                         f"too large")
+    if O == 0 or C == 0:
+        return
+    if n == 0:          # no images: the sums are empty
+        dw[:] = 0
+        return
+    cdef int status
+    with nogil:
+        if floating is float:
+            status = eng_winograd_weight_grad_f32(&x[0], &gy[0], &dw[0], n, C, O, h, w, ph, pw)
+        else:
+            status = eng_winograd_weight_grad_f64(&x[0], &gy[0], &dw[0], n, C, O, h, w, ph, pw)
+    if status != 0:
+        raise MemoryError("winograd_weight_grad: could not allocate the tile buffers")
+
+
+def winograd_set_block_tiles(int tiles=0):
+    """For tests: about how many tiles winograd_conv transforms per block (whole rows of
+    tiles, at least one); 0 or no argument: the default."""
+    if tiles < 0:
+        raise ValueError(f"winograd_set_block_tiles: tiles must be >= 0, got {tiles}")
+    eng_winograd_set_block_tiles(tiles)

@@ -221,21 +221,26 @@ class Function:
         if _grad_mode.enabled:
             needs = tuple([t._requires_grad for t in tensors])
             if True in needs:  # record this call in the graph
-                # The in-place-change clock: backward() checks what this call saved against
-                # it (engine/versions.py).
-                self._saved_clock = _versions._changes
-                if _anomaly._enabled:
-                    self._anomaly_stack = _anomaly.creation_stack()
-                self.inputs = tensors
-                self.needs_input_grad = needs
-                self.outputs = tuple([weakref.ref(y) for y in outputs])
-                if not single:
-                    # Needed to make zero gradients for outputs that got garbage-collected.
-                    self._output_meta = [(y.shape, y.dtype) for y in outputs]
-                for y in outputs:
-                    y.grad_fn = self
-                    y._requires_grad = True
+                self._record(tensors, needs, outputs, single)
         return outputs[0] if single else tuple(outputs)
+
+    def _record(self, tensors, needs, outputs, single=True):
+        """Put this call in the graph: inputs ``tensors`` (``needs``: which need a gradient)
+        made the Tensors ``outputs``.  For fast paths that skip ``__call__`` (ops.matmul)."""
+        # The in-place-change clock: backward() checks what this call saved against it
+        # (engine/versions.py).
+        self._saved_clock = _versions._changes
+        if _anomaly._enabled:
+            self._anomaly_stack = _anomaly.creation_stack()
+        self.inputs = tensors
+        self.needs_input_grad = needs
+        self.outputs = tuple([weakref.ref(y) for y in outputs])
+        if not single:
+            # Needed to make zero gradients for outputs that got garbage-collected.
+            self._output_meta = [(y.shape, y.dtype) for y in outputs]
+        for y in outputs:
+            y.grad_fn = self
+            y._requires_grad = True
 
     def _free(self):
         """Drop inputs and saved arrays after backward (retain_graph=False).

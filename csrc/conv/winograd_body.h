@@ -36,54 +36,104 @@ void SFX(eng_winograd_filter)(const REAL *w, REAL *u, ptrdiff_t O, ptrdiff_t C)
     }
 }
 
-/* One tile from its four input rows (each pointing at the tile's first column):
- * buf[a*4 + b][j] = (B^T d B)[a][b]. */
-static inline void SFX(winograd_input_tile)(const REAL *x0, const REAL *x1, const REAL *x2,
-                                            const REAL *x3, REAL buf[16][ENG_WINOGRAD_BLOCK],
-                                            ptrdiff_t j)
+/* Input values x[r][q0 + 2j] -> e[j] and x[r][q0 + 2j + 1] -> o[j], j < count, of one input
+ * row r (zero outside the image: the padding). */
+static void SFX(winograd_split_row)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, ptrdiff_t r,
+                                    ptrdiff_t q0, ptrdiff_t count, REAL *restrict e,
+                                    REAL *restrict o)
 {
-    REAL t[4][4];
-    int a, b;
-    for (b = 0; b < 4; b++) {                      /* t = B^T d: rows */
-        t[0][b] = x0[b] - x2[b];
-        t[1][b] = x1[b] + x2[b];
-        t[2][b] = x2[b] - x1[b];
-        t[3][b] = x1[b] - x3[b];
-    }
-    for (a = 0; a < 4; a++) {                      /* (t B)[a][b] */
-        buf[a * 4 + 0][j] = t[a][0] - t[a][2];
-        buf[a * 4 + 1][j] = t[a][1] + t[a][2];
-        buf[a * 4 + 2][j] = t[a][2] - t[a][1];
-        buf[a * 4 + 3][j] = t[a][1] - t[a][3];
-    }
-}
-
-/* Tiles j = from .. to-1 of a block whose first tile starts at column c00, any of them
- * possibly reaching outside the image: copied into a zero-padded 4x4 tile first. */
-static void SFX(winograd_input_edge)(const REAL *xp, REAL buf[16][ENG_WINOGRAD_BLOCK],
-                                     ptrdiff_t h, ptrdiff_t w, ptrdiff_t r0, ptrdiff_t c00,
-                                     ptrdiff_t from, ptrdiff_t to)
-{
+    const REAL *row = xp + r * w;
     ptrdiff_t j;
-    for (j = from; j < to; j++) {
-        const ptrdiff_t c0 = c00 + 2 * j;
-        REAL d[4][4];
-        int a, b;
-        for (a = 0; a < 4; a++)
-            for (b = 0; b < 4; b++) {
-                const ptrdiff_t r = r0 + a, q = c0 + b;
-                d[a][b] = (r >= 0 && r < h && q >= 0 && q < w) ? xp[r * w + q] : 0;
-            }
-        SFX(winograd_input_tile)(d[0], d[1], d[2], d[3], buf, j);
+    if (r < 0 || r >= h) {
+        for (j = 0; j < count; j++)
+            e[j] = o[j] = 0;
+        return;
+    }
+    /* j in [lo, hi): both columns inside the row, so no checks: a loop the compiler
+     * vectorizes (loading every other value by permutes) */
+    ptrdiff_t hi = w - 1 - q0 > 0 ? (w - q0) / 2 : 0;
+    hi = hi < count ? hi : count;
+    ptrdiff_t lo = q0 >= 0 ? 0 : (1 - q0) / 2;
+    lo = lo < hi ? lo : hi;
+    for (j = lo; j < hi; j++) {
+        e[j] = row[q0 + 2 * j];
+        o[j] = row[q0 + 2 * j + 1];
+    }
+    for (j = lo == 0 ? hi : 0; j < count; j = j + 1 == lo ? hi : j + 1) {  /* the rest: edges */
+        const ptrdiff_t q = q0 + 2 * j;
+        e[j] = q >= 0 && q < w ? row[q] : 0;
+        o[j] = q + 1 >= 0 && q + 1 < w ? row[q + 1] : 0;
     }
 }
 
-/* V = B^T d B.  B^T = [[1,0,-1,0], [0,1,1,0], [0,-1,1,0], [0,1,0,-1]].
+/* Rows i0 .. i1-1 of tiles (all tw of each) of one (image, channel) plane xp (h x w, padded
+ * by ph, pw): out[k*ldk + (i - i0)*tw + j] = (B^T d B)[k] of tile (i, j), k = a*4 + b.
+ * B^T = [[1,0,-1,0], [0,1,1,0], [0,-1,1,0], [0,1,0,-1]].
  *
- * The 16 entries of a tile go to 16 rows of V that lie C*P values apart (a power of two
- * more often than not, so they compete for the same cache sets).  So a row of tiles is
- * transformed into a small buffer first, ENG_WINOGRAD_BLOCK tiles at a time, and each
- * of the 16 rows is then written as one contiguous run. */
+ * Tile j reads input columns 2j .. 2j+3 (of the padded rows): the even column 2j and the
+ * odd one 2j+1, then the even and odd columns of tile j+1.  So the four input rows are first
+ * split into their even (e) and odd (o) columns; the row pass t = B^T d is then done on
+ * whole split rows, and the column pass (t B) of tile j reads e[j], o[j], e[j+1], o[j+1]:
+ * every loop runs along the tiles over contiguous values, which the compiler vectorizes,
+ * and each of the 16 results goes straight to its own contiguous run of `out`.  The next
+ * row of tiles starts two input rows further down: the last two split rows are kept. */
+static void SFX(winograd_input_rows)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, ptrdiff_t ph,
+                                     ptrdiff_t pw, ptrdiff_t i0, ptrdiff_t i1, ptrdiff_t tw,
+                                     REAL *out, ptrdiff_t ldk)
+{
+    REAL split[4][2][ENG_WINOGRAD_BLOCK + 1];      /* even and odd columns of 4 input rows */
+    REAL te[4][ENG_WINOGRAD_BLOCK + 1], to[4][ENG_WINOGRAD_BLOCK + 1];   /* t = B^T d */
+    ptrdiff_t j0, j, i;
+    int a;
+    for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
+        const ptrdiff_t jn = tw - j0 < ENG_WINOGRAD_BLOCK ? tw - j0 : ENG_WINOGRAD_BLOCK;
+        int slot[4] = { 0, 1, 2, 3 };              /* input row r0 + a is in split[slot[a]] */
+        for (i = i0; i < i1; i++) {
+            const ptrdiff_t r0 = 2 * i - ph;       /* first input row of the tiles */
+            if (i == i0) {
+                for (a = 0; a < 4; a++)
+                    SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1,
+                                            split[a][0], split[a][1]);
+            } else {                               /* rows r0, r0+1 were the last two */
+                const int s0 = slot[0], s1 = slot[1];
+                slot[0] = slot[2]; slot[1] = slot[3]; slot[2] = s0; slot[3] = s1;
+                for (a = 2; a < 4; a++)
+                    SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1,
+                                            split[slot[a]][0], split[slot[a]][1]);
+            }
+            const REAL *e0 = split[slot[0]][0], *e1 = split[slot[1]][0];
+            const REAL *e2 = split[slot[2]][0], *e3 = split[slot[3]][0];
+            const REAL *o0 = split[slot[0]][1], *o1 = split[slot[1]][1];
+            const REAL *o2 = split[slot[2]][1], *o3 = split[slot[3]][1];
+            for (j = 0; j <= jn; j++) {            /* rows: t = B^T d */
+                te[0][j] = e0[j] - e2[j];
+                te[1][j] = e1[j] + e2[j];
+                te[2][j] = e2[j] - e1[j];
+                te[3][j] = e1[j] - e3[j];
+                to[0][j] = o0[j] - o2[j];
+                to[1][j] = o1[j] + o2[j];
+                to[2][j] = o2[j] - o1[j];
+                to[3][j] = o1[j] - o3[j];
+            }
+            REAL *row_out = out + (i - i0) * tw + j0;
+            for (a = 0; a < 4; a++) {              /* columns: (t B)[a][b] */
+                REAL *restrict v0 = row_out + (ptrdiff_t)(a * 4 + 0) * ldk;
+                REAL *restrict v1 = row_out + (ptrdiff_t)(a * 4 + 1) * ldk;
+                REAL *restrict v2 = row_out + (ptrdiff_t)(a * 4 + 2) * ldk;
+                REAL *restrict v3 = row_out + (ptrdiff_t)(a * 4 + 3) * ldk;
+                const REAL *ea = te[a], *oa = to[a];
+                for (j = 0; j < jn; j++) {
+                    v0[j] = ea[j] - ea[j + 1];
+                    v1[j] = oa[j] + ea[j + 1];
+                    v2[j] = ea[j + 1] - oa[j];
+                    v3[j] = oa[j] - oa[j + 1];
+                }
+            }
+        }
+    }
+}
+
+/* V = B^T d B.  B^T = [[1,0,-1,0], [0,1,1,0], [0,-1,1,0], [0,1,0,-1]]. */
 void SFX(eng_winograd_input)(const REAL *x, REAL *v, ptrdiff_t n, ptrdiff_t C, ptrdiff_t h,
                              ptrdiff_t w, ptrdiff_t ph, ptrdiff_t pw)
 {
@@ -94,44 +144,54 @@ void SFX(eng_winograd_input)(const REAL *x, REAL *v, ptrdiff_t n, ptrdiff_t C, p
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: CP * 16 >= ENG_WINOGRAD_PAR_MIN)
     for (plane = 0; plane < n * C; plane++) {      /* one (image, channel) plane */
         const ptrdiff_t img = plane / C, c = plane % C;
-        const REAL *xp = x + plane * h * w;
         REAL *vp = v + c * P + img * tiles;        /* V[0][c][first tile of the image] */
-        REAL buf[16][ENG_WINOGRAD_BLOCK];
-        ptrdiff_t i, j0, j;
-        for (i = 0; i < th; i++) {
-            const ptrdiff_t r0 = 2 * i - ph;       /* first input row of the tile */
-            for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
-                const ptrdiff_t jn = tw - j0 < ENG_WINOGRAD_BLOCK ? tw - j0 : ENG_WINOGRAD_BLOCK;
-                int k;
-                if (r0 >= 0 && r0 + 4 <= h) {      /* all four rows inside the image */
-                    const REAL *x0 = xp + r0 * w, *x1 = x0 + w, *x2 = x1 + w, *x3 = x2 + w;
-                    /* the tiles whose four columns are inside too: no bounds checks, one
-                     * loop the compiler can vectorize across tiles */
-                    ptrdiff_t lo = (pw + 1) / 2 - j0;
-                    ptrdiff_t hi = (w - 4 + pw >= 0 ? (w - 4 + pw) / 2 + 1 : 0) - j0;
-                    lo = lo < 0 ? 0 : (lo > jn ? jn : lo);
-                    hi = hi > jn ? jn : (hi < lo ? lo : hi);
-                    SFX(winograd_input_edge)(xp, buf, h, w, r0, 2 * j0 - pw, 0, lo);
-#pragma omp simd
-                    for (j = lo; j < hi; j++) {
-                        const ptrdiff_t q = 2 * (j0 + j) - pw;
-                        SFX(winograd_input_tile)(x0 + q, x1 + q, x2 + q, x3 + q, buf, j);
-                    }
-                    SFX(winograd_input_edge)(xp, buf, h, w, r0, 2 * j0 - pw, hi, jn);
-                } else {
-                    SFX(winograd_input_edge)(xp, buf, h, w, r0, 2 * j0 - pw, 0, jn);
-                }
-                for (k = 0; k < 16; k++) {         /* V[k][c][tiles j0 ..] = buf[k] */
-                    REAL *out = vp + (ptrdiff_t)k * CP + i * tw + j0;
-                    for (j = 0; j < jn; j++)
-                        out[j] = buf[k][j];
-                }
+        SFX(winograd_input_rows)(x + plane * h * w, h, w, ph, pw, 0, th, tw, vp, CP);
+    }
+}
+
+/* Row i of tiles of one (image, output channel) plane yp (oh x ow): the tiles' products
+ * are in[k*ldk + j], k = a*4 + b, j < tw; y = A^T M A + b0, the extra row or column of an
+ * odd output size dropped.  A^T = [[1,1,1,0], [0,1,-1,-1]].  As in the input transform,
+ * both passes run along the tiles (contiguous values: vectorized); the column pass gives
+ * the even and the odd output columns, which are then interleaved into the output row. */
+static void SFX(winograd_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REAL *yp,
+                                     ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t i, ptrdiff_t tw)
+{
+    REAL s[2][4][ENG_WINOGRAD_BLOCK];              /* s = A^T M */
+    REAL ye[ENG_WINOGRAD_BLOCK], yo[ENG_WINOGRAD_BLOCK];
+    ptrdiff_t j0, j;
+    int a, b;
+    for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
+        const ptrdiff_t jn = tw - j0 < ENG_WINOGRAD_BLOCK ? tw - j0 : ENG_WINOGRAD_BLOCK;
+        /* tiles whose two output columns both exist (all but an odd width's last) */
+        const ptrdiff_t pairs = 2 * (j0 + jn) <= ow ? jn : jn - 1;
+        for (b = 0; b < 4; b++) {                  /* rows: s = A^T M */
+            const REAL *m0 = in + (ptrdiff_t)(0 * 4 + b) * ldk + j0;
+            const REAL *m1 = in + (ptrdiff_t)(1 * 4 + b) * ldk + j0;
+            const REAL *m2 = in + (ptrdiff_t)(2 * 4 + b) * ldk + j0;
+            const REAL *m3 = in + (ptrdiff_t)(3 * 4 + b) * ldk + j0;
+            for (j = 0; j < jn; j++) {
+                s[0][b][j] = m0[j] + m1[j] + m2[j];
+                s[1][b][j] = m1[j] - m2[j] - m3[j];
             }
+        }
+        for (a = 0; a < 2 && 2 * i + a < oh; a++) { /* columns: (s A)[a][.]; odd sizes: */
+            REAL *row = yp + (2 * i + a) * ow + 2 * j0;    /* the extra row is dropped */
+            for (j = 0; j < jn; j++) {
+                ye[j] = s[a][0][j] + s[a][1][j] + s[a][2][j] + b0;
+                yo[j] = s[a][1][j] - s[a][2][j] - s[a][3][j] + b0;
+            }
+            for (j = 0; j < pairs; j++) {
+                row[2 * j] = ye[j];
+                row[2 * j + 1] = yo[j];
+            }
+            if (pairs < jn)                        /* and so is the extra column */
+                row[2 * pairs] = ye[pairs];
         }
     }
 }
 
-/* y = A^T M A (+ bias).  A^T = [[1,1,1,0], [0,1,-1,-1]]. */
+/* y = A^T M A (+ bias), every tile. */
 void SFX(eng_winograd_output)(const REAL *m, const REAL *bias, REAL *y, ptrdiff_t n,
                               ptrdiff_t O, ptrdiff_t oh, ptrdiff_t ow)
 {
@@ -143,26 +203,8 @@ void SFX(eng_winograd_output)(const REAL *m, const REAL *bias, REAL *y, ptrdiff_
         const ptrdiff_t img = plane / O, o = plane % O;
         const REAL *mp = m + o * P + img * tiles;  /* M[0][o][first tile of the image] */
         const REAL b0 = bias ? bias[o] : (REAL)0;
-        REAL *yp = y + plane * oh * ow;
-        ptrdiff_t i, j;
+        ptrdiff_t i;
         for (i = 0; i < th; i++)
-            for (j = 0; j < tw; j++) {
-                const REAL *in = mp + i * tw + j;
-                REAL s[2][4], out[2][2];
-                int a, b;
-                for (b = 0; b < 4; b++) {          /* s = A^T M: 2 rows */
-                    const REAL m0 = in[(0 * 4 + b) * OP], m1 = in[(1 * 4 + b) * OP];
-                    const REAL m2 = in[(2 * 4 + b) * OP], m3 = in[(3 * 4 + b) * OP];
-                    s[0][b] = m0 + m1 + m2;
-                    s[1][b] = m1 - m2 - m3;
-                }
-                for (a = 0; a < 2; a++) {          /* (s A)[a][.] */
-                    out[a][0] = s[a][0] + s[a][1] + s[a][2] + b0;
-                    out[a][1] = s[a][1] - s[a][2] - s[a][3] + b0;
-                }
-                for (a = 0; a < 2 && 2 * i + a < oh; a++)   /* odd sizes: drop the extra */
-                    for (b = 0; b < 2 && 2 * j + b < ow; b++)
-                        yp[(2 * i + a) * ow + 2 * j + b] = out[a][b];
-            }
+            SFX(winograd_output_row)(mp + i * tw, OP, b0, y + plane * oh * ow, oh, ow, i, tw);
     }
 }

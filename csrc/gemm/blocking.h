@@ -65,6 +65,14 @@
 #define ENG_GEMM_GENERIC_F32  {  4,  8, 256, 256, 4096 }
 #define ENG_GEMM_GENERIC_F64  {  4,  4, 256, 256, 2048 }
 
+/* Direct A (gemm.c): A is read in place when B has at most this many NR-column micro-panels
+ * and the register block has at most MAX_MR rows (each step broadcasts from MR rows of A
+ * far apart).  AVX-512, float32, 1 thread, time packed / direct (best of 15, loaded
+ * machine): 64^3 1.28, 128^3 1.16, 256^3 1.09 (6 x 64 kernel: 1, 2, 4 panels), 64 x 256 x 64
+ * 1.32; but 96^3 0.90 (the 14 x 32 kernel, 3 panels). */
+#define ENG_GEMM_DIRECT_A_MAX_NR 4
+#define ENG_GEMM_DIRECT_A_MAX_MR 8
+
 /* Problems with m*n*k at most this take the unpacked triple loop: for them
  * packing and the parallel region cost more than they save. */
 #define ENG_GEMM_SMALL_MAX 4096L

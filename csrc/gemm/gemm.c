@@ -22,6 +22,12 @@
  * micro-kernel reads B in place (ldb = B's row stride) and only the ragged
  * last NR columns are packed (their zero padding is needed).
  *
+ * Direct A: likewise, when A's rows are contiguous and B has few micro-panels (n <=
+ * ENG_GEMM_DIRECT_A_MAX_NR * NR: a 64 x 64 product has one), each packed value of A would be
+ * read by one or two micro-kernel calls only, so packing A (a transposing copy) costs about
+ * as much as the arithmetic it serves: the ISA's direct-A kernel then broadcasts A's values
+ * from A itself (only the ragged last MR rows are packed).
+ *
  * The test hooks of gemm.h (eng_gemm_set_blocking, _set_shape, _set_dot)
  * override these choices.
  */
@@ -49,6 +55,7 @@ static int g_kc = 0, g_mc = 0, g_nc = 0;      /* 0: the kernel table's default *
 static long g_small_max = ENG_GEMM_SMALL_MAX;
 static int g_shape = -1;                      /* -1: choose per call (choose_shape) */
 static int g_direct_b = -1;                   /* -1: when it pays; 0: never; 1: always */
+static int g_direct_a = -1;                   /* the same for direct A */
 static int g_dot = -1;                        /* dot-product path: -1 when it pays; 0 never; 1 always */
 
 void eng_gemm_set_dot(int mode)
@@ -56,10 +63,19 @@ void eng_gemm_set_dot(int mode)
     g_dot = mode < 0 ? -1 : (mode > 0);
 }
 
-void eng_gemm_set_shape(int shape, int direct_b)
+void eng_gemm_set_shape(int shape, int direct_b, int direct_a)
 {
     g_shape = shape < 0 ? -1 : shape;
     g_direct_b = direct_b < 0 ? -1 : (direct_b > 0);
+    g_direct_a = direct_a < 0 ? -1 : (direct_a > 0);
+}
+
+/* The direct-A micro-kernel of shape s (see shape_of), or NULL when the ISA has none. */
+static const void *direct_kernel_of(const eng_gemm_kernels *t, int is_f64, int s)
+{
+    if (s == 0)
+        return is_f64 ? (const void *)t->f64_direct : (const void *)t->f32_direct;
+    return is_f64 ? (const void *)t->alt_f64[s - 1].direct : (const void *)t->alt_f32[s - 1].direct;
 }
 
 /* Shape number `s` of table t: 0 the main one, 1.. the alternatives;
@@ -190,6 +206,13 @@ static int run_blocked(gemm_problem *g, int is_f64)
     g->direct_b = g_direct_b >= 0 ? (g_direct_b && g->cs_b == 1)
                                   : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr ||
                                                       (double)g->k * g->n * g->es <= 128 * 1024));
+    g->kernel_direct = direct_kernel_of(t, is_f64, s);
+    /* (rs_a == 0, every row the same one, a broadcast: packed; lda = 0 means "packed" in
+     * tile()) */
+    const int a_rows_contiguous = g->kernel_direct != NULL && g->cs_a == 1 && g->rs_a != 0;
+    g->direct_a = g_direct_a >= 0 ? (g_direct_a && a_rows_contiguous)
+                                  : (a_rows_contiguous && g->blk.mr <= ENG_GEMM_DIRECT_A_MAX_MR
+                                     && g->n <= ENG_GEMM_DIRECT_A_MAX_NR * g->blk.nr);
     return eng_gemm_blocked(g);
 }
 

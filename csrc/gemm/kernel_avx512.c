@@ -10,7 +10,8 @@
  * with 14 x 16 (8 doubles per zmm).  The contract is in kernels.h.
  *
  * Two narrower-in-m shapes (6 x 64, 8 x 48) serve products with few rows;
- * all are instances of one template (ukr_avx512.h).
+ * all are instances of one template (ukr_avx512.h), each also as a "direct A" kernel that
+ * broadcasts A's values from A itself instead of a packed micro-panel (gemm.c).
  *
  * Compiled with AVX-512F (+FMA) for this file only; common/isa.c selects it only
  * when the CPU reports AVX-512.
@@ -39,7 +40,13 @@ ENG_TARGET_BEGIN_AVX512
     static void name(ptrdiff_t kc, const type *restrict a, const type *restrict b,       \
                      ptrdiff_t ldb, type *restrict c, ptrdiff_t ldc, type alpha, type beta) \
     {                                                                                    \
-        template(MR, NV, kc, a, b, ldb, c, ldc, alpha, beta);                            \
+        template(MR, NV, kc, a, 1, MR, b, ldb, c, ldc, alpha, beta);                     \
+    }                                                                                    \
+    static void name##_direct(ptrdiff_t kc, const type *restrict a, ptrdiff_t lda,       \
+                              const type *restrict b, ptrdiff_t ldb, type *restrict c,   \
+                              ptrdiff_t ldc, type alpha, type beta)                      \
+    {                                                                                    \
+        template(MR, NV, kc, a, lda, 1, b, ldb, c, ldc, alpha, beta);                    \
     }
 UKR(float, ukr_tile_f32, ukr_f32, 14, 2)
 UKR(float, ukr_tile_f32, ukr_f32_6x64, 6, 4)
@@ -59,8 +66,11 @@ ENG_TARGET_END
 const eng_gemm_kernels eng_gemm_avx512 = {
     .f32_blocks = ENG_GEMM_AVX512_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_AVX512_F64, .f64 = ukr_f64,
-    .alt_f32 = { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64 }, { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48 } },
-    .alt_f64 = { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32 }, { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24 } },
+    .f32_direct = ukr_f32_direct, .f64_direct = ukr_f64_direct,
+    .alt_f32 = { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64, ukr_f32_6x64_direct },
+                 { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48, ukr_f32_8x48_direct } },
+    .alt_f64 = { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32, ukr_f64_6x32_direct },
+                 { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24, ukr_f64_8x24_direct } },
     .dot_mr = 4, .dot_nr = 4,       /* 16 accumulators + 8 loaded vectors of the 32 zmm */
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,
     .interleave_f32 = interleave_f32, .interleave_f64 = interleave_f64,

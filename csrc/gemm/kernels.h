@@ -31,6 +31,16 @@ typedef void (*eng_gemm_ukr_f32)(ptrdiff_t kc, const float *a, const float *b, p
 typedef void (*eng_gemm_ukr_f64)(ptrdiff_t kc, const double *a, const double *b, ptrdiff_t ldb,
                                  double *c, ptrdiff_t ldc, double alpha, double beta);
 
+/* The same tile with A read in place: a[i*lda + p] (rows of A contiguous, no packing): for
+ * products whose packed A would be used by only a few micro-panels of B (gemm.c, direct A).
+ * Only full tiles (MR rows). */
+typedef void (*eng_gemm_ukr_direct_f32)(ptrdiff_t kc, const float *a, ptrdiff_t lda,
+                                        const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc,
+                                        float alpha, float beta);
+typedef void (*eng_gemm_ukr_direct_f64)(ptrdiff_t kc, const double *a, ptrdiff_t lda,
+                                        const double *b, ptrdiff_t ldb, double *c,
+                                        ptrdiff_t ldc, double alpha, double beta);
+
 /* The transposing copy of packing (interleave.h): dst[p*W + i] = src[i*ld + p]
  * for i < r <= W, p < kc.  NULL in a table: pack.h copies value by value. */
 typedef void (*eng_gemm_interleave_f32)(ptrdiff_t kc, int r, int W, const float *src,
@@ -58,10 +68,12 @@ typedef struct {
 typedef struct {
     eng_gemm_blocks blocks;
     eng_gemm_ukr_f32 ukr;      /* NULL: no such shape */
+    eng_gemm_ukr_direct_f32 direct;    /* NULL: A is always packed */
 } eng_gemm_alt_f32;
 typedef struct {
     eng_gemm_blocks blocks;
     eng_gemm_ukr_f64 ukr;
+    eng_gemm_ukr_direct_f64 direct;
 } eng_gemm_alt_f64;
 
 /* One instruction set's kernels: kernel_generic.c, kernel_avx2.c and kernel_avx512.c each
@@ -71,6 +83,8 @@ typedef struct eng_gemm_kernels {
     eng_gemm_ukr_f32 f32;
     eng_gemm_blocks f64_blocks;
     eng_gemm_ukr_f64 f64;
+    eng_gemm_ukr_direct_f32 f32_direct;            /* direct A (NULL: none) */
+    eng_gemm_ukr_direct_f64 f64_direct;
     eng_gemm_alt_f32 alt_f32[ENG_GEMM_MAX_ALT];   /* zeros where unused */
     eng_gemm_alt_f64 alt_f64[ENG_GEMM_MAX_ALT];
     /* The dot-product kernels (dot.h), for few entries of C and a long k:

@@ -76,10 +76,13 @@ static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff
                 const ptrdiff_t mc = min_p(MC, i1 - ic);
                 const ptrdiff_t n_ir = (mc + MR - 1) / MR;              /* micro-panels of A */
 
-                /* pack A(ic:ic+mc, pc:pc+kc) -> Ap, one MR-row micro-panel at a time */
-                for (ptrdiff_t t = 0; t < n_ir; t++)
-                    g->pack_a(g, ic + t * MR, pc, (int)min_p(MR, mc - t * MR), kc,
-                              Ap + (size_t)(t * MR * kc) * es);
+                /* pack A(ic:ic+mc, pc:pc+kc) -> Ap, one MR-row micro-panel at a time
+                 * (direct A: only a ragged last one) */
+                for (ptrdiff_t t = 0; t < n_ir; t++) {
+                    const int mr = (int)min_p(MR, mc - t * MR);
+                    if (!g->direct_a || mr < MR)
+                        g->pack_a(g, ic + t * MR, pc, mr, kc, Ap + (size_t)(t * MR * kc) * es);
+                }
 
                 for (ptrdiff_t jr = 0; jr < n_jr; jr++) {               /* loop 2 */
                     const int nr = (int)min_p(NR, nc - jr * NR);
@@ -89,9 +92,16 @@ static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff
                         bp = (const char *)g->B + (size_t)(pc * g->rs_b + jc + jr * NR) * es;
                         ldb = g->rs_b;
                     }
-                    for (ptrdiff_t ir = 0; ir < n_ir; ir++)             /* loop 1 */
-                        g->tile(g, ic + ir * MR, jc + jr * NR, (int)min_p(MR, mc - ir * MR), nr,
-                                kc, Ap + (size_t)(ir * MR * kc) * es, bp, ldb, beta);
+                    for (ptrdiff_t ir = 0; ir < n_ir; ir++) {           /* loop 1 */
+                        const int mr = (int)min_p(MR, mc - ir * MR);
+                        const char *ap = Ap + (size_t)(ir * MR * kc) * es;
+                        ptrdiff_t lda = 0;
+                        if (g->direct_a && mr == MR) {                  /* A in place */
+                            ap = (const char *)g->A + (size_t)((ic + ir * MR) * g->rs_a + pc) * es;
+                            lda = g->rs_a;
+                        }
+                        g->tile(g, ic + ir * MR, jc + jr * NR, mr, nr, kc, ap, lda, bp, ldb, beta);
+                    }
                 }
             }
         }
@@ -125,10 +135,17 @@ static int reserve_buffers(const gemm_problem *g, char **Ap, char **Bp)
     return *Ap != NULL && *Bp != NULL;
 }
 
-/* Threads only when there is enough work to share: ~a 64^3 multiply. */
+/* Threads only when there is enough work to share: more than a 64^3 multiply (at 64^3,
+ * ~2 us of arithmetic, starting and joining a team costs about as much as it saves).  A
+ * GEMM called from inside a parallel region (the fused Winograd convolution runs its GEMMs
+ * on its own threads) stays on its thread: no nested team. */
 int eng_gemm_threads_for(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k)
 {
-    return (double)m * n * k >= 262144.0 ? eng_get_num_threads() : 1;
+#ifdef _OPENMP
+    if (omp_in_parallel())
+        return 1;
+#endif
+    return (double)m * n * k > 262144.0 ? eng_get_num_threads() : 1;
 }
 
 /* All of C: one part, or one part per thread (see the top of this file). */

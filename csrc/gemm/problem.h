@@ -32,9 +32,12 @@ struct gemm_problem {
     const void *kernel;        /* the typed micro-kernel of kernels.h */
     void (*pack_a)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t p0, int mr, ptrdiff_t kc, void *dst);
     void (*pack_b)(const gemm_problem *, ptrdiff_t p0, ptrdiff_t j0, int nr, ptrdiff_t kc, void *dst);
+    /* ap: a packed micro-panel of A (lda = 0) or A itself (direct A: lda = its row stride) */
     void (*tile)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr, ptrdiff_t kc,
-                 const void *ap, const void *bp, ptrdiff_t ldb, double beta);
+                 const void *ap, ptrdiff_t lda, const void *bp, ptrdiff_t ldb, double beta);
     int direct_b;              /* 1: full micro-panels of B are read in place */
+    int direct_a;              /* 1: full micro-panels of A are read in place */
+    const void *kernel_direct; /* the micro-kernel for direct A (kernels.h), or NULL */
     const void *interleave;    /* the ISA's transposing copy for packing, or NULL */
 };
 

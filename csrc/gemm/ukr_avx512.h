@@ -8,8 +8,11 @@
 
 #define LANES SFX(lanes)
 
+/* A(i, p) = a[i*rsa + p*csa]: a packed micro-panel (rsa = 1, csa = MR) or A itself (rsa =
+ * its row stride, csa = 1: "direct A", see gemm.c); the constants fold in at compile time. */
 ENG_UKR_INLINE void SFX(ukr_tile)(const int MR, const int NV, ptrdiff_t kc,
-                                  const REAL *restrict a, const REAL *restrict b, ptrdiff_t ldb,
+                                  const REAL *restrict a, ptrdiff_t rsa, ptrdiff_t csa,
+                                  const REAL *restrict b, ptrdiff_t ldb,
                                   REAL *restrict c, ptrdiff_t ldc, REAL alpha, REAL beta)
 {
     SFX(vec) acc[14][4];
@@ -26,15 +29,15 @@ ENG_UKR_INLINE void SFX(ukr_tile)(const int MR, const int NV, ptrdiff_t kc,
 #pragma GCC unroll 4
         for (int v = 0; v < NV; v++)
             bv[v] = SFX(loadu)(b + LANES * v);
-        _mm_prefetch((const char *)(a + 8 * MR), _MM_HINT_T0);        /* A, 8 steps ahead */
+        _mm_prefetch((const char *)(a + 8 * csa), _MM_HINT_T0);       /* A, 8 steps ahead */
 #pragma GCC unroll 14
         for (int i = 0; i < MR; i++) {
-            const SFX(vec) ai = SFX(set1)(a[i]);
+            const SFX(vec) ai = SFX(set1)(a[i * rsa]);
 #pragma GCC unroll 4
             for (int v = 0; v < NV; v++)
                 acc[i][v] = SFX(fmadd)(ai, bv[v], acc[i][v]);
         }
-        a += MR;
+        a += csa;
         b += ldb;
     }
     const SFX(vec) va = SFX(set1)(alpha), vb = SFX(set1)(beta);

@@ -1,6 +1,8 @@
 """Benchmark group ``gemm``: the packed C GEMM against NumPy's BLAS (and PyTorch if installed).
 
-Cases: square n × n · n × n for n = 64 … 2048, and the products a small CNN/MLP runs:
+Cases: square n × n · n × n for n = 64 … 2048 (the C GEMM called directly), ``Tensor @`` for
+n = 64 … 256 (two engine Tensors that require grad, as a user writes it, against NumPy's and
+PyTorch's ``a @ b``), and the products a small CNN/MLP runs:
   * MLP layer         128×784 · 784×256
   * LeNet conv1       W(6×25)   · cols(25×(64·784))    (batch 64, 1→6, 5×5, pad 2, 28×28)
   * LeNet conv2       W(16×150) · cols(150×(64·100))   (batch 64, 6→16, 5×5, 14×14 → 10×10)
@@ -17,9 +19,12 @@ import numpy as np
 
 from .. import backend
 from .report import percent_of_peak
-from .timing import import_torch, limited_threads, measure, progress, with_legend
+from .timing import (import_torch, limited_threads, measure, measure_interleaved, progress,
+                     with_legend)
 
 SQUARE = [64, 128, 256, 512, 1024, 2048]
+# ``a @ b`` on engine Tensors, as users write it (Python, autograd bookkeeping and all)
+TENSOR_MATMUL = [64, 96, 128, 256]
 LAYERS = [
     ("mlp 128x784.784x256", 128, 256, 784),
     ("lenet conv1 im2col", 6, 64 * 784, 25),
@@ -93,6 +98,9 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
                     row[f"{impl}_gflops"] = flops / t.best / 1e9
                     row[f"{impl}_spread"] = t.spread
                 dtype_rows.append(row)
+        for size in TENSOR_MATMUL:
+            for threads in thread_counts:
+                dtype_rows.append(tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick))
         # measured again after the cases: a busy neighbour may have left meanwhile
         again = peak_gflops(dtype, isa, thread_counts, tries=1)
         peaks = {t: max(peaks[t], again[t]) for t in thread_counts}
@@ -101,6 +109,35 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
         rows.extend(dtype_rows)
     backend.set_num_threads(saved_threads)
     return rows
+
+
+def tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick):
+    """One row: ``a @ b`` of two size × size engine Tensors (requires_grad=True, so the graph
+    is recorded as in training) against NumPy's ``a @ b`` and PyTorch's on the same data,
+    taking turns (measure_interleaved); each timed sample is a loop of calls, the products
+    being microseconds long."""
+    from ..tensor import Tensor
+    a = rng.standard_normal((size, size)).astype(dtype)
+    b = rng.standard_normal((size, size)).astype(dtype)
+    ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    calls = max(1, int(2e7 / size ** 3))
+    fns = {"native": lambda: [ta @ tb for _ in range(calls)],
+           "numpy": lambda: [a @ b for _ in range(calls)]}
+    if torch is not None:
+        pa, pb = torch.from_numpy(a).requires_grad_(), torch.from_numpy(b).requires_grad_()
+        fns["torch"] = lambda: [pa @ pb for _ in range(calls)]
+        torch.set_num_threads(threads)
+    backend.set_num_threads(threads)
+    with limited_threads(threads) as blas_limited:
+        timings = measure_interleaved(fns, 10 if quick else 40)
+    row = {"group": "gemm", "case": f"Tensor @ {size}", "m": size, "n": size, "k": size,
+           "dtype": dtype, "threads": threads, "isa": isa, "figure": "native_gflops",
+           "better": "higher", "numpy_threads": threads if blas_limited else "default"}
+    flops = 2.0 * size ** 3 * calls
+    for impl, t in timings.items():
+        row[f"{impl}_gflops"] = flops / t.best / 1e9
+        row[f"{impl}_spread"] = t.spread
+    return row
 
 
 def gemm_table(rows):
@@ -138,7 +175,9 @@ def gemm_table(rows):
 
 
 LEGEND = """\
-legend: m, n, k: C is m×n, the shared dimension is k; thr: threads for the engine and NumPy's
+legend: "Tensor @ n": the whole Python call a @ b on engine Tensors (against NumPy's a @ b and
+  PyTorch's, interleaved); the other rows call the C GEMM directly;
+  m, n, k: C is m×n, the shared dimension is k; thr: threads for the engine and NumPy's
   BLAS (and PyTorch); native/numpy/torch: GFLOP/s = 2·m·n·k / best time (higher is better);
   ±%: the engine's spread, how much slower the median run was than the best;
   nat/np, nat/torch: native GFLOP/s ÷ theirs (above 1: the engine is faster);

@@ -147,10 +147,13 @@ def summary(rows, machine):
     if ours and theirs:
         parts.append(f"{speed_words(ours['fwd_bwd_ms'], theirs['fwd_bwd_ms'])} than PyTorch on "
                      "a 3×3 64→64 convolution (forward + backward)")
-    ours = _find(rows, "gemm", "square 64", dtype="float32", threads=1)
+    ours = _find(rows, "gemm", "Tensor @ 64", dtype="float32", threads=1)
+    how = " (Tensor @)"
+    if not ours:
+        ours, how = _find(rows, "gemm", "square 64", dtype="float32", threads=1), ""
     if ours and ours.get("numpy_gflops"):
         parts.append(f"{rate_words(ours['native_gflops'], ours['numpy_gflops'])} than NumPy on a "
-                     "64×64 matrix product")
+                     f"64×64 matrix product{how}")
     text = ("On this machine, at 1 thread, the engine is " + "; ".join(parts) + "."
             if parts else "")
     crowded = [r for r in rows if r.get("group") == "busy" and "busy neighbour" in r["impl"]

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..backend._checks import conv_geometry, expand, winograd_tiles
+from ..backend._checks import conv_geometry, expand
 from ..dtypes import check_same_dtype
 from ..validate import positive_int
 from . import conv_workspace as _workspace_module
@@ -89,11 +89,16 @@ def _pointwise_backward(B, w_mat, x3, gy3, gx3, gw):
 
 # Winograd's minimal filtering (engine/backend/reference/winograd.py has the equations):
 # 16 multiplications per 2×2 output block and channel pair instead of 36, at the price of
-# three cheap transforms. The multiplications win when there are many channels and many
-# tiles; with few, the transforms (which touch every tile of every channel) cost more than
-# they save. The thresholds are where `engine bench --only conv` saw it pay on the machines
-# measured so far (64→64 at 32×32 did; 32→32 at 16×16 did not).
-_WINOGRAD_MIN_CHANNELS = 64
+# three cheap transforms; for Y, for dX (itself such a convolution) and for dW (the
+# adjoint transforms, B.winograd_weight_grad). The multiplications win when there are many
+# channels and many tiles; with few, the transforms (which touch every tile of every
+# channel) cost more than they save. Chosen when the smaller channel count is at least
+# MIN_CHANNELS, the output at least MIN_OUTPUT pixels, and one of them at least twice that
+# (channels × pixels ≥ 2 × both minimums). Measured forward + backward, 1 thread, batch 32,
+# thread CPU time, Winograd ÷ im2col: 64→64 at 32² 0.78 and at 16² 0.75; 32→32 at 32² 0.83
+# but at 16² 1.02; 32→64 at 32² (batch 8) 0.82; 16→16 at 32² 0.95; 64→64 at 8² 1.62 and
+# 128→128 at 8² 1.39 (4 tiles a row: GEMMs too small); 3→16 at 32² 1.57.
+_WINOGRAD_MIN_CHANNELS = 32
 _WINOGRAD_MIN_OUTPUT = 16 * 16
 
 
@@ -103,11 +108,12 @@ _WINOGRAD_BACKENDS = ("native",)
 
 
 def _winograd(B, geo, groups, out_channels):
-    """True when Y (and dX) are computed with Winograd F(2×2, 3×3) on backend ``B``."""
+    """True when Y, dX and dW are computed with Winograd F(2×2, 3×3) on backend ``B``."""
+    channels = min(geo.channels, out_channels)
     return (B.name in _WINOGRAD_BACKENDS and geo.dims == 2 and groups == 1 and geo.kernel == (3, 3) and geo.stride == (1, 1)
             and geo.dilation == (1, 1) and all(p <= 2 for p in geo.padding)
-            and min(geo.channels, out_channels) >= _WINOGRAD_MIN_CHANNELS
-            and geo.L >= _WINOGRAD_MIN_OUTPUT)
+            and channels >= _WINOGRAD_MIN_CHANNELS and geo.L >= _WINOGRAD_MIN_OUTPUT
+            and channels * geo.L >= 2 * _WINOGRAD_MIN_CHANNELS * _WINOGRAD_MIN_OUTPUT)
 
 
 def _all_finite(B, *arrays):
@@ -119,20 +125,10 @@ def _all_finite(B, *arrays):
 
 
 def _winograd_conv(B, x, weight, padding, y, bias=None):
-    """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's transforms, chunk by chunk:
-    V = Bᵀ d B (input tiles), M[ξν] = U[ξν]·V[ξν] (16 GEMMs), y = Aᵀ M A (output tiles)."""
-    n, c = x.shape[:2]
-    o, oh, ow = y.shape[1:]
-    th, tw = winograd_tiles(oh, ow)
-    u = B.winograd_filter(weight)                                   # (16, O, C)
-    chunk = _chunk_size(n, 16 * (c + o) * th * tw, x.dtype)
-    for start in range(0, n, chunk):
-        m = min(chunk, n - start)
-        v, prod = _workspace_arrays(B, x.dtype, (16, c, m * th * tw), (16, o, m * th * tw))
-        B.winograd_input(x[start:start + m], padding, out=v)
-        B.gemm_batched(u, v, prod)
-        B.winograd_output(prod, (m, o, oh, ow), bias, out=y[start:start + m])
-    return y
+    """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's transforms: U = G g Gᵀ
+    (filters), then per block of tiles V = Bᵀ d B, M[ξν] = U[ξν]·V[ξν] (16 GEMMs) and
+    y = Aᵀ M A, each block while it is in the cache (csrc/conv/winograd_fused_body.h)."""
+    return B.winograd_conv(x, B.winograd_filter(weight), padding, bias, out=y)
 
 
 def _winograd_input_grad(B, gy, weight, padding, gx):
@@ -269,11 +265,16 @@ class ConvNd(Function):
         if pointwise:
             _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
                                 None if gx is None else gx.reshape(n, geo.channels, L), gw)
-        if need_x and _winograd(B, geo, self.groups, out_channels) and _all_finite(B, gy3, weight):
-            _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
-            need_x = False                    # done: the loop below computes dW only
+        if _winograd(B, geo, self.groups, out_channels) and _all_finite(B, gy3, weight, x):
+            if need_x:                        # dX and dW by Winograd too
+                _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
+            if need_w:
+                B.winograd_weight_grad(x, gy3.reshape(gy.shape), geo.padding,
+                                       out=gw.reshape(weight.shape))
+            need_x = need_w = False           # done: the im2col loop below has nothing to do
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
-        for start in range(0, 0 if pointwise else n, chunk):   # the im2col path
+        todo = need_x or need_w
+        for start in range(0, n if todo and not pointwise else 0, chunk):  # the im2col path
             m = min(chunk, n - start)
             kept = m == n and _columns_kept(self._token)   # the forward's columns are there
             cols, dybuf = _workspace_arrays(B, x.dtype, (ck, m * L), (out_channels, m * L))
@@ -289,7 +290,9 @@ class ConvNd(Function):
                                     geo.padding, geo.dilation, out=gx[start:start + m])
         grads = (gx, None if gw is None else gw.reshape(weight.shape))
         if len(self.needs_input_grad) > 2:
-            grads += (gy3.sum(axis=(0, 2)) if need_b else None,)
+            # along the contiguous axis first: NumPy's pairwise sum, ~2× faster than both
+            # axes at once
+            grads += (gy3.sum(axis=2).sum(axis=0) if need_b else None,)
         return grads
 
 

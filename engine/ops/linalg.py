@@ -6,6 +6,11 @@ The 2-D products (and batches of them) run on the backend's GEMM,
 copies.
 """
 
+import math
+
+import numpy as np
+
+from .. import autograd
 from ..autograd import Function
 from ..backend import backend_of
 from ..dtypes import FLOAT_DTYPES, check_same_dtype
@@ -84,8 +89,33 @@ class MatMul(Function):
         return ga, gb
 
 
+def _rows(x):
+    """x (..., k) as a matrix (rows, k): the leading axes flattened (spelled out, not -1, so
+    that k = 0 works too)."""
+    return x.reshape(math.prod(x.shape[:-1]), x.shape[-1])
+
+
 def matmul(a, b):
-    """a @ b. A NumPy array or list operand takes the tensor's dtype; two tensors must agree."""
+    """a @ b. A NumPy array or list operand takes the tensor's dtype; two tensors must agree.
+
+    Two 2-D float NumPy tensors of one dtype with fitting shapes, the common case, take a
+    short path: one check of all that here, then the GEMM directly (``_C.gemm`` checks
+    nothing twice that matters for speed), and the graph is recorded only when a gradient
+    is wanted.  At 64 × 64 the product takes ~3 µs, so the ~2 µs that ``Function.__call__``
+    and the general ``MatMul.forward`` would add were most of the difference to NumPy.
+    """
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        x, w = a.data, b.data
+        if (type(x) is np.ndarray and type(w) is np.ndarray and x.ndim == 2 and w.ndim == 2
+                and x.shape[1] == w.shape[0] and x.dtype == w.dtype and x.dtype in FLOAT_DTYPES
+                and not autograd.is_anomaly_enabled()):
+            B = backend_of(x)
+            y = _wrap(B.gemm(x, w))
+            if autograd.is_grad_enabled() and (a._requires_grad or b._requires_grad):
+                fn = MatMul()
+                fn.B, fn.path = B, "gemm"
+                fn._record((a, b), (a._requires_grad, b._requires_grad), (y,))
+            return y
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
         b = _wrap(backend_of(a.data).xp.asarray(b, dtype=a.dtype))
     elif isinstance(b, Tensor) and not isinstance(a, Tensor):

@@ -102,23 +102,35 @@ def shapes_of(isa, dtype):
 
 @given(m=st.integers(1, 40), n=st.integers(1, 150), k=st.integers(1, 30),
        dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), shape=st.integers(0, 2),
-       direct_b=st.sampled_from([0, 1]), threads=st.sampled_from([1, 2]),
-       trans_a=st.booleans(), layout_b=st.sampled_from(["contiguous", "strided", "transposed"]),
+       direct_b=st.sampled_from([0, 1]), direct_a=st.sampled_from([0, 1]),
+       threads=st.sampled_from([1, 2]), trans_a=st.booleans(),
+       a_rows=st.sampled_from(["next to each other", "apart", "reversed", "one row"]),
+       layout_b=st.sampled_from(["contiguous", "strided", "transposed"]),
        alpha_beta=st.sampled_from([(1.0, 0.0), (-0.5, 2.0)]),
        blocks=st.sampled_from([None, TINY_BLOCKS, (4, 7, 50, 0)]), seed=st.integers(0, 2 ** 16))
-def test_every_shape_and_direct_b_match_numpy(m, n, k, dtype, isa, shape, direct_b, threads,
-                                              trans_a, layout_b, alpha_beta, blocks, seed):
+def test_every_shape_and_direct_b_match_numpy(m, n, k, dtype, isa, shape, direct_b, direct_a,
+                                              threads, trans_a, a_rows, layout_b,
+                                              alpha_beta, blocks, seed):
     """Each register-block shape (the ISA's main one and those for few rows), with B packed
-    or read in place (direct B, used when B's rows are contiguous), at 1 and 2 threads."""
+    or read in place (direct B, used when B's rows are contiguous), A packed or read in
+    place (direct A, when A's rows are contiguous: also rows further apart than k, in
+    reverse order, or all the same row, a broadcast), at 1 and 2 threads."""
     shapes = shapes_of(isa, dtype)
     shape = shapes[shape % len(shapes)]
     rng = np.random.default_rng(seed)
     alpha, beta = alpha_beta
     a = operand(rng, (k, m) if trans_a else (m, k), dtype, "contiguous")
+    if a_rows == "apart":             # rows of A contiguous, but 3 values further apart
+        a = np.pad(a, ((0, 0), (0, 3)))[:, :a.shape[1]]
+    elif a_rows == "reversed":        # a negative row stride
+        a = a[::-1]
+    elif a_rows == "one row":         # row stride 0
+        a = np.broadcast_to(a[:1], a.shape)
     b = operand(rng, (k, n), dtype, layout_b)
     c = operand(rng, (m, n), dtype, "contiguous")
     want = expected(a, b, c, alpha, beta, trans_a, False)
-    with gemm_settings(isa=isa, blocks=blocks, threads=threads, shape=(shape, direct_b)):
+    with gemm_settings(isa=isa, blocks=blocks, threads=threads,
+                       shape=(shape, direct_b, direct_a)):
         native.gemm(a, b, c, alpha=alpha, beta=beta, trans_a=trans_a)
     assert_close(c, want, k, dtype)
 
@@ -126,18 +138,19 @@ def test_every_shape_and_direct_b_match_numpy(m, n, k, dtype, isa, shape, direct
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("isa", ISAS)
 def test_shapes_threads_bitwise_identical(dtype, isa):
-    """Every shape, direct B on and off: 2 threads (each computing its own part of C, cut at
+    """Every shape, direct B and direct A on and off: 2 threads (each computing its own part of C, cut at
     whole micro-tiles) give bitwise the 1-thread result, also with beta != 0."""
     rng = np.random.default_rng(7)
     for m, n, k in [(6, 3000, 25), (16, 700, 150), (150, 90, 300)]:
         a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
         c0 = rng.standard_normal((m, n)).astype(dtype)
         for shape in shapes_of(isa, dtype):
-            for direct_b in (0, 1):
+            for direct_b, direct_a in ((0, 0), (1, 0), (0, 1), (1, 1)):
                 results = []
                 for threads in (1, 2):
                     c = c0.copy()
-                    with gemm_settings(isa=isa, threads=threads, shape=(shape, direct_b),
+                    with gemm_settings(isa=isa, threads=threads,
+                                       shape=(shape, direct_b, direct_a),
                                        blocks=(100, 0, 0, -1)):
                         native.gemm(a, b, c, alpha=1.5, beta=0.5)
                     results.append(c)

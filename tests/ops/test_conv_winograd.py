@@ -38,5 +38,10 @@ def test_winograd_is_chosen_only_where_it_applies():
     assert not chosen((2, 64, 32, 32), groups=2)
     assert not chosen((2, 64, 32, 32), padding=3)
     assert not chosen((2, 8, 32, 32))                 # few channels: does not pay
+    assert not chosen((2, 16, 32, 32), out=16)
+    assert chosen((2, 32, 32, 32), out=32)            # 32 channels at 32 × 32: pays
+    assert not chosen((2, 32, 16, 16), out=32)        # ... at 16 × 16: does not
+    assert chosen((2, 64, 16, 16))                    # 64 channels at 16 × 16: pays
+    assert not chosen((2, 128, 8, 8), out=128)        # 4 tiles a row: does not
     assert not chosen((2, 64, 6, 6))                  # few tiles: does not pay
     assert not chosen((2, 64, 32), kernel=(3,))       # 1-D

@@ -104,3 +104,57 @@ def test_matmul_with_numpy_operands():
     m = np.ones((3, 2))
     assert gradcheck(lambda a: a @ m, [a])
     assert gradcheck(lambda a: m @ a, [a])
+
+
+# ---- the short path of ops.matmul for two 2-D float tensors (no Function.__call__) ----
+
+@pytest.mark.parametrize("dtype", [engine.float32, engine.float64])
+@pytest.mark.parametrize("grads", [(False, False), (True, False), (False, True), (True, True)])
+def test_matmul_2d_short_path_records_the_graph_like_the_general_path(dtype, grads):
+    rng = np.random.default_rng(3)
+    a_np, b_np = rng.normal(size=(7, 5)), rng.normal(size=(5, 6))
+    a = Tensor(a_np, dtype=dtype, requires_grad=grads[0])
+    b = Tensor(b_np, dtype=dtype, requires_grad=grads[1])
+    y = a @ b
+    assert y.dtype == dtype
+    np.testing.assert_allclose(y.data, a.data @ b.data, rtol=1e-5 if dtype == engine.float32 else 1e-12)
+    assert y.requires_grad == any(grads)
+    assert (y.grad_fn is None) == (not any(grads))
+    if any(grads):
+        gy = rng.normal(size=(7, 6)).astype(y.data.dtype)
+        y.backward(Tensor(gy, dtype=dtype))
+        tol = dict(rtol=1e-4, atol=1e-5) if dtype == engine.float32 else dict(rtol=1e-12)
+        if grads[0]:
+            np.testing.assert_allclose(a.grad.data, gy @ b.data.T, **tol)
+        if grads[1]:
+            np.testing.assert_allclose(b.grad.data, a.data.T @ gy, **tol)
+        assert (a.grad is None) == (not grads[0]) and (b.grad is None) == (not grads[1])
+
+
+def test_matmul_2d_short_path_under_no_grad_records_nothing():
+    a = rand((4, 3), 1)
+    with engine.no_grad():
+        y = a @ rand((3, 2), 2)
+    assert y.grad_fn is None and not y.requires_grad
+
+
+def test_matmul_2d_short_path_gradchecks():
+    assert gradcheck(lambda a, b: a @ b, (rand((4, 3), 1), rand((3, 5), 2)))
+
+
+def test_matmul_2d_short_path_keeps_the_general_errors():
+    with pytest.raises(ValueError, match=r"\(2, 3\).*\(4, 5\)"):
+        rand((2, 3)) @ rand((4, 5))
+    with pytest.raises(TypeError, match="same dtype"):
+        Tensor(np.ones((2, 3)), dtype=engine.float32) @ rand((3, 2))
+
+
+@pytest.mark.parametrize("shapes", [((2, 0), (0, 3)), ((0, 3), (3, 2)), ((2, 3), (3, 0)),
+                                    ((4, 2, 0), (0, 3)), ((2, 0, 3), (3, 2))], ids=str)
+def test_matmul_with_an_empty_axis_has_gradients_of_the_right_shapes(shapes):
+    a, b = rand(shapes[0], 1), rand(shapes[1], 2)
+    y = a @ b
+    np.testing.assert_array_equal(y.data, a.data @ b.data)          # zeros where k = 0
+    y.sum().backward()
+    assert a.grad.shape == a.shape and b.grad.shape == b.shape
+    assert not a.grad.data.any() and not b.grad.data.any()          # sums over nothing

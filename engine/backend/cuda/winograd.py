@@ -7,7 +7,8 @@ from .._checks import (output, winograd_input_geometry, winograd_output_geometry
 from ..reference.winograd import A_T, B_T, G
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
-KERNELS = ["winograd_filter", "winograd_input", "winograd_output"]
+KERNELS = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
+           "winograd_weight_grad"]
 
 
 class Kernels:
@@ -54,3 +55,40 @@ class Kernels:
         if bias is not None:
             y += xp.asarray(bias, dtype=m.dtype).reshape(1, o, 1, 1)
         return y
+
+    def winograd_conv(self, x, u, padding=(1, 1), bias=None, out=None):
+        """The whole 3×3 stride-1 convolution from u = winograd_filter(w): x (n, C, h, w),
+        u (16, O, C) → y (n, O, oh, ow) (+ bias): the three steps in turn, M = U·V."""
+        xp = self.xp
+        x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding, xp)
+        u = xp.asarray(u, dtype=x.dtype)
+        if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
+            raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
+                             f"got {u.shape}")
+        ph, pw = padding
+        m = xp.matmul(u, self.winograd_input(x, padding))
+        return self.winograd_output(m, (n, u.shape[1], h + 2 * ph - 2, w + 2 * pw - 2), bias,
+                                    out)
+
+    def winograd_weight_grad(self, x, gy, padding=(1, 1), out=None):
+        """∂L/∂w (O, C, 3, 3) from x (n, C, h, w) and gy (n, O, oh, ow): the adjoints of the
+        forward's steps, as in reference/winograd.py."""
+        xp = self.xp
+        x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding, xp)
+        gy = xp.asarray(gy, dtype=x.dtype)
+        ph, pw = padding
+        oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
+        if gy.ndim != 4 or gy.shape[0] != n or gy.shape[2:] != (oh, ow):
+            raise ValueError(f"winograd_weight_grad: expected gy (n={n}, O, {oh}, {ow}) for x "
+                             f"{x.shape} and padding {padding}, got {gy.shape}")
+        o = gy.shape[1]
+        gy_pad = xp.zeros((n, o, 2 * th, 2 * tw), dtype=x.dtype)
+        gy_pad[:, :, :oh, :ow] = gy
+        a = self._matrix(A_T.T, x.dtype)
+        dm = xp.einsum("kr,noirjs,ls->klonij", a, gy_pad.reshape(n, o, th, 2, tw, 2), a)
+        du = xp.matmul(dm.reshape(16, o, n * th * tw),
+                       self.winograd_input(x, padding).transpose(0, 2, 1))
+        g = self._matrix(G, x.dtype)
+        dw = output(out, (o, c, 3, 3), x.dtype, "out", xp)
+        dw[...] = xp.einsum("ar,aboc,bs->ocrs", g, du.reshape(4, 4, o, c), g)
+        return dw

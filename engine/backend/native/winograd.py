@@ -9,7 +9,8 @@ from ... import _C
 from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
                        winograd_weight)
 
-__all__ = ["winograd_filter", "winograd_input", "winograd_output"]
+__all__ = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
+           "winograd_weight_grad"]
 
 
 def winograd_filter(w, out=None):
@@ -38,3 +39,41 @@ def winograd_output(m, out_shape, bias=None, out=None):
             raise ValueError(f"winograd_output: bias must have shape ({o},), got {bias.shape}")
     _C.winograd_output(m.reshape(-1), bias, y.reshape(-1), n, o, oh, ow)
     return y
+
+
+def winograd_conv(x, u, padding=(1, 1), bias=None, out=None):
+    """The whole 3×3 stride-1 convolution from the filters' transform u = winograd_filter(w):
+    x (n, C, h, w), u (16, O, C) → y (n, O, oh, ow), plus bias (O,).  The same result as
+    winograd_output(U·V, ...) of the three-pass way, computed block by block of tiles so
+    that V and M stay in the cache (csrc/conv/winograd_fused_body.h)."""
+    x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding)
+    u = np.ascontiguousarray(u, dtype=x.dtype)
+    if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
+        raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
+                         f"got {u.shape}")
+    o = u.shape[1]
+    ph, pw = padding
+    y = output(out, (n, o, h + 2 * ph - 2, w + 2 * pw - 2), x.dtype)
+    if bias is not None:
+        bias = np.ascontiguousarray(bias, dtype=x.dtype)
+        if bias.shape != (o,):
+            raise ValueError(f"winograd_conv: bias must have shape ({o},), got {bias.shape}")
+    _C.winograd_conv(x.reshape(-1), u.reshape(-1), bias, y.reshape(-1), n, c, o, h, w, ph, pw)
+    return y
+
+
+def winograd_weight_grad(x, gy, padding=(1, 1), out=None):
+    """∂L/∂w (O, C, 3, 3) of the 3×3 stride-1 convolution y = conv(x, w) from x (n, C, h, w)
+    and gy = ∂L/∂y (n, O, oh, ow): dU[ξν] = Σ_tiles (A dy Aᵀ)[ξν]·(Bᵀ d B)[ξν]ᵀ (16 GEMMs
+    over the tiles), then ∂L/∂w = Gᵀ dU G (csrc/conv/winograd_grad_body.h)."""
+    x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding)
+    gy = np.ascontiguousarray(gy, dtype=x.dtype)
+    ph, pw = padding
+    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
+    if gy.ndim != 4 or gy.shape[0] != n or gy.shape[2:] != (oh, ow):
+        raise ValueError(f"winograd_weight_grad: expected gy (n={n}, O, {oh}, {ow}) for x "
+                         f"{x.shape} and padding {padding}, got {gy.shape}")
+    o = gy.shape[1]
+    dw = output(out, (o, c, 3, 3), x.dtype)
+    _C.winograd_weight_grad(x.reshape(-1), gy.reshape(-1), dw.reshape(-1), n, c, o, h, w, ph, pw)
+    return dw

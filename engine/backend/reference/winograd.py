@@ -38,7 +38,8 @@ import numpy as np
 from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
                        winograd_tiles, winograd_weight)  # noqa: F401  (winograd_tiles: as before)
 
-__all__ = ["winograd_filter", "winograd_input", "winograd_output"]
+__all__ = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
+           "winograd_weight_grad"]
 
 B_T = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]], dtype=np.float64)
 G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]], dtype=np.float64)
@@ -79,3 +80,46 @@ def winograd_output(m, out_shape, bias=None, out=None):
     if bias is not None:
         y += np.asarray(bias, dtype=m.dtype).reshape(1, o, 1, 1)
     return y
+
+
+def winograd_conv(x, u, padding=(1, 1), bias=None, out=None):
+    """The whole 3×3 stride-1 convolution from the filters' transform u = winograd_filter(w):
+    x (n, C, h, w), u (16, O, C) → y (n, O, oh, ow), plus bias (O,): the three steps in turn,
+    M[ξν] = U[ξν]·V[ξν] for the 16 entries (the compiled twin runs them block by block)."""
+    x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding)
+    u = np.asarray(u, dtype=x.dtype)
+    if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
+        raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
+                         f"got {u.shape}")
+    o = u.shape[1]
+    ph, pw = padding
+    m = np.matmul(u, winograd_input(x, padding))
+    return winograd_output(m, (n, o, h + 2 * ph - 2, w + 2 * pw - 2), bias, out)
+
+
+def winograd_weight_grad(x, gy, padding=(1, 1), out=None):
+    """∂L/∂w (O, C, 3, 3) of the 3×3 stride-1 convolution y = conv(x, w) from x (n, C, h, w)
+    and gy = ∂L/∂y (n, O, oh, ow), by the adjoints of the forward's steps: y = Aᵀ M A per tile
+    gives dM = A dy Aᵀ (an odd size's extra row or column of dy counts as zero);
+    M[ξν] = U[ξν]·V[ξν] gives dU[ξν] = dM[ξν]·V[ξν]ᵀ (16 GEMMs, summing over the tiles);
+    U = G g Gᵀ gives ∂L/∂g = Gᵀ dU G.  Numerical error: each dU entry sums P = n·th·tw
+    products with |V| ≤ 4·max|d| and |dM| ≤ 4·max|dy|, weighed by at most 9/4 in Gᵀ dU G, so
+    |∂L/∂g_winograd − ∂L/∂g| ≤ (P + 16)·ε·36·P·max|d|·max|dy| (first order; tested)."""
+    x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding)
+    gy = np.asarray(gy, dtype=x.dtype)
+    ph, pw = padding
+    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
+    if gy.ndim != 4 or gy.shape[0] != n or gy.shape[2:] != (oh, ow):
+        raise ValueError(f"winograd_weight_grad: expected gy (n={n}, O, {oh}, {ow}) for x "
+                         f"{x.shape} and padding {padding}, got {gy.shape}")
+    o = gy.shape[1]
+    gy_pad = np.zeros((n, o, 2 * th, 2 * tw), dtype=x.dtype)
+    gy_pad[:, :, :oh, :ow] = gy
+    dy = gy_pad.reshape(n, o, th, 2, tw, 2)                     # dy[n, o, i, r, j, s]
+    a = A_T.T.astype(x.dtype)                                   # A (4, 2)
+    dm = np.einsum("kr,noirjs,ls->klonij", a, dy, a).reshape(16, o, n * th * tw)
+    du = np.matmul(dm, winograd_input(x, padding).transpose(0, 2, 1))     # (16, O, C)
+    g = G.astype(x.dtype)
+    dw = output(out, (o, c, 3, 3), x.dtype)
+    dw[...] = np.einsum("ar,aboc,bs->ocrs", g, du.reshape(4, 4, o, c), g)
+    return dw

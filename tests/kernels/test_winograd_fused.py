@@ -1,0 +1,206 @@
+"""The fused Winograd convolution (csrc/conv/winograd_fused_body.h: the transforms and the
+16 GEMMs block by block of tiles) against its NumPy twin ``reference.winograd_conv`` over
+random shapes and block sizes, within the F(2×2, 3×3) error bound, and for any thread count."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import engine
+from engine.backend import reference
+from engine.backend.reference import winograd as ref
+
+native = pytest.importorskip("engine.backend.native")
+from engine import _C  # noqa: E402  (after the skip: the compiled module)
+
+TOL = {np.float32: 2e-5, np.float64: 1e-13}
+
+
+@pytest.fixture
+def block_tiles():
+    """Set the fused convolution's block size for one test; the default again afterwards."""
+    yield _C.winograd_set_block_tiles
+    _C.winograd_set_block_tiles(0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 3), c=st.integers(1, 6), o=st.integers(1, 6), h=st.integers(1, 13),
+       w=st.integers(1, 13), ph=st.integers(0, 2), pw=st.integers(0, 2),
+       dtype=st.sampled_from([np.float32, np.float64]), tiles=st.sampled_from([0, 1, 2, 5, 40]),
+       with_bias=st.booleans(), seed=st.integers(0, 2**16))
+def test_fused_convolution_matches_the_reference(n, c, o, h, w, ph, pw, dtype, tiles, with_bias,
+                                                  seed):
+    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, c, h, w)).astype(dtype)
+    u = ref.winograd_filter(rng.standard_normal((o, c, 3, 3)).astype(dtype))
+    bias = rng.standard_normal(o).astype(dtype) if with_bias else None
+    if oh < 1 or ow < 1:
+        with pytest.raises(ValueError, match="3×3 window"):
+            native.winograd_conv(x, u, (ph, pw))
+        return
+    _C.winograd_set_block_tiles(tiles)      # 1 tile: every row of tiles a block of its own
+    try:
+        got = native.winograd_conv(x, u, (ph, pw), bias)
+    finally:
+        _C.winograd_set_block_tiles(0)
+    want = ref.winograd_conv(x, u, (ph, pw), bias)
+    assert got.shape == want.shape == (n, o, oh, ow) and got.dtype == dtype
+    np.testing.assert_allclose(got, want, rtol=TOL[dtype], atol=TOL[dtype] * 10 * c)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("c", [1, 8, 64])
+def test_fused_convolution_within_the_stated_error_bound(dtype, c):
+    """|y_winograd − y| ≤ (C + 16) · ε · 81 · C · max|g| · max|d| (reference/winograd.py),
+    y computed by im2col in float64."""
+    rng = np.random.default_rng(c)
+    x = rng.uniform(-1, 1, (2, c, 13, 10)).astype(dtype)
+    w = rng.uniform(-1, 1, (5, c, 3, 3)).astype(dtype)
+    got = native.winograd_conv(x, native.winograd_filter(w), (1, 1))
+    cols = reference.im2col(x.astype(np.float64), (3, 3), 1, (1, 1), 1)
+    want = (w.astype(np.float64).reshape(5, -1) @ cols).reshape(5, 2, 13, 10).transpose(1, 0, 2, 3)
+    eps = np.finfo(dtype).eps / 2
+    bound = (c + 16) * eps * 81 * c * np.abs(w).max() * np.abs(x).max()
+    error = np.abs(got - want).max()
+    assert error <= bound, (error, bound)
+    assert error > 0 or dtype == np.float64 or c == 1
+
+
+@pytest.mark.parametrize("tiles", [0, 16, 48])
+def test_fused_convolution_gives_the_same_bits_for_any_thread_count(block_tiles, tiles):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3, 16, 20, 18)).astype(np.float32)
+    u = native.winograd_filter(rng.standard_normal((24, 16, 3, 3)).astype(np.float32))
+    block_tiles(tiles)
+    saved = engine.get_num_threads()
+    try:
+        engine.set_num_threads(1)
+        one = native.winograd_conv(x, u, (1, 1))
+        engine.set_num_threads(2)
+        two = native.winograd_conv(x, u, (1, 1))
+    finally:
+        engine.set_num_threads(saved)
+    assert np.array_equal(one, two)
+
+
+def test_fused_convolution_with_no_input_channels_is_the_bias():
+    x = np.zeros((2, 0, 5, 5), np.float32)
+    u = np.zeros((16, 3, 0), np.float32)
+    bias = np.array([1.0, -2.0, 3.0], np.float32)
+    y = native.winograd_conv(x, u, (1, 1), bias)
+    assert y.shape == (2, 3, 5, 5)
+    np.testing.assert_array_equal(y, np.broadcast_to(bias.reshape(1, 3, 1, 1), y.shape))
+
+
+def test_fused_convolution_refuses_bad_operands():
+    x = np.zeros((1, 2, 5, 5), np.float32)
+    with pytest.raises(ValueError, match=r"u \(16, O, 2\)"):
+        native.winograd_conv(x, np.zeros((16, 3, 4), np.float32))
+    with pytest.raises(ValueError, match=r"u \(16, O, 2\)"):
+        native.winograd_conv(x, np.zeros((9, 3, 2), np.float32))
+    with pytest.raises(ValueError, match="bias"):
+        native.winograd_conv(x, np.zeros((16, 3, 2), np.float32), bias=np.zeros(2))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        native.winograd_conv(x.astype(np.int32), np.zeros((16, 3, 2), np.float32))
+    with pytest.raises(ValueError, match="tiles must be >= 0"):
+        _C.winograd_set_block_tiles(-1)
+
+
+def test_array_module_twin_of_the_fused_convolution_matches_the_reference():
+    """The cuda backend's winograd_conv (array-module code), run with NumPy as its module."""
+    from engine.backend.cuda.winograd import Kernels
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 7, 6))
+    u = ref.winograd_filter(rng.standard_normal((4, 3, 3, 3)))
+    bias = rng.standard_normal(4)
+    np.testing.assert_allclose(Kernels(np).winograd_conv(x, u, (1, 2), bias),
+                               ref.winograd_conv(x, u, (1, 2), bias), rtol=1e-13, atol=1e-13)
+
+
+# ---- the weight gradient (csrc/conv/winograd_grad_body.h) ----
+
+def _im2col_weight_grad(x, gy, padding):
+    """∂L/∂w = dY · colsᵀ by the reference backend's im2col, in float64."""
+    o, c = gy.shape[1], x.shape[1]
+    cols = reference.im2col(x.astype(np.float64), (3, 3), 1, padding, 1)
+    dy = gy.astype(np.float64).transpose(1, 0, 2, 3).reshape(o, -1)
+    return (dy @ cols.T).reshape(o, c, 3, 3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 3), c=st.integers(1, 6), o=st.integers(1, 6), h=st.integers(1, 13),
+       w=st.integers(1, 13), ph=st.integers(0, 2), pw=st.integers(0, 2),
+       dtype=st.sampled_from([np.float32, np.float64]), tiles=st.sampled_from([0, 1, 3, 40]),
+       seed=st.integers(0, 2**16))
+def test_weight_gradient_matches_the_reference_and_im2col(n, c, o, h, w, ph, pw, dtype, tiles,
+                                                          seed):
+    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, c, h, w)).astype(dtype)
+    if oh < 1 or ow < 1:
+        with pytest.raises(ValueError, match="3×3 window"):
+            native.winograd_weight_grad(x, np.zeros((n, o, 1, 1), dtype), (ph, pw))
+        return
+    gy = rng.standard_normal((n, o, oh, ow)).astype(dtype)
+    _C.winograd_set_block_tiles(tiles)
+    try:
+        got = native.winograd_weight_grad(x, gy, (ph, pw))
+    finally:
+        _C.winograd_set_block_tiles(0)
+    want = _im2col_weight_grad(x, gy, (ph, pw))
+    scale = np.abs(want).max() + 1
+    tol = TOL[dtype] * scale * 10
+    assert got.shape == (o, c, 3, 3) and got.dtype == dtype
+    np.testing.assert_allclose(ref.winograd_weight_grad(x, gy, (ph, pw)), want, atol=tol)
+    np.testing.assert_allclose(got, want, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_weight_gradient_within_an_error_bound(dtype):
+    """The bound stated in reference/winograd.py: each dU entry sums P = n·th·tw products of
+    a transformed input (|V| ≤ 4·max|d|) and a transformed gradient (|dM| ≤ 4·max|dy|), and
+    Gᵀ dU G weighs them by at most 9/4, so (first order, unit roundoff ε)
+    |dW_winograd − dW| ≤ (P + 16)·ε·36·P·max|d|·max|dy|."""
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-1, 1, (2, 8, 12, 10)).astype(dtype)
+    gy = rng.uniform(-1, 1, (2, 4, 12, 10)).astype(dtype)
+    got = native.winograd_weight_grad(x, gy, (1, 1))
+    p = 2 * 6 * 5
+    bound = (p + 16) * np.finfo(dtype).eps / 2 * 36 * p
+    error = np.abs(got - _im2col_weight_grad(x, gy, (1, 1))).max()
+    assert error <= bound, (error, bound)
+
+
+@pytest.mark.parametrize("tiles", [0, 7])
+def test_weight_gradient_gives_the_same_bits_for_any_thread_count(block_tiles, tiles):
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((3, 16, 20, 18)).astype(np.float32)
+    gy = rng.standard_normal((3, 24, 20, 18)).astype(np.float32)
+    block_tiles(tiles)
+    saved = engine.get_num_threads()
+    try:
+        engine.set_num_threads(1)
+        one = native.winograd_weight_grad(x, gy, (1, 1))
+        engine.set_num_threads(2)
+        two = native.winograd_weight_grad(x, gy, (1, 1))
+    finally:
+        engine.set_num_threads(saved)
+    assert np.array_equal(one, two)
+
+
+def test_weight_gradient_of_an_empty_batch_is_zero_and_bad_shapes_are_refused():
+    dw = native.winograd_weight_grad(np.zeros((0, 2, 5, 5)), np.zeros((0, 3, 5, 5)))
+    assert dw.shape == (3, 2, 3, 3) and not dw.any()
+    x = np.zeros((1, 2, 5, 5), np.float32)
+    with pytest.raises(ValueError, match=r"expected gy \(n=1, O, 5, 5\)"):
+        native.winograd_weight_grad(x, np.zeros((1, 3, 4, 5), np.float32))
+    with pytest.raises(ValueError, match=r"expected gy \(n=1, O, 5, 5\)"):
+        native.winograd_weight_grad(x, np.zeros((2, 3, 5, 5), np.float32))
+
+
+def test_array_module_twin_of_the_weight_gradient_matches_the_reference():
+    from engine.backend.cuda.winograd import Kernels
+    rng = np.random.default_rng(4)
+    x, gy = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((2, 5, 7, 8))
+    np.testing.assert_allclose(Kernels(np).winograd_weight_grad(x, gy, (1, 2)),
+                               ref.winograd_weight_grad(x, gy, (1, 2)), rtol=1e-12, atol=1e-12)
