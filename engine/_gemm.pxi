@@ -251,7 +251,7 @@ def gemm_blocking(dtype="float32"):
     return dict(zip(("mr", "nr", "kc", "mc", "nc", "small_max"), [out[i] for i in range(6)]))
 
 
-def measure_peak_gflops(dtype="float32", isa=None, int threads=1):
+def measure_peak_gflops(dtype="float32", isa=None, threads=1):
     """Peak GFLOP/s of ``threads`` cores for ``dtype`` with instruction set ``isa``
     (default: the one GEMM uses), measured by an FMA-throughput loop (~0.2 s)."""
     name = _np.dtype(dtype).name
@@ -259,14 +259,19 @@ def measure_peak_gflops(dtype="float32", isa=None, int threads=1):
         raise TypeError(f"measure_peak_gflops: dtype must be float32 or float64, got {name}")
     if isa is None:
         isa = kernel_isa("gemm")
-    if threads < 1:
-        raise ValueError(f"measure_peak_gflops: threads must be >= 1, got {threads}")
+    if isinstance(threads, bool) or not hasattr(threads, "__index__"):
+        raise TypeError(f"measure_peak_gflops: threads must be an int, got "
+                        f"{type(threads).__name__} {threads!r}")
+    if not 1 <= threads <= eng_max_threads():
+        raise ValueError(f"measure_peak_gflops: threads must be from 1 to {eng_max_threads()} "
+                         f"(see max_threads()), got {threads}")
+    cdef int nthreads = threads
     cdef bytes isa_b = str(isa).encode("ascii")
     cdef const char *isa_c = isa_b
     cdef int is_f64 = name == "float64"
     cdef double result
     with nogil:
-        result = eng_measure_peak_gflops(is_f64, isa_c, threads)
+        result = eng_measure_peak_gflops(is_f64, isa_c, nthreads)
     if result < 0:
         raise ValueError(f"measure_peak_gflops: this CPU cannot run ISA {isa!r}")
     return result
