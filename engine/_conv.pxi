@@ -50,10 +50,9 @@ cdef int _fill_conv_geometry(eng_conv_geometry *g, str func, object channels, tu
     if g.channels < 0:
         raise ValueError(f"{func}: channels must be >= 0, got {channels}")
     for a in range(3):
-        i, o, k = _size_arg(func, "in_size", in_size[a]), _size_arg(func, "out_size", out_size[a]), \
-            _size_arg(func, "kernel", kernel[a])
-        s, p, d = _size_arg(func, "stride", stride[a]), _size_arg(func, "padding", padding[a]), \
-            _size_arg(func, "dilation", dilation[a])
+        i, o = _size_arg(func, "in_size", in_size[a]), _size_arg(func, "out_size", out_size[a])
+        k, s = _size_arg(func, "kernel", kernel[a]), _size_arg(func, "stride", stride[a])
+        p, d = _size_arg(func, "padding", padding[a]), _size_arg(func, "dilation", dilation[a])
         if i < 1 or o < 1 or k < 1 or s < 1 or p < 0 or d < 1:
             raise ValueError(f"{func}: bad geometry on axis {a}: in {i}, out {o}, kernel {k}, "
                              f"stride {s}, pad {p}, dilation {d} (in, out, kernel, stride, "

@@ -206,13 +206,23 @@ def gemm_reference(a, b, c=None, double alpha=1.0, double beta=0.0, bint trans_a
     return _gemm("gemm_reference", a, b, c, alpha, beta, trans_a, trans_b, 2, True)
 
 
-def gemm_set_blocking(int kc=0, int mc=0, int nc=0, long small_max=-1):
+def gemm_set_blocking(kc=0, mc=0, nc=0, small_max=-1):
     """Override GEMM's cache blocks KC, MC, NC (0: default) and the small-matrix
     limit on m·n·k (-1: default).  For tests: tiny blocks cross every boundary
-    with small matrices.  Call with no arguments to restore the defaults."""
-    if kc < 0 or mc < 0 or nc < 0:
-        raise ValueError(f"gemm_set_blocking: block sizes must be >= 0, got {kc}, {mc}, {nc}")
-    eng_gemm_set_blocking(kc, mc, nc, small_max)
+    with small matrices.  Call with no arguments to restore the defaults.
+    Blocks are ints from 0 to 2**31 - 1 (the C code's int); small_max from -1 to
+    2**31 - 1 (a C long on every platform)."""
+    cdef int blocks[3]
+    for i, (name, value) in enumerate((("kc", kc), ("mc", mc), ("nc", nc))):
+        v = _size_arg("gemm_set_blocking", name, value)
+        if not 0 <= v <= 2147483647:
+            raise ValueError(f"gemm_set_blocking: {name} must be from 0 to 2**31 - 1, got {value}")
+        blocks[i] = v
+    limit = _size_arg("gemm_set_blocking", "small_max", small_max)
+    if not -1 <= limit <= 2147483647:
+        raise ValueError(f"gemm_set_blocking: small_max must be from -1 to 2**31 - 1, "
+                         f"got {small_max}")
+    eng_gemm_set_blocking(blocks[0], blocks[1], blocks[2], limit)
 
 
 def gemm_set_shape(int shape=-1, int direct_b=-1):

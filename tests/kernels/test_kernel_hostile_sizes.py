@@ -328,3 +328,18 @@ def test_engine_still_computes_after_all_that():
     x = Tensor(np.arange(16, dtype=f32).reshape(1, 1, 4, 4))
     np.testing.assert_allclose(F.avg_pool2d(x, 2).numpy().ravel(), [2.5, 4.5, 10.5, 12.5])
     assert engine.get_num_threads() >= 1
+
+
+@pytest.mark.parametrize("kwargs", [dict(kc=2**31), dict(mc=2**40), dict(nc=-1),
+                                    dict(small_max=2**40), dict(small_max=-2)])
+def test_gemm_block_overrides_out_of_the_c_range_give_valueerror(kwargs):
+    with pytest.raises(ValueError):
+        C.gemm_set_blocking(**kwargs)
+    C.gemm_set_blocking()
+
+
+@pytest.mark.parametrize("kwargs", [dict(kc=1.5), dict(mc=True), dict(nc="8")])
+def test_gemm_block_overrides_that_are_not_ints_give_typeerror(kwargs):
+    with pytest.raises(TypeError):
+        C.gemm_set_blocking(**kwargs)
+    C.gemm_set_blocking()
