@@ -225,20 +225,22 @@ def gemm_set_blocking(kc=0, mc=0, nc=0, small_max=-1):
     eng_gemm_set_blocking(blocks[0], blocks[1], blocks[2], limit)
 
 
-def gemm_set_shape(int shape=-1, int direct_b=-1):
+def gemm_set_shape(shape=-1, direct_b=-1):
     """Force GEMM's register-block shape (0: the ISA's main one, 1, 2: its shapes for
     few rows; -1: chosen per call) and direct B (1: read B in place when its rows are
     contiguous, 0: always pack, -1: when it pays).  For tests; no arguments: automatic."""
-    if shape < -1 or shape >= 8:
+    if not -1 <= _size_arg("gemm_set_shape", "shape", shape) < 8:
         raise ValueError(f"gemm_set_shape: shape must be -1 or 0..7, got {shape}")
+    if not -1 <= _size_arg("gemm_set_shape", "direct_b", direct_b) <= 1:
+        raise ValueError(f"gemm_set_shape: direct_b must be -1, 0 or 1, got {direct_b}")
     eng_gemm_set_shape(shape, direct_b)
 
 
-def gemm_set_dot(int mode=-1):
+def gemm_set_dot(mode=-1):
     """Force GEMM's dot-product path for C with few entries and a long k (1: whenever
     op(A)'s rows and op(B)'s columns are contiguous and m·n <= 2²⁰, 0: never, -1: when
     it pays).  For tests; no arguments: automatic."""
-    if mode < -1 or mode > 1:
+    if not -1 <= _size_arg("gemm_set_dot", "mode", mode) <= 1:
         raise ValueError(f"gemm_set_dot: mode must be -1, 0 or 1, got {mode}")
     eng_gemm_set_dot(mode)
 

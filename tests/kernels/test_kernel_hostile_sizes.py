@@ -343,3 +343,21 @@ def test_gemm_block_overrides_that_are_not_ints_give_typeerror(kwargs):
     with pytest.raises(TypeError):
         C.gemm_set_blocking(**kwargs)
     C.gemm_set_blocking()
+
+
+@pytest.mark.parametrize("call", [lambda: C.gemm_set_shape(2**40), lambda: C.gemm_set_shape(0, 7),
+                                  lambda: C.gemm_set_dot(2**64), lambda: C.gemm_set_dot(-2)])
+def test_gemm_test_hooks_out_of_range_give_valueerror(call):
+    with pytest.raises(ValueError):
+        call()
+    C.gemm_set_shape()
+    C.gemm_set_dot()
+
+
+@pytest.mark.parametrize("call", [lambda: C.gemm_set_shape(1.0), lambda: C.gemm_set_dot("1"),
+                                  lambda: C.gemm_set_shape(0, None)])
+def test_gemm_test_hooks_that_are_not_ints_give_typeerror(call):
+    with pytest.raises(TypeError):
+        call()
+    C.gemm_set_shape()
+    C.gemm_set_dot()
