@@ -125,8 +125,10 @@ cdef int _fill_pool_geometry(eng_pool_geometry *g, str func, object planes, tupl
                              tuple out_size, tuple kernel, tuple stride, tuple padding,
                              bint is_max) except -1:
     """Fill `g` from the user's geometry: ints in range, padding <= kernel / 2, the output
-    size the one the others give, and every size the C code computes (h + 2·padding, the
-    divisor kh·kw, planes·h·w) within ptrdiff_t, checked on Python ints."""
+    size the one the others give, and every size the C code computes (h + 2·padding,
+    planes·h·w, planes·oh·ow) within ptrdiff_t, checked on Python ints.  The window kh·kw
+    may exceed it: the average's divisor is a floating-point product (csrc/conv/pool_body.h)
+    and the loops visit only the window's part inside the plane."""
     for name, t in (("in_size", in_size), ("out_size", out_size), ("kernel", kernel),
                     ("stride", stride), ("padding", padding)):
         if len(t) != 2:
@@ -143,7 +145,6 @@ cdef int _fill_pool_geometry(eng_pool_geometry *g, str func, object planes, tupl
                          f"{kernel}, stride {stride}, padding {padding} (padding <= kernel/2)")
     _fit(func, "height + 2 * padding", (<object>g.h) + 2 * (<object>g.ph))
     _fit(func, "width + 2 * padding", (<object>g.w) + 2 * (<object>g.pw))
-    _product(func, "the window size kh·kw", (g.kh, g.kw))
     if g.oh != ((<object>g.h) + 2 * g.ph - g.kh) // g.sh + 1 \
             or g.ow != ((<object>g.w) + 2 * g.pw - g.kw) // g.sw + 1 or g.oh < 1 or g.ow < 1:
         raise ValueError(f"{func}: output size {out_size} does not match input {in_size}, "

@@ -104,14 +104,20 @@ def test_pool_product_that_wraps_to_zero_is_refused():
 
 
 @pytest.mark.parametrize("k", [2**32, 2**40, 2**62])
-def test_pool_window_whose_divisor_overflows_is_refused(k):
-    # kh * kw wrapped: a wrong (or zero) divisor, a silently wrong average
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_pool_window_whose_size_overflows_still_gives_the_right_answer(k, dtype):
+    # kh * kw wrapped around in ptrdiff_t (2**80 -> 0): the average was divided by a wrong
+    # (or zero) divisor.  The divisor is now a floating-point product, so a window larger
+    # than the C type is still exact; every window here holds the one input element.
     args = pool_args(in_size=(1, 1), out_size=(2, 2), kernel=(k, k), stride=(1, 1),
                      padding=(k // 2, k // 2))
-    with pytest.raises(ValueError, match="too large"):
-        C.avg_pool2d_forward(zeros(1), zeros(4), *args)
-    with pytest.raises(ValueError, match="too large"):
-        C.max_pool2d_forward(zeros(1), zeros(4), np.zeros(4, np.int32), *args)
+    x, y = np.array([3.0], dtype), np.zeros(4, dtype)
+    C.avg_pool2d_forward(x, y, *args)
+    np.testing.assert_allclose(y, 3.0 / (float(k) * float(k)), rtol=1e-6)
+    argmax = np.full(4, -1, np.int32)
+    C.max_pool2d_forward(x, y, argmax, *args)
+    np.testing.assert_array_equal(y, 3.0)
+    np.testing.assert_array_equal(argmax, 0)
 
 
 def test_pool_padding_whose_padded_size_overflows_is_refused():
@@ -146,12 +152,21 @@ def test_pool_wrong_tuple_lengths_give_valueerror():
 
 
 @pytest.mark.parametrize("k", [2**40, 2**62])
-def test_functional_pooling_with_absurd_windows_raises(k):
+def test_functional_pooling_with_absurd_windows_is_right(k):
+    x = np.random.default_rng(0).standard_normal((1, 1, 4, 4))
+    avg = F.avg_pool2d(Tensor(x), (k, k), padding=(k // 2, k // 2)).numpy()
+    np.testing.assert_allclose(avg, x.sum() / (float(k) * float(k)), rtol=1e-9)
+    np.testing.assert_array_equal(F.max_pool2d(Tensor(x), (k, k), padding=(k // 2, k // 2))
+                                  .numpy(), x.max())
+
+
+@pytest.mark.parametrize("k", [2**63, 2**64])
+def test_functional_pooling_with_windows_beyond_the_c_type_raises(k):
     x = Tensor(np.ones((1, 1, 4, 4), f32))
     with pytest.raises(ValueError):
-        F.avg_pool2d(x, (k, k), padding=(k // 2, k // 2))
+        F.avg_pool2d(x, (k, 1), padding=(k // 2, 0))
     with pytest.raises(ValueError):
-        F.max_pool2d(x, (k, k), padding=(k // 2, k // 2))
+        F.max_pool2d(x, (k, 1), padding=(k // 2, 0))
 
 
 def test_functional_conv_with_a_stride_beyond_the_c_type_raises_valueerror():
