@@ -20,6 +20,10 @@ Compiler flags:
                       otherwise -fopenmp-simd (just the `omp simd` hints) if
                       that works, otherwise nothing: the code is then serial.
                       Set ENGINE_DISABLE_OPENMP=1 to build without threads.
+ENGINE_SANITIZE=1     (GCC/clang, developers only) build with AddressSanitizer and
+                      UndefinedBehaviorSanitizer instead of -O3: SANITIZE_FLAGS below, for
+                      compiling and linking; scripts/check_sanitizers.sh runs the kernel
+                      tests on such a build (Python must preload libasan, see that script).
 No host-specific flags (no "march=native"): instruction-set specific code is compiled per file
 (csrc/<family>/avx2.c, avx512.c, csrc/gemm/kernel_avx2.c, kernel_avx512.c: each sets its own
 target, see csrc/common/target.h) and chosen at run time (csrc/common/isa.c), so the wheel
@@ -107,6 +111,13 @@ int main(void)
     return a[63] == 1.0f && omp_get_max_threads() > 0 ? 0 : 1;
 }
 """
+
+# ENGINE_SANITIZE=1: every out-of-bounds access, use after free, signed overflow, misaligned
+# load or shift past the width in the C kernels (and the Cython wrappers) is reported.
+# -O1 keeps it quick enough, the frame pointer and -g give readable stack traces, and
+# -fno-sanitize-recover makes any UBSan finding stop the process (never a buried warning).
+SANITIZE_FLAGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
+                  "-fno-omit-frame-pointer", "-O1", "-g"]
 
 TRIVIAL_PROGRAM = "int main(void) { return 0; }\n"
 
@@ -243,6 +254,11 @@ class BuildExt(build_ext):
             link_args = []
             if hasattr(self.compiler, "_compile"):
                 self._add_isa_flags()
+        if os.environ.get("ENGINE_SANITIZE", "") not in ("", "0"):
+            if self.compiler.compiler_type == "msvc":
+                sys.exit("ENGINE_SANITIZE=1 needs GCC or clang")
+            compile_args = [a for a in compile_args if not a.startswith("-O")] + SANITIZE_FLAGS
+            link_args = link_args + SANITIZE_FLAGS
         omp_compile, omp_link, threading = [], [], "serial"
         if want_omp:
             omp_compile, omp_link, threading = self._openmp_flags()

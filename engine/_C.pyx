@@ -16,6 +16,8 @@ through the table of the instruction set in use (csrc/common/isa.h).
 
 from cython cimport floating
 from libc.stddef cimport ptrdiff_t
+cdef extern from "Python.h":
+    const Py_ssize_t PY_SSIZE_T_MAX
 
 
 # ---------------------------------------------------------------------------
@@ -28,9 +30,11 @@ cdef int _check_size(str func, str name, Py_ssize_t given, Py_ssize_t expected) 
     return 0
 
 
-cdef int _check_shape(str func, Py_ssize_t size, Py_ssize_t a, Py_ssize_t b, Py_ssize_t c,
+cdef int _check_shape(str func, Py_ssize_t size, object a, object b, object c,
                       str names) except -1:
-    """x.size must equal a*b*c (all >= 0); `names` names a, b, c for the message."""
+    """x.size must equal a*b*c (all ints >= 0); `names` names a, b, c for the message."""
+    for value, name in zip((a, b, c), names.split(", ")):
+        _size_arg(func, name, value)
     if a < 0 or b < 0 or c < 0:
         raise ValueError(f"{func}: ({names}) must be >= 0, got ({a}, {b}, {c})")
     total = (<object>a) * b * c          # Python int: cannot overflow
@@ -38,6 +42,36 @@ cdef int _check_shape(str func, Py_ssize_t size, Py_ssize_t a, Py_ssize_t b, Py_
         raise ValueError(f"{func}: x has {size} elements, but ({names}) = ({a}, {b}, {c}) "
                          f"needs {total}")
     return 0
+
+
+# Overflow: every size the C code computes from user-given sizes (products like N·C·H·W,
+# sums like H + 2·padding, window ends like (out − 1)·stride + dilation·(kernel − 1)) is
+# first computed here with Python ints, which cannot overflow, and must fit the C type
+# (ptrdiff_t = Py_ssize_t) before the C code sees it: the C code then never overflows.
+
+cdef Py_ssize_t _fit(str func, str what, object value) except? -1:
+    """`value` (a Python int computed from sizes) as a Py_ssize_t, or a ValueError saying that
+    `what` is too large for the C code."""
+    if not -PY_SSIZE_T_MAX - 1 <= value <= PY_SSIZE_T_MAX:
+        raise ValueError(f"{func}: {what} = {value} is too large (more than {PY_SSIZE_T_MAX}, "
+                         f"the largest size the C code can index)")
+    return value
+
+
+cdef Py_ssize_t _product(str func, str what, tuple factors) except? -1:
+    """The product of the sizes `factors` as a Py_ssize_t, or ValueError if it overflows."""
+    cdef object total = 1
+    for f in factors:
+        total *= f
+    return _fit(func, f"{what} ({' * '.join(str(f) for f in factors)})", total)
+
+
+cdef Py_ssize_t _size_arg(str func, str name, object value) except? -1:
+    """A user-given size, stride, padding ... as a Py_ssize_t: TypeError unless an int
+    (bool is not a size), ValueError if too large for the C code."""
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(f"{func}: {name} must be an int, got {type(value).__name__} {value!r}")
+    return _fit(func, name, value.__index__())
 
 
 # ---------------------------------------------------------------------------

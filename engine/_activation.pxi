@@ -92,68 +92,74 @@ cdef int _backward(str func, int tag, const floating[::1] a, const floating[::1]
     return 0
 
 
-def relu_forward(const floating[::1] x, floating[::1] y):
+def relu_forward(const floating[::1] x not None, floating[::1] y not None):
     """y = max(0, x)"""
     _forward("relu_forward", ENG_RELU, x, y, 0)
 
 
-def relu_backward(const floating[::1] x, const floating[::1] gy, floating[::1] gx):
+def relu_backward(const floating[::1] x not None, const floating[::1] gy not None,
+                  floating[::1] gx not None):
     """gx = gy * (x > 0)"""
     _backward("relu_backward", ENG_RELU, x, gy, gx, 0)
 
 
-def leaky_relu_forward(const floating[::1] x, floating[::1] y, double slope):
+def leaky_relu_forward(const floating[::1] x not None, floating[::1] y not None, double slope):
     """y = x if x > 0 else slope * x"""
     _forward("leaky_relu_forward", ENG_LEAKY_RELU, x, y, slope)
 
 
-def leaky_relu_backward(const floating[::1] x, const floating[::1] gy, floating[::1] gx,
-                        double slope):
+def leaky_relu_backward(const floating[::1] x not None, const floating[::1] gy not None,
+                        floating[::1] gx not None, double slope):
     """gx = gy * (1 if x > 0 else slope)"""
     _backward("leaky_relu_backward", ENG_LEAKY_RELU, x, gy, gx, slope)
 
 
-def elu_forward(const floating[::1] x, floating[::1] y, double alpha):
+def elu_forward(const floating[::1] x not None, floating[::1] y not None, double alpha):
     """y = x if x > 0 else alpha * (exp(x) - 1)"""
     _forward("elu_forward", ENG_ELU, x, y, alpha)
 
 
-def elu_backward(const floating[::1] x, const floating[::1] gy, floating[::1] gx, double alpha):
+def elu_backward(const floating[::1] x not None, const floating[::1] gy not None,
+                 floating[::1] gx not None, double alpha):
     """gx = gy * (1 if x > 0 else alpha * exp(x))"""
     _backward("elu_backward", ENG_ELU, x, gy, gx, alpha)
 
 
-def sigmoid_forward(const floating[::1] x, floating[::1] y):
+def sigmoid_forward(const floating[::1] x not None, floating[::1] y not None):
     """y = 1 / (1 + exp(-x))"""
     _forward("sigmoid_forward", ENG_SIGMOID, x, y, 0)
 
 
-def sigmoid_backward(const floating[::1] y, const floating[::1] gy, floating[::1] gx):
+def sigmoid_backward(const floating[::1] y not None, const floating[::1] gy not None,
+                     floating[::1] gx not None):
     """gx = gy * y * (1 - y), from the forward OUTPUT y"""
     _backward("sigmoid_backward", ENG_SIGMOID, y, gy, gx, 0)
 
 
-def tanh_forward(const floating[::1] x, floating[::1] y):
+def tanh_forward(const floating[::1] x not None, floating[::1] y not None):
     """y = tanh(x)"""
     _forward("tanh_forward", ENG_TANH, x, y, 0)
 
 
-def tanh_backward(const floating[::1] y, const floating[::1] gy, floating[::1] gx):
+def tanh_backward(const floating[::1] y not None, const floating[::1] gy not None,
+                  floating[::1] gx not None):
     """gx = gy * (1 - y**2), from the forward OUTPUT y"""
     _backward("tanh_backward", ENG_TANH, y, gy, gx, 0)
 
 
-def softplus_forward(const floating[::1] x, floating[::1] y):
+def softplus_forward(const floating[::1] x not None, floating[::1] y not None):
     """y = log(1 + exp(x))"""
     _forward("softplus_forward", ENG_SOFTPLUS, x, y, 0)
 
 
-def softplus_backward(const floating[::1] x, const floating[::1] gy, floating[::1] gx):
+def softplus_backward(const floating[::1] x not None, const floating[::1] gy not None,
+                      floating[::1] gx not None):
     """gx = gy * sigmoid(x)"""
     _backward("softplus_backward", ENG_SOFTPLUS, x, gy, gx, 0)
 
 
-def heaviside_forward(const floating[::1] x, floating[::1] y, double value_at_zero):
+def heaviside_forward(const floating[::1] x not None, floating[::1] y not None,
+                      double value_at_zero):
     """y = 1 if x > 0, value_at_zero if x == 0, 0 if x < 0 (NaN stays NaN)"""
     _forward("heaviside_forward", ENG_HEAVISIDE, x, y, value_at_zero)
 
@@ -161,17 +167,17 @@ def heaviside_forward(const floating[::1] x, floating[::1] y, double value_at_ze
 # TEST HOOKS: the vectorised exp / expm1 / log1p of csrc/common/vmath.h, elementwise
 # (through the selected ISA).  Not part of the public API.
 
-def _vmath_exp(const floating[::1] x, floating[::1] y):
+def _vmath_exp(const floating[::1] x not None, floating[::1] y not None):
     """TEST HOOK: y = exp(x) computed by vmath.h"""
     _forward("_vmath_exp", ENG_VEXP, x, y, 0)
 
 
-def _vmath_expm1(const floating[::1] x, floating[::1] y):
+def _vmath_expm1(const floating[::1] x not None, floating[::1] y not None):
     """TEST HOOK: y = exp(x) - 1 computed by vmath.h"""
     _forward("_vmath_expm1", ENG_VEXPM1, x, y, 0)
 
 
-def _vmath_log1p(const floating[::1] x, floating[::1] y):
+def _vmath_log1p(const floating[::1] x not None, floating[::1] y not None):
     """TEST HOOK: y = log(1 + x) computed by vmath.h"""
     _forward("_vmath_log1p", ENG_VLOG1P, x, y, 0)
 
@@ -180,43 +186,45 @@ def _vmath_log1p(const floating[::1] x, floating[::1] y):
 # PReLU: x viewed as (outer, channels, inner), one slope w[c] per channel
 # ---------------------------------------------------------------------------
 
-def prelu_forward(const floating[::1] x, const floating[::1] w, floating[::1] y,
-                  Py_ssize_t outer, Py_ssize_t channels, Py_ssize_t inner):
+def prelu_forward(const floating[::1] x not None, const floating[::1] w not None,
+                  floating[::1] y not None, outer, channels, inner):
     """x viewed as (outer, channels, inner):  y = x if x > 0 else w[c] * x"""
     cdef Py_ssize_t n = x.shape[0]
     _check_shape("prelu_forward", n, outer, channels, inner, "outer, channels, inner")
+    cdef Py_ssize_t o_ = outer, c_ = channels, i_ = inner   # in range: checked just above
     _check_size("prelu_forward", "w", w.shape[0], channels)
     _check_size("prelu_forward", "y", y.shape[0], n)
     if n == 0:
         return
     with nogil:
         if floating is float:
-            _activations().prelu_forward_f32(&x[0], &w[0], &y[0], outer, channels, inner)
+            _activations().prelu_forward_f32(&x[0], &w[0], &y[0], o_, c_, i_)
         else:
-            _activations().prelu_forward_f64(&x[0], &w[0], &y[0], outer, channels, inner)
+            _activations().prelu_forward_f64(&x[0], &w[0], &y[0], o_, c_, i_)
 
 
-def prelu_backward(const floating[::1] x, const floating[::1] w, const floating[::1] gy,
-                   floating[::1] gx, floating[::1] gw,
-                   Py_ssize_t outer, Py_ssize_t channels, Py_ssize_t inner):
+def prelu_backward(const floating[::1] x not None, const floating[::1] w not None,
+                   const floating[::1] gy not None, floating[::1] gx not None,
+                   floating[::1] gw not None, outer, channels, inner):
     """gx = gy * (1 if x > 0 else w[c]);  gw[c] = sum of gy*x over x <= 0 (overwritten)"""
     cdef Py_ssize_t n = x.shape[0], c
     _check_shape("prelu_backward", n, outer, channels, inner, "outer, channels, inner")
+    cdef Py_ssize_t o_ = outer, c_ = channels, i_ = inner   # in range: checked just above
     _check_size("prelu_backward", "w", w.shape[0], channels)
     _check_size("prelu_backward", "gy", gy.shape[0], n)
     _check_size("prelu_backward", "gx", gx.shape[0], n)
     _check_size("prelu_backward", "gw", gw.shape[0], channels)
     if n == 0:
-        for c in range(channels):
+        for c in range(c_):
             gw[c] = 0
         return
     with nogil:
         if floating is float:
             _activations().prelu_backward_f32(&x[0], &w[0], &gy[0], &gx[0], &gw[0],
-                                              outer, channels, inner)
+                                              o_, c_, i_)
         else:
             _activations().prelu_backward_f64(&x[0], &w[0], &gy[0], &gx[0], &gw[0],
-                                              outer, channels, inner)
+                                              o_, c_, i_)
 
 
 # ---------------------------------------------------------------------------
@@ -224,9 +232,10 @@ def prelu_backward(const floating[::1] x, const floating[::1] w, const floating[
 # ---------------------------------------------------------------------------
 
 cdef int _rows_forward(str func, bint log, const floating[::1] x, floating[::1] y,
-                       Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner) except -1:
+                       object outer, object n, object inner) except -1:
     cdef Py_ssize_t size = x.shape[0]
     _check_shape(func, size, outer, n, inner, "outer, n, inner")
+    cdef Py_ssize_t o_ = outer, n_ = n, i_ = inner     # in range: checked just above
     _check_size(func, "y", y.shape[0], size)
     if size == 0:
         return 0
@@ -234,18 +243,18 @@ cdef int _rows_forward(str func, bint log, const floating[::1] x, floating[::1] 
     with nogil:
         if floating is float:
             (t.log_softmax_forward_f32 if log else t.softmax_forward_f32)(
-                &x[0], &y[0], outer, n, inner)
+                &x[0], &y[0], o_, n_, i_)
         else:
             (t.log_softmax_forward_f64 if log else t.softmax_forward_f64)(
-                &x[0], &y[0], outer, n, inner)
+                &x[0], &y[0], o_, n_, i_)
     return 0
 
 
 cdef int _rows_backward(str func, bint log, const floating[::1] y, const floating[::1] gy,
-                        floating[::1] gx, Py_ssize_t outer, Py_ssize_t n,
-                        Py_ssize_t inner) except -1:
+                        floating[::1] gx, object outer, object n, object inner) except -1:
     cdef Py_ssize_t size = y.shape[0]
     _check_shape(func, size, outer, n, inner, "outer, n, inner")
+    cdef Py_ssize_t o_ = outer, n_ = n, i_ = inner     # in range: checked just above
     _check_size(func, "gy", gy.shape[0], size)
     _check_size(func, "gx", gx.shape[0], size)
     if size == 0:
@@ -254,32 +263,32 @@ cdef int _rows_backward(str func, bint log, const floating[::1] y, const floatin
     with nogil:
         if floating is float:
             (t.log_softmax_backward_f32 if log else t.softmax_backward_f32)(
-                &y[0], &gy[0], &gx[0], outer, n, inner)
+                &y[0], &gy[0], &gx[0], o_, n_, i_)
         else:
             (t.log_softmax_backward_f64 if log else t.softmax_backward_f64)(
-                &y[0], &gy[0], &gx[0], outer, n, inner)
+                &y[0], &gy[0], &gx[0], o_, n_, i_)
     return 0
 
 
-def softmax_forward(const floating[::1] x, floating[::1] y,
-                    Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner):
+def softmax_forward(const floating[::1] x not None, floating[::1] y not None,
+                    outer, n, inner):
     """y = exp(x - max) / sum(exp(x - max)) along the middle axis"""
     _rows_forward("softmax_forward", False, x, y, outer, n, inner)
 
 
-def softmax_backward(const floating[::1] y, const floating[::1] gy, floating[::1] gx,
-                     Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner):
+def softmax_backward(const floating[::1] y not None, const floating[::1] gy not None,
+                     floating[::1] gx not None, outer, n, inner):
     """gx = y * (gy - sum(gy * y)) along the middle axis, from the OUTPUT y"""
     _rows_backward("softmax_backward", False, y, gy, gx, outer, n, inner)
 
 
-def log_softmax_forward(const floating[::1] x, floating[::1] y,
-                        Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner):
+def log_softmax_forward(const floating[::1] x not None, floating[::1] y not None,
+                        outer, n, inner):
     """y = x - max - log(sum(exp(x - max))) along the middle axis"""
     _rows_forward("log_softmax_forward", True, x, y, outer, n, inner)
 
 
-def log_softmax_backward(const floating[::1] y, const floating[::1] gy, floating[::1] gx,
-                         Py_ssize_t outer, Py_ssize_t n, Py_ssize_t inner):
+def log_softmax_backward(const floating[::1] y not None, const floating[::1] gy not None,
+                         floating[::1] gx not None, outer, n, inner):
     """gx = gy - exp(y) * sum(gy) along the middle axis, from the OUTPUT y"""
     _rows_backward("log_softmax_backward", True, y, gy, gx, outer, n, inner)

@@ -35,69 +35,76 @@ cdef extern from "conv/pool.h" nogil:
     void eng_avg_pool2d_backward_f64(const double *gy, double *gx, const eng_pool_geometry *g)
 
 
-cdef int _fill_conv_geometry(eng_conv_geometry *g, Py_ssize_t channels, tuple in_size,
+cdef int _fill_conv_geometry(eng_conv_geometry *g, str func, object channels, tuple in_size,
                              tuple out_size, tuple kernel, tuple stride, tuple padding,
                              tuple dilation) except -1:
+    """Fill `g` from the user's geometry, every entry an int in range, and every position
+    the C code computes ((out − 1)·stride + dilation·(kernel − 1), in + 2·padding) within
+    ptrdiff_t: the checks run on Python ints, so a huge stride cannot wrap around them."""
     cdef int a
     for name, t in (("in_size", in_size), ("out_size", out_size), ("kernel", kernel),
                     ("stride", stride), ("padding", padding), ("dilation", dilation)):
         if len(t) != 3:
-            raise ValueError(f"im2col: {name} must have 3 entries (depth, height, width), got {t}")
-    if channels < 0:
-        raise ValueError(f"im2col: channels must be >= 0, got {channels}")
-    g.channels = channels
+            raise ValueError(f"{func}: {name} must have 3 entries (depth, height, width), got {t}")
+    g.channels = _size_arg(func, "channels", channels)
+    if g.channels < 0:
+        raise ValueError(f"{func}: channels must be >= 0, got {channels}")
     for a in range(3):
-        g.in_[a], g.out[a], g.kernel[a] = in_size[a], out_size[a], kernel[a]
-        g.stride[a], g.pad[a], g.dilation[a] = stride[a], padding[a], dilation[a]
-        if g.in_[a] < 1 or g.out[a] < 1 or g.kernel[a] < 1 or g.stride[a] < 1 \
-                or g.pad[a] < 0 or g.dilation[a] < 1:
-            raise ValueError(f"im2col: bad geometry on axis {a}: in {g.in_[a]}, out {g.out[a]}, "
-                             f"kernel {g.kernel[a]}, stride {g.stride[a]}, pad {g.pad[a]}, "
-                             f"dilation {g.dilation[a]}")
+        i, o = _size_arg(func, "in_size", in_size[a]), _size_arg(func, "out_size", out_size[a])
+        k, s = _size_arg(func, "kernel", kernel[a]), _size_arg(func, "stride", stride[a])
+        p, d = _size_arg(func, "padding", padding[a]), _size_arg(func, "dilation", dilation[a])
+        if i < 1 or o < 1 or k < 1 or s < 1 or p < 0 or d < 1:
+            raise ValueError(f"{func}: bad geometry on axis {a}: in {i}, out {o}, kernel {k}, "
+                             f"stride {s}, pad {p}, dilation {d} (in, out, kernel, stride, "
+                             f"dilation must be >= 1, pad >= 0)")
+        padded = _fit(func, "in_size + 2 * padding", (<object>i) + 2 * (<object>p))
         # the last window must end inside the padded input (out matches the other sizes)
-        if (g.out[a] - 1) * g.stride[a] + g.dilation[a] * (g.kernel[a] - 1) \
-                > g.in_[a] + 2 * g.pad[a] - 1:
-            raise ValueError(f"im2col: output size {g.out[a]} on axis {a} is too large for "
-                             f"input {g.in_[a]}, kernel {g.kernel[a]}, stride {g.stride[a]}, "
-                             f"padding {g.pad[a]}, dilation {g.dilation[a]}")
+        if (<object>o - 1) * s + (<object>d) * (k - 1) > padded - 1:
+            raise ValueError(f"{func}: output size {o} on axis {a} is too large for "
+                             f"input {i}, kernel {k}, stride {s}, padding {p}, dilation {d}")
+        g.in_[a], g.out[a], g.kernel[a], g.stride[a], g.pad[a], g.dilation[a] = i, o, k, s, p, d
     return 0
 
 
-def im2col(const floating[::1] x, floating[::1] cols, Py_ssize_t n, Py_ssize_t channels,
-           tuple in_size, tuple out_size, tuple kernel, tuple stride, tuple padding,
-           tuple dilation):
+cdef int _conv_buffers(str func, Py_ssize_t x_size, Py_ssize_t cols_size, object n,
+                       const eng_conv_geometry *g) except -1:
+    """x must hold n·C·D·H·W elements and cols C·K·n·L, each product checked for overflow."""
+    if _size_arg(func, "n", n) < 0:
+        raise ValueError(f"{func}: n must be >= 0, got {n}")
+    _check_size(func, "x", x_size, _product(func, "n·C·D·H·W", (
+        n, g.channels, g.in_[0], g.in_[1], g.in_[2])))
+    _check_size(func, "cols", cols_size, _product(func, "C·K·n·L", (
+        g.channels, g.kernel[0], g.kernel[1], g.kernel[2], n, g.out[0], g.out[1], g.out[2])))
+    return 0
+
+
+def im2col(const floating[::1] x not None, floating[::1] cols not None, n, channels,
+           tuple in_size not None, tuple out_size not None, tuple kernel not None,
+           tuple stride not None, tuple padding not None, tuple dilation not None):
     """cols (C·K, n·L) = im2col(x (n, C, D, H, W)); see csrc/conv/conv.h for the layout."""
     cdef eng_conv_geometry g
-    _fill_conv_geometry(&g, channels, in_size, out_size, kernel, stride, padding, dilation)
-    cdef object plane = (<object>in_size[0]) * in_size[1] * in_size[2]
-    cdef object k = (<object>kernel[0]) * kernel[1] * kernel[2]
-    cdef object l = (<object>out_size[0]) * out_size[1] * out_size[2]
-    if n < 0:
-        raise ValueError(f"im2col: n must be >= 0, got {n}")
-    _check_size("im2col", "x", x.shape[0], n * channels * plane)
-    _check_size("im2col", "cols", cols.shape[0], channels * k * n * l)
+    _fill_conv_geometry(&g, "im2col", channels, in_size, out_size, kernel, stride, padding,
+                        dilation)
+    _conv_buffers("im2col", x.shape[0], cols.shape[0], n, &g)
+    cdef ptrdiff_t count = n
     if x.shape[0] == 0 or cols.shape[0] == 0:
         return
     with nogil:
         if floating is float:
-            eng_im2col_f32(&x[0], &cols[0], n, &g)
+            eng_im2col_f32(&x[0], &cols[0], count, &g)
         else:
-            eng_im2col_f64(&x[0], &cols[0], n, &g)
+            eng_im2col_f64(&x[0], &cols[0], count, &g)
 
 
-def col2im(const floating[::1] cols, floating[::1] x, Py_ssize_t n, Py_ssize_t channels,
-           tuple in_size, tuple out_size, tuple kernel, tuple stride, tuple padding,
-           tuple dilation):
+def col2im(const floating[::1] cols not None, floating[::1] x not None, n, channels,
+           tuple in_size not None, tuple out_size not None, tuple kernel not None,
+           tuple stride not None, tuple padding not None, tuple dilation not None):
     """x (n, C, D, H, W) = col2im(cols (C·K, n·L)), overwriting x; the adjoint of im2col."""
     cdef eng_conv_geometry g
-    _fill_conv_geometry(&g, channels, in_size, out_size, kernel, stride, padding, dilation)
-    cdef object plane = (<object>in_size[0]) * in_size[1] * in_size[2]
-    cdef object k = (<object>kernel[0]) * kernel[1] * kernel[2]
-    cdef object l = (<object>out_size[0]) * out_size[1] * out_size[2]
-    if n < 0:
-        raise ValueError(f"col2im: n must be >= 0, got {n}")
-    _check_size("col2im", "x", x.shape[0], n * channels * plane)
-    _check_size("col2im", "cols", cols.shape[0], channels * k * n * l)
+    _fill_conv_geometry(&g, "col2im", channels, in_size, out_size, kernel, stride, padding,
+                        dilation)
+    _conv_buffers("col2im", x.shape[0], cols.shape[0], n, &g)
+    cdef ptrdiff_t count = n
     if x.shape[0] == 0:
         return
     if cols.shape[0] == 0:      # cannot happen with in/out/kernel >= 1, but stay safe
@@ -105,48 +112,72 @@ def col2im(const floating[::1] cols, floating[::1] x, Py_ssize_t n, Py_ssize_t c
         return
     with nogil:
         if floating is float:
-            eng_col2im_f32(&cols[0], &x[0], n, &g)
+            eng_col2im_f32(&cols[0], &x[0], count, &g)
         else:
-            eng_col2im_f64(&cols[0], &x[0], n, &g)
+            eng_col2im_f64(&cols[0], &x[0], count, &g)
 
 
 # ---------------------------------------------------------------------------
 # pooling
 # ---------------------------------------------------------------------------
 
-cdef int _fill_pool_geometry(eng_pool_geometry *g, str func, Py_ssize_t planes, tuple in_size,
+cdef int _fill_pool_geometry(eng_pool_geometry *g, str func, object planes, tuple in_size,
                              tuple out_size, tuple kernel, tuple stride, tuple padding,
                              bint is_max) except -1:
-    g.planes = planes
-    g.h, g.w = in_size
-    g.oh, g.ow = out_size
-    g.kh, g.kw = kernel
-    g.sh, g.sw = stride
-    g.ph, g.pw = padding
-    if planes < 0 or g.h < 1 or g.w < 1 or g.kh < 1 or g.kw < 1 or g.sh < 1 or g.sw < 1 \
-            or g.ph < 0 or g.pw < 0 or 2 * g.ph > g.kh or 2 * g.pw > g.kw:
+    """Fill `g` from the user's geometry: ints in range, padding <= kernel / 2, the output
+    size the one the others give, and every size the C code computes (h + 2·padding,
+    planes·h·w, planes·oh·ow) within ptrdiff_t, checked on Python ints.  The window kh·kw
+    may exceed it: the average's divisor is a floating-point product (csrc/conv/pool_body.h)
+    and the loops visit only the window's part inside the plane."""
+    for name, t in (("in_size", in_size), ("out_size", out_size), ("kernel", kernel),
+                    ("stride", stride), ("padding", padding)):
+        if len(t) != 2:
+            raise ValueError(f"{func}: {name} must have 2 entries (height, width), got {t}")
+    g.planes = _size_arg(func, "planes", planes)
+    g.h, g.w = _size_arg(func, "in_size", in_size[0]), _size_arg(func, "in_size", in_size[1])
+    g.oh, g.ow = _size_arg(func, "out_size", out_size[0]), _size_arg(func, "out_size", out_size[1])
+    g.kh, g.kw = _size_arg(func, "kernel", kernel[0]), _size_arg(func, "kernel", kernel[1])
+    g.sh, g.sw = _size_arg(func, "stride", stride[0]), _size_arg(func, "stride", stride[1])
+    g.ph, g.pw = _size_arg(func, "padding", padding[0]), _size_arg(func, "padding", padding[1])
+    if g.planes < 0 or g.h < 1 or g.w < 1 or g.kh < 1 or g.kw < 1 or g.sh < 1 or g.sw < 1 \
+            or g.ph < 0 or g.pw < 0 or g.ph > g.kh // 2 or g.pw > g.kw // 2:
         raise ValueError(f"{func}: bad geometry: planes {planes}, input {in_size}, kernel "
                          f"{kernel}, stride {stride}, padding {padding} (padding <= kernel/2)")
-    if g.oh != (g.h + 2 * g.ph - g.kh) // g.sh + 1 or g.ow != (g.w + 2 * g.pw - g.kw) // g.sw + 1 \
-            or g.oh < 1 or g.ow < 1:
+    _fit(func, "height + 2 * padding", (<object>g.h) + 2 * (<object>g.ph))
+    _fit(func, "width + 2 * padding", (<object>g.w) + 2 * (<object>g.pw))
+    if g.oh != ((<object>g.h) + 2 * g.ph - g.kh) // g.sh + 1 \
+            or g.ow != ((<object>g.w) + 2 * g.pw - g.kw) // g.sw + 1 or g.oh < 1 or g.ow < 1:
         raise ValueError(f"{func}: output size {out_size} does not match input {in_size}, "
                          f"kernel {kernel}, stride {stride}, padding {padding}")
-    if is_max and g.h * g.w > 2147483647:
-        raise ValueError(f"{func}: planes of more than 2**31 - 1 elements are not supported")
+    plane = _product(func, "the plane size h·w", (g.h, g.w))
+    if is_max and plane > 2147483647:
+        raise ValueError(f"{func}: planes of more than 2**31 - 1 elements are not supported "
+                         f"(the argmax indices are int32), got {g.h}·{g.w}")
+    _product(func, "the output size oh·ow", (g.oh, g.ow))
     return 0
 
 
-def max_pool2d_forward(const floating[::1] x, floating[::1] y, int32_t[::1] argmax,
-                       Py_ssize_t planes, tuple in_size, tuple out_size, tuple kernel,
-                       tuple stride, tuple padding):
+cdef Py_ssize_t _pool_in(str func, const eng_pool_geometry *g) except? -1:
+    return _product(func, "planes·h·w", (g.planes, g.h, g.w))
+
+
+cdef Py_ssize_t _pool_out(str func, const eng_pool_geometry *g) except? -1:
+    return _product(func, "planes·oh·ow", (g.planes, g.oh, g.ow))
+
+
+def max_pool2d_forward(const floating[::1] x not None, floating[::1] y not None,
+                       int32_t[::1] argmax not None, planes, tuple in_size not None,
+                       tuple out_size not None, tuple kernel not None, tuple stride not None,
+                       tuple padding not None):
     """y = max over each window; argmax = the flat (row·w + col) index of the maximum."""
     cdef eng_pool_geometry g
     _fill_pool_geometry(&g, "max_pool2d_forward", planes, in_size, out_size, kernel, stride,
                         padding, True)
-    _check_size("max_pool2d_forward", "x", x.shape[0], planes * g.h * g.w)
-    _check_size("max_pool2d_forward", "y", y.shape[0], planes * g.oh * g.ow)
-    _check_size("max_pool2d_forward", "argmax", argmax.shape[0], planes * g.oh * g.ow)
-    if planes == 0:
+    _check_size("max_pool2d_forward", "x", x.shape[0], _pool_in("max_pool2d_forward", &g))
+    _check_size("max_pool2d_forward", "y", y.shape[0], _pool_out("max_pool2d_forward", &g))
+    _check_size("max_pool2d_forward", "argmax", argmax.shape[0],
+                _pool_out("max_pool2d_forward", &g))
+    if g.planes == 0:
         return
     with nogil:
         if floating is float:
@@ -155,18 +186,20 @@ def max_pool2d_forward(const floating[::1] x, floating[::1] y, int32_t[::1] argm
             eng_max_pool2d_forward_f64(&x[0], &y[0], &argmax[0], &g)
 
 
-def max_pool2d_backward(const floating[::1] gy, const int32_t[::1] argmax, floating[::1] gx,
-                        Py_ssize_t planes, tuple in_size, tuple out_size, tuple kernel,
-                        tuple stride, tuple padding):
+def max_pool2d_backward(const floating[::1] gy not None, const int32_t[::1] argmax not None,
+                        floating[::1] gx not None, planes, tuple in_size not None,
+                        tuple out_size not None, tuple kernel not None, tuple stride not None,
+                        tuple padding not None):
     """gx = 0, then gx[argmax] += gy per plane."""
     cdef eng_pool_geometry g
     cdef Py_ssize_t plane_in
     _fill_pool_geometry(&g, "max_pool2d_backward", planes, in_size, out_size, kernel, stride,
                         padding, True)
-    _check_size("max_pool2d_backward", "gy", gy.shape[0], planes * g.oh * g.ow)
-    _check_size("max_pool2d_backward", "argmax", argmax.shape[0], planes * g.oh * g.ow)
-    _check_size("max_pool2d_backward", "gx", gx.shape[0], planes * g.h * g.w)
-    if planes == 0:
+    _check_size("max_pool2d_backward", "gy", gy.shape[0], _pool_out("max_pool2d_backward", &g))
+    _check_size("max_pool2d_backward", "argmax", argmax.shape[0],
+                _pool_out("max_pool2d_backward", &g))
+    _check_size("max_pool2d_backward", "gx", gx.shape[0], _pool_in("max_pool2d_backward", &g))
+    if g.planes == 0:
         return
     # an index outside its plane would write out of bounds: check them all (cheap, no GIL)
     plane_in = g.h * g.w
@@ -182,15 +215,16 @@ def max_pool2d_backward(const floating[::1] gy, const int32_t[::1] argmax, float
             eng_max_pool2d_backward_f64(&gy[0], &argmax[0], &gx[0], &g)
 
 
-def avg_pool2d_forward(const floating[::1] x, floating[::1] y, Py_ssize_t planes, tuple in_size,
-                       tuple out_size, tuple kernel, tuple stride, tuple padding):
+def avg_pool2d_forward(const floating[::1] x not None, floating[::1] y not None, planes,
+                       tuple in_size not None, tuple out_size not None, tuple kernel not None,
+                       tuple stride not None, tuple padding not None):
     """y = sum over each window / (kh·kw) (padding counted as zeros)."""
     cdef eng_pool_geometry g
     _fill_pool_geometry(&g, "avg_pool2d_forward", planes, in_size, out_size, kernel, stride,
                         padding, False)
-    _check_size("avg_pool2d_forward", "x", x.shape[0], planes * g.h * g.w)
-    _check_size("avg_pool2d_forward", "y", y.shape[0], planes * g.oh * g.ow)
-    if planes == 0:
+    _check_size("avg_pool2d_forward", "x", x.shape[0], _pool_in("avg_pool2d_forward", &g))
+    _check_size("avg_pool2d_forward", "y", y.shape[0], _pool_out("avg_pool2d_forward", &g))
+    if g.planes == 0:
         return
     with nogil:
         if floating is float:
@@ -199,15 +233,16 @@ def avg_pool2d_forward(const floating[::1] x, floating[::1] y, Py_ssize_t planes
             eng_avg_pool2d_forward_f64(&x[0], &y[0], &g)
 
 
-def avg_pool2d_backward(const floating[::1] gy, floating[::1] gx, Py_ssize_t planes,
-                        tuple in_size, tuple out_size, tuple kernel, tuple stride, tuple padding):
+def avg_pool2d_backward(const floating[::1] gy not None, floating[::1] gx not None, planes,
+                        tuple in_size not None, tuple out_size not None, tuple kernel not None,
+                        tuple stride not None, tuple padding not None):
     """gx = Σ over the windows containing each element of gy / (kh·kw)."""
     cdef eng_pool_geometry g
     _fill_pool_geometry(&g, "avg_pool2d_backward", planes, in_size, out_size, kernel, stride,
                         padding, False)
-    _check_size("avg_pool2d_backward", "gy", gy.shape[0], planes * g.oh * g.ow)
-    _check_size("avg_pool2d_backward", "gx", gx.shape[0], planes * g.h * g.w)
-    if planes == 0:
+    _check_size("avg_pool2d_backward", "gy", gy.shape[0], _pool_out("avg_pool2d_backward", &g))
+    _check_size("avg_pool2d_backward", "gx", gx.shape[0], _pool_in("avg_pool2d_backward", &g))
+    if g.planes == 0:
         return
     with nogil:
         if floating is float:

@@ -206,30 +206,43 @@ def gemm_reference(a, b, c=None, double alpha=1.0, double beta=0.0, bint trans_a
     return _gemm("gemm_reference", a, b, c, alpha, beta, trans_a, trans_b, 2, True)
 
 
-def gemm_set_blocking(int kc=0, int mc=0, int nc=0, long small_max=-1):
+def gemm_set_blocking(kc=0, mc=0, nc=0, small_max=-1):
     """Override GEMM's cache blocks KC, MC, NC (0: default) and the small-matrix
     limit on m·n·k (-1: default).  For tests: tiny blocks cross every boundary
-    with small matrices.  Call with no arguments to restore the defaults."""
-    if kc < 0 or mc < 0 or nc < 0:
-        raise ValueError(f"gemm_set_blocking: block sizes must be >= 0, got {kc}, {mc}, {nc}")
-    eng_gemm_set_blocking(kc, mc, nc, small_max)
+    with small matrices.  Call with no arguments to restore the defaults.
+    Blocks are ints from 0 to 2**31 - 1 (the C code's int); small_max from -1 to
+    2**31 - 1 (a C long on every platform)."""
+    cdef int blocks[3]
+    for i, (name, value) in enumerate((("kc", kc), ("mc", mc), ("nc", nc))):
+        v = _size_arg("gemm_set_blocking", name, value)
+        if not 0 <= v <= 2147483647:
+            raise ValueError(f"gemm_set_blocking: {name} must be from 0 to 2**31 - 1, got {value}")
+        blocks[i] = v
+    limit = _size_arg("gemm_set_blocking", "small_max", small_max)
+    if not -1 <= limit <= 2147483647:
+        raise ValueError(f"gemm_set_blocking: small_max must be from -1 to 2**31 - 1, "
+                         f"got {small_max}")
+    eng_gemm_set_blocking(blocks[0], blocks[1], blocks[2], limit)
 
 
-def gemm_set_shape(int shape=-1, int direct_b=-1, int direct_a=-1):
+def gemm_set_shape(shape=-1, direct_b=-1, direct_a=-1):
     """Force GEMM's register-block shape (0: the ISA's main one, 1, 2: its shapes for
     few rows; -1: chosen per call), direct B (1: read B in place when its rows are
     contiguous, 0: always pack, -1: when it pays) and direct A (the same for A, where the
     ISA has a direct-A kernel).  For tests; no arguments: automatic."""
-    if shape < -1 or shape >= 8:
+    if not -1 <= _size_arg("gemm_set_shape", "shape", shape) < 8:
         raise ValueError(f"gemm_set_shape: shape must be -1 or 0..7, got {shape}")
+    for name, value in (("direct_b", direct_b), ("direct_a", direct_a)):
+        if not -1 <= _size_arg("gemm_set_shape", name, value) <= 1:
+            raise ValueError(f"gemm_set_shape: {name} must be -1, 0 or 1, got {value}")
     eng_gemm_set_shape(shape, direct_b, direct_a)
 
 
-def gemm_set_dot(int mode=-1):
+def gemm_set_dot(mode=-1):
     """Force GEMM's dot-product path for C with few entries and a long k (1: whenever
     op(A)'s rows and op(B)'s columns are contiguous and m·n <= 2²⁰, 0: never, -1: when
     it pays).  For tests; no arguments: automatic."""
-    if mode < -1 or mode > 1:
+    if not -1 <= _size_arg("gemm_set_dot", "mode", mode) <= 1:
         raise ValueError(f"gemm_set_dot: mode must be -1, 0 or 1, got {mode}")
     eng_gemm_set_dot(mode)
 
@@ -252,7 +265,7 @@ def gemm_blocking(dtype="float32"):
     return dict(zip(("mr", "nr", "kc", "mc", "nc", "small_max"), [out[i] for i in range(6)]))
 
 
-def measure_peak_gflops(dtype="float32", isa=None, int threads=1):
+def measure_peak_gflops(dtype="float32", isa=None, threads=1):
     """Peak GFLOP/s of ``threads`` cores for ``dtype`` with instruction set ``isa``
     (default: the one GEMM uses), measured by an FMA-throughput loop (~0.2 s)."""
     name = _np.dtype(dtype).name
@@ -260,14 +273,19 @@ def measure_peak_gflops(dtype="float32", isa=None, int threads=1):
         raise TypeError(f"measure_peak_gflops: dtype must be float32 or float64, got {name}")
     if isa is None:
         isa = kernel_isa("gemm")
-    if threads < 1:
-        raise ValueError(f"measure_peak_gflops: threads must be >= 1, got {threads}")
+    if isinstance(threads, bool) or not hasattr(threads, "__index__"):
+        raise TypeError(f"measure_peak_gflops: threads must be an int, got "
+                        f"{type(threads).__name__} {threads!r}")
+    if not 1 <= threads <= eng_max_threads():
+        raise ValueError(f"measure_peak_gflops: threads must be from 1 to {eng_max_threads()} "
+                         f"(see max_threads()), got {threads}")
+    cdef int nthreads = threads
     cdef bytes isa_b = str(isa).encode("ascii")
     cdef const char *isa_c = isa_b
     cdef int is_f64 = name == "float64"
     cdef double result
     with nogil:
-        result = eng_measure_peak_gflops(is_f64, isa_c, threads)
+        result = eng_measure_peak_gflops(is_f64, isa_c, nthreads)
     if result < 0:
         raise ValueError(f"measure_peak_gflops: this CPU cannot run ISA {isa!r}")
     return result

@@ -15,6 +15,7 @@ cdef extern from "common/cpu.h" nogil:
     unsigned eng_cpu_feature_bits()
     void eng_set_num_threads(int n)
     int eng_get_num_threads()
+    int eng_max_threads()
     int eng_openmp_enabled()
 
 
@@ -117,10 +118,22 @@ def cpu_features():
     }
 
 
-def set_num_threads(int n):
-    """Use `n` threads (n >= 1) in all parallel kernels."""
-    if n < 1:
-        raise ValueError(f"set_num_threads: n must be >= 1, got {n}")
+def max_threads():
+    """The largest thread count :func:`set_num_threads` accepts: 4 per logical CPU, at
+    least 64 (csrc/common/cpu.c).  More threads than that only wait longer, and a count in
+    the millions would make the OpenMP runtime fail and end the process."""
+    return eng_max_threads()
+
+
+def set_num_threads(n):
+    """Use `n` threads in all parallel kernels: an int from 1 to :func:`max_threads`.
+    TypeError for anything but an int (bool, float, str ...), ValueError out of range."""
+    if isinstance(n, bool) or not hasattr(n, "__index__"):
+        raise TypeError(f"set_num_threads: n must be an int, got {type(n).__name__} {n!r}")
+    n = n.__index__()
+    if n < 1 or n > eng_max_threads():
+        raise ValueError(f"set_num_threads: n must be from 1 to {eng_max_threads()} "
+                         f"(4 per logical CPU, at least 64), got {n}")
     eng_set_num_threads(n)
 
 

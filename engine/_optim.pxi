@@ -42,8 +42,9 @@ cdef inline const eng_optim_table *_optim() noexcept nogil:
     return <const eng_optim_table *>eng_isa_table(ENG_FAMILY_OPTIM)
 
 
-def sgd_step(floating[::1] w, floating[::1] g, floating[::1] buf, double lr, double momentum,
-             double dampening, bint nesterov, double weight_decay, bint first_step):
+def sgd_step(floating[::1] w not None, floating[::1] g not None, floating[::1] buf, double lr,
+             double momentum, double dampening, bint nesterov, double weight_decay,
+             bint first_step):
     """SGD update of w in place (buf: the momentum buffer, None when momentum == 0)."""
     cdef Py_ssize_t n = w.shape[0]
     cdef floating *pbuf = NULL
@@ -65,9 +66,9 @@ def sgd_step(floating[::1] w, floating[::1] g, floating[::1] buf, double lr, dou
                              weight_decay, first_step)
 
 
-def adam_step(floating[::1] w, floating[::1] g, floating[::1] m, floating[::1] v,
-              floating[::1] vmax, double lr, double beta1, double beta2, double eps,
-              double weight_decay, bint decoupled, double bias_correction1,
+def adam_step(floating[::1] w not None, floating[::1] g not None, floating[::1] m not None,
+              floating[::1] v not None, floating[::1] vmax, double lr, double beta1, double beta2,
+              double eps, double weight_decay, bint decoupled, double bias_correction1,
               double bias_correction2):
     """Adam/AdamW update of w, m, v (and vmax when not None: amsgrad) in place."""
     cdef Py_ssize_t n = w.shape[0]
@@ -93,8 +94,8 @@ def adam_step(floating[::1] w, floating[::1] g, floating[::1] m, floating[::1] v
                               weight_decay, decoupled, bias_correction1, bias_correction2)
 
 
-def adagrad_step(floating[::1] w, floating[::1] g, floating[::1] state_sum, double clr,
-                 double eps, double weight_decay):
+def adagrad_step(floating[::1] w not None, floating[::1] g not None,
+                 floating[::1] state_sum not None, double clr, double eps, double weight_decay):
     """Adagrad update of w and state_sum (the sum of squared gradients) in place; clr is the
     step's decayed learning rate lr / (1 + (t − 1)·lr_decay)."""
     cdef Py_ssize_t n = w.shape[0]
@@ -109,9 +110,10 @@ def adagrad_step(floating[::1] w, floating[::1] g, floating[::1] state_sum, doub
             _optim().adagrad_f64(&w[0], &g[0], &state_sum[0], n, clr, eps, weight_decay)
 
 
-def rmsprop_step(floating[::1] w, floating[::1] g, floating[::1] square_avg,
-                 floating[::1] grad_avg, floating[::1] momentum_buffer, double lr,
-                 double alpha, double eps, double weight_decay, double momentum):
+def rmsprop_step(floating[::1] w not None, floating[::1] g not None,
+                 floating[::1] square_avg not None, floating[::1] grad_avg,
+                 floating[::1] momentum_buffer, double lr, double alpha, double eps,
+                 double weight_decay, double momentum):
     """RMSprop update of w, square_avg (and grad_avg when not None: centered, and
     momentum_buffer when momentum > 0) in place."""
     cdef Py_ssize_t n = w.shape[0]
@@ -141,9 +143,9 @@ def rmsprop_step(floating[::1] w, floating[::1] g, floating[::1] square_avg,
 
 
 
-def adadelta_step(floating[::1] w, floating[::1] g, floating[::1] square_avg,
-                  floating[::1] acc_delta, double lr, double rho, double eps,
-                  double weight_decay):
+def adadelta_step(floating[::1] w not None, floating[::1] g not None,
+                  floating[::1] square_avg not None, floating[::1] acc_delta not None, double lr,
+                  double rho, double eps, double weight_decay):
     """Adadelta update of w, square_avg and acc_delta in place."""
     cdef Py_ssize_t n = w.shape[0]
     _check_size("adadelta_step", "g", g.shape[0], n)

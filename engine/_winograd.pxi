@@ -29,149 +29,165 @@ cdef extern from "conv/winograd.h" nogil:
     void eng_winograd_set_block_tiles(int tiles)
 
 
-cdef int _winograd_sizes(str func, tuple sizes) except -1:
-    for v in sizes:
-        if v < 0:
-            raise ValueError(f"{func}: sizes must be >= 0, got {sizes}")
-    return 0
+cdef tuple _winograd_sizes(str func, tuple names, tuple sizes):
+    """The sizes as Py_ssize_t values: ints >= 0 that fit the C code, or TypeError/ValueError."""
+    cdef list checked = []
+    cdef Py_ssize_t size
+    for name, v in zip(names, sizes):
+        size = _size_arg(func, name, v)
+        if size < 0:
+            raise ValueError(f"{func}: {name} must be >= 0, got {v}")
+        checked.append(size)
+    return tuple(checked)
 
 
-def winograd_filter(const floating[::1] w, floating[::1] u, Py_ssize_t O, Py_ssize_t C):
+def winograd_filter(const floating[::1] w not None, floating[::1] u not None, O, C):
     """U (16, O, C) = G g Gᵀ for every 3×3 filter of w (O, C, 3, 3)."""
-    _winograd_sizes("winograd_filter", (O, C))
-    _check_size("winograd_filter", "w", w.shape[0], (<object>O) * C * 9)
-    _check_size("winograd_filter", "u", u.shape[0], (<object>O) * C * 16)
-    if O == 0 or C == 0:
+    cdef Py_ssize_t o, c
+    o, c = _winograd_sizes("winograd_filter", ("O", "C"), (O, C))
+    _check_size("winograd_filter", "w", w.shape[0],
+                _product("winograd_filter", "O·C·9", (o, c, 9)))
+    _check_size("winograd_filter", "u", u.shape[0],
+                _product("winograd_filter", "O·C·16", (o, c, 16)))
+    if o == 0 or c == 0:
         return
     with nogil:
         if floating is float:
-            eng_winograd_filter_f32(&w[0], &u[0], O, C)
+            eng_winograd_filter_f32(&w[0], &u[0], o, c)
         else:
-            eng_winograd_filter_f64(&w[0], &u[0], O, C)
+            eng_winograd_filter_f64(&w[0], &u[0], o, c)
 
 
-def winograd_input(const floating[::1] x, floating[::1] v, Py_ssize_t n, Py_ssize_t C,
-                   Py_ssize_t h, Py_ssize_t w, Py_ssize_t ph, Py_ssize_t pw):
+def winograd_input(const floating[::1] x not None, floating[::1] v not None, n, C, h, w, ph, pw):
     """V (16, C, n·th·tw) = Bᵀ d B for every 4×4 tile of x (n, C, h, w) padded by (ph, pw)."""
-    _winograd_sizes("winograd_input", (n, C, h, w, ph, pw))
-    cdef Py_ssize_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2
+    func = "winograd_input"
+    cdef Py_ssize_t n_, c, h_, w_, ph_, pw_
+    n_, c, h_, w_, ph_, pw_ = _winograd_sizes(func, ("n", "C", "h", "w", "ph", "pw"),
+                                              (n, C, h, w, ph, pw))
+    oh = _fit(func, "h + 2·ph - 2", (<object>h_) + 2 * (<object>ph_) - 2)
+    ow = _fit(func, "w + 2·pw - 2", (<object>w_) + 2 * (<object>pw_) - 2)
     if oh < 1 or ow < 1:
-        raise ValueError(f"winograd_input: a 3×3 window does not fit {h}×{w} padded by "
-                         f"({ph}, {pw})")
-    cdef object tiles = (<object>((oh + 1) // 2)) * ((ow + 1) // 2)
-    _check_size("winograd_input", "x", x.shape[0], (<object>n) * C * h * w)
-    _check_size("winograd_input", "v", v.shape[0], 16 * (<object>C) * n * tiles)
-    if n == 0 or C == 0:
+        raise ValueError(f"{func}: a 3×3 window does not fit {h}×{w} padded by ({ph}, {pw})")
+    _check_size(func, "x", x.shape[0], _product(func, "n·C·h·w", (n_, c, h_, w_)))
+    _check_size(func, "v", v.shape[0],
+                _product(func, "16·C·n·tiles", (16, c, n_, (oh + 1) // 2, (ow + 1) // 2)))
+    if n_ == 0 or c == 0:
         return
     with nogil:
         if floating is float:
-            eng_winograd_input_f32(&x[0], &v[0], n, C, h, w, ph, pw)
+            eng_winograd_input_f32(&x[0], &v[0], n_, c, h_, w_, ph_, pw_)
         else:
-            eng_winograd_input_f64(&x[0], &v[0], n, C, h, w, ph, pw)
+            eng_winograd_input_f64(&x[0], &v[0], n_, c, h_, w_, ph_, pw_)
 
 
-def winograd_output(const floating[::1] m, bias, floating[::1] y, Py_ssize_t n, Py_ssize_t O,
-                    Py_ssize_t oh, Py_ssize_t ow):
+def winograd_output(const floating[::1] m not None, bias, floating[::1] y not None, n, O, oh, ow):
     """y (n, O, oh, ow) = Aᵀ M A per tile of M (16, O, n·th·tw), plus bias (O,) or None."""
-    _winograd_sizes("winograd_output", (n, O, oh, ow))
-    if oh < 1 or ow < 1:
-        raise ValueError(f"winograd_output: output size must be >= 1, got {oh}×{ow}")
-    cdef object tiles = (<object>((oh + 1) // 2)) * ((ow + 1) // 2)
-    _check_size("winograd_output", "m", m.shape[0], 16 * (<object>O) * n * tiles)
-    _check_size("winograd_output", "y", y.shape[0], (<object>n) * O * oh * ow)
+    func = "winograd_output"
+    cdef Py_ssize_t n_, o, oh_, ow_
+    n_, o, oh_, ow_ = _winograd_sizes(func, ("n", "O", "oh", "ow"), (n, O, oh, ow))
+    if oh_ < 1 or ow_ < 1:
+        raise ValueError(f"{func}: output size must be >= 1, got {oh}×{ow}")
+    _check_size(func, "m", m.shape[0],
+                _product(func, "16·O·n·tiles", (16, o, n_, (oh_ + 1) // 2, (ow_ + 1) // 2)))
+    _check_size(func, "y", y.shape[0], _product(func, "n·O·oh·ow", (n_, o, oh_, ow_)))
     cdef const floating[::1] b
     cdef const floating *bp = NULL
     if bias is not None:
         b = bias
-        _check_size("winograd_output", "bias", b.shape[0], O)
-        if O > 0:
+        _check_size(func, "bias", b.shape[0], o)
+        if o > 0:
             bp = &b[0]
-    if n == 0 or O == 0:
+    if n_ == 0 or o == 0:
         return
     with nogil:
         if floating is float:
-            eng_winograd_output_f32(&m[0], bp, &y[0], n, O, oh, ow)
+            eng_winograd_output_f32(&m[0], bp, &y[0], n_, o, oh_, ow_)
         else:
-            eng_winograd_output_f64(&m[0], bp, &y[0], n, O, oh, ow)
+            eng_winograd_output_f64(&m[0], bp, &y[0], n_, o, oh_, ow_)
 
 
-def winograd_conv(const floating[::1] x, const floating[::1] u, bias, floating[::1] y,
-                  Py_ssize_t n, Py_ssize_t C, Py_ssize_t O, Py_ssize_t h, Py_ssize_t w,
-                  Py_ssize_t ph, Py_ssize_t pw):
+cdef tuple _conv_sizes(str func, tuple sizes):
+    """(n, C, O, h, w, ph, pw, oh, ow) of a fused 3×3 stride-1 convolution, checked: ints that
+    fit the C code, a 3×3 window that fits, and tile buffers whose bytes fit a ptrdiff_t."""
+    cdef Py_ssize_t n, c, o, h, w, ph, pw
+    n, c, o, h, w, ph, pw = _winograd_sizes(func, ("n", "C", "O", "h", "w", "ph", "pw"), sizes)
+    oh = _fit(func, "h + 2·ph - 2", (<object>h) + 2 * (<object>ph) - 2)
+    ow = _fit(func, "w + 2·pw - 2", (<object>w) + 2 * (<object>pw) - 2)
+    if oh < 1 or ow < 1:
+        raise ValueError(f"{func}: a 3×3 window does not fit {h}×{w} padded by ({ph}, {pw})")
+    _product(func, "the tile buffers' bytes",
+             (16, (<object>c) + o, (oh + 1) // 2, (ow + 1) // 2, 8))
+    return n, c, o, h, w, ph, pw, oh, ow
+
+
+def winograd_conv(const floating[::1] x not None, const floating[::1] u not None, bias,
+                  floating[::1] y not None, n, C, O, h, w, ph, pw):
     """y (n, O, oh, ow) = the 3×3 stride-1 convolution of x (n, C, h, w) padded by (ph, pw)
     with the filters whose transform is u (16, O, C), plus bias (O,) or None: the transforms
     and the GEMMs block by block of tiles (csrc/conv/winograd_fused_body.h)."""
-    _winograd_sizes("winograd_conv", (n, C, O, h, w, ph, pw))
-    cdef Py_ssize_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2
-    if oh < 1 or ow < 1:
-        raise ValueError(f"winograd_conv: a 3×3 window does not fit {h}×{w} padded by "
-                         f"({ph}, {pw})")
-    _check_size("winograd_conv", "x", x.shape[0], (<object>n) * C * h * w)
-    _check_size("winograd_conv", "u", u.shape[0], 16 * (<object>O) * C)
-    _check_size("winograd_conv", "y", y.shape[0], (<object>n) * O * oh * ow)
-    cdef object tiles = (<object>((oh + 1) // 2)) * ((ow + 1) // 2)
-    if 16 * (<object>C + O) * tiles * 8 >= 2 ** 62:
-        raise ValueError(f"winograd_conv: {h}×{w} images with {C} + {O} channels are too large")
+    func = "winograd_conv"
+    cdef Py_ssize_t n_, c, o, h_, w_, ph_, pw_, oh, ow
+    n_, c, o, h_, w_, ph_, pw_, oh, ow = _conv_sizes(func, (n, C, O, h, w, ph, pw))
+    _check_size(func, "x", x.shape[0], _product(func, "n·C·h·w", (n_, c, h_, w_)))
+    _check_size(func, "u", u.shape[0], _product(func, "16·O·C", (16, o, c)))
+    _check_size(func, "y", y.shape[0], _product(func, "n·O·oh·ow", (n_, o, oh, ow)))
     cdef const floating[::1] b
     cdef const floating *bp = NULL
     if bias is not None:
         b = bias
-        _check_size("winograd_conv", "bias", b.shape[0], O)
-        if O > 0:
+        _check_size(func, "bias", b.shape[0], o)
+        if o > 0:
             bp = &b[0]
-    if n == 0 or O == 0:
+    if n_ == 0 or o == 0:
         return
     cdef int status
-    if C == 0:          # no input channels: the sums are empty
+    cdef Py_ssize_t i
+    if c == 0:          # no input channels: the sums are empty
         y[:] = 0
         if bp != NULL:
             for i in range(y.shape[0]):
-                y[i] = bp[(i // (oh * ow)) % O]
+                y[i] = bp[(i // (oh * ow)) % o]
         return
     with nogil:
         if floating is float:
-            status = eng_winograd_conv_f32(&x[0], &u[0], bp, &y[0], n, C, O, h, w, ph, pw)
+            status = eng_winograd_conv_f32(&x[0], &u[0], bp, &y[0], n_, c, o, h_, w_, ph_, pw_)
         else:
-            status = eng_winograd_conv_f64(&x[0], &u[0], bp, &y[0], n, C, O, h, w, ph, pw)
+            status = eng_winograd_conv_f64(&x[0], &u[0], bp, &y[0], n_, c, o, h_, w_, ph_, pw_)
     if status != 0:
-        raise MemoryError("winograd_conv: could not allocate the tile buffers")
+        raise MemoryError(f"{func}: could not allocate the tile buffers")
 
 
-def winograd_weight_grad(const floating[::1] x, const floating[::1] gy, floating[::1] dw,
-                         Py_ssize_t n, Py_ssize_t C, Py_ssize_t O, Py_ssize_t h, Py_ssize_t w,
-                         Py_ssize_t ph, Py_ssize_t pw):
+def winograd_weight_grad(const floating[::1] x not None, const floating[::1] gy not None,
+                         floating[::1] dw not None, n, C, O, h, w, ph, pw):
     """dw (O, C, 3, 3) of the 3×3 stride-1 convolution of x (n, C, h, w) padded by (ph, pw),
     from its output gradient gy (n, O, oh, ow) (csrc/conv/winograd_grad_body.h)."""
-    _winograd_sizes("winograd_weight_grad", (n, C, O, h, w, ph, pw))
-    cdef Py_ssize_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2
-    if oh < 1 or ow < 1:
-        raise ValueError(f"winograd_weight_grad: a 3×3 window does not fit {h}×{w} padded by "
-                         f"({ph}, {pw})")
-    _check_size("winograd_weight_grad", "x", x.shape[0], (<object>n) * C * h * w)
-    _check_size("winograd_weight_grad", "gy", gy.shape[0], (<object>n) * O * oh * ow)
-    _check_size("winograd_weight_grad", "dw", dw.shape[0], (<object>O) * C * 9)
-    cdef object tiles = (<object>((oh + 1) // 2)) * ((ow + 1) // 2)
-    if 16 * (<object>C + O) * tiles * 8 + 16 * (<object>O) * C * 8 >= 2 ** 62:
-        raise ValueError(f"winograd_weight_grad: {h}×{w} images with {C} + {O} channels are "
-                         f"too large")
-    if O == 0 or C == 0:
+    func = "winograd_weight_grad"
+    cdef Py_ssize_t n_, c, o, h_, w_, ph_, pw_, oh, ow
+    n_, c, o, h_, w_, ph_, pw_, oh, ow = _conv_sizes(func, (n, C, O, h, w, ph, pw))
+    _check_size(func, "x", x.shape[0], _product(func, "n·C·h·w", (n_, c, h_, w_)))
+    _check_size(func, "gy", gy.shape[0], _product(func, "n·O·oh·ow", (n_, o, oh, ow)))
+    _check_size(func, "dw", dw.shape[0], _product(func, "O·C·9", (o, c, 9)))
+    if o == 0 or c == 0:
         return
-    if n == 0:          # no images: the sums are empty
+    if n_ == 0:         # no images: the sums are empty
         dw[:] = 0
         return
     cdef int status
     with nogil:
         if floating is float:
-            status = eng_winograd_weight_grad_f32(&x[0], &gy[0], &dw[0], n, C, O, h, w, ph, pw)
+            status = eng_winograd_weight_grad_f32(&x[0], &gy[0], &dw[0], n_, c, o, h_, w_, ph_,
+                                                  pw_)
         else:
-            status = eng_winograd_weight_grad_f64(&x[0], &gy[0], &dw[0], n, C, O, h, w, ph, pw)
+            status = eng_winograd_weight_grad_f64(&x[0], &gy[0], &dw[0], n_, c, o, h_, w_, ph_,
+                                                  pw_)
     if status != 0:
-        raise MemoryError("winograd_weight_grad: could not allocate the tile buffers")
+        raise MemoryError(f"{func}: could not allocate the tile buffers")
 
 
-def winograd_set_block_tiles(int tiles=0):
+def winograd_set_block_tiles(tiles=0):
     """For tests: about how many tiles winograd_conv transforms per block (whole rows of
     tiles, at least one); 0 or no argument: the default."""
-    if tiles < 0:
-        raise ValueError(f"winograd_set_block_tiles: tiles must be >= 0, got {tiles}")
-    eng_winograd_set_block_tiles(tiles)
+    cdef Py_ssize_t t = _size_arg("winograd_set_block_tiles", "tiles", tiles)
+    if not 0 <= t <= 2**31 - 1:
+        raise ValueError(f"winograd_set_block_tiles: tiles must be in [0, 2**31), got {tiles}")
+    eng_winograd_set_block_tiles(<int>t)

@@ -47,17 +47,38 @@ int eng_cpu_has_avx512(void)
 /* 0 means "not chosen yet": the first query fills in the default. */
 static int g_num_threads = 0;
 
+/* The most threads a parallel kernel may start: 4 per logical CPU, at least 64.  Far more
+ * threads than cores only waits longer, and a count in the millions makes the OpenMP runtime
+ * fail to allocate its team (GNU OpenMP then exits the process) or the system refuse the
+ * threads.  The Python wrappers refuse a larger count; here it is clamped, so no path into
+ * C can start more. */
+int eng_max_threads(void)
+{
+    int procs = 1;
+#ifdef _OPENMP
+    procs = omp_get_num_procs();
+#endif
+    if (procs > 1 << 20)
+        procs = 1 << 20;                /* keeps 4 * procs an int */
+    return 4 * procs > ENG_MAX_THREADS_FLOOR ? 4 * procs : ENG_MAX_THREADS_FLOOR;
+}
+
+static int clamp_threads(int n)
+{
+    const int most = eng_max_threads();
+    return n < 1 ? 1 : n > most ? most : n;
+}
+
 void eng_set_num_threads(int n)
 {
-    g_num_threads = n < 1 ? 1 : n;
+    g_num_threads = clamp_threads(n);
 }
 
 int eng_get_num_threads(void)
 {
     if (g_num_threads < 1) {
 #ifdef _OPENMP
-        int n = omp_get_max_threads();
-        g_num_threads = n < 1 ? 1 : n;
+        g_num_threads = clamp_threads(omp_get_max_threads());
 #else
         g_num_threads = 1;
 #endif

@@ -64,9 +64,15 @@ int eng_cpu_has_avx2_fma(void);
 int eng_cpu_has_avx512(void);
 
 /* Threads used by every parallel kernel.  Default: omp_get_max_threads()
- * when compiled with OpenMP, otherwise 1.  n < 1 is treated as 1. */
+ * when compiled with OpenMP, otherwise 1.  n < 1 is treated as 1, n above
+ * eng_max_threads() as eng_max_threads(). */
 void eng_set_num_threads(int n);
 int eng_get_num_threads(void);
+
+/* The largest thread count eng_set_num_threads keeps (larger ones are clamped to it):
+ * 4 x the logical CPUs OpenMP sees, at least ENG_MAX_THREADS_FLOOR. */
+#define ENG_MAX_THREADS_FLOOR 64
+int eng_max_threads(void);
 
 /* 1 if this library was compiled with OpenMP, else 0. */
 int eng_openmp_enabled(void);

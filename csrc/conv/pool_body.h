@@ -88,7 +88,7 @@ void SFX(eng_avg_pool2d_forward)(const REAL *x, REAL *y, const eng_pool_geometry
 {
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
     const int fast = SFX(is_2x2_s2)(g);
-    const REAL scale = (REAL)1 / (REAL)(g->kh * g->kw);
+    const REAL scale = (REAL)1 / ((REAL)g->kh * (REAL)g->kw);   /* kh*kw may pass 2^63 */
     ptrdiff_t p;
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
     for (p = 0; p < g->planes; p++) {
@@ -121,7 +121,7 @@ void SFX(eng_avg_pool2d_backward)(const REAL *gy, REAL *gx, const eng_pool_geome
 {
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
     const int fast = SFX(is_2x2_s2)(g);
-    const REAL scale = (REAL)1 / (REAL)(g->kh * g->kw);
+    const REAL scale = (REAL)1 / ((REAL)g->kh * (REAL)g->kw);   /* kh*kw may pass 2^63 */
     ptrdiff_t p;
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
     for (p = 0; p < g->planes; p++) {

@@ -8,6 +8,7 @@
 #include "common/cpu.h"
 #include "conv/winograd.h"
 #include "gemm/gemm.h"
+#include "gemm/problem.h"
 
 /* Below this many values to transform, one thread: starting a team costs more. */
 #define ENG_WINOGRAD_PAR_MIN 32768
@@ -36,26 +37,12 @@ static ptrdiff_t winograd_rows_per_block(ptrdiff_t tw, ptrdiff_t tile_bytes)
     return tiles / tw > 1 ? tiles / tw : 1;
 }
 
-#if defined(_MSC_VER)
-#define WINOGRAD_THREAD_LOCAL __declspec(thread)
-#elif defined(__GNUC__) || defined(__clang__)
-#define WINOGRAD_THREAD_LOCAL __thread
-#else
-#define WINOGRAD_THREAD_LOCAL          /* no TLS: one buffer (callers must not overlap) */
-#endif
-
 /* The calling thread's buffer of at least `bytes` (64-byte aligned), kept for the next call
- * so that a training loop does not allocate and page-fault on every convolution. */
+ * so that a training loop does not allocate and page-fault on every convolution, and freed
+ * when the thread ends: one of the GEMM's per-thread workspaces (gemm/workspace.c). */
 static void *winograd_fused_buffer(size_t bytes)
 {
-    static WINOGRAD_THREAD_LOCAL void *raw = NULL;
-    static WINOGRAD_THREAD_LOCAL size_t have = 0;
-    if (bytes > have) {
-        free(raw);
-        raw = malloc(bytes + 64);
-        have = raw ? bytes : 0;
-    }
-    return raw ? (void *)(((uintptr_t)raw + 63) & ~(uintptr_t)63) : NULL;
+    return eng_gemm_workspace(ENG_WINOGRAD_FUSED, bytes);
 }
 
 #define ENG_TEMPLATE "conv/winograd_body.h"

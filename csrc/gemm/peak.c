@@ -148,6 +148,8 @@ double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
         return -1;
     if (threads < 1)
         threads = 1;
+    if (threads > eng_max_threads())
+        threads = eng_max_threads();    /* as eng_set_num_threads: no runaway team */
 #ifndef _OPENMP
     threads = 1;                    /* a serial build runs one copy of the loop */
 #endif

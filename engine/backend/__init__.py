@@ -138,13 +138,11 @@ def native_available():
 
 
 def set_num_threads(n):
-    """Use ``n`` OpenMP threads in the compiled kernels."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"the number of threads must be an int, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"the number of threads must be at least 1, got {n}")
+    """Use ``n`` OpenMP threads in the compiled kernels: an ``int`` from 1 to
+    ``threads.max_threads()`` (4 per usable core, at least 64). ``TypeError`` for a bool,
+    float or string, ``ValueError`` outside that range (the message names the maximum)."""
     global _num_threads
-    _num_threads = int(n)
+    _num_threads = threads.check_thread_count(n, "set_num_threads: n")
     if native_available():
         from .. import _C
         _C.set_num_threads(_num_threads)

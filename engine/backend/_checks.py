@@ -5,6 +5,7 @@ converted here (non-contiguous views are copied) or refused with a message that 
 was expected and what was given. The shape arithmetic of convolution and pooling windows is
 here too, for the same reason: one formula, one message, in every backend.
 """
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,8 +112,8 @@ def normalize_axis(axis, ndim):
 
 def split_at_axis(shape, axis):
     """View ``shape`` as (outer, n, inner) around ``axis``: what the softmax kernels loop over."""
-    outer = int(np.prod(shape[:axis], dtype=np.int64))
-    inner = int(np.prod(shape[axis + 1:], dtype=np.int64))
+    outer = math.prod(shape[:axis])
+    inner = math.prod(shape[axis + 1:])
     return outer, shape[axis], inner
 
 
@@ -218,11 +219,11 @@ class ConvGeometry:
 
     @property
     def K(self):            # kernel elements per channel
-        return int(np.prod(self.kernel))
+        return math.prod(self.kernel)     # Python ints: no silent int64 wrap-around
 
     @property
     def L(self):            # output positions per image
-        return int(np.prod(self.out_size))
+        return math.prod(self.out_size)
 
     def c_args(self):
         """(channels, in, out, kernel, stride, padding, dilation), each padded to 3 axes."""
@@ -298,7 +299,7 @@ def pool_geometry(x_shape, kernel_size, stride, padding, dims, func):
     if any(i < 1 for i in in_size) or any(o < 1 for o in out):
         raise ValueError(f"{func}: input size {in_size} with kernel {kernel}, stride {stride}, "
                          f"padding {padding} gives output size {out}; each must be >= 1")
-    planes = int(np.prod(x_shape[:-dims], dtype=np.int64))
+    planes = math.prod(x_shape[:-dims])
     if dims == 1:   # the kernels see a 1-D pooling as a 2-D one of height 1
         in_size, out, kernel, stride, padding = ((1,) + in_size, (1,) + out, (1,) + kernel,
                                                  (1,) + stride, (0,) + padding)

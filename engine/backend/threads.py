@@ -17,9 +17,19 @@ of cores *free* when engine is imported (``choose_threads``): the cores this pro
 use, minus the cores other programs kept busy in a short look at ``/proc/stat``, at least 1.
 ``OMP_NUM_THREADS`` or ``ENGINE_NUM_THREADS`` set by the user wins. ``engine info`` prints
 the choice and the reason (``CHOICE``).
+
+**The bound.** A thread count is at most ``max_threads()``: 4 per usable core, at least 64
+(the compiled kernels' own limit, ``csrc/common/cpu.c``). More threads than that only wait
+for each other, and a count in the millions makes the OpenMP runtime fail to create its team
+and end the process. ``set_num_threads`` refuses a larger count (``ValueError`` naming the
+maximum); a larger count in an environment variable is clamped with a ``RuntimeWarning``
+(a bad environment must not stop ``import engine``).
 """
 import os
 import time
+import warnings
+
+import numpy as np
 
 # Spin this many times (about a microsecond) before sleeping: keeps a quick hand-over between
 # back-to-back parallel regions, and stops stealing a busy core for the long spin GNU OpenMP
@@ -50,6 +60,32 @@ def prepare_openmp_environment(environ=None):
     if environ is None:
         CHOICE["wait_policy"] = policy
     return policy
+
+
+# At least this many threads may always be asked for (the C side's ENG_MAX_THREADS_FLOOR).
+MAX_THREADS_FLOOR = 64
+
+
+def max_threads():
+    """The largest thread count accepted: the compiled kernels' limit when they are built
+    (4 per logical CPU, at least 64), else the same rule from the usable cores."""
+    try:
+        from .. import _C
+        return _C.max_threads()
+    except ImportError:
+        return max(MAX_THREADS_FLOOR, 4 * usable_cores())
+
+
+def check_thread_count(n, what="the number of threads"):
+    """``n`` as an ``int`` from 1 to ``max_threads()``: ``TypeError`` for a bool, float, string
+    or None, ``ValueError`` out of range (naming the maximum)."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{what} must be an int, got {type(n).__name__} {n!r}")
+    most = max_threads()
+    if not 1 <= n <= most:
+        raise ValueError(f"{what} must be from 1 to {most} (4 per usable core, at least "
+                         f"{MAX_THREADS_FLOOR}), got {n}")
+    return int(n)
 
 
 def usable_cores():
@@ -84,11 +120,8 @@ def choose_threads(environ=None, look=others_busy_now):
     for name in ("ENGINE_NUM_THREADS", "OMP_NUM_THREADS"):
         value = env.get(name, "").strip()
         if value:
-            try:
-                n = int(value.split(",")[0])
-            except ValueError:
-                continue
-            if n >= 1:
+            n = _thread_count_from_env(name, value)
+            if n is not None:
                 return n, f"{name}={value} set by the user"
     cores = usable_cores()
     if cores == 1:
@@ -100,6 +133,29 @@ def choose_threads(environ=None, look=others_busy_now):
     n = free_cores(cores, others)
     return n, (f"{cores} usable cores, other programs kept {others:.1f} busy at import "
                f"-> {n} free (set ENGINE_NUM_THREADS to choose)")
+
+
+def _thread_count_from_env(name, value):
+    """The thread count an environment variable asks for (its first entry: OpenMP allows a
+    list "4,2"), clamped to max_threads() with a warning; None, with a warning, if it is not
+    a positive integer (the default is used then)."""
+    try:
+        n = int(value.split(",")[0])
+    except ValueError:
+        warnings.warn(f"{name}={value!r} is not a number of threads; ignored", RuntimeWarning,
+                      stacklevel=2)
+        return None
+    if n < 1:
+        warnings.warn(f"{name}={value!r}: the number of threads must be at least 1; ignored",
+                      RuntimeWarning, stacklevel=2)
+        return None
+    most = max_threads()
+    if n > most:
+        warnings.warn(f"{name}={value!r} asks for more threads than engine allows; using "
+                      f"{most} (4 per usable core, at least {MAX_THREADS_FLOOR})",
+                      RuntimeWarning, stacklevel=2)
+        return most
+    return n
 
 
 def apply_default(set_num_threads):

@@ -10,6 +10,8 @@ Max pooling ignores the padding (it never wins); average pooling counts it as ze
 divisor is always |k| = the number of kernel elements (PyTorch's ``count_include_pad=True``).
 The forward keeps the argmax indices so the backward needs no search.
 """
+import numpy as np
+
 from ..autograd import Function
 from ..backend import backend_of
 from ..validate import is_int, positive_int
@@ -85,9 +87,8 @@ class AdaptiveAvgPool(Function):
         if h == 0 or w == 0:     # every window would be empty: a mean of nothing is NaN
             raise ValueError(f"adaptive_avg_pool2d: input must have non-zero height and width, "
                              f"got shape {x.shape}")
-        oh, ow = (h if s is None else int(s) for s, h in zip(self.output_size, (h, w)))
-        if oh <= 0 or ow <= 0:
-            raise ValueError(f"adaptive_avg_pool2d: output_size must be positive, got {(oh, ow)}")
+        oh, ow = (n if s is None else _adaptive_size(s, n)
+                  for s, n in zip(self.output_size, (h, w)))
         self.x_shape = x.shape
         self.rows, self.cols = self._windows(h, oh), self._windows(w, ow)
         y = xp.empty(x.shape[:-2] + (oh, ow), dtype=x.dtype)
@@ -103,6 +104,23 @@ class AdaptiveAvgPool(Function):
             for j, (c0, c1) in enumerate(self.cols):
                 gx[..., r0:r1, c0:c1] += (gy[..., i, j] / ((r1 - r0) * (c1 - c0)))[..., None, None]
         return gx
+
+
+# An adaptive output may be larger than its input (windows then repeat, as in PyTorch), but at
+# most this many times per axis: each output cell is one NumPy call, so an output size in the
+# billions would not end (or would exhaust memory listing its windows).
+ADAPTIVE_MAX_UPSCALE = 16
+
+
+def _adaptive_size(size, n_in):
+    """One axis of an adaptive output size: an int from 1 to ADAPTIVE_MAX_UPSCALE · n_in."""
+    if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)):
+        raise TypeError(f"adaptive_avg_pool2d: output_size must hold ints or None, got "
+                        f"{type(size).__name__} {size!r}")
+    if not 1 <= size <= ADAPTIVE_MAX_UPSCALE * max(n_in, 1):
+        raise ValueError(f"adaptive_avg_pool2d: output_size must be from 1 to "
+                         f"{ADAPTIVE_MAX_UPSCALE} x the input size {n_in}, got {size}")
+    return int(size)
 
 
 def adaptive_avg_pool2d(x, output_size):
