@@ -12,6 +12,7 @@ the class in ``engine/tensor_methods.py``, once both exist (``import engine`` do
 import numpy as np
 
 from . import devices, dtypes
+from .validate import checked_dim
 
 
 def get_array_module(a):
@@ -153,31 +154,6 @@ def _data(x):
     return x.data if isinstance(x, Tensor) else x
 
 
-def _axis(axis, dim):
-    """Accept PyTorch's ``dim=`` as an alias of ``axis=``."""
-    if dim is not None:
-        if axis is not None:
-            raise TypeError("give either axis= or dim=, not both")
-        return dim
-    return axis
-
-
-def _check_dim(dim, ndim):
-    """``dim`` (possibly negative) as a non-negative axis of an ``ndim``-axis tensor."""
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
-    if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise np.exceptions.AxisError(dim, ndim)   # an IndexError (as in PyTorch) and a ValueError
-    return dim % max(ndim, 1)
-
-
-def _shape_args(shape):
-    """Allow both ``reshape(2, 3)`` and ``reshape((2, 3))``."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return shape
-
-
 class Tensor:
     """An array with automatic differentiation.
 
@@ -220,7 +196,7 @@ class Tensor:
         """
         if dim is None:
             return self.data.shape
-        return self.data.shape[_check_dim(dim, self.data.ndim)]
+        return self.data.shape[checked_dim(dim, self.data.ndim)]
 
     def numel(self):
         """The number of elements."""

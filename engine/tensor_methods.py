@@ -10,7 +10,8 @@ does the same).
 import types
 
 from . import autograd, dtypes, ops
-from .tensor import Tensor, _axis, _data, _shape_args, _wrap, get_array_module
+from .tensor import Tensor, _data, _wrap, get_array_module
+from .validate import axis_or_dim, shape_args
 from .tensor_inplace import InPlaceMethods
 from .tensor_operators import OperatorMethods
 from .tensor_selection import SelectionMethods
@@ -59,11 +60,11 @@ class TensorMethods(OperatorMethods, ShapeMethods, SelectionMethods, InPlaceMeth
         """Σ over ``dim`` (an int or a tuple; all axes by default). Bool and integer tensors
         sum to int64: ``(pred == target).sum().item()`` counts the matches."""
         x = self if dtype is None else self.astype(dtype)
-        return ops.sum(x, _axis(axis, dim), _keep(keepdim, keepdims))
+        return ops.sum(x, axis_or_dim(axis, dim), _keep(keepdim, keepdims))
 
     def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
         x = self if dtype is None else self.astype(dtype)
-        return ops.mean(x, _axis(axis, dim), _keep(keepdim, keepdims))
+        return ops.mean(x, axis_or_dim(axis, dim), _keep(keepdim, keepdims))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """``x.max()`` the largest element; ``x.max(dim)`` the namedtuple (values, indices);
@@ -191,12 +192,12 @@ class TensorMethods(OperatorMethods, ShapeMethods, SelectionMethods, InPlaceMeth
 
     def new_zeros(self, *size, dtype=None, requires_grad=False):
         xp = get_array_module(self.data)
-        return Tensor(xp.zeros(_shape_args(size), self.dtype if dtype is None else dtype),
+        return Tensor(xp.zeros(shape_args(size), self.dtype if dtype is None else dtype),
                       requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, requires_grad=False):
         xp = get_array_module(self.data)
-        return Tensor(xp.ones(_shape_args(size), self.dtype if dtype is None else dtype),
+        return Tensor(xp.ones(shape_args(size), self.dtype if dtype is None else dtype),
                       requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, *, dtype=None, requires_grad=False):

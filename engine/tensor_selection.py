@@ -10,8 +10,8 @@ import numpy as np
 
 from . import ops
 from .ops import index as _index_ops
-from .tensor import Tensor, _check_dim, _shape_args, _wrap, get_array_module
-from .validate import is_int
+from .tensor import Tensor, _wrap, get_array_module
+from .validate import checked_dim, is_int, shape_args
 
 
 def _ints(values, name):
@@ -63,7 +63,7 @@ class SelectionMethods:
     # ------------------------------------------------------- moving and tiling
     def narrow(self, dim, start, length):
         """``length`` elements from ``start`` along ``dim`` (a view: slicing)."""
-        dim = _check_dim(dim, self.ndim)
+        dim = checked_dim(dim, self.ndim)
         n = self.shape[dim]
         if not (is_int(start) and is_int(length)):
             raise TypeError(f"narrow: start and length must be ints, got {start!r}, {length!r}")
@@ -75,7 +75,7 @@ class SelectionMethods:
 
     def flip(self, *dims):
         """The elements in reverse order along each of ``dims``."""
-        axes = {_check_dim(d, self.ndim) for d in _ints(_shape_args(dims), "flip: dims")}
+        axes = {checked_dim(d, self.ndim) for d in _ints(shape_args(dims), "flip: dims")}
         return self[tuple(slice(None, None, -1) if a in axes else slice(None)
                           for a in range(self.ndim))]
 
@@ -92,7 +92,7 @@ class SelectionMethods:
             raise ValueError(f"roll: {len(shifts)} shifts for {len(dims)} dims")
         out = self
         for shift, dim in zip(shifts, dims):
-            dim = _check_dim(dim, self.ndim)
+            dim = checked_dim(dim, self.ndim)
             n = self.shape[dim]
             cut = n - shift % n if n else 0
             if cut not in (0, n):
@@ -103,7 +103,7 @@ class SelectionMethods:
 
     def repeat(self, *sizes):
         """This tensor tiled ``sizes[i]`` times along axis i (extra leading sizes add axes)."""
-        sizes = _ints(_shape_args(sizes), "repeat: sizes")
+        sizes = _ints(shape_args(sizes), "repeat: sizes")
         if len(sizes) < self.ndim:
             raise ValueError(f"repeat: give at least {self.ndim} sizes (one per axis), "
                              f"got {sizes}")
@@ -118,13 +118,13 @@ class SelectionMethods:
 
     def tile(self, *dims):
         """``repeat`` with missing leading sizes taken as 1 (NumPy's ``tile``)."""
-        dims = _ints(_shape_args(dims), "tile: dims")
+        dims = _ints(shape_args(dims), "tile: dims")
         return self.repeat((1,) * (self.ndim - len(dims)) + dims)
 
     def movedim(self, source, destination):
         """Axes ``source`` moved to positions ``destination`` (the others keep their order)."""
-        source = [_check_dim(d, self.ndim) for d in _ints(source, "movedim: source")]
-        destination = [_check_dim(d, self.ndim) for d in _ints(destination, "movedim: destination")]
+        source = [checked_dim(d, self.ndim) for d in _ints(source, "movedim: source")]
+        destination = [checked_dim(d, self.ndim) for d in _ints(destination, "movedim: destination")]
         if len(source) != len(destination) or len(set(source)) != len(source) \
                 or len(set(destination)) != len(destination):
             raise ValueError(f"movedim: source {source} and destination {destination} must be "
@@ -145,7 +145,7 @@ class SelectionMethods:
     def logsumexp(self, dim, keepdim=False):
         """log Σ exp(x) along ``dim``, computed as m + log Σ exp(x − m) with m the maximum, so
         large values do not overflow; ∂/∂x = softmax(x)."""
-        dims = tuple(_check_dim(d, self.ndim) for d in _ints(dim, "logsumexp: dim"))
+        dims = tuple(checked_dim(d, self.ndim) for d in _ints(dim, "logsumexp: dim"))
         xp = get_array_module(self.data)
         if self.size:
             m = xp.amax(self.data, axis=dims, keepdims=True)

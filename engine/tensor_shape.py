@@ -3,20 +3,20 @@
 (or slicing, which is one). Bound onto Tensor by engine/tensor_methods.py.
 """
 from . import ops
-from .tensor import _check_dim, _data, _shape_args
-from .validate import is_int
+from .tensor import _data
+from .validate import checked_dim, is_int, shape_args
 
 
 class ShapeMethods:
     """Tensor's shape and indexing methods (bound onto Tensor by engine/tensor_methods.py)."""
 
     def reshape(self, *shape):
-        return ops.reshape(self, _shape_args(shape))
+        return ops.reshape(self, shape_args(shape))
 
     def view(self, *shape):
         """The same elements in a new shape (``-1`` for the size that makes it fit); as
         ``reshape`` (NumPy makes a copy only when a view cannot express the shape)."""
-        return ops.reshape(self, _shape_args(shape))
+        return ops.reshape(self, shape_args(shape))
 
     def view_as(self, other):
         """``self.view(other.shape)``."""
@@ -30,11 +30,11 @@ class ShapeMethods:
         all axes (like ``.T``); given a whole order of 3 or more axes it permutes them (NumPy)."""
         if len(dims) == 2 and not isinstance(dims[0], (tuple, list)):
             return self.swapaxes(*dims)
-        return ops.transpose(self, _shape_args(dims) or None)
+        return ops.transpose(self, shape_args(dims) or None)
 
     def permute(self, *dims):
         """The axes in the order ``dims`` (``x.permute(0, 2, 3, 1)``: NCHW to NHWC)."""
-        return ops.transpose(self, _shape_args(dims))
+        return ops.transpose(self, shape_args(dims))
 
     def t(self):
         """The transpose of a matrix (a 0-d or 1-d tensor is returned as is), as ``torch.t``."""
@@ -44,7 +44,7 @@ class ShapeMethods:
         return self if self.ndim < 2 else ops.transpose(self, (1, 0))
 
     def swapaxes(self, axis1, axis2):
-        axis1, axis2 = _check_dim(axis1, self.ndim), _check_dim(axis2, self.ndim)
+        axis1, axis2 = checked_dim(axis1, self.ndim), checked_dim(axis2, self.ndim)
         axes = list(range(self.ndim))
         axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
         return ops.transpose(self, tuple(axes))
@@ -58,7 +58,7 @@ class ShapeMethods:
         if not shape:
             return self.reshape(1)
         # checked as PyTorch does: an axis out of range is an error, not wrapped around
-        start, end = _check_dim(start_dim, len(shape)), _check_dim(end_dim, len(shape))
+        start, end = checked_dim(start_dim, len(shape)), checked_dim(end_dim, len(shape))
         if start > end:
             raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
                              f"for a tensor of shape {shape}")
@@ -91,7 +91,7 @@ class ShapeMethods:
 
     def expand(self, *sizes):
         """A view repeating size-1 axes to ``sizes`` (-1 keeps an axis); no copy."""
-        return ops.shape.Expand(ops.shape.checked_shape("expand", _shape_args(sizes),
+        return ops.shape.Expand(ops.shape.checked_shape("expand", shape_args(sizes),
                                                                 many_minus_one=True))(self)
 
     def expand_as(self, other):
@@ -100,7 +100,7 @@ class ShapeMethods:
     def split(self, split_size, dim=0):
         """Pieces of ``split_size`` along ``dim`` (the last may be shorter), or of the sizes
         in a list; each is differentiable (slicing)."""
-        dim = _check_dim(dim, self.ndim)
+        dim = checked_dim(dim, self.ndim)
         n = self.shape[dim]
         if isinstance(split_size, (list, tuple)):
             sizes = list(split_size)
@@ -124,16 +124,16 @@ class ShapeMethods:
         """``chunks`` pieces along ``dim`` (of equal size, the last possibly smaller)."""
         if not is_int(chunks) or chunks < 1:
             raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
-        n = self.shape[_check_dim(dim, self.ndim)]
+        n = self.shape[checked_dim(dim, self.ndim)]
         return self.split(-(-n // chunks) if n else 1, dim)
 
     def unbind(self, dim=0):
         """The slices along ``dim``, without that axis."""
-        dim = _check_dim(dim, self.ndim)
+        dim = checked_dim(dim, self.ndim)
         lead = (slice(None),) * (dim % self.ndim)
         return tuple(self[lead + (i,)] for i in range(self.shape[dim]))
 
     def index_select(self, dim, index):
-        dim = _check_dim(dim, self.ndim)
+        dim = checked_dim(dim, self.ndim)
         lead = (slice(None),) * (dim % self.ndim)
         return self[lead + (_data(index),)]

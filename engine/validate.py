@@ -146,3 +146,29 @@ def fits_in_memory(shape, dtype, name):
         raise ValueError(f"{name} of shape {tuple(shape)} needs {need / 2 ** 30:,.1f} GiB, more "
                          f"than this machine's {have / 2 ** 30:,.1f} GiB of memory")
     return tuple(shape)
+
+
+# ------------------------------------------------------------ dims and shapes given to methods
+def axis_or_dim(axis, dim):
+    """Accept PyTorch's ``dim=`` as an alias of ``axis=``."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError("give either axis= or dim=, not both")
+        return dim
+    return axis
+
+
+def checked_dim(dim, ndim):
+    """``dim`` (possibly negative) as a non-negative axis of an ``ndim``-axis tensor."""
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise np.exceptions.AxisError(dim, ndim)   # an IndexError (as in PyTorch) and a ValueError
+    return dim % max(ndim, 1)
+
+
+def shape_args(shape):
+    """Allow both ``reshape(2, 3)`` and ``reshape((2, 3))``."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return shape

@@ -14,8 +14,7 @@ import numpy as np
 
 from .. import dtypes
 from ..ops import activation as act
-from ..tensor import _axis
-from ..validate import axis_index, boolean, finite_real, fits_in_memory, positive_int
+from ..validate import axis_index, axis_or_dim, boolean, finite_real, fits_in_memory, positive_int
 from .module import Module
 from .parameter import Parameter
 
@@ -108,7 +107,7 @@ class Softmax(Module):
 
     def __init__(self, axis=None, *, dim=None):
         super().__init__()
-        axis = _axis(axis, dim)
+        axis = axis_or_dim(axis, dim)
         self.axis = -1 if axis is None else axis_index(axis, "axis (dim)")
 
     def forward(self, x):

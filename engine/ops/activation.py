@@ -18,8 +18,7 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import _axis
-from ..validate import axis_index, finite_real
+from ..validate import axis_index, axis_or_dim, finite_real
 
 __all__ = ["relu", "leaky_relu", "prelu", "elu", "sigmoid", "tanh", "softplus", "heaviside",
            "softmax", "log_softmax", "gelu", "silu"]
@@ -198,7 +197,7 @@ class Softmax(Function):
 
 def softmax(x, axis=None, *, dim=None):
     """y_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (or ``dim``; default the last). See ``Softmax``."""
-    axis = _axis(axis, dim)
+    axis = axis_or_dim(axis, dim)
     return Softmax(-1 if axis is None else axis)(x)
 
 
@@ -221,7 +220,7 @@ def log_softmax(x, axis=None, *, dim=None):
     """y_i = x_i − log Σ_j e^(x_j) along ``axis`` (or ``dim``; default the last).
 
     See ``LogSoftmax``."""
-    axis = _axis(axis, dim)
+    axis = axis_or_dim(axis, dim)
     return LogSoftmax(-1 if axis is None else axis)(x)
 
 

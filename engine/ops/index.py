@@ -11,8 +11,8 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import Tensor, _check_dim, _wrap
-from ..validate import is_int
+from ..tensor import Tensor, _wrap
+from ..validate import checked_dim, is_int
 
 SortResult = collections.namedtuple("sort", ["values", "indices"])
 TopKResult = collections.namedtuple("topk", ["values", "indices"])
@@ -59,7 +59,7 @@ def gather(input, dim, index):  # noqa: A002  (PyTorch's argument name)
     ``index`` has as many axes as ``input``, is no larger along the other axes, and its values
     lie in ``[-n, n)`` for ``n = input.shape[dim]``."""
     x = _tensor(input, "gather")
-    dim = _check_dim(dim, x.ndim)
+    dim = checked_dim(dim, x.ndim)
     idx = _index_array(index, "gather")
     if idx.ndim != x.ndim:
         raise ValueError(f"gather: index must have as many axes as the input ({x.ndim}), "
@@ -97,7 +97,7 @@ class CumSum(Function):
 def cumsum(input, dim):  # noqa: A002
     """Running sums along ``dim`` (integer and bool tensors sum in int64, as PyTorch)."""
     x = _tensor(input, "cumsum")
-    dim = _check_dim(dim, x.ndim)
+    dim = checked_dim(dim, x.ndim)
     if x.ndim == 0:
         return x.clone()
     if x.dtype.kind != "f":
@@ -128,7 +128,7 @@ def sort(input, dim=-1, descending=False, stable=False):  # noqa: A002
         raise TypeError(f"sort: descending must be a bool, got {descending!r}")
     if x.ndim == 0:
         return SortResult(x.clone(), _wrap(backend_of(x.data).xp.zeros((), dtype=np.int64)))
-    dim = _check_dim(dim, x.ndim)
+    dim = checked_dim(dim, x.ndim)
     order = _order(x, dim, descending)
     return SortResult(gather(x, dim, order), _wrap(order.astype(np.int64)))
 
@@ -144,7 +144,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     if x.ndim == 0:                                   # as a one-element vector
         values, indices = topk(x.reshape(1), k, 0, largest, sorted)
         return TopKResult(values.reshape(()) if k == 1 else values, indices.reshape(-1)[:k])
-    dim = _check_dim(dim, x.ndim)
+    dim = checked_dim(dim, x.ndim)
     n = x.shape[dim]
     if not is_int(k) or not 0 <= k <= n:
         raise ValueError(f"topk: k must be an int in [0, {n}] (the size of dim {dim}), got {k!r}")

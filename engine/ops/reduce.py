@@ -11,7 +11,8 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import Tensor, _axis, _check_dim, _wrap
+from ..tensor import Tensor, _wrap
+from ..validate import axis_or_dim, checked_dim
 
 
 def _normalize_axes(axis, ndim):
@@ -19,7 +20,7 @@ def _normalize_axes(axis, ndim):
     if axis is None:
         return tuple(range(ndim))
     axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    normalized = sorted(_check_dim(a, ndim) for a in axes)
+    normalized = sorted(checked_dim(a, ndim) for a in axes)
     if ndim == 0:       # dim 0 / -1 of a 0-d tensor is accepted (as PyTorch) and reduces nothing
         return ()
     if len(set(normalized)) != len(normalized):
@@ -156,7 +157,7 @@ MinResult = collections.namedtuple("min", ["values", "indices"])
 def _along_dim(cls, result, x, dim, keepdim):
     if not isinstance(x, Tensor):
         x = Tensor(x)
-    fn = cls(_check_dim(dim, x.ndim), keepdim)
+    fn = cls(checked_dim(dim, x.ndim), keepdim)
     values = fn(x)
     return result(values, _wrap(fn.indices))
 
@@ -168,7 +169,7 @@ def _arg(pick, x, dim, keepdim):
         flat = getattr(xp, pick)(data)
         out = flat.reshape((1,) * data.ndim) if keepdim else flat
     else:
-        out = getattr(xp, pick)(data, axis=_check_dim(dim, data.ndim) if data.ndim else None,
+        out = getattr(xp, pick)(data, axis=checked_dim(dim, data.ndim) if data.ndim else None,
                                 keepdims=keepdim)
     return _wrap(xp.asarray(out, dtype=np.int64))
 
@@ -185,7 +186,7 @@ def argmin(x, dim=None, keepdim=False):
 
 
 def _reduce(cls, x, axis, keepdims, dim):
-    return cls(_axis(axis, dim), keepdims)(x)
+    return cls(axis_or_dim(axis, dim), keepdims)(x)
 
 
 def sum(x, axis=None, keepdims=False, *, dim=None):

@@ -9,8 +9,8 @@ import numpy as np
 
 from ..autograd import Function
 from ..backend import backend_of
-from ..tensor import Tensor, _axis, _check_dim
-from ..validate import is_int
+from ..tensor import Tensor
+from ..validate import axis_or_dim, checked_dim, is_int
 
 
 def unbroadcast(grad, shape):
@@ -218,7 +218,7 @@ def squeezed_shape(shape, axis=None):
     """``shape`` without size-1 axes (all, or those in ``axis``; others are kept, as in PyTorch)."""
     if axis is None:
         return tuple(n for n in shape if n != 1)
-    axes = {_check_dim(a, len(shape)) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
+    axes = {checked_dim(a, len(shape)) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
     return tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1))
 
 
@@ -243,7 +243,7 @@ def checked_axes(shape, axes):
     if len(axes) != ndim:
         raise ValueError(f"permute: expected {ndim} dims for a tensor of shape {shape}, "
                          f"got {len(axes)}: {tuple(axes)}")
-    checked = tuple(_check_dim(a, ndim) for a in axes)
+    checked = tuple(checked_dim(a, ndim) for a in axes)
     if len(set(checked)) != ndim:
         raise ValueError(f"permute: repeated dim in {tuple(axes)}")
     return checked
@@ -268,7 +268,7 @@ def _sequence_axis(name, tensors, axis, dim):
                         f"{type(tensors).__name__}")
     if len(tensors) == 0:
         raise ValueError(f"{name}() needs at least one tensor")
-    axis = _axis(axis, dim)
+    axis = axis_or_dim(axis, dim)
     return 0 if axis is None else axis
 
 
