@@ -360,6 +360,20 @@ def winograd_input_geometry(x, padding, xp=np):
     return x, (n, c, h, w) + winograd_tiles(oh, ow)
 
 
+def winograd_grad_geometry(x, gy, padding, xp=np):
+    """``x`` (n, C, h, w) and the output gradient ``gy`` (n, O, oh, ow) of a 3×3 stride-1
+    convolution padded by ``padding``, checked; returns x, gy (x's dtype) and
+    (n, c, h, w, th, tw, o, oh, ow)."""
+    x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding, xp)
+    gy = xp.asarray(gy, dtype=x.dtype)
+    ph, pw = padding
+    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
+    if gy.ndim != 4 or gy.shape[0] != n or gy.shape[2:] != (oh, ow):
+        raise ValueError(f"winograd_weight_grad: expected gy (n={n}, O, {oh}, {ow}) for x "
+                         f"{x.shape} and padding {padding}, got {gy.shape}")
+    return x, gy, (n, c, h, w, th, tw, gy.shape[1], oh, ow)
+
+
 def winograd_output_geometry(m, out_shape, xp=np):
     """``m`` checked as winograd_output's products (16, O, n·th·tw) for an output
     ``out_shape`` (n, O, oh, ow), and (n, o, oh, ow, th, tw)."""

@@ -2,8 +2,8 @@
 equations and layouts): each transform is one ``einsum`` with the small matrices, over a
 strided view of the tiles. The same names, signatures and results as ``reference/winograd.py``.
 """
-from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
-                       winograd_weight)
+from .._checks import (output, winograd_grad_geometry, winograd_input_geometry,
+                       winograd_output_geometry, winograd_weight)
 from ..reference.winograd import A_T, B_T, G
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
@@ -74,14 +74,7 @@ class Kernels:
         """∂L/∂w (O, C, 3, 3) from x (n, C, h, w) and gy (n, O, oh, ow): the adjoints of the
         forward's steps, as in reference/winograd.py."""
         xp = self.xp
-        x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding, xp)
-        gy = xp.asarray(gy, dtype=x.dtype)
-        ph, pw = padding
-        oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
-        if gy.ndim != 4 or gy.shape[0] != n or gy.shape[2:] != (oh, ow):
-            raise ValueError(f"winograd_weight_grad: expected gy (n={n}, O, {oh}, {ow}) for x "
-                             f"{x.shape} and padding {padding}, got {gy.shape}")
-        o = gy.shape[1]
+        x, gy, (n, c, h, w, th, tw, o, oh, ow) = winograd_grad_geometry(x, gy, padding, xp)
         gy_pad = xp.zeros((n, o, 2 * th, 2 * tw), dtype=x.dtype)
         gy_pad[:, :, :oh, :ow] = gy
         a = self._matrix(A_T.T, x.dtype)

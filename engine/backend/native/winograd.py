@@ -6,8 +6,8 @@ layouts). Each function checks its inputs, then hands flat C-contiguous buffers 
 import numpy as np
 
 from ... import _C
-from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
-                       winograd_weight)
+from .._checks import (output, winograd_grad_geometry, winograd_input_geometry,
+                       winograd_output_geometry, winograd_weight)
 
 __all__ = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
            "winograd_weight_grad"]
@@ -66,14 +66,9 @@ def winograd_weight_grad(x, gy, padding=(1, 1), out=None):
     """∂L/∂w (O, C, 3, 3) of the 3×3 stride-1 convolution y = conv(x, w) from x (n, C, h, w)
     and gy = ∂L/∂y (n, O, oh, ow): dU[ξν] = Σ_tiles (A dy Aᵀ)[ξν]·(Bᵀ d B)[ξν]ᵀ (16 GEMMs
     over the tiles), then ∂L/∂w = Gᵀ dU G (csrc/conv/winograd_grad_body.h)."""
-    x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding)
-    gy = np.ascontiguousarray(gy, dtype=x.dtype)
+    x, gy, (n, c, h, w, _, _, o, _, _) = winograd_grad_geometry(x, gy, padding)
+    gy = np.ascontiguousarray(gy)
     ph, pw = padding
-    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
-    if gy.ndim != 4 or gy.shape[0] != n or gy.shape[2:] != (oh, ow):
-        raise ValueError(f"winograd_weight_grad: expected gy (n={n}, O, {oh}, {ow}) for x "
-                         f"{x.shape} and padding {padding}, got {gy.shape}")
-    o = gy.shape[1]
     dw = output(out, (o, c, 3, 3), x.dtype)
     _C.winograd_weight_grad(x.reshape(-1), gy.reshape(-1), dw.reshape(-1), n, c, o, h, w, ph, pw)
     return dw

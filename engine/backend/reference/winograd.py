@@ -35,7 +35,8 @@ tests check it against a float64 convolution. The compiled twin is
 """
 import numpy as np
 
-from .._checks import (output, winograd_input_geometry, winograd_output_geometry,
+from .._checks import (output, winograd_grad_geometry, winograd_input_geometry,
+                       winograd_output_geometry,
                        winograd_tiles, winograd_weight)  # noqa: F401  (winograd_tiles: as before)
 
 __all__ = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
@@ -105,14 +106,7 @@ def winograd_weight_grad(x, gy, padding=(1, 1), out=None):
     U = G g Gᵀ gives ∂L/∂g = Gᵀ dU G.  Numerical error: each dU entry sums P = n·th·tw
     products with |V| ≤ 4·max|d| and |dM| ≤ 4·max|dy|, weighed by at most 9/4 in Gᵀ dU G, so
     |∂L/∂g_winograd − ∂L/∂g| ≤ (P + 16)·ε·36·P·max|d|·max|dy| (first order; tested)."""
-    x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding)
-    gy = np.asarray(gy, dtype=x.dtype)
-    ph, pw = padding
-    oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
-    if gy.ndim != 4 or gy.shape[0] != n or gy.shape[2:] != (oh, ow):
-        raise ValueError(f"winograd_weight_grad: expected gy (n={n}, O, {oh}, {ow}) for x "
-                         f"{x.shape} and padding {padding}, got {gy.shape}")
-    o = gy.shape[1]
+    x, gy, (n, c, h, w, th, tw, o, oh, ow) = winograd_grad_geometry(x, gy, padding)
     gy_pad = np.zeros((n, o, 2 * th, 2 * tw), dtype=x.dtype)
     gy_pad[:, :, :oh, :ow] = gy
     dy = gy_pad.reshape(n, o, th, 2, tw, 2)                     # dy[n, o, i, r, j, s]
