@@ -59,6 +59,16 @@ def prepare_openmp_environment(environ=None):
                   "(set OMP_WAIT_POLICY or GOMP_SPINCOUNT to choose otherwise)")
     if environ is None:
         CHOICE["wait_policy"] = policy
+    # The OpenMP runtime parses OMP_NUM_THREADS itself, and LLVM's aborts the process on a
+    # count it cannot hold: leave it only a count engine accepts (the warning says what).
+    value = env.get("OMP_NUM_THREADS", "").strip()
+    if value:
+        n = _thread_count_from_env("OMP_NUM_THREADS", value,
+                                   most=max(MAX_THREADS_FLOOR, 4 * usable_cores()))
+        if n is None:
+            del env["OMP_NUM_THREADS"]
+        elif n != int(value.split(",")[0]):        # clamped: a valid list "4,2" stays
+            env["OMP_NUM_THREADS"] = str(n)
     return policy
 
 
@@ -135,7 +145,7 @@ def choose_threads(environ=None, look=others_busy_now):
                f"-> {n} free (set ENGINE_NUM_THREADS to choose)")
 
 
-def _thread_count_from_env(name, value):
+def _thread_count_from_env(name, value, most=None):
     """The thread count an environment variable asks for (its first entry: OpenMP allows a
     list "4,2"), clamped to max_threads() with a warning; None, with a warning, if it is not
     a positive integer (the default is used then)."""
@@ -149,7 +159,7 @@ def _thread_count_from_env(name, value):
         warnings.warn(f"{name}={value!r}: the number of threads must be at least 1; ignored",
                       RuntimeWarning, stacklevel=2)
         return None
-    most = max_threads()
+    most = max_threads() if most is None else most
     if n > most:
         warnings.warn(f"{name}={value!r} asks for more threads than engine allows; using "
                       f"{most} (4 per usable core, at least {MAX_THREADS_FLOOR})",

@@ -5,6 +5,7 @@ to be accepted, and the next parallel kernel made the OpenMP runtime fail and en
 process; now set_num_threads raises a ValueError naming the maximum, and a variable in the
 environment is clamped with a warning.  The process-level cases run in subprocesses: the
 point is that the process survives and computes afterwards."""
+import contextlib
 import os
 import subprocess
 import sys
@@ -154,3 +155,21 @@ def test_a_count_in_range_in_the_environment_is_used_as_it_is():
     with pytest.warns(RuntimeWarning, match="using"):
         n, _ = threads.choose_threads({"OMP_NUM_THREADS": str(10**9)}, look=lambda: 0.0)
     assert n == threads.max_threads()
+
+
+@pytest.mark.parametrize("value, left", [("99999999999999999999,2", "64-or-more"),
+                                         ("1000000", "64-or-more"), ("abc", None),
+                                         ("-3", None), ("0", None), ("2,1", "2,1"), ("3", "3")])
+def test_the_openmp_runtime_is_left_only_a_count_engine_accepts(value, left):
+    """LLVM's OpenMP runtime reads OMP_NUM_THREADS itself and aborts on an absurd count, so
+    the environment is mended before the kernels load (clamped, or removed if meaningless)."""
+    from engine.backend import threads
+    env = {"OMP_NUM_THREADS": value}
+    with pytest.warns(RuntimeWarning) if left not in ("2,1", "3") else contextlib.nullcontext():
+        threads.prepare_openmp_environment(env)
+    if left is None:
+        assert "OMP_NUM_THREADS" not in env
+    elif left == "64-or-more":
+        assert int(env["OMP_NUM_THREADS"]) >= threads.MAX_THREADS_FLOOR
+    else:
+        assert env["OMP_NUM_THREADS"] == left
