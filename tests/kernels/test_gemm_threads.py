@@ -30,6 +30,8 @@ def resident_bytes():
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs Linux's /proc")
+@pytest.mark.skipif("asan" in os.environ.get("LD_PRELOAD", ""),
+                    reason="AddressSanitizer holds freed memory in quarantine")
 def test_threads_that_end_leave_no_gemm_buffers_behind():
     from engine import _C
     rng = np.random.default_rng(0)
@@ -109,3 +111,27 @@ def test_settings_changed_by_one_thread_while_others_multiply():
         _C.gemm_set_dot()
         _C.set_kernel_isa("gemm", isa_before)
     assert changes >= 200
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs Linux's /proc")
+@pytest.mark.skipif("asan" in os.environ.get("LD_PRELOAD", ""),
+                    reason="AddressSanitizer holds freed memory in quarantine")
+def test_threads_that_end_leave_no_winograd_buffers_behind():
+    """The fused Winograd convolution's tile buffer is a per-thread GEMM workspace slot, so it
+    is freed with the thread too."""
+    import engine.nn.functional as F
+    rng = np.random.default_rng(1)
+    x = engine.tensor(rng.standard_normal((2, 64, 16, 16)).astype(np.float32))
+    w = engine.tensor(rng.standard_normal((64, 64, 3, 3)).astype(np.float32))
+    expected = F.conv2d(x, w, padding=1).numpy()
+
+    def convolve():
+        return F.conv2d(x, w, padding=1).numpy()
+
+    for _ in range(4):
+        in_thread(convolve)
+    start = resident_bytes()
+    for _ in range(THREADS):
+        np.testing.assert_allclose(in_thread(convolve), expected, rtol=1e-5, atol=1e-5)
+    growth = resident_bytes() - start
+    assert growth < ALLOWED_GROWTH, f"{THREADS} ended threads left {growth / 2**20:.1f} MiB"
