@@ -162,6 +162,15 @@ def summary(rows, machine):
         worst = max(crowded, key=lambda r: r["vs_best"])
         text += (f" With one busy neighbour, engine's default thread count was at worst "
                  f"{worst['vs_best']:.2f}× the time of the best thread count ({worst['case']}).")
+    sides = {r.get("impl"): r for r in rows if r.get("group") == "mnist"}
+    ours, theirs = sides.get("engine native"), sides.get("pytorch")
+    if ours and theirs:
+        def reached(r):
+            return (f"{r['epochs']} epochs, {r['seconds']:.1f} s" if r.get("epochs") else
+                    f"not within {r.get('max_epochs')} epochs")
+        text += (f" To {ours['case'].split(' to ')[-1]} on MNIST ({ours.get('threads')} "
+                 f"threads, the same recipe): the engine {reached(ours)}, PyTorch "
+                 f"{reached(theirs)}.")
     text = text.strip() or "No comparison rows ran (PyTorch missing or groups skipped)."
     big = [r for r in rows if r.get("group") == "gemm" and r.get("dtype") == "float32"
            and r.get("threads") == 1 and r.get("m", 0) >= 512 and r.get("m") == r.get("n")]

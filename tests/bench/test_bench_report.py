@@ -151,6 +151,18 @@ def test_summary_words_and_conditions():
     assert "No comparison" in report.summary([], {"verdict": "quiet"})
 
 
+def test_summary_reports_the_time_to_accuracy():
+    case = "LeNet-5 to 99.0% test accuracy"
+    rows = [{"group": "mnist", "case": case, "impl": "engine native", "threads": 2, "epochs": 4,
+             "seconds": 8.31, "max_epochs": 10},
+            {"group": "mnist", "case": case, "impl": "pytorch", "threads": 2, "epochs": None,
+             "seconds": None, "max_epochs": 10}]
+    text = report.summary(rows, {"verdict": "quiet"})
+    assert "To 99.0% test accuracy on MNIST (2 threads" in text
+    assert "the engine 4 epochs, 8.3 s, PyTorch not within 10 epochs" in text
+    assert "No comparison" not in text
+
+
 def test_summary_reports_the_busy_neighbour_goal():
     rows = [{"group": "busy", "case": "MLP", "impl": "1 busy neighbour, default (1)",
              "vs_best": 1.05},
