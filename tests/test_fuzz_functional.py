@@ -446,10 +446,6 @@ def test_bad_scalars_are_in_every_setting_strategy():
     assert kinds is None or {"float", "bool", "str", "NoneType", "complex"} <= kinds
 
 
-@pytest.mark.xfail(reason="the native PReLU backward sums g·x only where x <= 0, so a NaN in x "
-                          "is dropped from the slope's gradient; the reference (and PyTorch) "
-                          "keep it (csrc/activation/prelu.h, not this suite's to change)",
-                   strict=False)
 def test_prelu_weight_gradient_keeps_nan():
     x = np.array([[1.0, np.nan, -2.0]]).reshape(1, 1, 3)
     assert check(F.prelu, [Arr(x), Arr(np.array([0.25]))]) == "accepted"

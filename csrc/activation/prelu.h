@@ -10,7 +10,7 @@
  *   x is viewed as (outer, channels, inner); element (o, c, i) uses w[c].
  *   forward:   y = x > 0 ? x : w[c] * x
  *   backward:  gx    = gy * (x > 0 ? 1 : w[c])
- *              gw[c] = sum over o, i with x <= 0 of  gy * x
+ *              gw[c] = sum over o, i with x <= 0 of  gy * x  (and a NaN x: NaN, as the reference)
  * ==========================================================================*/
 static void SFX(prelu_forward)(const REAL *x, const REAL *w, REAL *y,
                                ptrdiff_t outer, ptrdiff_t channels, ptrdiff_t inner)
@@ -57,7 +57,7 @@ static double SFX(prelu_backward_run)(const REAL *x, const REAL *gy, REAL *gx,
     for (ptrdiff_t i = 0; i < len; i++) {
         const REAL v = x[i], g = gy[i];
         gx[i] = g * (v > 0 ? (REAL)1 : wc);
-        acc += v <= 0 ? (double)g * (double)v : 0.0;
+        acc += v > 0 ? 0.0 : (double)g * (double)v;
     }
     return acc;
 }
@@ -118,7 +118,7 @@ static void SFX(prelu_backward)(const REAL *x, const REAL *w, const REAL *gy, RE
                     for (ptrdiff_t c = 0; c < channels; c++) {
                         const REAL v = xr[c], g = gr[c];
                         gxr[c] = g * (v > 0 ? (REAL)1 : w[c]);
-                        p[c] += v <= 0 ? (double)g * (double)v : 0.0;
+                        p[c] += v > 0 ? 0.0 : (double)g * (double)v;
                     }
                 }
             }
@@ -138,7 +138,7 @@ static void SFX(prelu_backward)(const REAL *x, const REAL *w, const REAL *gy, RE
                     for (ptrdiff_t o = b * ob; o < o1; o++) {
                         const REAL v = x[o * channels + c], g = gy[o * channels + c];
                         gx[o * channels + c] = g * (v > 0 ? (REAL)1 : w[c]);
-                        p += v <= 0 ? (double)g * (double)v : 0.0;
+                        p += v > 0 ? 0.0 : (double)g * (double)v;
                     }
                     s += p;
                 }

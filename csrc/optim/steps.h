@@ -154,7 +154,8 @@ static inline __attribute__((always_inline)) void SFX(rmsprop_loop)(
         if (centered) {
             REAL ai = a[i] * alpha + gi * one_minus_alpha; /* a = α·a + (1 − α)·g' */
             a[i] = ai;
-            d = SFX(vm_sqrt)(vi - ai * ai) + eps;       /* d = √(v − a²) + eps */
+            REAL var = vi - ai * ai;                    /* ≥ 0 but for rounding: */
+            d = SFX(vm_sqrt)(var < 0 ? 0 : var) + eps;  /* d = √max(v − a², 0) + eps */
         } else {
             d = SFX(vm_sqrt)(vi) + eps;                 /* d = √v + eps */
         }

@@ -241,3 +241,22 @@ _BACKENDS = ["reference"] + (["native"] if engine.backend.native_available() els
 def _each_backend(request):
     with engine.backend.using_backend(request.param):
         yield
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_centered_rmsprop_with_a_tiny_alpha_stays_finite_on_both_backends(dtype):
+    """v − a² is a variance (≥ 0) but can round below 0 when alpha is tiny: the square root
+    sees max(v − a², 0) on every backend, so no NaN appears (the steps themselves are huge and
+    decided by rounding, g / eps, so the two backends' values are not compared)."""
+    rng = np.random.default_rng(3)
+    start, grads = rng.standard_normal(64).astype(dtype), rng.standard_normal((5, 64)).astype(dtype)
+    results = []
+    for backend in ("native", "reference"):
+        with engine.using_backend(backend):
+            p = engine.nn.Parameter(engine.tensor(start.copy()))
+            opt = engine.optim.RMSprop([p], lr=1e-3, alpha=1e-9, centered=True)
+            for g in grads:
+                p.grad = engine.tensor(g)
+                opt.step()
+            results.append(p.data.copy())
+    assert np.isfinite(results[0]).all() and np.isfinite(results[1]).all()

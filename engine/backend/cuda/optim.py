@@ -38,9 +38,10 @@ class Kernels:
         # Adagrad: s ← s + g²;  w ← w − clr·g / (√s + eps)
         self._add_sq = fused(xp, lambda s, g: s + g * g)
         self._adagrad = fused(xp, lambda w, g, s, clr, eps: w - clr * (g / (sqrt(s) + eps)))
-        # RMSprop: d = √(v − a²) + eps (centered) or √v + eps;  g / d
+        # RMSprop: d = √max(v − a², 0) + eps (centered) or √v + eps;  g / d
         self._scaled = fused(xp, lambda g, v, eps: g / (sqrt(v) + eps))
-        self._scaled_centered = fused(xp, lambda g, v, a, eps: g / (sqrt(v - a * a) + eps))
+        self._scaled_centered = fused(xp, lambda g, v, a, eps:
+                                      g / (sqrt(maximum(v - a * a, 0)) + eps))
         self._accumulate = fused(xp, lambda b, step, momentum: momentum * b + step)
         # Adadelta: Δ = √(u + eps) / √(v + eps) · g
         self._adadelta = fused(xp, lambda g, v, u, eps: sqrt(u + eps) / sqrt(v + eps) * g)

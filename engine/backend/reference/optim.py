@@ -99,7 +99,7 @@ def rmsprop_step(w, g, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, we
 
         g ← g + weight_decay·w
         v ← α·v + (1 − α)·g²                                    (``square_avg``)
-        centered:  a ← α·a + (1 − α)·g,   d ← √(v − a²) + eps     (else d ← √v + eps)
+        centered:  a ← α·a + (1 − α)·g,   d ← √max(v − a², 0) + eps   (else d ← √v + eps)
         momentum > 0:  b ← momentum·b + g / d,   w ← w − lr·b      (else w ← w − lr·g / d)
 
     ``grad_avg`` (a) is None unless centered; ``momentum_buffer`` (b) is None unless
@@ -119,6 +119,7 @@ def rmsprop_step(w, g, square_avg, grad_avg, momentum_buffer, lr, alpha, eps, we
         a += (1 - alpha) * g
         np.multiply(a, a, out=tmp)
         np.subtract(v, tmp, out=tmp)
+        np.maximum(tmp, 0, out=tmp)       # v − a² ≥ 0 but for rounding (NaN stays NaN)
         np.sqrt(tmp, out=tmp)
     else:
         np.sqrt(v, out=tmp)
