@@ -37,6 +37,34 @@ static ptrdiff_t winograd_rows_per_block(ptrdiff_t tw, ptrdiff_t tile_bytes)
     return tiles / tw > 1 ? tiles / tw : 1;
 }
 
+/* How the fused kernels cut an image's tiles into blocks of whole rows of tiles: the output
+ * (oh, ow), its th x tw tiles, `rows` rows of tiles per block (at most T_max tiles), blocks per
+ * image and in all, and the strides ldv, ldm between the 16 entries of V_blk and M_blk:
+ * C*T_max and O*T_max plus a cache line, so that the 16 rows the transforms read or write
+ * together do not all fall into one cache set (with 64 channels and 64 tiles they would be
+ * 16 KiB apart exactly).  `es` is the element size. */
+typedef struct {
+    ptrdiff_t oh, ow, th, tw, rows, per_image, blocks, T_max, ldv, ldm;
+} winograd_plan;
+
+static winograd_plan winograd_plan_for(ptrdiff_t n, ptrdiff_t C, ptrdiff_t O, ptrdiff_t h,
+                                       ptrdiff_t w, ptrdiff_t ph, ptrdiff_t pw, ptrdiff_t es)
+{
+    winograd_plan p;
+    const ptrdiff_t pad = 64 / es;
+    p.oh = h + 2 * ph - 2;
+    p.ow = w + 2 * pw - 2;
+    p.th = (p.oh + 1) / 2;
+    p.tw = (p.ow + 1) / 2;
+    p.rows = winograd_rows_per_block(p.tw, 16 * (C + O) * es);
+    p.per_image = (p.th + p.rows - 1) / p.rows;
+    p.blocks = n * p.per_image;
+    p.T_max = p.rows * p.tw;
+    p.ldv = C * p.T_max + pad;
+    p.ldm = O * p.T_max + pad;
+    return p;
+}
+
 /* The calling thread's buffer of at least `bytes` (64-byte aligned), kept for the next call
  * so that a training loop does not allocate and page-fault on every convolution, and freed
  * when the thread ends: one of the GEMM's per-thread workspaces (gemm/workspace.c). */

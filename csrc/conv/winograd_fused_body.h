@@ -26,20 +26,14 @@ int SFX(eng_winograd_conv)(const REAL *x, const REAL *u, const REAL *bias, REAL 
                            ptrdiff_t n, ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
                            ptrdiff_t ph, ptrdiff_t pw)
 {
-    const ptrdiff_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2;
-    const ptrdiff_t th = (oh + 1) / 2, tw = (ow + 1) / 2;
-    const ptrdiff_t rows = winograd_rows_per_block(tw, 16 * (C + O) * (ptrdiff_t)sizeof(REAL));
-    const ptrdiff_t per_image = (th + rows - 1) / rows, blocks = n * per_image;
-    const ptrdiff_t T_max = rows * tw;
-    /* V_blk[k] and M_blk[k] lie ldv and ldm values apart: C*T_max and O*T_max, plus a cache
-     * line, so that the 16 rows the transforms read or write together do not all fall into
-     * one cache set (with 64 channels and 64 tiles they would be 16 KiB apart exactly). */
-    const ptrdiff_t pad = 64 / (ptrdiff_t)sizeof(REAL);
-    const ptrdiff_t ldv = C * T_max + pad, ldm = O * T_max + pad;
+    const winograd_plan p = winograd_plan_for(n, C, O, h, w, ph, pw, (ptrdiff_t)sizeof(REAL));
+    const ptrdiff_t oh = p.oh, ow = p.ow, th = p.th, tw = p.tw, rows = p.rows;
+    const ptrdiff_t per_image = p.per_image, blocks = p.blocks;
+    const ptrdiff_t ldv = p.ldv, ldm = p.ldm;
     const size_t bytes = (size_t)(16 * (ldv + ldm)) * sizeof(REAL);
     int failed = 0;
     ptrdiff_t blk;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: blocks > 1 && 16 * (C + O) * T_max * blocks >= ENG_WINOGRAD_PAR_MIN)
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: blocks > 1 && 16 * (C + O) * p.T_max * blocks >= ENG_WINOGRAD_PAR_MIN)
     for (blk = 0; blk < blocks; blk++) {
         REAL *v = (REAL *)winograd_fused_buffer(bytes);         /* this thread's V_blk, M_blk */
         if (v == NULL) {

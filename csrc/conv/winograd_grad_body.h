@@ -88,19 +88,16 @@ int SFX(eng_winograd_weight_grad)(const REAL *x, const REAL *gy, REAL *dw, ptrdi
                                   ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
                                   ptrdiff_t ph, ptrdiff_t pw)
 {
-    const ptrdiff_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2;
-    const ptrdiff_t th = (oh + 1) / 2, tw = (ow + 1) / 2;
-    const ptrdiff_t rows = winograd_rows_per_block(tw, 16 * (C + O) * (ptrdiff_t)sizeof(REAL));
-    const ptrdiff_t per_image = (th + rows - 1) / rows, blocks = n * per_image;
-    const ptrdiff_t T_max = rows * tw;
-    const ptrdiff_t pad = 64 / (ptrdiff_t)sizeof(REAL);    /* as in winograd_fused_body.h */
-    const ptrdiff_t ldv = C * T_max + pad, ldm = O * T_max + pad;
+    const winograd_plan p = winograd_plan_for(n, C, O, h, w, ph, pw, (ptrdiff_t)sizeof(REAL));
+    const ptrdiff_t oh = p.oh, ow = p.ow, th = p.th, tw = p.tw, rows = p.rows;
+    const ptrdiff_t per_image = p.per_image, blocks = p.blocks;
+    const ptrdiff_t ldv = p.ldv, ldm = p.ldm;
     REAL *v = (REAL *)winograd_fused_buffer((size_t)(16 * (ldv + ldm + O * C)) * sizeof(REAL));
     if (v == NULL)
         return -1;
     REAL *dm = v + 16 * ldv, *du = dm + 16 * ldm;          /* dU: (16, O, C) */
     ptrdiff_t blk;
-#pragma omp parallel num_threads(eng_get_num_threads()) if(parallel: 16 * (C + O) * T_max * blocks >= ENG_WINOGRAD_PAR_MIN) private(blk)
+#pragma omp parallel num_threads(eng_get_num_threads()) if(parallel: 16 * (C + O) * p.T_max * blocks >= ENG_WINOGRAD_PAR_MIN) private(blk)
     for (blk = 0; blk < blocks; blk++) {           /* every thread, every block, in order */
         const ptrdiff_t img = blk / per_image, i0 = blk % per_image * rows;
         const ptrdiff_t i1 = i0 + rows < th ? i0 + rows : th, T = (i1 - i0) * tw;

@@ -360,6 +360,19 @@ def winograd_input_geometry(x, padding, xp=np):
     return x, (n, c, h, w) + winograd_tiles(oh, ow)
 
 
+def winograd_conv_geometry(x, u, padding, xp=np):
+    """``x`` (n, C, h, w) and the filters' transform ``u`` (16, O, C) of a 3×3 stride-1
+    convolution padded by ``padding``, checked; returns x, u (x's dtype) and the output shape
+    (n, O, oh, ow)."""
+    x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding, xp)
+    u = xp.asarray(u, dtype=x.dtype)
+    if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
+        raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
+                         f"got {u.shape}")
+    ph, pw = padding
+    return x, u, (n, u.shape[1], h + 2 * ph - 2, w + 2 * pw - 2)
+
+
 def winograd_grad_geometry(x, gy, padding, xp=np):
     """``x`` (n, C, h, w) and the output gradient ``gy`` (n, O, oh, ow) of a 3×3 stride-1
     convolution padded by ``padding``, checked; returns x, gy (x's dtype) and

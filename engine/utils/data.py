@@ -242,17 +242,24 @@ class DataLoader(_loader.DataLoader):
         yield from super().iter_batches(order, start)
 
     def _fetch(self, index):
-        if self.collate_fn is None and not self.unbatched:
-            try:
-                batch = self.dataset[index]             # one call for the whole batch
-                if isinstance(batch, tuple):
-                    return batch
-            except (TypeError, IndexError, KeyError, ValueError):
-                pass
+        batch = self._whole_batch(index)
+        if batch is not None:
+            return batch
         items = [self.dataset[int(i)] for i in np.arange(len(self.dataset))[index]]
         if self.unbatched:
             return items[0]
         return (self.collate_fn or default_collate)(items)
+
+    def _whole_batch(self, index):
+        """The batch from one call ``dataset[index]`` when the dataset takes an index array
+        and gives a tuple (TensorDataset does); None otherwise (then item by item)."""
+        if self.collate_fn is not None or self.unbatched:
+            return None
+        try:
+            batch = self.dataset[index]
+        except (TypeError, IndexError, KeyError, ValueError):
+            return None         # a map-style dataset of single items: fetched one by one
+        return batch if isinstance(batch, tuple) else None
 
     def _wrap(self, batch):
         if self.unbatched or self.collate_fn is not None:

@@ -2,8 +2,8 @@
 equations and layouts): each transform is one ``einsum`` with the small matrices, over a
 strided view of the tiles. The same names, signatures and results as ``reference/winograd.py``.
 """
-from .._checks import (output, winograd_grad_geometry, winograd_input_geometry,
-                       winograd_output_geometry, winograd_weight)
+from .._checks import (output, winograd_conv_geometry, winograd_grad_geometry,
+                       winograd_input_geometry, winograd_output_geometry, winograd_weight)
 from ..reference.winograd import A_T, B_T, G
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
@@ -60,14 +60,9 @@ class Kernels:
         """The whole 3×3 stride-1 convolution from u = winograd_filter(w): x (n, C, h, w),
         u (16, O, C) → y (n, O, oh, ow) (+ bias): the three steps in turn, M = U·V."""
         xp = self.xp
-        x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding, xp)
-        u = xp.asarray(u, dtype=x.dtype)
-        if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
-            raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
-                             f"got {u.shape}")
-        ph, pw = padding
+        x, u, out_shape = winograd_conv_geometry(x, u, padding, xp)
         m = xp.matmul(u, self.winograd_input(x, padding))
-        return self.winograd_output(m, (n, u.shape[1], h + 2 * ph - 2, w + 2 * pw - 2), bias,
+        return self.winograd_output(m, out_shape, bias,
                                     out)
 
     def winograd_weight_grad(self, x, gy, padding=(1, 1), out=None):

@@ -6,8 +6,8 @@ layouts). Each function checks its inputs, then hands flat C-contiguous buffers 
 import numpy as np
 
 from ... import _C
-from .._checks import (output, winograd_grad_geometry, winograd_input_geometry,
-                       winograd_output_geometry, winograd_weight)
+from .._checks import (output, winograd_conv_geometry, winograd_grad_geometry,
+                       winograd_input_geometry, winograd_output_geometry, winograd_weight)
 
 __all__ = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
            "winograd_weight_grad"]
@@ -46,14 +46,11 @@ def winograd_conv(x, u, padding=(1, 1), bias=None, out=None):
     x (n, C, h, w), u (16, O, C) → y (n, O, oh, ow), plus bias (O,).  The same result as
     winograd_output(U·V, ...) of the three-pass way, computed block by block of tiles so
     that V and M stay in the cache (csrc/conv/winograd_fused_body.h)."""
-    x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding)
-    u = np.ascontiguousarray(u, dtype=x.dtype)
-    if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
-        raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
-                         f"got {u.shape}")
-    o = u.shape[1]
+    x, u, (n, o, oh, ow) = winograd_conv_geometry(x, u, padding)
+    u = np.ascontiguousarray(u)
+    c, h, w = x.shape[1:]
     ph, pw = padding
-    y = output(out, (n, o, h + 2 * ph - 2, w + 2 * pw - 2), x.dtype)
+    y = output(out, (n, o, oh, ow), x.dtype)
     if bias is not None:
         bias = np.ascontiguousarray(bias, dtype=x.dtype)
         if bias.shape != (o,):

@@ -35,9 +35,9 @@ tests check it against a float64 convolution. The compiled twin is
 """
 import numpy as np
 
-from .._checks import (output, winograd_grad_geometry, winograd_input_geometry,
-                       winograd_output_geometry,
-                       winograd_tiles, winograd_weight)  # noqa: F401  (winograd_tiles: as before)
+from .._checks import (output, winograd_conv_geometry, winograd_grad_geometry,  # noqa: F401
+                       winograd_input_geometry, winograd_output_geometry, winograd_tiles,
+                       winograd_weight)  # (winograd_tiles: imported from here elsewhere)
 
 __all__ = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
            "winograd_weight_grad"]
@@ -87,15 +87,9 @@ def winograd_conv(x, u, padding=(1, 1), bias=None, out=None):
     """The whole 3×3 stride-1 convolution from the filters' transform u = winograd_filter(w):
     x (n, C, h, w), u (16, O, C) → y (n, O, oh, ow), plus bias (O,): the three steps in turn,
     M[ξν] = U[ξν]·V[ξν] for the 16 entries (the compiled twin runs them block by block)."""
-    x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding)
-    u = np.asarray(u, dtype=x.dtype)
-    if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
-        raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
-                         f"got {u.shape}")
-    o = u.shape[1]
-    ph, pw = padding
+    x, u, out_shape = winograd_conv_geometry(x, u, padding)
     m = np.matmul(u, winograd_input(x, padding))
-    return winograd_output(m, (n, o, h + 2 * ph - 2, w + 2 * pw - 2), bias, out)
+    return winograd_output(m, out_shape, bias, out)
 
 
 def winograd_weight_grad(x, gy, padding=(1, 1), out=None):
