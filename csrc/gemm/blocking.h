@@ -86,14 +86,20 @@
  * C (LeNet conv2's dW, 16 x 150 with k 6400) gains, while a C of a few
  * thousand entries (32 x 288 with k 2048) is already better served by the
  * blocked path's register tile.  The
- * test hook eng_gemm_set_dot forces it up to m*n <= DOT_MAX_MN (its sums
- * live in a per-thread buffer of m*n values).  k is cut into blocks of
- * DOT_KB: LeNet conv1's dW (6 + 25 rows x 2048 floats = 248 KiB) then stays
- * in L2. */
+ * test hook eng_gemm_set_dot forces it up to m*n <= DOT_MAX_MN, and it is left when its
+ * running sums (m*n vectors) would take more than DOT_MAX_BYTES.  k is cut into blocks
+ * (dot_block_k in gemm.c) so that the rows re-read for every block of dot products stay in
+ * L2: (the smaller of m, n, plus the dot block's rows) x KB values within DOT_L2_BYTES, KB a
+ * multiple of 64 from DOT_MIN_KB to DOT_KB.  Each block of k costs every entry a vector load
+ * and store of its partial sums (dot.h) and each dot block a call: long blocks pay (LeNet
+ * conv2's dW, 16 x 150 with k 6400, 1 thread: 122 GFLOP/s in blocks of 384, 160 in one). */
 #define ENG_GEMM_DOT_MAX_MN 1048576
+#define ENG_GEMM_DOT_MAX_BYTES (32.0 * 1024 * 1024)
 #define ENG_GEMM_DOT_K_RATIO 16
 #define ENG_GEMM_DOT_AUTO_MN 512
 #define ENG_GEMM_DOT_MIN_K 512
-#define ENG_GEMM_DOT_KB 2048
+#define ENG_GEMM_DOT_L2_BYTES (512 * 1024)
+#define ENG_GEMM_DOT_MIN_KB 512
+#define ENG_GEMM_DOT_KB 8192
 
 #endif /* ENGINE_GEMM_BLOCKING_H */

@@ -174,7 +174,7 @@ void eng_gemm_get_blocking(int is_f64, long out[6])
  * product of a row of op(A) with a column of op(B); when both are contiguous
  * along k, they are computed in place, a small block of them at a time
  * (dot.h, gemm_dot in typed.h): no packing, no padding of C to a 14 x 32
- * tile.  k is cut into blocks of ENG_GEMM_DOT_KB (or the KC override of
+ * tile.  k is cut into blocks (dot_block_k, or the KC override of
  * eng_gemm_set_blocking), so that the rows in use stay in L2. */
 static int use_dot(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t cs_a, ptrdiff_t rs_b)
 {
@@ -185,10 +185,22 @@ static int use_dot(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t cs_a, ptrdif
                       || k >= ENG_GEMM_DOT_K_RATIO * longer;
 }
 
+/* The k block set by eng_gemm_set_blocking's KC, or 0: the default (dot_block_k). */
 static ptrdiff_t dot_kb(void)
 {
-    const int kc = *(volatile int *)&g_kc;    /* read once (see blocks_for) */
-    return kc ? kc : ENG_GEMM_DOT_KB;
+    return *(volatile int *)&g_kc;            /* read once (see blocks_for) */
+}
+
+/* The default k block: the `reread` rows of the operand whose rows are re-read for every
+ * block of the other one (the smaller of m and n), plus the `once` rows of one such block,
+ * all KB values long, fit in ENG_GEMM_DOT_L2_BYTES; a multiple of 64 between
+ * ENG_GEMM_DOT_MIN_KB and ENG_GEMM_DOT_KB. */
+static ptrdiff_t dot_block_k(ptrdiff_t reread, int once, size_t es)
+{
+    ptrdiff_t kb = (ptrdiff_t)(ENG_GEMM_DOT_L2_BYTES / ((size_t)(reread + once) * es)) / 64 * 64;
+    if (kb < ENG_GEMM_DOT_MIN_KB)
+        kb = ENG_GEMM_DOT_MIN_KB;
+    return kb > ENG_GEMM_DOT_KB ? ENG_GEMM_DOT_KB : kb;
 }
 
 /* ---- the blocked path ------------------------------------------------------ */
@@ -218,6 +230,14 @@ static int run_blocked(gemm_problem *g, int is_f64)
 
 static eng_gemm_dot_f32 dot_kernel_of_f32(const eng_gemm_kernels *t) { return t->dot_f32; }
 static eng_gemm_dot_f64 dot_kernel_of_f64(const eng_gemm_kernels *t) { return t->dot_f64; }
+static eng_gemm_dot_finish_f32 dot_finish_of_f32(const eng_gemm_kernels *t)
+{
+    return t->dot_finish_f32;
+}
+static eng_gemm_dot_finish_f64 dot_finish_of_f64(const eng_gemm_kernels *t)
+{
+    return t->dot_finish_f64;
+}
 
 /* ---- the typed steps and the entry points, for float and double ------------- */
 

@@ -37,7 +37,9 @@ const eng_gemm_kernels eng_gemm_avx2 = {
     .f32_blocks = ENG_GEMM_AVX2_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_AVX2_F64, .f64 = ukr_f64,
     .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 ymm */
+    .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,
+    .dot_finish_f32 = dot_finish_f32, .dot_finish_f64 = dot_finish_f64,
     .interleave_f32 = interleave_f32, .interleave_f64 = interleave_f64,
 };
 #endif

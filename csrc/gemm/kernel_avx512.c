@@ -72,7 +72,9 @@ const eng_gemm_kernels eng_gemm_avx512 = {
     .alt_f64 = { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32, ukr_f64_6x32_direct },
                  { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24, ukr_f64_8x24_direct } },
     .dot_mr = 4, .dot_nr = 4,       /* 16 accumulators + 8 loaded vectors of the 32 zmm */
+    .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,
+    .dot_finish_f32 = dot_finish_f32, .dot_finish_f64 = dot_finish_f64,
     .interleave_f32 = interleave_f32, .interleave_f64 = interleave_f64,
 };
 #endif

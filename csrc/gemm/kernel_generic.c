@@ -51,15 +51,22 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
 #include "common/template.h"
 #define DOT_F32 dot_f32
 #define DOT_F64 dot_f64
+#define DOT_FINISH_F32 dot_finish_f32
+#define DOT_FINISH_F64 dot_finish_f64
 #else
+#define ENG_DOT_VECTOR_BYTES 0
 #define DOT_F32 NULL            /* no vector extensions: gemm.c keeps the blocked path */
 #define DOT_F64 NULL
+#define DOT_FINISH_F32 NULL
+#define DOT_FINISH_F64 NULL
 #endif
 
 const eng_gemm_kernels eng_gemm_generic = {
     .f32_blocks = ENG_GEMM_GENERIC_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_GENERIC_F64, .f64 = ukr_f64,
     .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 xmm */
+    .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = DOT_F32, .dot_f64 = DOT_F64,
+    .dot_finish_f32 = DOT_FINISH_F32, .dot_finish_f64 = DOT_FINISH_F64,
     /* no interleave: pack.h's value-by-value copy */
 };

@@ -54,7 +54,9 @@ const eng_gemm_kernels eng_gemm_neon = {
     .f32_blocks = ENG_GEMM_NEON_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_NEON_F64, .f64 = ukr_f64,
     .dot_mr = 4, .dot_nr = 4,       /* 16 accumulators + 8 loaded vectors of the 32 */
+    .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,
+    .dot_finish_f32 = dot_finish_f32, .dot_finish_f64 = dot_finish_f64,
     /* no interleave: pack.h's value-by-value copy */
 };
 #endif

@@ -49,9 +49,15 @@ typedef void (*eng_gemm_interleave_f64)(ptrdiff_t kc, int r, int W, const double
                                         ptrdiff_t ld, double *dst);
 
 typedef void (*eng_gemm_dot_f32)(ptrdiff_t kb, const float *a, ptrdiff_t lda, int mr,
-                                 const float *b, ptrdiff_t ldb, int nr, float *out, ptrdiff_t ldo);
+                                 const float *b, ptrdiff_t ldb, int nr, float *vsum,
+                                 float *tail, ptrdiff_t ldo, int first);
 typedef void (*eng_gemm_dot_f64)(ptrdiff_t kb, const double *a, ptrdiff_t lda, int mr,
-                                 const double *b, ptrdiff_t ldb, int nr, double *out, ptrdiff_t ldo);
+                                 const double *b, ptrdiff_t ldb, int nr, double *vsum,
+                                 double *tail, ptrdiff_t ldo, int first);
+typedef void (*eng_gemm_dot_finish_f32)(ptrdiff_t count, const float *vsum, const float *tail,
+                                        float *out);
+typedef void (*eng_gemm_dot_finish_f64)(ptrdiff_t count, const double *vsum,
+                                        const double *tail, double *out);
 
 /* One instruction set's micro-kernels, with their register and cache blocks
  * (the numbers come from blocking.h). */
@@ -88,11 +94,14 @@ typedef struct eng_gemm_kernels {
     eng_gemm_alt_f32 alt_f32[ENG_GEMM_MAX_ALT];   /* zeros where unused */
     eng_gemm_alt_f64 alt_f64[ENG_GEMM_MAX_ALT];
     /* The dot-product kernels (dot.h), for few entries of C and a long k:
-     * an mr x nr block (mr <= dot_mr, nr <= dot_nr <= 4) of dot products
-     * out[i*ldo + j] = sum_{p < kb} a[i*lda + p] * b[j*ldb + p]. */
-    int dot_mr, dot_nr;
+     * an mr x nr block (mr <= dot_mr, nr <= dot_nr <= 4) of dot products over kb values of
+     * k, left as dot_bytes-wide vectors of partial sums (vsum) and scalar tails, which
+     * dot_finish sums into the products at the end. */
+    int dot_mr, dot_nr, dot_bytes;
     eng_gemm_dot_f32 dot_f32;
     eng_gemm_dot_f64 dot_f64;
+    eng_gemm_dot_finish_f32 dot_finish_f32;
+    eng_gemm_dot_finish_f64 dot_finish_f64;
     eng_gemm_interleave_f32 interleave_f32;
     eng_gemm_interleave_f64 interleave_f64;
 } eng_gemm_kernels;

@@ -67,31 +67,40 @@ static void SFX(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr,
  * m x n dot products of op(A)'s rows with op(B)'s columns) + beta * C, with
  * op(A)'s rows (cs_a == 1) and op(B)'s columns (rs_b == 1) contiguous along
  * k and m * n <= ENG_GEMM_DOT_MAX_MN.  k is cut into blocks of KB; each
- * entry's block sums are added in k order.  The blocks of dot products
- * (dot_mr x dot_nr) are shared out among the threads, each entry computed
- * whole by one thread: the same additions in the same order for any number
- * of threads.  Returns 0, or -1 when the ISA has no dot kernel. */
+ * entry's partial sums are carried from block to block as vectors (dot.h) and
+ * summed at the end.  The blocks of dot products (dot_mr x dot_nr) are shared
+ * out among the threads, each entry computed whole by one thread: the same
+ * additions in the same order for any number of threads.  Returns 0, or -1
+ * when the ISA has no dot kernel or the sums' buffer is out of reach. */
 static int SFX(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdiff_t KB,
                          int nthreads)
 {
     const SFX(eng_gemm_dot) dot = SFX(dot_kernel_of)(t);
-    if (dot == NULL)
+    const SFX(eng_gemm_dot_finish) finish = SFX(dot_finish_of)(t);
+    if (dot == NULL || finish == NULL)
         return -1;
     const ptrdiff_t m = g->m, n = g->n, k = g->k;
     const int DMR = t->dot_mr, DNR = t->dot_nr;
+    const ptrdiff_t lanes = t->dot_bytes / (ptrdiff_t)sizeof(REAL);
     const ptrdiff_t bm = (m + DMR - 1) / DMR, bn = (n + DNR - 1) / DNR, nb = bm * bn;
     /* Block order: the blocks along the smaller of m and n vary fastest, so that
-     * operand (m or n rows of kb values) is re-read from L2 while each block of
-     * the other one stays in L1 for its whole run. */
+     * operand (m or n rows of KB values) is re-read from L2 while each block of
+     * the other one passes through once. */
     const int rows_inner = m <= n;
+    if (KB <= 0)
+        KB = dot_block_k(rows_inner ? m : n, rows_inner ? DNR : DMR, sizeof(REAL));
     const REAL *A = (const REAL *)g->A, *B = (const REAL *)g->B;
     REAL *C = (REAL *)g->C;
     const REAL alpha = (REAL)g->alpha, beta = (REAL)g->beta;
-    /* sum[i*n + j]: C(i, j)'s dot product so far (the calling thread's buffer, shared by
-     * the team: each entry is written by one thread only) */
-    REAL *sum = (REAL *)eng_gemm_workspace(ENG_GEMM_DOT_SUMS, (size_t)(m * n) * sizeof(REAL));
-    if (sum == NULL)
+    /* each entry's running vector of lane sums (vsum) and tail: the calling thread's buffer,
+     * shared by the team (each entry is written by one thread only) */
+    const double bytes = (double)m * n * (double)(lanes + 1) * sizeof(REAL);
+    if (bytes > ENG_GEMM_DOT_MAX_BYTES)
         return -1;
+    REAL *vsum = (REAL *)eng_gemm_workspace(ENG_GEMM_DOT_SUMS, (size_t)bytes);
+    if (vsum == NULL)
+        return -1;
+    REAL *tail = vsum + m * n * lanes;
     if (nthreads > nb)
         nthreads = (int)nb;
     #pragma omp parallel num_threads(nthreads) if (nthreads > 1)
@@ -108,26 +117,23 @@ static int SFX(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdi
                 const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
                 const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
                 const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
-                REAL part[16];
                 dot(kb, A + i0 * g->rs_a + p0, g->rs_a, mr, B + j0 * g->cs_b + p0, g->cs_b, nr,
-                    part, 4);
-                for (int i = 0; i < mr; i++)
-                    for (int j = 0; j < nr; j++) {
-                        REAL *s = &sum[(i0 + i) * n + j0 + j];
-                        *s = p0 == 0 ? part[i * 4 + j] : *s + part[i * 4 + j];
-                    }
+                    vsum + (i0 * n + j0) * lanes, tail + i0 * n + j0, n, p0 == 0);
             }
         }
         for (ptrdiff_t blk = b0; blk < b1; blk++) {                  /* C = alpha sum + beta C */
             const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
             const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
             const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
-            for (int i = 0; i < mr; i++)
+            for (int i = 0; i < mr; i++) {
+                REAL sums[4];
+                finish(nr, vsum + ((i0 + i) * n + j0) * lanes, tail + (i0 + i) * n + j0, sums);
                 for (int j = 0; j < nr; j++) {
                     REAL *c = C + (i0 + i) * g->rs_c + (j0 + j) * g->cs_c;
-                    const REAL s = alpha * sum[(i0 + i) * n + j0 + j];
+                    const REAL s = alpha * sums[j];
                     *c = beta == 0 ? s : s + beta * *c;
                 }
+            }
         }
     }
     return 0;
