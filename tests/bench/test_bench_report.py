@@ -161,7 +161,8 @@ def test_summary_reports_the_time_to_accuracy():
     rows = [_mnist_row("engine native", 2.75, 6.31, seeds=3, checks_per_epoch=4),
             _mnist_row("pytorch", 3.0, 8.0, seeds=3, checks_per_epoch=4)]
     text = report.summary(rows, {"verdict": "quiet"})
-    assert "To 99.0% test accuracy on MNIST (2 threads, the same recipe, the median of 3 seeds)" in text
+    assert ("To 99.0% test accuracy on MNIST (2 threads, the same recipe, the median of 3 "
+            "seeds)") in text
     assert "the engine 2.75 epochs, 6.3 s, PyTorch 3 epochs, 8.0 s, 0.79× PyTorch's time." in text
     assert "No comparison" not in text
 
