@@ -130,3 +130,15 @@ def test_pytorch_side_runs_the_same_recipe():
                    for s in r["per_seed"])
     assert rows[0]["epochs"] is not None
     assert "engine ÷ PyTorch" in mnist.table(rows) or rows[1]["seconds"] is None
+
+
+def test_run_without_mnist_gives_the_skipped_row(monkeypatch):
+    import engine.data
+
+    def missing(*args, **kwargs):
+        raise OSError("no files here")
+    monkeypatch.setattr(engine.data, "load_mnist", missing)
+    (row,) = mnist.run(quick=True)
+    assert row["impl"] == "skipped" and "no files here" in row["note"]
+    assert "skipped: MNIST not available (no files here)" in mnist.table([row])
+    assert "MNIST" not in report.summary([row], {"verdict": "quiet"})
