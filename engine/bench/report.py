@@ -135,6 +135,29 @@ def _find(rows, group, case_start, impl=None, **fields):
     return None
 
 
+def _time_to_accuracy_words(rows):
+    """The ``mnist`` rows in words: each side's median epochs and seconds to the target."""
+    sides = {r.get("impl"): r for r in rows if r.get("group") == "mnist"}
+    ours, theirs = sides.get("engine native"), sides.get("pytorch")
+    if not (ours and theirs):
+        return ""
+    seeds = ours.get("seeds", 1)
+
+    def reached(r):
+        if r.get("epochs"):
+            return f"{r['epochs']:g} epochs, {r['seconds']:.1f} s"
+        if seeds > 1:
+            return (f"not reached by a majority of the {seeds} seeds within "
+                    f"{r.get('max_epochs')} epochs")
+        return f"not within {r.get('max_epochs')} epochs"
+    how = f"the median of {seeds} seeds" if seeds > 1 else "1 seed"
+    text = (f" To {ours['case'].split(' to ')[-1]} on MNIST ({ours.get('threads')} threads, "
+            f"the same recipe, {how}): the engine {reached(ours)}, PyTorch {reached(theirs)}")
+    if ours.get("seconds") and theirs.get("seconds"):
+        text += f", {ours['seconds'] / theirs['seconds']:.2f}× PyTorch's time"
+    return text + "."
+
+
 def summary(rows, machine):
     """The one paragraph printed at the end: what the run says, in words."""
     parts = []
@@ -162,15 +185,7 @@ def summary(rows, machine):
         worst = max(crowded, key=lambda r: r["vs_best"])
         text += (f" With one busy neighbour, engine's default thread count was at worst "
                  f"{worst['vs_best']:.2f}× the time of the best thread count ({worst['case']}).")
-    sides = {r.get("impl"): r for r in rows if r.get("group") == "mnist"}
-    ours, theirs = sides.get("engine native"), sides.get("pytorch")
-    if ours and theirs:
-        def reached(r):
-            return (f"{r['epochs']} epochs, {r['seconds']:.1f} s" if r.get("epochs") else
-                    f"not within {r.get('max_epochs')} epochs")
-        text += (f" To {ours['case'].split(' to ')[-1]} on MNIST ({ours.get('threads')} "
-                 f"threads, the same recipe): the engine {reached(ours)}, PyTorch "
-                 f"{reached(theirs)}.")
+    text += _time_to_accuracy_words(rows)
     text = text.strip() or "No comparison rows ran (PyTorch missing or groups skipped)."
     big = [r for r in rows if r.get("group") == "gemm" and r.get("dtype") == "float32"
            and r.get("threads") == 1 and r.get("m", 0) >= 512 and r.get("m") == r.get("n")]

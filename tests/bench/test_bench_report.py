@@ -151,16 +151,42 @@ def test_summary_words_and_conditions():
     assert "No comparison" in report.summary([], {"verdict": "quiet"})
 
 
+def _mnist_row(impl, epochs, seconds, **extra):
+    return {"group": "mnist", "case": "LeNet-5 to 99.0% test accuracy", "impl": impl,
+            "threads": 2, "epochs": epochs, "seconds": seconds, "max_epochs": 10,
+            "figure": "seconds", "better": "lower", **extra}
+
+
 def test_summary_reports_the_time_to_accuracy():
-    case = "LeNet-5 to 99.0% test accuracy"
-    rows = [{"group": "mnist", "case": case, "impl": "engine native", "threads": 2, "epochs": 4,
-             "seconds": 8.31, "max_epochs": 10},
-            {"group": "mnist", "case": case, "impl": "pytorch", "threads": 2, "epochs": None,
-             "seconds": None, "max_epochs": 10}]
+    rows = [_mnist_row("engine native", 2.75, 6.31, seeds=3, checks_per_epoch=4),
+            _mnist_row("pytorch", 3.0, 8.0, seeds=3, checks_per_epoch=4)]
     text = report.summary(rows, {"verdict": "quiet"})
-    assert "To 99.0% test accuracy on MNIST (2 threads" in text
-    assert "the engine 4 epochs, 8.3 s, PyTorch not within 10 epochs" in text
+    assert ("To 99.0% test accuracy on MNIST (2 threads, the same recipe, the median of 3 "
+            "seeds)") in text
+    assert "the engine 2.75 epochs, 6.3 s, PyTorch 3 epochs, 8.0 s, 0.79× PyTorch's time." in text
     assert "No comparison" not in text
+
+
+def test_summary_says_when_a_side_did_not_reach_the_target():
+    rows = [_mnist_row("engine native", 2.5, 5.0, seeds=3),
+            _mnist_row("pytorch", None, None, seeds=3)]
+    text = report.summary(rows, {"verdict": "quiet"})
+    assert "PyTorch not reached by a majority of the 3 seeds within 10 epochs." in text
+    assert "PyTorch's time" not in text
+    # a row from before the seeds (one run): read as one seed
+    old = [_mnist_row("engine native", 4, 8.31), _mnist_row("pytorch", None, None)]
+    text = report.summary(old, {"verdict": "quiet"})
+    assert "(2 threads, the same recipe, 1 seed): the engine 4 epochs, 8.3 s, PyTorch not " \
+           "within 10 epochs." in text
+
+
+def test_compare_reads_the_median_seconds_of_the_mnist_rows():
+    old = [_mnist_row("engine native", 3.0, 8.0, seeds=3, per_seed=[])]
+    new = [_mnist_row("engine native", 2.75, 6.4, seeds=3, per_seed=[]),
+           _mnist_row("pytorch", None, None, seeds=3, per_seed=[])]
+    (change,) = report.compare(old, new)
+    assert (change["old"], change["new"], change["figure"]) == (8.0, 6.4, "seconds")
+    assert change["words"] == "1.25× faster"
 
 
 def test_summary_reports_the_busy_neighbour_goal():
