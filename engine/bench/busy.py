@@ -8,6 +8,12 @@ counts take turns step by step (``measure_interleaved``), so each meets the same
 whatever else runs. The goal: with the neighbour, the default is never slower than 1.2× the
 best thread count.
 
+The figure compared is the median step, not the best one as in the other groups. On a shared
+machine the best of N steps is the one step that happened to find every core free (two
+threads' best step can be half their median when the neighbour is descheduled for a
+moment), while a student's epoch takes as long as its typical step; the best step is shown
+beside it.
+
 The OpenMP waiting policy is fixed when the runtime starts, so it is the one of this process
 (printed above the table); run the group with ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY`` set
 to compare policies.
@@ -64,7 +70,7 @@ def _time_steps(neighbour, quick):
         # the thread counts take turns step by step, so each meets the same conditions
         timings = measure_interleaved({n: at(n) for n in sorted(set(counts + [default]))},
                                       repeats, warmup=2)
-        best = min(t.best for t in timings.values())
+        best = min(t.median for t in timings.values())
         for n in counts:
             rows.append(_row(case, neighbour, f"{n} thread{'s' if n > 1 else ''}", n,
                              timings[n], best))
@@ -74,9 +80,11 @@ def _time_steps(neighbour, quick):
 
 
 def _row(case, neighbour, label, n, timing, best, note=""):
+    """``ms``: the median step; ``best_ms``: the fastest one; ``vs_best``: the median ÷ the
+    lowest median of the thread counts tried."""
     return {"group": "busy", "case": case, "impl": f"{neighbour}, {label}", "threads": n,
-            "ms": 1e3 * timing.best, "spread": timing.spread, "vs_best": timing.best / best,
-            "note": note, "figure": "ms", "better": "lower"}
+            "ms": 1e3 * timing.median, "best_ms": 1e3 * timing.best, "spread": timing.spread,
+            "vs_best": timing.median / best, "note": note, "figure": "ms", "better": "lower"}
 
 
 def run(quick=False):
@@ -99,9 +107,10 @@ def table(rows):
     policy = thread_policy.CHOICE.get("wait_policy") or os.environ.get("OMP_WAIT_POLICY", "")
     lines = [f"busy: training steps with and without one spinning neighbour process; OpenMP "
              f"waiting: {policy}",
-             f"{'case':34} {'neighbour, threads':34} {'ms/step':>8} {'±%':>4} {'/best':>6}"]
+             f"{'case':34} {'neighbour, threads':34} {'median':>8} {'best':>8} {'/best':>6}"]
     for r in rows:
-        lines.append(f"{r['case']:34} {r['impl']:34} {r['ms']:8.2f} {100 * r['spread']:4.0f} "
+        fastest = r.get("best_ms", r["ms"])
+        lines.append(f"{r['case']:34} {r['impl']:34} {r['ms']:8.2f} {fastest:8.2f} "
                      f"{r['vs_best']:6.2f}")
     reasons = sorted({r["note"] for r in rows if r["note"]})
     lines += [f"default chosen from: {reason}" for reason in reasons]
@@ -109,7 +118,9 @@ def table(rows):
 
 
 LEGEND = """\
-legend: ms/step: best of N training steps (forward, loss, backward, SGD); ±%: spread (median
-  step above the best); /best: this row's time ÷ the fastest thread count for the same case
-  and neighbour (1.00 is the best; the goal for the default is at most 1.20 with the
-  neighbour); default (n): the thread count engine picks by itself, looked at right then."""
+legend: median: the median of N training steps (forward, loss, backward, SGD), in ms: what an
+  epoch is made of; best: the fastest of them (the moments the neighbour left every core
+  free); /best: this row's median ÷ the lowest median of the thread counts tried for the
+  same case and neighbour (1.00 is the best; the goal for the default is at most 1.20 with
+  the neighbour); default (n): the thread count engine picks by itself, looked at right
+  then."""

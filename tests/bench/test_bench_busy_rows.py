@@ -1,0 +1,24 @@
+"""The busy-neighbour group's rows and table: the median step is the figure compared (the
+best step is shown beside it); no timing is asserted."""
+from engine.bench import busy
+from engine.bench.timing import Timing
+
+
+def test_rows_compare_medians_not_best_steps():
+    lucky = Timing(best=0.001, median=0.004, runs=20)   # two threads: one lucky step
+    steady = Timing(best=0.0025, median=0.0026, runs=20)
+    lowest_median = min(lucky.median, steady.median)
+    two = busy._row("LeNet", "1 busy neighbour", "2 threads", 2, lucky, lowest_median)
+    one = busy._row("LeNet", "1 busy neighbour", "default (1)", 1, steady, lowest_median)
+    assert one["vs_best"] == 1.0 and two["vs_best"] == 0.004 / 0.0026
+    assert two["ms"] == 4.0 and two["best_ms"] == 1.0
+
+
+def test_table_shows_median_and_best():
+    t = Timing(best=0.002, median=0.003, runs=5)
+    text = busy.table([busy._row("MLP", "no added neighbour", "1 thread", 1, t, 0.003)])
+    header = text.splitlines()[1]
+    assert "median" in header and "best" in header
+    row = text.splitlines()[2]
+    assert "3.00" in row and "2.00" in row and "1.00" in row
+    assert "median of N training steps" in text
