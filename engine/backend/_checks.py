@@ -5,6 +5,7 @@ converted here (non-contiguous views are copied) or refused with a message that 
 was expected and what was given. The shape arithmetic of convolution and pooling windows is
 here too, for the same reason: one formula, one message, in every backend.
 """
+import functools
 import math
 from dataclasses import dataclass
 
@@ -234,6 +235,24 @@ class ConvGeometry:
                 pad3(self.dilation, 1))
 
 
+def _remembered(geometry):
+    """``geometry`` with its answers kept: a network asks the same few questions every step
+    (LeNet: 36 checked window settings per training step). Arguments that cannot be a
+    dictionary key (a list) are answered afresh; errors are never kept."""
+    kept = functools.lru_cache(maxsize=512, typed=True)(geometry)
+
+    @functools.wraps(geometry)
+    def answer(*args, **kwargs):
+        try:
+            return kept(*args, **kwargs)
+        except TypeError as err:
+            if "unhashable" not in str(err):
+                raise
+            return geometry(*args, **kwargs)
+    return answer
+
+
+@_remembered
 def conv_geometry(x_shape, kernel_size, stride=1, padding=0, dilation=1, func="im2col"):
     """The ConvGeometry of input shape (N, C, *spatial) with 1 to 3 spatial axes."""
     if len(x_shape) not in (3, 4, 5):
@@ -280,6 +299,7 @@ class PoolGeometry:
         return (self.planes, self.in_size, self.out_size, self.kernel, self.stride, self.padding)
 
 
+@_remembered
 def pool_geometry(x_shape, kernel_size, stride, padding, dims, func):
     """PoolGeometry for an input (N, C, *spatial) or (C, *spatial) with ``dims`` spatial axes.
 
