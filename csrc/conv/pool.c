@@ -2,7 +2,7 @@
  * conv/pool.c -- max / average pooling, float32 and float64 (see pool.h).
  *
  * Portable C: memory-bound loops that gcc vectorises at -O3.  The 2x2 stride-2 max pooling
- * has vector versions too (pool_table.h); its portable kernels here are the generic table.
+ * has a vector version too (pool_table.h); its portable kernels here are the generic table.
  */
 #include "common/cpu.h"
 #include "common/isa.h"

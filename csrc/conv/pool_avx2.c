@@ -4,6 +4,13 @@
  * cross-lane permute split a row's even and odd columns; compares give all-ones lanes; row
  * ends are masked loads and stores.  The double version keeps its indices as int64 lanes
  * (the width of its compare results) and narrows them to int32 when it stores them.
+ *
+ * AVX-512 CPUs run these kernels too (common/isa.c): two AVX-512 versions, one with 512-bit
+ * vectors (permutex2var splits, bit-mask compares, masked loads and stores) and one with the
+ * same instructions on 256-bit vectors (AVX-512VL), gave the same bits but were slower than
+ * this one in a LeNet-5 training step (batch 64, one thread, AMD Zen 4: 5-15% on the
+ * pooling kernels) and on inputs not in cache.  The loops are limited by memory; short rows
+ * (LeNet's second pooling: 5 outputs) leave most of a 512-bit vector idle.
  */
 #include "common/target.h"
 

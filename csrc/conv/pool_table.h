@@ -5,15 +5,15 @@
  *
  * LeNet-style networks pool every convolution's output with 2x2 windows and stride 2, so
  * that case has kernels of its own: pool.c's portable loops (the "generic" table, and the
- * reference the vector versions are tested against), pool_avx2.c and pool_avx512.c.  All
- * of them give the same bits: the same y, the same argmax, the same gx.
+ * reference the vector version is tested against) and pool_avx2.c (which AVX-512 CPUs run
+ * too: pool_avx2.c says why).  Both give the same bits: the same y, argmax and gx.
  *
  *   forward   y[i][j] = the maximum of x[2i..2i+1][2j..2j+1] by POOL_BEATS (pool.c): the
  *             first maximum in row-major order wins ties, a NaN wins unless an earlier
  *             element of the window was NaN; argmax[i][j] = its flat index row*w + col.
  *             The last row / column of an odd h / w belongs to no window.
  *   backward  gx = gy[i][j] where argmax[i][j] points, 0 elsewhere (the row and column
- *             outside every window too).  The vector versions write each 2x2 block of gx
+ *             outside every window too).  The vector version writes each 2x2 block of gx
  *             once, with no pass that zeroes the plane first; the portable one zeroes and
  *             scatters.  Each returns 0, or -1 when some argmax index does not point into
  *             its own window (not the forward's): pool.c then recomputes the plane by the

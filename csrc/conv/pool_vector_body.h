@@ -1,12 +1,13 @@
 /*
  * conv/pool_vector_body.h -- the 2x2 stride-2 max pooling of one plane with vectors (what
- * it computes: pool_table.h): a template body (common/template.h) that pool_avx2.c and
- * pool_avx512.c read once per type, after defining these helpers for their instruction set
- * (n is how many lanes count, 1 .. SFX(lanes); lanes past n are neither read nor written):
+ * it computes: pool_table.h): a template body (common/template.h) that an instruction-set
+ * file (pool_avx2.c) reads once per type, after defining these helpers for its instruction
+ * set (n is how many lanes count, 1 .. SFX(lanes); lanes past n are neither read nor
+ * written):
  *
  *   SFX(vec)                         values (common/simd.h); SFX(lanes) of them
  *   SFX(pmask)                       one flag per lane
- *   SFX(ivec)                        one int32 index per lane (AVX2 doubles: an int64 one)
+ *   SFX(ivec)                        one index per lane (int32; AVX2 doubles: int64)
  *   SFX(load_split)(p, n, &e, &o)    e = p[0], p[2], ... p[2n-2]; o = p[1], p[3], ... p[2n-1]
  *   SFX(store_merged)(p, e, o, n)    the reverse: p[2k] = e[k], p[2k+1] = o[k], k < n
  *   SFX(load_n)(p, n), SFX(store_n)(p, v, n), SFX(iload_n)(p, n), SFX(istore_n)(p, v, n)

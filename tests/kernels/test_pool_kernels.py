@@ -1,6 +1,6 @@
-"""The 2x2 stride-2 max pooling kernels (csrc/conv/pool_table.h: portable, AVX2, AVX-512)
-against the NumPy reference (engine/backend/reference/pool.py), bit for bit, on every
-instruction set this CPU runs, and against PyTorch when it is installed.
+"""The 2x2 stride-2 max pooling kernels (csrc/conv/pool_table.h: portable and AVX2, which
+AVX-512 CPUs run too) against the NumPy reference (engine/backend/reference/pool.py), bit for
+bit, on every instruction set this CPU runs, and against PyTorch when it is installed.
 
 Inputs hold ties, NaNs, infinities and signed zeros at random places: the maximum and its
 index must follow the one rule (the first maximum in row-major order; a NaN wins unless an
