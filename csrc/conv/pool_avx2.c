@@ -1,8 +1,9 @@
 /*
  * conv/pool_avx2.c -- 2x2 stride-2 max pooling with AVX2 (8 floats or 4 doubles per vector;
  * what it computes: pool_table.h, the loops: pool_vector_body.h).  In-lane shuffles and a
- * cross-lane permute split a row's even and odd columns; compares give all-ones lanes; row
- * ends are masked loads and stores.  The double version keeps its indices as int64 lanes
+ * cross-lane permute split a row's even and odd columns; compares give all-ones lanes; a
+ * row's last vector overlaps the one before (pool_vector_body.h), and only a row shorter
+ * than a vector is a masked load and store.  The double version keeps its indices as int64 lanes
  * (the width of its compare results) and narrows them to int32 when it stores them.
  *
  * AVX-512 CPUs run these kernels too (common/isa.c): two AVX-512 versions, one with 512-bit

@@ -21,6 +21,15 @@
  *   SFX(missing)(m, n)               nonzero if a lane below n of m is off
  */
 
+/* Where the vector of outputs from j0 starts: at j0, except that a row's last vector ends
+ * at the row's end, overlapping the one before, when the row holds a whole vector: then
+ * every vector is full (masked stores are slow on some CPUs), and the outputs computed
+ * twice get the same values twice. */
+static inline ptrdiff_t SFX(vector_start)(ptrdiff_t j0, ptrdiff_t OW)
+{
+    return OW >= SFX(lanes) && j0 + SFX(lanes) > OW ? OW - SFX(lanes) : j0;
+}
+
 static void SFX(max2x2_forward)(const REAL *x, REAL *y, int32_t *argmax, ptrdiff_t W,
                                 ptrdiff_t OH, ptrdiff_t OW)
 {
@@ -28,7 +37,8 @@ static void SFX(max2x2_forward)(const REAL *x, REAL *y, int32_t *argmax, ptrdiff
         const REAL *r0 = x + 2 * i * W, *r1 = r0 + W;
         REAL *yr = y + i * OW;
         int32_t *ar = argmax + i * OW;
-        for (ptrdiff_t j = 0; j < OW; j += SFX(lanes)) {
+        for (ptrdiff_t j0 = 0; j0 < OW; j0 += SFX(lanes)) {
+            const ptrdiff_t j = SFX(vector_start)(j0, OW);
             const int n = OW - j < SFX(lanes) ? (int)(OW - j) : SFX(lanes);
             SFX(vec) a, b, c, d;            /* the windows' corners: a b / c d */
             SFX(load_split)(r0 + 2 * j, n, &a, &b);
@@ -54,7 +64,8 @@ static int SFX(max2x2_backward)(const REAL *gy, const int32_t *argmax, REAL *gx,
         REAL *r0 = gx + 2 * i * W, *r1 = r0 + W;
         const REAL *gr = gy + i * OW;
         const int32_t *ar = argmax + i * OW;
-        for (ptrdiff_t j = 0; j < OW; j += SFX(lanes)) {
+        for (ptrdiff_t j0 = 0; j0 < OW; j0 += SFX(lanes)) {
+            const ptrdiff_t j = SFX(vector_start)(j0, OW);
             const int n = OW - j < SFX(lanes) ? (int)(OW - j) : SFX(lanes);
             const SFX(vec) g = SFX(load_n)(gr + j, n);
             const SFX(ivec) at = SFX(iload_n)(ar + j, n);
