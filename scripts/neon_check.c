@@ -254,8 +254,8 @@ static void check_activations(int cases)
 int main(void)
 {
     for (int f = 0; f < ENG_FAMILY_COUNT; f++)
-        printf("%-12s default isa: %-8s (neon compiled: %s)\n", eng_family_name(f), eng_isa_current(f),
-               eng_isa_compiled(f, "neon") ? "yes" : "no");
+        printf("%-12s default isa: %-8s (neon compiled: %s)\n", eng_family_name(f),
+               eng_isa_current(f), eng_isa_compiled(f, "neon") ? "yes" : "no");
     if (strcmp(eng_isa_current(ENG_FAMILY_GEMM), "neon") != 0 ||
         strcmp(eng_isa_current(ENG_FAMILY_ACTIVATIONS), "neon") != 0)
         fail("NEON was not chosen by default for gemm and activations");
