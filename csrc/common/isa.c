@@ -16,6 +16,7 @@ extern const struct eng_activation_table eng_activation_generic, eng_activation_
 extern const struct eng_gemm_kernels eng_gemm_generic, eng_gemm_avx2, eng_gemm_avx512;
 extern const struct eng_im2col_table eng_im2col_generic, eng_im2col_avx2, eng_im2col_avx512;
 extern const struct eng_optim_table eng_optim_generic, eng_optim_avx2, eng_optim_avx512;
+extern const struct eng_pool_table eng_pool_generic, eng_pool_avx2;
 extern const struct eng_activation_table eng_activation_neon;
 extern const struct eng_gemm_kernels eng_gemm_neon;
 
@@ -28,7 +29,7 @@ extern const struct eng_gemm_kernels eng_gemm_neon;
 #endif
 
 /* The NEON files (activation/neon.c, gemm/kernel_neon.c) compile their tables on aarch64
- * only; im2col and optim have no NEON version (their generic loops are vectorised there). */
+ * only; im2col, optim and pool have no NEON version (their generic loops are vectorised there). */
 #if defined(__aarch64__) || defined(_M_ARM64)
 #define ENG_ARCH_NAME "aarch64"
 #define NEON_ONLY(table) &(table)
@@ -54,6 +55,9 @@ static const struct {
         X86_ONLY(eng_im2col_avx2), X86_ONLY(eng_im2col_avx512) } },
     [ENG_FAMILY_OPTIM] = { "optim", { &eng_optim_generic,
         X86_ONLY(eng_optim_avx2), X86_ONLY(eng_optim_avx512) } },
+    /* pool: AVX-512 CPUs run the AVX2 kernels (conv/pool_avx2.c says why) */
+    [ENG_FAMILY_POOL] = { "pool", { &eng_pool_generic,
+        X86_ONLY(eng_pool_avx2), X86_ONLY(eng_pool_avx2) } },
 };
 
 static const char *const ISA_NAMES[ENG_ISA_COUNT] = { "generic", "avx2", "avx512", "neon" };

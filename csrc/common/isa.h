@@ -1,7 +1,7 @@
 /*
  * common/isa.h -- the one instruction-set registry: which version of each kernel family runs.
  *
- * A kernel family (activations, gemm, im2col, optim) is compiled once per instruction set,
+ * A kernel family (activations, gemm, im2col, optim, pool) is compiled once per instruction set,
  * one .c file each (common/target.h), and each of those files exports one table of function
  * pointers: the family's header defines the table's type, say eng_optim_table, and the files
  * define eng_optim_generic, eng_optim_avx2 and eng_optim_avx512.  isa.c lists these tables
@@ -28,9 +28,9 @@
  * checked); aarch64 builds have NEON (in every aarch64 CPU), for gemm and activations. */
 enum { ENG_ISA_GENERIC, ENG_ISA_AVX2, ENG_ISA_AVX512, ENG_ISA_NEON, ENG_ISA_COUNT };
 
-/* The kernel families; their names are "activations", "gemm", "im2col", "optim". */
+/* The kernel families; their names are "activations", "gemm", "im2col", "optim", "pool". */
 enum { ENG_FAMILY_ACTIVATIONS, ENG_FAMILY_GEMM, ENG_FAMILY_IM2COL, ENG_FAMILY_OPTIM,
-       ENG_FAMILY_COUNT };
+       ENG_FAMILY_POOL, ENG_FAMILY_COUNT };
 
 /* The table `family` uses now (to be cast to the family's table type). */
 const void *eng_isa_table(int family);

@@ -1,10 +1,13 @@
 /*
  * conv/pool.c -- max / average pooling, float32 and float64 (see pool.h).
  *
- * Portable C: memory-bound loops that gcc vectorises at -O3; no per-ISA builds.
+ * Portable C: memory-bound loops that gcc vectorises at -O3.  The 2x2 stride-2 max pooling
+ * has a vector version too (pool_table.h); its portable kernels here are the generic table.
  */
 #include "common/cpu.h"
+#include "common/isa.h"
 #include "conv/pool.h"
+#include "conv/pool_table.h"
 
 /* below this many input elements one thread is faster than waking more */
 #define ENG_PAR_MIN_POOL 65536
@@ -33,3 +36,5 @@ static inline void pool_span(ptrdiff_t start, ptrdiff_t kernel, ptrdiff_t size, 
 
 #define ENG_TEMPLATE "conv/pool_body.h"
 #include "common/template.h"
+
+const eng_pool_table eng_pool_generic = ENG_POOL_TABLE;

@@ -10,10 +10,60 @@ static int SFX(is_2x2_s2)(const eng_pool_geometry *g)
 
 /* ---------------------------------------------------------------- max */
 
+/* The portable 2x2 stride-2 kernels of one plane (the generic table; pool_table.h). */
+static void SFX(max2x2_forward)(const REAL *xp, REAL *yp, int32_t *ap, ptrdiff_t W, ptrdiff_t OH,
+                                ptrdiff_t OW)
+{
+    /* each output reads a 2x2 block of two adjacent rows: branch-free selects */
+    for (ptrdiff_t i = 0; i < OH; i++) {
+        const REAL *r0 = xp + (2 * i) * W, *r1 = r0 + W;
+        const int32_t base = (int32_t)(2 * i * W);
+        for (ptrdiff_t j = 0; j < OW; j++) {
+            REAL a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
+            int32_t ia = base + (int32_t)(2 * j);
+            /* POOL_BEATS keeps the first maximum in row-major order and lets the first NaN
+               win, exactly as the general path (a plain ">" would drop a NaN that is not the
+               window's first element) */
+            const int b_wins = POOL_BEATS(b, a), d_wins = POOL_BEATS(d, c);
+            REAL m0 = b_wins ? b : a;
+            int32_t i0 = b_wins ? ia + 1 : ia;
+            REAL m1 = d_wins ? d : c;
+            int32_t i1 = d_wins ? ia + (int32_t)W + 1 : ia + (int32_t)W;
+            const int second_row_wins = POOL_BEATS(m1, m0);
+            yp[i * OW + j] = second_row_wins ? m1 : m0;
+            ap[i * OW + j] = second_row_wins ? i1 : i0;
+        }
+    }
+}
+
+static int SFX(max2x2_backward)(const REAL *gyp, const int32_t *ap, REAL *gxp, ptrdiff_t H,
+                                ptrdiff_t W, ptrdiff_t OH, ptrdiff_t OW)
+{
+    /* First: does every index point into its own window, at offset 0, 1, W or W+1?  In
+       unsigned arithmetic (it wraps for any index instead of overflowing), as a reduction
+       the compiler vectorises. */
+    const uint32_t w = (uint32_t)W;
+    unsigned stray = 0;
+    for (ptrdiff_t i = 0; i < OH; i++) {
+        const uint32_t base = (uint32_t)(2 * i * W);
+        for (ptrdiff_t j = 0; j < OW; j++) {
+            const uint32_t at = (uint32_t)ap[i * OW + j] - (base + (uint32_t)(2 * j));
+            stray |= (at > 1u) & (at - w > 1u);
+        }
+    }
+    if (stray)
+        return -1;
+    /* then the windows do not overlap: each index gets one gradient, the rest stays 0 (a
+       memset and a scatter are what this portable loop does fastest) */
+    for (ptrdiff_t e = 0; e < H * W; e++) gxp[e] = 0;
+    for (ptrdiff_t o = 0; o < OH * OW; o++) gxp[ap[o]] = gyp[o];
+    return 0;
+}
+
 void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const eng_pool_geometry *g)
 {
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
-    const int fast = SFX(is_2x2_s2)(g);
+    const eng_pool_table *fast = SFX(is_2x2_s2)(g) ? eng_isa_table(ENG_FAMILY_POOL) : NULL;
     ptrdiff_t p;
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
     for (p = 0; p < g->planes; p++) {
@@ -21,26 +71,7 @@ void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const 
         REAL *yp = y + p * OH * OW;
         int32_t *ap = argmax + p * OH * OW;
         if (fast) {
-            /* each output reads a 2x2 block of two adjacent rows: branch-free selects */
-            for (ptrdiff_t i = 0; i < OH; i++) {
-                const REAL *r0 = xp + (2 * i) * W, *r1 = r0 + W;
-                const int32_t base = (int32_t)(2 * i * W);
-                for (ptrdiff_t j = 0; j < OW; j++) {
-                    REAL a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
-                    int32_t ia = base + (int32_t)(2 * j);
-                    /* POOL_BEATS keeps the first maximum in row-major order and lets the
-                       first NaN win, exactly as the general path below (a plain ">" would
-                       drop a NaN that is not the window's first element) */
-                    const int b_wins = POOL_BEATS(b, a), d_wins = POOL_BEATS(d, c);
-                    REAL m0 = b_wins ? b : a;
-                    int32_t i0 = b_wins ? ia + 1 : ia;
-                    REAL m1 = d_wins ? d : c;
-                    int32_t i1 = d_wins ? ia + (int32_t)W + 1 : ia + (int32_t)W;
-                    const int second_row_wins = POOL_BEATS(m1, m0);
-                    yp[i * OW + j] = second_row_wins ? m1 : m0;
-                    ap[i * OW + j] = second_row_wins ? i1 : i0;
-                }
-            }
+            fast->SFX(max2x2_forward)(xp, yp, ap, W, OH, OW);
             continue;
         }
         for (ptrdiff_t i = 0; i < OH; i++) {
@@ -66,18 +97,18 @@ void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const 
 void SFX(eng_max_pool2d_backward)(const REAL *gy, const int32_t *argmax, REAL *gx, const eng_pool_geometry *g)
 {
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
-    const int fast = SFX(is_2x2_s2)(g);
+    const eng_pool_table *fast = SFX(is_2x2_s2)(g) ? eng_isa_table(ENG_FAMILY_POOL) : NULL;
     ptrdiff_t p;
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
     for (p = 0; p < g->planes; p++) {
         const REAL *gyp = gy + p * OH * OW;
         const int32_t *ap = argmax + p * OH * OW;
         REAL *gxp = gx + p * H * W;
-        for (ptrdiff_t e = 0; e < H * W; e++) gxp[e] = 0;
-        if (fast) {     /* windows do not overlap: each element gets at most one gradient */
-            for (ptrdiff_t o = 0; o < OH * OW; o++) gxp[ap[o]] = gyp[o];
+        /* windows that do not overlap: each 2x2 block written once, unless an index strays
+           from its window (then the plane is redone below, as for any geometry) */
+        if (fast && fast->SFX(max2x2_backward)(gyp, ap, gxp, H, W, OH, OW) == 0)
             continue;
-        }
+        for (ptrdiff_t e = 0; e < H * W; e++) gxp[e] = 0;
         for (ptrdiff_t o = 0; o < OH * OW; o++) gxp[ap[o]] += gyp[o];
     }
 }

@@ -39,7 +39,7 @@ __all__ = [*_activation.__all__, *_gemm.__all__, *_conv.__all__, *_pool.__all__,
            *_winograd.__all__]
 
 # The C kernel families compiled per instruction set (``engine info`` lists them).
-KERNEL_FAMILIES = ("activations", "gemm", "im2col", "optim")
+KERNEL_FAMILIES = ("activations", "gemm", "im2col", "optim", "pool")
 
 
 def __getattr__(kernel):
