@@ -34,6 +34,13 @@ static inline void pool_span(ptrdiff_t start, ptrdiff_t kernel, ptrdiff_t size, 
  * rule for the 2x2 fast path and the general path, so both give the same answer. */
 #define POOL_BEATS(u, v) ((u) > (v) || ((u) != (u) && (v) == (v)))
 
+/* Below this many outputs per row, the backward's vector version (one 2x2 block per lane,
+ * then a mask per corner) costs more than zeroing the small plane and scattering: LeNet's
+ * second pool (5 outputs a row) runs the portable loop, its first (14) the vector one. */
+#define POOL_BACKWARD_MIN_VECTOR_OW 8
+
+extern const eng_pool_table eng_pool_generic;
+
 #define ENG_TEMPLATE "conv/pool_body.h"
 #include "common/template.h"
 

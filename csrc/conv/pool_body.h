@@ -97,7 +97,9 @@ void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const 
 void SFX(eng_max_pool2d_backward)(const REAL *gy, const int32_t *argmax, REAL *gx, const eng_pool_geometry *g)
 {
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
-    const eng_pool_table *fast = SFX(is_2x2_s2)(g) ? eng_isa_table(ENG_FAMILY_POOL) : NULL;
+    const eng_pool_table *fast = !SFX(is_2x2_s2)(g) ? NULL
+                                 : OW < POOL_BACKWARD_MIN_VECTOR_OW ? &eng_pool_generic
+                                 : eng_isa_table(ENG_FAMILY_POOL);
     ptrdiff_t p;
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
     for (p = 0; p < g->planes; p++) {
