@@ -39,10 +39,22 @@
  *                   MC 240 -> 240 KiB; NC 4096 (4 MiB).
  *   AVX2 double   : KC 256 -> 16 KiB; MC 240 -> 480 KiB; NC 2048 (4 MiB).
  *   generic       : KC 256, MC 256, NC 4096 / 2048.
- *   AVX-512 6 x 64, 8 x 48 (float) and 6 x 32, 8 x 24 (double), the shapes
- *   for products with few rows: the main shape's KC (the B micro-panel,
- *   96 / 72 KiB, streams from L2: still ~24 FMAs per 10 loads); MC and NC
- *   the main shape's rounded to multiples of MR and NR.
+ *   AVX-512 8 x 48 (float) and 8 x 24 (double), a shape for products with
+ *   few rows: the main shape's KC (the B micro-panel, 72 KiB, streams from
+ *   L2: still ~24 FMAs per 10 loads); MC and NC the main shape's rounded to
+ *   multiples of MR and NR.
+ *   AVX-512 6 x 64 (float) and 6 x 32 (double): the shape that pads the
+ *   least for m = 6 (LeNet) and for most large squares (it is what 512,
+ *   1024, 2048 get), and the one large products read A in place with
+ *   (direct A, below).  KC 1024: each tile of C is then read and written
+ *   once per 1024 steps, not per 384 -- the C traffic was what held a
+ *   2048^3 product at ~82% of the peak; the B micro-panel (256 KiB) and
+ *   the MC rows of A in use (132 x 1024 floats, 528 KiB; 66 doubles) share
+ *   L2; NC 1024 keeps the packed B panel at 4 / 8 MiB.  Float32, 1 thread,
+ *   % of the FMA peak at n = 512 / 1024 / 2048 (one run, quiet machine):
+ *   KC 384, packed A 90 / 85 / 81; KC 1024, direct A 93 / 91 / 90.  The
+ *   smaller products this shape serves (m = 6, 64^3 ... 256^3, k <= 784)
+ *   ran as fast with these blocks as with the old ones (384, 276, 4096).
  *
  * The micro-kernels here are not limited by L1 versus L2 bandwidth (a step
  * reads ~180 bytes for 28 vector FMAs), so KC leans large to amortise C.
@@ -58,9 +70,9 @@
 #define ENG_GEMM_AVX2_F32     {  6, 16, 256, 240, 4096 }
 #define ENG_GEMM_AVX2_F64     {  6,  8, 256, 240, 2048 }
 /* Alternative AVX-512 shapes for few rows (kernels.h, choose_shape in gemm.c) */
-#define ENG_GEMM_AVX512_F32_6x64 {  6, 64, 384, 276, 4096 }
+#define ENG_GEMM_AVX512_F32_6x64 {  6, 64, 1024, 132, 1024 }
 #define ENG_GEMM_AVX512_F32_8x48 {  8, 48, 384, 280, 4080 }
-#define ENG_GEMM_AVX512_F64_6x32 {  6, 32, 256, 222, 2048 }
+#define ENG_GEMM_AVX512_F64_6x32 {  6, 32, 1024, 66, 1024 }
 #define ENG_GEMM_AVX512_F64_8x24 {  8, 24, 256, 224, 2040 }
 #define ENG_GEMM_GENERIC_F32  {  4,  8, 256, 256, 4096 }
 #define ENG_GEMM_GENERIC_F64  {  4,  4, 256, 256, 2048 }
@@ -69,9 +81,13 @@
  * and the register block has at most MAX_MR rows (each step broadcasts from MR rows of A
  * far apart).  AVX-512, float32, 1 thread, time packed / direct (best of 15, loaded
  * machine): 64^3 1.28, 128^3 1.16, 256^3 1.09 (6 x 64 kernel: 1, 2, 4 panels), 64 x 256 x 64
- * 1.32; but 96^3 0.90 (the 14 x 32 kernel, 3 panels). */
+ * 1.32; but 96^3 0.90 (the 14 x 32 kernel, 3 panels).  And for large products (m, n and k
+ * at least DIRECT_A_MIN_LARGE): the 6-row kernel's 6 streams of A prefetch well, and packing
+ * A (a transposing copy) was ~3% of the time (512^3: 1100 us direct, 1155 packed).  Products in
+ * between (16 x 6400 x 150, 128 x 784 x 256) stay packed: there direct A was 5-10% slower. */
 #define ENG_GEMM_DIRECT_A_MAX_NR 4
 #define ENG_GEMM_DIRECT_A_MAX_MR 8
+#define ENG_GEMM_DIRECT_A_MIN_LARGE 512
 
 /* Problems with m*n*k at most this take the unpacked triple loop: for them
  * packing and the parallel region cost more than they save. */

@@ -26,7 +26,9 @@
  * ENG_GEMM_DIRECT_A_MAX_NR * NR: a 64 x 64 product has one), each packed value of A would be
  * read by one or two micro-kernel calls only, so packing A (a transposing copy) costs about
  * as much as the arithmetic it serves: the ISA's direct-A kernel then broadcasts A's values
- * from A itself (only the ragged last MR rows are packed).
+ * from A itself (only the ragged last MR rows are packed).  Large products (m, n, k >=
+ * ENG_GEMM_DIRECT_A_MIN_LARGE) read A in place too, when the kernel has few rows: its
+ * streams of A are few enough to prefetch, and the copy is saved (blocking.h).
  *
  * The test hooks of gemm.h (eng_gemm_set_blocking, _set_shape, _set_dot)
  * override these choices.
@@ -222,9 +224,11 @@ static int run_blocked(gemm_problem *g, int is_f64)
     /* (rs_a == 0, every row the same one, a broadcast: packed; lda = 0 means "packed" in
      * tile()) */
     const int a_rows_contiguous = g->kernel_direct != NULL && g->cs_a == 1 && g->rs_a != 0;
+    const int large = g->m >= ENG_GEMM_DIRECT_A_MIN_LARGE && g->n >= ENG_GEMM_DIRECT_A_MIN_LARGE
+                      && g->k >= ENG_GEMM_DIRECT_A_MIN_LARGE;
     g->direct_a = g_direct_a >= 0 ? (g_direct_a && a_rows_contiguous)
                                   : (a_rows_contiguous && g->blk.mr <= ENG_GEMM_DIRECT_A_MAX_MR
-                                     && g->n <= ENG_GEMM_DIRECT_A_MAX_NR * g->blk.nr);
+                                     && (g->n <= ENG_GEMM_DIRECT_A_MAX_NR * g->blk.nr || large));
     return eng_gemm_blocked(g);
 }
 

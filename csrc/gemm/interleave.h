@@ -10,7 +10,9 @@
  * Element by element that is a scalar load and a scalar store per value; here
  * eight rows are loaded eight values at a time, transposed in registers
  * (unpack, shuffle, permute: the usual 8 x 8 transpose) and stored as eight
- * contiguous runs of dst.  Rows and columns left over go one by one.
+ * contiguous runs of dst; then blocks of four rows and of two (the 14-row and 6-row
+ * micro-panels end in two: copied one by one, they cost as much as the other twelve).  A
+ * last odd row and the columns left over go one by one.
  *
  * Included by kernel_avx2.c and kernel_avx512.c after their target pragma
  * (AVX is all it needs); the generic table has no interleave, and pack.h
@@ -76,6 +78,20 @@ static void interleave_f32(ptrdiff_t kc, int r, int W, const float *src, ptrdiff
         }
         INTERLEAVE_REST(p, i, i + 4)
     }
+    for (; i + 2 <= r; i += 2) {            /* two rows: pairs, stored 8 bytes at a time */
+        const float *s = src + i * ld;
+        ptrdiff_t p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            const __m128 r0 = _mm_loadu_ps(s + p), r1 = _mm_loadu_ps(s + ld + p);
+            const __m128 lo = _mm_unpacklo_ps(r0, r1), hi = _mm_unpackhi_ps(r0, r1);
+            float *d = dst + p * W + i;
+            _mm_storel_pi((__m64 *)d, lo);
+            _mm_storeh_pi((__m64 *)(d + W), lo);
+            _mm_storel_pi((__m64 *)(d + 2 * W), hi);
+            _mm_storeh_pi((__m64 *)(d + 3 * W), hi);
+        }
+        INTERLEAVE_REST(p, i, i + 2)
+    }
     INTERLEAVE_REST(0, i, r)
 }
 
@@ -98,6 +114,17 @@ static void interleave_f64(ptrdiff_t kc, int r, int W, const double *src, ptrdif
             _mm256_storeu_pd(d + 3 * W, _mm256_permute2f128_pd(t1, t3, 0x31));
         }
         INTERLEAVE_REST(p, i, i + 4)
+    }
+    for (; i + 2 <= r; i += 2) {            /* two rows: 2 x 2 transposes */
+        const double *s = src + i * ld;
+        ptrdiff_t p = 0;
+        for (; p + 2 <= kc; p += 2) {
+            const __m128d r0 = _mm_loadu_pd(s + p), r1 = _mm_loadu_pd(s + ld + p);
+            double *d = dst + p * W + i;
+            _mm_storeu_pd(d, _mm_unpacklo_pd(r0, r1));
+            _mm_storeu_pd(d + W, _mm_unpackhi_pd(r0, r1));
+        }
+        INTERLEAVE_REST(p, i, i + 2)
     }
     INTERLEAVE_REST(0, i, r)
 }

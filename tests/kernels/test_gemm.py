@@ -445,3 +445,19 @@ def test_linear_backward_formulas():
 def test_linear_bad_shapes():
     with pytest.raises(ValueError, match="linear"):
         engine.nn.functional.linear(rand((5, 4), 1), rand((3, 5), 2))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("trans_a", [False, True])
+def test_large_product_reads_a_in_place(dtype, trans_a):
+    """m, n, k >= 512 with A's rows contiguous takes direct A with the 6-row kernel and its
+    long k blocks (blocking.h); a transposed A is packed. Both agree with NumPy, ragged edges
+    (m = 517 is not a multiple of 6, n = 530 not of 64) and two k blocks (k = 1100) included."""
+    rng = np.random.default_rng(5)
+    m, n, k = 517, 530, 1100
+    a = rng.standard_normal((k, m) if trans_a else (m, k)).astype(dtype)
+    b = rng.standard_normal((k, n)).astype(dtype)
+    c = rng.standard_normal((m, n)).astype(dtype)
+    want = expected(a, b, c, 0.5, 2.0, trans_a, False)
+    native.gemm(a, b, c, alpha=0.5, beta=2.0, trans_a=trans_a)
+    assert_close(c, want, k, dtype)
