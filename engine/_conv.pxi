@@ -17,6 +17,10 @@ cdef extern from "conv/conv.h" nogil:
         ptrdiff_t[3] dilation
     void eng_im2col_f32(const float *x, float *cols, ptrdiff_t n, const eng_conv_geometry *g)
     void eng_im2col_f64(const double *x, double *cols, ptrdiff_t n, const eng_conv_geometry *g)
+    void eng_conv_weight_grad_f32(const float *x, const float *gy, float *gw, ptrdiff_t n,
+                                  ptrdiff_t O, const eng_conv_geometry *g)
+    void eng_conv_weight_grad_f64(const double *x, const double *gy, double *gw, ptrdiff_t n,
+                                  ptrdiff_t O, const eng_conv_geometry *g)
     void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geometry *g)
     void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_geometry *g)
 
@@ -94,6 +98,36 @@ def im2col(const floating[::1] x not None, floating[::1] cols not None, n, chann
             eng_im2col_f32(&x[0], &cols[0], count, &g)
         else:
             eng_im2col_f64(&x[0], &cols[0], count, &g)
+
+
+def conv_weight_grad(const floating[::1] x not None, const floating[::1] gy not None,
+                     floating[::1] gw not None, n, out_channels, channels,
+                     tuple in_size not None, tuple out_size not None, tuple kernel not None,
+                     tuple stride not None, tuple padding not None, tuple dilation not None):
+    """gw (O, C·K) = dY · im2col(x)ᵀ without the columns: x (n, C, D, H, W), gy (n, O, L)."""
+    cdef eng_conv_geometry g
+    _fill_conv_geometry(&g, "conv_weight_grad", channels, in_size, out_size, kernel, stride,
+                        padding, dilation)
+    _conv_buffers("conv_weight_grad", x.shape[0], _product(
+        "conv_weight_grad", "C·K·n·L", (g.channels, g.kernel[0], g.kernel[1], g.kernel[2], n,
+                                        g.out[0], g.out[1], g.out[2])), n, &g)
+    cdef Py_ssize_t o = _size_arg("conv_weight_grad", "out_channels", out_channels)
+    if o < 0:
+        raise ValueError(f"conv_weight_grad: out_channels must be >= 0, got {out_channels}")
+    _check_size("conv_weight_grad", "gy", gy.shape[0], _product(
+        "conv_weight_grad", "n·O·L", (n, o, g.out[0], g.out[1], g.out[2])))
+    _check_size("conv_weight_grad", "gw", gw.shape[0], _product(
+        "conv_weight_grad", "O·C·K", (o, g.channels, g.kernel[0], g.kernel[1], g.kernel[2])))
+    cdef ptrdiff_t count = n
+    if gw.shape[0] == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_conv_weight_grad_f32(&x[0] if x.shape[0] else NULL, &gy[0] if gy.shape[0] else NULL,
+                                     &gw[0], count, o, &g)
+        else:
+            eng_conv_weight_grad_f64(&x[0] if x.shape[0] else NULL, &gy[0] if gy.shape[0] else NULL,
+                                     &gw[0], count, o, &g)
 
 
 def col2im(const floating[::1] cols not None, floating[::1] x not None, n, channels,

@@ -12,6 +12,8 @@ ENG_TARGET_BEGIN_AVX2
 
 #define ENG_TEMPLATE "conv/vector_body.h"
 #include "common/template.h"
+#define ENG_TEMPLATE "conv/weight_grad_body.h"
+#include "common/template.h"
 ENG_TARGET_END
 const eng_im2col_table eng_im2col_avx2 = ENG_IM2COL_VECTOR_TABLE;
 #endif

@@ -8,6 +8,7 @@
  *   im2col.c        portable.h for float and double, and the choice of the vector version
  *   vector.h        why there are vector versions (unit width stride), their table and helpers
  *   vector_body.h   the vector loops, written once for any vector instruction set
+ *   weight_grad_body.h  dW = dY . cols^T without the columns (vector loops)
  *   avx2.c avx512.c vector_body.h with each instruction set's masked loads and stores
  *   pool.h          max and average pooling (portable C only)
  *   pool_body.h     its loops;  pool.c compiles them for float and double
@@ -84,6 +85,15 @@ void eng_im2col_f32(const float *x, float *cols, ptrdiff_t n, const eng_conv_geo
 void eng_im2col_f64(const double *x, double *cols, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geometry *g);
 void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_geometry *g);
+
+/* A convolution's weight gradient without the column matrix (one group, O output channels):
+ *     gw[o*C*K + r] = sum_{i < n, l < L} gy[(i*O + o)*L + l] * cols[r, i*L + l]
+ * = dY . cols^T with cols = im2col(x), each entry summed in an order fixed by the geometry
+ * (weight_grad_body.h; portable.h for other strides and CPUs). */
+void eng_conv_weight_grad_f32(const float *x, const float *gy, float *gw, ptrdiff_t n,
+                              ptrdiff_t O, const eng_conv_geometry *g);
+void eng_conv_weight_grad_f64(const double *x, const double *gy, double *gw, ptrdiff_t n,
+                              ptrdiff_t O, const eng_conv_geometry *g);
 
 #ifdef __cplusplus
 }

@@ -15,7 +15,7 @@
 #include "common/template.h"
 
 /* the generic version has no vector loops: the portable ones do everything */
-const eng_im2col_table eng_im2col_generic = { NULL, NULL, NULL, NULL };
+const eng_im2col_table eng_im2col_generic = { NULL, NULL, NULL, NULL, NULL, NULL };
 
 /* the vector version when there is one and the width stride is 1, else (or if it could
  * not allocate its tables) the portable loop */
@@ -44,4 +44,25 @@ void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geo
 void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_geometry *g)
 {
     DISPATCH(col2im_f64, col2im_portable_f64, cols, x);
+}
+
+/* The weight gradient without columns: the vector version for a unit width stride, else
+ * (or if it could not allocate its sums) the portable loop. */
+#define DISPATCH_WEIGHT_GRAD(fn, portable)                                        \
+    do {                                                                          \
+        const eng_im2col_table *t = eng_isa_table(ENG_FAMILY_IM2COL);             \
+        if (g->stride[2] != 1 || t->fn == NULL || t->fn(x, gy, gw, n, O, g) != 0) \
+            portable(x, gy, gw, n, O, g);                                         \
+    } while (0)
+
+void eng_conv_weight_grad_f32(const float *x, const float *gy, float *gw, ptrdiff_t n,
+                              ptrdiff_t O, const eng_conv_geometry *g)
+{
+    DISPATCH_WEIGHT_GRAD(weight_grad_f32, weight_grad_portable_f32);
+}
+
+void eng_conv_weight_grad_f64(const double *x, const double *gy, double *gw, ptrdiff_t n,
+                              ptrdiff_t O, const eng_conv_geometry *g)
+{
+    DISPATCH_WEIGHT_GRAD(weight_grad_f64, weight_grad_portable_f64);
 }

@@ -125,3 +125,40 @@ static void SFX(col2im_portable)(const REAL *cols, REAL *x, ptrdiff_t n, const e
         }
     }
 }
+
+/* dW = dY . cols^T without the columns (conv.h): each entry (o, r) a sum over the images
+ * and output positions, in that order, by the thread that owns row r. */
+static void SFX(weight_grad_portable)(const REAL *x, const REAL *gy, REAL *gw, ptrdiff_t n,
+                                      ptrdiff_t O, const eng_conv_geometry *g)
+{
+    ENG_CONV_SIZES(g, n);
+    (void)ld;
+    ptrdiff_t r;
+#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: work * O >= ENG_PAR_MIN_COPY)
+    for (r = 0; r < C * K; r++) {
+        const ptrdiff_t c = r / K, kd = r % K / (KH * KW), kh = r % (KH * KW) / KW, kw = r % KW;
+        const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
+        ptrdiff_t lo, hi;
+        eng_conv_valid_range(w0, g->stride[2], W, OW, &lo, &hi);
+        for (ptrdiff_t o = 0; o < O; o++) {
+            REAL s = 0;
+            for (ptrdiff_t i = 0; i < n; i++) {
+                const REAL *plane = x + (i * C + c) * (D * H * W);
+                const REAL *gyo = gy + (i * O + o) * L;
+                for (ptrdiff_t od = 0; od < OD; od++) {
+                    const ptrdiff_t id = od * g->stride[0] - g->pad[0] + kd * g->dilation[0];
+                    if (id < 0 || id >= D) continue;
+                    for (ptrdiff_t oh = 0; oh < OH; oh++) {
+                        const ptrdiff_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dilation[1];
+                        if (ih < 0 || ih >= H) continue;
+                        const REAL *src = plane + (id * H + ih) * W + w0;
+                        const REAL *gr = gyo + (od * OH + oh) * OW;
+                        for (ptrdiff_t ow = lo; ow < hi; ow++)
+                            s += gr[ow] * src[ow * g->stride[2]];
+                    }
+                }
+            }
+            gw[o * C * K + r] = s;
+        }
+    }
+}

@@ -285,6 +285,20 @@ def col2im_input(cols, x_shape, kernel_size, stride, padding, dilation, xp=np):
     return cols, x_shape, geo
 
 
+def weight_grad_input(x, gy, kernel_size, stride, padding, dilation, xp=np):
+    """Check a weight gradient's arguments: x (n, C, *spatial) and gy (n, O, *out) of one
+    float dtype, C-contiguous; return (x, gy, geometry)."""
+    x, gy = float_input(x, "x", xp), float_input(gy, "gy", xp)
+    if gy.dtype != x.dtype:
+        raise TypeError(f"conv_weight_grad: x and gy must have one dtype, got {x.dtype} and "
+                        f"{gy.dtype}")
+    geo = conv_geometry(x.shape, kernel_size, stride, padding, dilation, "conv_weight_grad")
+    if gy.ndim != x.ndim or gy.shape[0] != x.shape[0] or tuple(gy.shape[2:]) != geo.out_size:
+        raise ValueError(f"conv_weight_grad: gy must have shape (n, O) + {geo.out_size} with "
+                         f"n = {x.shape[0]}, got {gy.shape}")
+    return x, gy, geo
+
+
 @dataclass(frozen=True)
 class PoolGeometry:
     """A pooling's windows over the last two axes (1-D pooling: height 1)."""

@@ -138,6 +138,22 @@ def _winograd_input_grad(B, gy, weight, padding, gx):
     return _winograd_conv(B, gy, turned, tuple(2 - p for p in padding), gx)
 
 
+# ------------------------------------------------- dW without the columns
+
+# A weight gradient with few entries (O·C·K) from columns the backward would have to compute
+# again (they were not kept from the forward) reads x in place instead (B.conv_weight_grad,
+# csrc/conv/weight_grad_body.h): LeNet conv1's dW (6 × 25 entries, each a sum over 50176
+# positions) took the im2col of 5 MB of columns and a pass over them; the columns' only use.
+# Native backend, one group, unit width stride; with more entries the im2col + GEMM path's
+# register tiles win.
+_DIRECT_WEIGHT_GRAD_MAX_ENTRIES = 512
+
+
+def _direct_weight_grad(B, geo, groups, out_channels):
+    return (B.name == "native" and groups == 1 and geo.stride[-1] == 1
+            and out_channels * geo.channels * geo.K <= _DIRECT_WEIGHT_GRAD_MAX_ENTRIES)
+
+
 # ------------------------------------------------- channel-major <-> batch-major
 
 def _to_channel_major(B, a, buf):
@@ -272,6 +288,11 @@ class ConvNd(Function):
                 B.winograd_weight_grad(x, gy3.reshape(gy.shape), geo.padding,
                                        out=gw.reshape(weight.shape))
             need_x = need_w = False           # done: the im2col loop below has nothing to do
+        if (need_w and not pointwise and _direct_weight_grad(B, geo, self.groups, out_channels)
+                and not _columns_kept(self._token)):
+            B.conv_weight_grad(x, gy3.reshape(gy.shape), geo.kernel, geo.stride, geo.padding,
+                               geo.dilation, out=gw)
+            need_w = False                    # done without the columns
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
         todo = need_x or need_w
         for start in range(0, n if todo and not pointwise else 0, chunk):  # the im2col path

@@ -56,6 +56,7 @@ def test_reused_columns_give_the_recomputed_gradients(backend, dtype, n, c, size
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_backward_right_after_forward_skips_im2col(backend, monkeypatch):
+    monkeypatch.setattr(conv_ops, "_DIRECT_WEIGHT_GRAD_MAX_ENTRIES", 0)   # the im2col path
     rng = np.random.default_rng(0)
     x = Tensor(rng.standard_normal((4, 2, 6, 6)))
     w = Tensor(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)
@@ -70,3 +71,39 @@ def test_backward_right_after_forward_skips_im2col(backend, monkeypatch):
         F.conv2d(x, w)                              # another forward takes the workspace
         y.sum().backward()
         assert len(calls) == 4                      # so this backward recomputed them
+
+
+@pytest.mark.skipif("native" not in BACKENDS, reason="the direct weight gradient is native")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dims, kernel, stride, padding", [(2, 5, 1, 2), (2, 3, 2, 1), (1, 3, 1, 1),
+                                                           (3, 3, 1, 1), (2, (3, 2), 1, (1, 0))])
+def test_weight_gradient_without_columns_equals_the_im2col_one(dtype, dims, kernel, stride,
+                                                                padding, monkeypatch):
+    """A small weight gradient whose columns were not kept (the first of two convolutions) is
+    computed from x in place, without im2col (a unit width stride only): the same gradients as
+    the im2col path."""
+    rng = np.random.default_rng(dims)
+    x = rng.standard_normal((3, 2) + (7,) * dims).astype(dtype)
+    w1 = rng.standard_normal((4, 2) + ((kernel,) * dims if isinstance(kernel, int)
+                                         else kernel)).astype(dtype)
+    conv = getattr(F, f"conv{dims}d")
+
+    def grads():
+        xt, wt = Tensor(x, requires_grad=True), Tensor(w1, requires_grad=True)
+        h = conv(xt, wt, stride=stride, padding=padding)
+        conv(h, Tensor(np.ones((1, 4) + (2,) * dims, dtype))).sum().backward()  # another conv
+        return xt.grad.numpy(), wt.grad.numpy()
+
+    with engine.using_backend("native"):
+        kernels = engine.backend.active()
+        calls = []
+        original = kernels.conv_weight_grad
+        monkeypatch.setattr(kernels, "conv_weight_grad",
+                            lambda *a, **k: calls.append(1) or original(*a, **k))
+        direct = grads()
+        assert bool(calls) == (stride == 1)            # a width stride of 2: im2col
+        monkeypatch.setattr(conv_ops, "_DIRECT_WEIGHT_GRAD_MAX_ENTRIES", 0)
+        via_columns = grads()
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    for a, b in zip(direct, via_columns):
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)

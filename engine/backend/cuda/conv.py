@@ -9,10 +9,10 @@ adjoint, adds each kernel offset's block back onto a strided slice of the padded
 within one offset the positions are distinct, so each ``+=`` is a plain elementwise add.
 The same names, signatures and results as ``reference/conv.py``.
 """
-from .._checks import col2im_input, conv_geometry, float_input, output
+from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
-KERNELS = ["im2col", "col2im"]
+KERNELS = ["im2col", "col2im", "conv_weight_grad"]
 
 
 class Kernels:
@@ -65,6 +65,16 @@ class Kernels:
             windows[(slice(None), slice(None)) + offset] += blocks[:, k].swapaxes(0, 1)
         inside = tuple(slice(p, p + i) for p, i in zip(geo.padding, geo.in_size))
         self.xp.copyto(result, x_pad[(slice(None), slice(None)) + inside])
+        return result
+
+    def conv_weight_grad(self, x, gy, kernel_size, stride=1, padding=0, dilation=1, out=None):
+        """dW = dY·im2col(x)ᵀ (O, C·K) from x (n, C, *spatial) and gy (n, O, *out)."""
+        x, gy, geo = weight_grad_input(x, gy, kernel_size, stride, padding, dilation, self.xp)
+        o = gy.shape[1]
+        dy = gy.reshape(gy.shape[0], o, geo.L).transpose(1, 0, 2).reshape(o, -1)
+        result = output(out, (o, geo.channels * geo.K), x.dtype, "out", self.xp)
+        cols = self.im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation)
+        self.xp.matmul(dy, cols.T, out=result)
         return result
 
 

@@ -4,9 +4,9 @@ The same names and results as ``reference/conv.py`` (read that one for the layou
 columns). Each function checks its inputs, then hands flat C-contiguous buffers to ``engine._C``.
 """
 from ... import _C
-from .._checks import col2im_input, conv_geometry, float_input, output
+from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input
 
-__all__ = ["im2col", "col2im"]
+__all__ = ["im2col", "col2im", "conv_weight_grad"]
 
 
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1, out=None):
@@ -25,3 +25,13 @@ def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1, out=None
     x = output(out, x_shape, cols.dtype)
     _C.col2im(cols.reshape(-1), x.reshape(-1), x_shape[0], *geo.c_args())
     return x
+
+
+def conv_weight_grad(x, gy, kernel_size, stride=1, padding=0, dilation=1, out=None):
+    """dW = dY·im2col(x)ᵀ (O, C·K) from x (n, C, *spatial) and gy (n, O, *out), without
+    the columns: csrc/conv/weight_grad_body.h reads x's rows in place."""
+    x, gy, geo = weight_grad_input(x, gy, kernel_size, stride, padding, dilation)
+    n, o = gy.shape[:2]
+    gw = output(out, (o, geo.channels * geo.K), x.dtype)
+    _C.conv_weight_grad(x.reshape(-1), gy.reshape(-1), gw.reshape(-1), n, o, *geo.c_args())
+    return gw

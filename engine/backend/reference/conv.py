@@ -12,9 +12,9 @@ The compiled twin is ``engine/backend/native/conv.py`` (csrc's im2col).
 """
 import numpy as np
 
-from .._checks import col2im_input, conv_geometry, float_input, output
+from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input
 
-__all__ = ["im2col", "col2im"]
+__all__ = ["im2col", "col2im", "conv_weight_grad"]
 
 
 def _window(offset, geo):
@@ -52,4 +52,15 @@ def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1, out=None
             blocks[(slice(None),) + offset].swapaxes(0, 1)
     inside = tuple(slice(p, p + i) for p, i in zip(geo.padding, geo.in_size))
     result[...] = x_pad[(slice(None), slice(None)) + inside]
+    return result
+
+
+def conv_weight_grad(x, gy, kernel_size, stride=1, padding=0, dilation=1, out=None):
+    """A convolution's weight gradient dW = dY·colsᵀ (O, C·K) with cols = im2col(x) and dY the
+    output gradient gy (n, O, *out) laid out as (O, n·L): the slides' formula, columns and all."""
+    x, gy, geo = weight_grad_input(x, gy, kernel_size, stride, padding, dilation)
+    o = gy.shape[1]
+    dy = gy.reshape(gy.shape[0], o, geo.L).transpose(1, 0, 2).reshape(o, -1)
+    result = output(out, (o, geo.channels * geo.K), x.dtype)
+    result[...] = dy @ im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation).T
     return result
