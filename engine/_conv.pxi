@@ -21,6 +21,10 @@ cdef extern from "conv/conv.h" nogil:
                                   ptrdiff_t O, const eng_conv_geometry *g)
     void eng_conv_weight_grad_f64(const double *x, const double *gy, double *gw, ptrdiff_t n,
                                   ptrdiff_t O, const eng_conv_geometry *g)
+    int eng_conv_direct_f32(const float *x, const float *w, const float *bias, float *y,
+                            ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g)
+    int eng_conv_direct_f64(const double *x, const double *w, const double *bias, double *y,
+                            ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g)
     void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geometry *g)
     void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_geometry *g)
 
@@ -128,6 +132,41 @@ def conv_weight_grad(const floating[::1] x not None, const floating[::1] gy not 
         else:
             eng_conv_weight_grad_f64(&x[0] if x.shape[0] else NULL, &gy[0] if gy.shape[0] else NULL,
                                      &gw[0], count, o, &g)
+
+
+def conv_direct(const floating[::1] x not None, const floating[::1] w not None,
+                const floating[::1] bias, floating[::1] y not None, n, out_channels, channels,
+                tuple in_size not None, tuple out_size not None, tuple kernel not None,
+                tuple stride not None, tuple padding not None, tuple dilation not None):
+    """y (n, O, D, H, W) = conv(x, w (O, C·K)) + bias without the columns, when this CPU's
+    instruction set has a loop for the geometry: True, else False (y untouched)."""
+    cdef eng_conv_geometry g
+    _fill_conv_geometry(&g, "conv_direct", channels, in_size, out_size, kernel, stride,
+                        padding, dilation)
+    _conv_buffers("conv_direct", x.shape[0], _product(
+        "conv_direct", "C·K·n·L", (g.channels, g.kernel[0], g.kernel[1], g.kernel[2], n,
+                                   g.out[0], g.out[1], g.out[2])), n, &g)
+    cdef Py_ssize_t o = _size_arg("conv_direct", "out_channels", out_channels)
+    if o < 0:
+        raise ValueError(f"conv_direct: out_channels must be >= 0, got {out_channels}")
+    _check_size("conv_direct", "w", w.shape[0], _product(
+        "conv_direct", "O·C·K", (o, g.channels, g.kernel[0], g.kernel[1], g.kernel[2])))
+    _check_size("conv_direct", "y", y.shape[0], _product(
+        "conv_direct", "n·O·L", (n, o, g.out[0], g.out[1], g.out[2])))
+    if bias is not None:
+        _check_size("conv_direct", "bias", bias.shape[0], o)
+    cdef ptrdiff_t count = n
+    cdef int done
+    if y.shape[0] == 0 or w.shape[0] == 0:
+        return False
+    with nogil:
+        if floating is float:
+            done = eng_conv_direct_f32(&x[0], &w[0], &bias[0] if bias is not None else NULL,
+                                       &y[0], count, o, &g)
+        else:
+            done = eng_conv_direct_f64(&x[0], &w[0], &bias[0] if bias is not None else NULL,
+                                       &y[0], count, o, &g)
+    return done == 0
 
 
 def col2im(const floating[::1] cols not None, floating[::1] x not None, n, channels,

@@ -292,7 +292,7 @@ def test_workspace_settings_changed_while_threads_convolve():
 
 def test_a_threads_workspace_is_its_own_and_freed_with_it():
     x = engine.tensor(np.ones((2, 4, 8, 8), np.float32))
-    w = engine.tensor(np.ones((4, 4, 3, 3), np.float32))
+    w = engine.tensor(np.ones((16, 4, 3, 3), np.float32))   # enough weights for im2col + GEMM
     conv_ops.release_workspace()
     assert conv_ops.workspace_size() == 0
 

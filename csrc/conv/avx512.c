@@ -2,6 +2,8 @@
  * conv/avx512.c -- im2col / col2im for a unit width stride with AVX-512 masked loads and
  * stores (16 floats or 8 doubles per vector; why: vector.h).
  */
+#include <string.h>
+
 #include "common/target.h"
 
 #if ENG_X86_GNUC
@@ -12,7 +14,7 @@ ENG_TARGET_BEGIN_AVX512
 
 #define ENG_TEMPLATE "conv/vector_body.h"
 #include "common/template.h"
-#define ENG_TEMPLATE "conv/weight_grad_body.h"
+#define ENG_TEMPLATE "conv/direct_body.h"
 #include "common/template.h"
 ENG_TARGET_END
 const eng_im2col_table eng_im2col_avx512 = ENG_IM2COL_VECTOR_TABLE;

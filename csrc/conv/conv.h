@@ -8,7 +8,8 @@
  *   im2col.c        portable.h for float and double, and the choice of the vector version
  *   vector.h        why there are vector versions (unit width stride), their table and helpers
  *   vector_body.h   the vector loops, written once for any vector instruction set
- *   weight_grad_body.h  dW = dY . cols^T without the columns (vector loops)
+ *   direct_body.h   the forward and dW = dY . cols^T without the columns, for few weights
+ *                   (vector loops)
  *   avx2.c avx512.c vector_body.h with each instruction set's masked loads and stores
  *   pool.h          max and average pooling (portable C only)
  *   pool_body.h     its loops;  pool.c compiles them for float and double
@@ -89,11 +90,20 @@ void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_g
 /* A convolution's weight gradient without the column matrix (one group, O output channels):
  *     gw[o*C*K + r] = sum_{i < n, l < L} gy[(i*O + o)*L + l] * cols[r, i*L + l]
  * = dY . cols^T with cols = im2col(x), each entry summed in an order fixed by the geometry
- * (weight_grad_body.h; portable.h for other strides and CPUs). */
+ * (direct_body.h; portable.h for other strides and CPUs). */
 void eng_conv_weight_grad_f32(const float *x, const float *gy, float *gw, ptrdiff_t n,
                               ptrdiff_t O, const eng_conv_geometry *g);
 void eng_conv_weight_grad_f64(const double *x, const double *gy, double *gw, ptrdiff_t n,
                               ptrdiff_t O, const eng_conv_geometry *g);
+
+/* The forward without the column matrix (one group): y (n, O, OD, OH, OW) = conv(x, w) + bias
+ * with w (O, C*K) and bias NULL or O values (direct_body.h).  Returns 0, or -1 when this CPU's
+ * instruction set has no such loop for the geometry (a width stride other than 1, output rows
+ * over 4 vectors): then nothing was written. */
+int eng_conv_direct_f32(const float *x, const float *w, const float *bias, float *y,
+                        ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g);
+int eng_conv_direct_f64(const double *x, const double *w, const double *bias, double *y,
+                        ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g);
 
 #ifdef __cplusplus
 }

@@ -15,7 +15,7 @@
 #include "common/template.h"
 
 /* the generic version has no vector loops: the portable ones do everything */
-const eng_im2col_table eng_im2col_generic = { NULL, NULL, NULL, NULL, NULL, NULL };
+const eng_im2col_table eng_im2col_generic = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 
 /* the vector version when there is one and the width stride is 1, else (or if it could
  * not allocate its tables) the portable loop */
@@ -65,4 +65,20 @@ void eng_conv_weight_grad_f64(const double *x, const double *gy, double *gw, ptr
                               ptrdiff_t O, const eng_conv_geometry *g)
 {
     DISPATCH_WEIGHT_GRAD(weight_grad_f64, weight_grad_portable_f64);
+}
+
+/* The forward without columns, when the instruction set has one for this geometry: 0, else
+ * -1 (nothing written: the caller takes the im2col path). */
+int eng_conv_direct_f32(const float *x, const float *w, const float *bias, float *y,
+                        ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g)
+{
+    const eng_im2col_table *t = eng_isa_table(ENG_FAMILY_IM2COL);
+    return t->direct_f32 == NULL ? -1 : t->direct_f32(x, w, bias, y, n, O, g);
+}
+
+int eng_conv_direct_f64(const double *x, const double *w, const double *bias, double *y,
+                        ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g)
+{
+    const eng_im2col_table *t = eng_isa_table(ENG_FAMILY_IM2COL);
+    return t->direct_f64 == NULL ? -1 : t->direct_f64(x, w, bias, y, n, O, g);
 }

@@ -27,11 +27,18 @@
 typedef int (*eng_im2col_fn_f32)(const float *, float *, ptrdiff_t, const eng_conv_geometry *);
 typedef int (*eng_im2col_fn_f64)(const double *, double *, ptrdiff_t, const eng_conv_geometry *);
 
-/* The weight gradient without columns (weight_grad_body.h): gw (O x C*K) from x and gy. */
+/* The weight gradient without columns (direct_body.h): gw (O x C*K) from x and gy. */
 typedef int (*eng_weight_grad_fn_f32)(const float *x, const float *gy, float *gw, ptrdiff_t n,
                                       ptrdiff_t O, const eng_conv_geometry *);
 typedef int (*eng_weight_grad_fn_f64)(const double *x, const double *gy, double *gw,
                                       ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *);
+
+/* The forward without columns (direct_body.h): y (n, O, ...) = conv(x, w) + bias, w (O x C*K),
+ * bias NULL or O values; -1 when the geometry is not one it handles (then: im2col + GEMM). */
+typedef int (*eng_direct_fn_f32)(const float *x, const float *w, const float *bias, float *y,
+                                 ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *);
+typedef int (*eng_direct_fn_f64)(const double *x, const double *w, const double *bias,
+                                 double *y, ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *);
 
 /* output rows up to this many vectors long (longer ones: the portable loop) */
 #define ENG_WEIGHT_GRAD_MAX_PIECES 16
@@ -43,12 +50,15 @@ typedef struct eng_im2col_table {
     eng_im2col_fn_f64 col2im_f64;
     eng_weight_grad_fn_f32 weight_grad_f32;
     eng_weight_grad_fn_f64 weight_grad_f64;
+    eng_direct_fn_f32 direct_f32;   /* NULL: no forward without columns */
+    eng_direct_fn_f64 direct_f64;
 } eng_im2col_table;
 
-/* the table of a vector instruction set's file, after vector_body.h and weight_grad_body.h */
+/* the table of a vector instruction set's file, after vector_body.h and direct_body.h */
 #define ENG_IM2COL_VECTOR_TABLE { im2col_vector_f32, im2col_vector_f64, \
                                   col2im_vector_f32, col2im_vector_f64, \
-                                  weight_grad_vector_f32, weight_grad_vector_f64 }
+                                  weight_grad_vector_f32, weight_grad_vector_f64, \
+                                  direct_forward_f32, direct_forward_f64 }
 
 /* The valid output positions [*lo, *hi) along one axis for one kernel offset: input
  * position start + o*stride must lie in [0, size).  Shared by every version. */

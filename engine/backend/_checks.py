@@ -299,6 +299,23 @@ def weight_grad_input(x, gy, kernel_size, stride, padding, dilation, xp=np):
     return x, gy, geo
 
 
+def direct_input(x, weight, bias, stride, padding, dilation, xp=np):
+    """Check a one-group convolution forward's arguments: x (n, C, *spatial), weight
+    (O, C, *kernel) and bias (O,) or None, one float dtype; return (x, weight, geometry)."""
+    x, weight = float_input(x, "x", xp), float_input(weight, "weight", xp)
+    if weight.dtype != x.dtype or (bias is not None and bias.dtype != x.dtype):
+        raise TypeError(f"conv_direct: x, weight and bias must have one dtype, got {x.dtype}, "
+                        f"{weight.dtype} and {None if bias is None else bias.dtype}")
+    if weight.ndim != x.ndim or weight.shape[1] != x.shape[1]:
+        raise ValueError(f"conv_direct: weight must be (O, {x.shape[1]}, *kernel) with "
+                         f"{x.ndim - 2} kernel axes, got {weight.shape}")
+    if bias is not None and bias.shape != (weight.shape[0],):
+        raise ValueError(f"conv_direct: bias must have shape ({weight.shape[0]},), got "
+                         f"{bias.shape}")
+    geo = conv_geometry(x.shape, weight.shape[2:], stride, padding, dilation, "conv_direct")
+    return x, weight, geo
+
+
 @dataclass(frozen=True)
 class PoolGeometry:
     """A pooling's windows over the last two axes (1-D pooling: height 1)."""

@@ -138,20 +138,22 @@ def _winograd_input_grad(B, gy, weight, padding, gx):
     return _winograd_conv(B, gy, turned, tuple(2 - p for p in padding), gx)
 
 
-# ------------------------------------------------- dW without the columns
+# ------------------------------------------------- few weights: no columns
 
-# A weight gradient with few entries (O·C·K) from columns the backward would have to compute
-# again (they were not kept from the forward) reads x in place instead (B.conv_weight_grad,
-# csrc/conv/weight_grad_body.h): LeNet conv1's dW (6 × 25 entries, each a sum over 50176
-# positions) took the im2col of 5 MB of columns and a pass over them; the columns' only use.
-# Native backend, one group, unit width stride; with more entries the im2col + GEMM path's
-# register tiles win.
-_DIRECT_WEIGHT_GRAD_MAX_ENTRIES = 512
+# A convolution with few weights (O·C·K; LeNet conv1: 6 × 25) does little arithmetic per
+# column entry, so writing the columns (5 MB for LeNet conv1's batch of 64) and reading them
+# back cost more than the products. The native backend computes such a forward and its weight
+# gradient from x in place (B.conv_direct, B.conv_weight_grad: csrc/conv/direct_body.h): the
+# forward writes y (N, O, ...) directly, without the channel-major copy, and the weight
+# gradient runs when the forward left no columns to reuse. One group, unit width stride;
+# with more weights the im2col + GEMM path's register tiles win (LeNet conv2, 16 × 150:
+# 0.45 ms for its dW this way against 0.2 through the kept columns).
+_WITHOUT_COLUMNS_MAX_WEIGHTS = 512
 
 
-def _direct_weight_grad(B, geo, groups, out_channels):
+def _without_columns(B, geo, groups, out_channels):
     return (B.name == "native" and groups == 1 and geo.stride[-1] == 1
-            and out_channels * geo.channels * geo.K <= _DIRECT_WEIGHT_GRAD_MAX_ENTRIES)
+            and out_channels * geo.channels * geo.K <= _WITHOUT_COLUMNS_MAX_WEIGHTS)
 
 
 # ------------------------------------------------- channel-major <-> batch-major
@@ -245,6 +247,10 @@ class ConvNd(Function):
             return y
         if _winograd(B, geo, self.groups, out_channels) and _all_finite(B, x, weight):
             return _winograd_conv(B, x, weight, geo.padding, y, bias)
+        if (_without_columns(B, geo, self.groups, out_channels)
+                and B.conv_direct(x, weight, bias, geo.stride, geo.padding, geo.dilation,
+                                  out=y) is not None):
+            return y
         ck, L = geo.channels * geo.K, geo.L
         chunk = _chunk_size(n, (ck + out_channels) * L, x.dtype)
         for start in range(0, n, chunk):
@@ -288,7 +294,7 @@ class ConvNd(Function):
                 B.winograd_weight_grad(x, gy3.reshape(gy.shape), geo.padding,
                                        out=gw.reshape(weight.shape))
             need_x = need_w = False           # done: the im2col loop below has nothing to do
-        if (need_w and not pointwise and _direct_weight_grad(B, geo, self.groups, out_channels)
+        if (need_w and not pointwise and _without_columns(B, geo, self.groups, out_channels)
                 and not _columns_kept(self._token)):
             B.conv_weight_grad(x, gy3.reshape(gy.shape), geo.kernel, geo.stride, geo.padding,
                                geo.dilation, out=gw)

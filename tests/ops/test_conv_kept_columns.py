@@ -56,7 +56,7 @@ def test_reused_columns_give_the_recomputed_gradients(backend, dtype, n, c, size
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_backward_right_after_forward_skips_im2col(backend, monkeypatch):
-    monkeypatch.setattr(conv_ops, "_DIRECT_WEIGHT_GRAD_MAX_ENTRIES", 0)   # the im2col path
+    monkeypatch.setattr(conv_ops, "_WITHOUT_COLUMNS_MAX_WEIGHTS", 0)   # the im2col path
     rng = np.random.default_rng(0)
     x = Tensor(rng.standard_normal((4, 2, 6, 6)))
     w = Tensor(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)
@@ -79,9 +79,9 @@ def test_backward_right_after_forward_skips_im2col(backend, monkeypatch):
                                                            (3, 3, 1, 1), (2, (3, 2), 1, (1, 0))])
 def test_weight_gradient_without_columns_equals_the_im2col_one(dtype, dims, kernel, stride,
                                                                 padding, monkeypatch):
-    """A small weight gradient whose columns were not kept (the first of two convolutions) is
-    computed from x in place, without im2col (a unit width stride only): the same gradients as
-    the im2col path."""
+    """A convolution with few weights runs its forward and (its columns not kept: the first of
+    two convolutions) its weight gradient from x in place, without im2col (a unit width stride
+    only): the same output and gradients as the im2col path."""
     rng = np.random.default_rng(dims)
     x = rng.standard_normal((3, 2) + (7,) * dims).astype(dtype)
     w1 = rng.standard_normal((4, 2) + ((kernel,) * dims if isinstance(kernel, int)
@@ -92,7 +92,7 @@ def test_weight_gradient_without_columns_equals_the_im2col_one(dtype, dims, kern
         xt, wt = Tensor(x, requires_grad=True), Tensor(w1, requires_grad=True)
         h = conv(xt, wt, stride=stride, padding=padding)
         conv(h, Tensor(np.ones((1, 4) + (2,) * dims, dtype))).sum().backward()  # another conv
-        return xt.grad.numpy(), wt.grad.numpy()
+        return h.numpy(), xt.grad.numpy(), wt.grad.numpy()
 
     with engine.using_backend("native"):
         kernels = engine.backend.active()
@@ -102,7 +102,7 @@ def test_weight_gradient_without_columns_equals_the_im2col_one(dtype, dims, kern
                             lambda *a, **k: calls.append(1) or original(*a, **k))
         direct = grads()
         assert bool(calls) == (stride == 1)            # a width stride of 2: im2col
-        monkeypatch.setattr(conv_ops, "_DIRECT_WEIGHT_GRAD_MAX_ENTRIES", 0)
+        monkeypatch.setattr(conv_ops, "_WITHOUT_COLUMNS_MAX_WEIGHTS", 0)
         via_columns = grads()
     tol = 1e-4 if dtype == np.float32 else 1e-12
     for a, b in zip(direct, via_columns):

@@ -9,10 +9,10 @@ adjoint, adds each kernel offset's block back onto a strided slice of the padded
 within one offset the positions are distinct, so each ``+=`` is a plain elementwise add.
 The same names, signatures and results as ``reference/conv.py``.
 """
-from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input
+from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input, direct_input
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
-KERNELS = ["im2col", "col2im", "conv_weight_grad"]
+KERNELS = ["im2col", "col2im", "conv_weight_grad", "conv_direct"]
 
 
 class Kernels:
@@ -76,6 +76,16 @@ class Kernels:
         cols = self.im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation)
         self.xp.matmul(dy, cols.T, out=result)
         return result
+
+    def conv_direct(self, x, weight, bias, stride=1, padding=0, dilation=1, out=None):
+        """y = W·im2col(x) + b as (n, O, *out), one group."""
+        x, weight, geo = direct_input(x, weight, bias, stride, padding, dilation, self.xp)
+        n, o = x.shape[0], weight.shape[0]
+        y = output(out, (n, o) + geo.out_size, x.dtype, "out", self.xp)
+        cols = self.im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation)
+        y3 = (weight.reshape(o, -1) @ cols).reshape(o, n, geo.L).transpose(1, 0, 2)
+        y.reshape(n, o, geo.L)[...] = y3 if bias is None else y3 + bias.reshape(1, o, 1)
+        return y
 
 
 def _offsets(kernel):

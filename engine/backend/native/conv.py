@@ -4,9 +4,9 @@ The same names and results as ``reference/conv.py`` (read that one for the layou
 columns). Each function checks its inputs, then hands flat C-contiguous buffers to ``engine._C``.
 """
 from ... import _C
-from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input
+from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input, direct_input
 
-__all__ = ["im2col", "col2im", "conv_weight_grad"]
+__all__ = ["im2col", "col2im", "conv_weight_grad", "conv_direct"]
 
 
 def im2col(x, kernel_size, stride=1, padding=0, dilation=1, out=None):
@@ -29,9 +29,24 @@ def col2im(cols, x_shape, kernel_size, stride=1, padding=0, dilation=1, out=None
 
 def conv_weight_grad(x, gy, kernel_size, stride=1, padding=0, dilation=1, out=None):
     """dW = dY·im2col(x)ᵀ (O, C·K) from x (n, C, *spatial) and gy (n, O, *out), without
-    the columns: csrc/conv/weight_grad_body.h reads x's rows in place."""
+    the columns: csrc/conv/direct_body.h reads x's rows in place."""
     x, gy, geo = weight_grad_input(x, gy, kernel_size, stride, padding, dilation)
     n, o = gy.shape[:2]
     gw = output(out, (o, geo.channels * geo.K), x.dtype)
     _C.conv_weight_grad(x.reshape(-1), gy.reshape(-1), gw.reshape(-1), n, o, *geo.c_args())
     return gw
+
+
+def conv_direct(x, weight, bias, stride=1, padding=0, dilation=1, out=None):
+    """y = conv(x, weight) + bias (n, O, *out), one group, without the columns
+    (csrc/conv/direct_body.h), or None when this CPU has no such loop for the geometry (a
+    width stride other than 1, output rows over 4 vectors, no vector instruction set): the
+    caller then takes the im2col path, whose column buffers it keeps between calls."""
+    x, weight, geo = direct_input(x, weight, bias, stride, padding, dilation)
+    n, o = x.shape[0], weight.shape[0]
+    y = output(out, (n, o) + geo.out_size, x.dtype)
+    b = None if bias is None else float_input(bias, "bias").reshape(-1)
+    if _C.conv_direct(x.reshape(-1), weight.reshape(-1), b, y.reshape(-1), n, o,
+                      *geo.c_args()):
+        return y
+    return None

@@ -12,9 +12,9 @@ The compiled twin is ``engine/backend/native/conv.py`` (csrc's im2col).
 """
 import numpy as np
 
-from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input
+from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input, direct_input
 
-__all__ = ["im2col", "col2im", "conv_weight_grad"]
+__all__ = ["im2col", "col2im", "conv_weight_grad", "conv_direct"]
 
 
 def _window(offset, geo):
@@ -64,3 +64,15 @@ def conv_weight_grad(x, gy, kernel_size, stride=1, padding=0, dilation=1, out=No
     result = output(out, (o, geo.channels * geo.K), x.dtype)
     result[...] = dy @ im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation).T
     return result
+
+
+def conv_direct(x, weight, bias, stride=1, padding=0, dilation=1, out=None):
+    """A convolution's forward, one group: y = W·im2col(x) + b as (n, O, *out) -- the name of
+    the native backend's column-free forward, computed here the slides' way, columns and all."""
+    x, weight, geo = direct_input(x, weight, bias, stride, padding, dilation)
+    n, o = x.shape[0], weight.shape[0]
+    y = output(out, (n, o) + geo.out_size, x.dtype)
+    cols = im2col(x, geo.kernel, geo.stride, geo.padding, geo.dilation)
+    y3 = (weight.reshape(o, -1) @ cols).reshape(o, n, geo.L).transpose(1, 0, 2)
+    y.reshape(n, o, geo.L)[...] = y3 if bias is None else y3 + bias.reshape(1, o, 1)
+    return y
