@@ -1,8 +1,9 @@
 """Benchmark group ``conv``: convolution and 2×2 pooling, at 1 thread.
 
-The engine picks one of three paths per convolution (engine/ops/conv.py), named in the
-table: ``im2col`` (columns + GEMM), ``1x1`` (straight to the GEMM) and ``winograd``
-(F(2×2, 3×3) for 3×3 stride-1 with many channels).
+The engine picks one of four paths per convolution (engine/ops/conv.py), named in the
+table: ``im2col`` (columns + GEMM), ``1x1`` (straight to the GEMM), ``winograd``
+(F(2×2, 3×3) for 3×3 stride-1 with many channels) and ``direct`` (few weights: the forward
+and the weight gradient read the input in place, without columns).
 
 Per case: forward and forward+backward (input, weight and bias gradients) through the
 autograd ops, for the native backend, the reference backend and PyTorch's CPU convolution
@@ -174,7 +175,9 @@ def conv_path(case, impl):
     if conv_ops._pointwise(geo, 1):
         return "1x1"
     chosen = {"native": native, "reference": reference}[impl]
-    return "winograd" if conv_ops._winograd(chosen, geo, 1, case.c_out) else "im2col"
+    if conv_ops._winograd(chosen, geo, 1, case.c_out):
+        return "winograd"
+    return "direct" if conv_ops._without_columns(chosen, geo, 1, case.c_out) else "im2col"
 
 
 def bench_conv(quick=False):
@@ -237,7 +240,8 @@ def conv_table(rows):
 
 LEGEND = """\
 legend: path: how the engine computes it: im2col (columns + GEMM), 1x1 (straight to the
-  GEMM), winograd (F(2×2, 3×3): 16 products per 2×2 outputs instead of 36);
+  GEMM), winograd (F(2×2, 3×3): 16 products per 2×2 outputs instead of 36), direct (few
+  weights: forward and weight gradient from the input in place, no columns);
   fwd ms: forward alone; fwd+bwd: forward, then the gradients of input, weight and bias;
   ±%: spread of fwd+bwd (median run above the best); fwd/pt, f+b/pt: this row's time ÷
   PyTorch's (below 1: faster than PyTorch; "-" when PyTorch is not installed);

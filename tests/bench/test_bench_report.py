@@ -238,3 +238,8 @@ def test_conv_path_names_each_backends_path():
     assert conv_path(big, "reference") == "im2col"         # NumPy keeps the sliding window
     pointwise = next(case for name, case in by_name.items() if "1x1" in name)
     assert conv_path(pointwise, "native") == conv_path(pointwise, "reference") == "1x1"
+    lenet1 = next(case for name, case in by_name.items() if name.startswith("lenet conv1"))
+    assert conv_path(lenet1, "native") == "direct"         # 6 × 25 weights: no columns
+    assert conv_path(lenet1, "reference") == "im2col"
+    lenet2 = next(case for name, case in by_name.items() if name.startswith("lenet conv2"))
+    assert conv_path(lenet2, "native") == "im2col"         # 16 × 150: the GEMM's tiles win
