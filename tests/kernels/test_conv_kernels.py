@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given, strategies as st
 
 from conv_cases import conv_case, pool_case
+from isa_helpers import under_isa
 from engine.backend import reference
 
 native = pytest.importorskip("engine.backend.native")
@@ -69,14 +70,7 @@ def _filled_view(shape, dtype, guard=64):
     return buffer[:size].reshape(shape), buffer[size:]
 
 
-def _under_isa(family, isa, fn):
-    from engine import _C
-    before = _C.kernel_isa(family)
-    _C.set_kernel_isa(family, isa)
-    try:
-        return fn()
-    finally:
-        _C.set_kernel_isa(family, before)
+_under_isa = under_isa
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

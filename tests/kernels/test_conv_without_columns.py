@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from engine import _C
 from engine.backend import reference
+from isa_helpers import under_isa
 
 native = pytest.importorskip("engine.backend.native")
 DTYPES = [np.float32, np.float64]
@@ -16,12 +17,7 @@ TOL = {np.float32: dict(rtol=2e-4, atol=2e-4), np.float64: dict(rtol=1e-10, atol
 
 
 def _under_isa(isa, fn):
-    before = _C.kernel_isa("im2col")
-    _C.set_kernel_isa("im2col", isa)
-    try:
-        return fn()
-    finally:
-        _C.set_kernel_isa("im2col", before)
+    return under_isa("im2col", isa, fn)
 
 
 @st.composite

@@ -14,6 +14,7 @@ from engine.backend import get_num_threads, reference, set_num_threads
 
 native = pytest.importorskip("engine.backend.native")
 from engine import _C  # noqa: E402  (after the skip: a build without the extension)
+from isa_helpers import under_isa  # noqa: E402
 
 DTYPES = [np.float32, np.float64]
 SPECIALS = [np.nan, np.inf, -np.inf, -0.0, 0.0]
@@ -26,12 +27,7 @@ def _pool_isas():
 
 
 def _under_isa(isa, fn):
-    before = _C.kernel_isa("pool")
-    _C.set_kernel_isa("pool", isa)
-    try:
-        return fn()
-    finally:
-        _C.set_kernel_isa("pool", before)
+    return under_isa("pool", isa, fn)
 
 
 def _input(shape, dtype, seed, special_share):
