@@ -18,7 +18,9 @@
  *
  * i.e. dW = dY . cols^T (conv.h), with row r = (c, kd, kh, kw) of the columns read straight
  * from x: for each output row, the input row it came from, shifted by the kernel offset,
- * with the lanes that fall in the padding masked to 0.  The columns of a whole batch are
+ * with the lanes that fall in the padding masked to 0 (kernels 3 or 5 wide: read from a copy
+ * of the image with its padding written out, all kernel columns of a row at once, see
+ * weight_grad_tile).  The forward reads such a copy too.  The columns of a whole batch are
  * (C*K) x (n*L) values (LeNet conv1: 25 x 50176, 5 MB) that a backward would otherwise write
  * and read again; here each image's rows of x and gy are read while they are in L1.
  *
