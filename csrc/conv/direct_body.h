@@ -17,66 +17,43 @@
  *     gw[o, r] = sum over images i and output positions l of  gy[i, o, l] * cols[r, i*L + l]
  *
  * i.e. dW = dY . cols^T (conv.h), with row r = (c, kd, kh, kw) of the columns read straight
- * from x: for each output row, the input row it came from, shifted by the kernel offset,
- * with the lanes that fall in the padding masked to 0 (kernels 3 or 5 wide: read from a copy
- * of the image with its padding written out, all kernel columns of a row at once, see
- * weight_grad_tile).  The forward reads such a copy too.  The columns of a whole batch are
- * (C*K) x (n*L) values (LeNet conv1: 25 x 50176, 5 MB) that a backward would otherwise write
- * and read again; here each image's rows of x and gy are read while they are in L1.
+ * from x: for each output row, the input row it came from, shifted by the kernel offset, read
+ * from a copy of the image's channel with its padding written out as zeros (pad_planes), up
+ * to 5 kernel columns at a time (weight_grad_tile).  The forward reads such a copy too.  The
+ * columns of a whole batch are (C*K) x (n*L) values (LeNet conv1: 25 x 50176, 5 MB) that a
+ * backward would otherwise write and read again; here each image's rows of x and gy are read
+ * while they are in L1.
  *
  * Each entry (o, r) keeps LANES partial sums (lane l: output columns l, l + LANES, ...),
  * added image after image, output row after output row, in that fixed order, and summed
- * pairwise at the end: the same bits for any number of threads (threads share out rows r).
+ * pairwise at the end: the same bits for any number of threads (threads share out the
+ * (c, kd, kh) groups of rows).
  */
 
 #define LANES SFX(lanes)
 
-/* The entries (o0 .. o0+OB-1, r) of one image: OB output channels at once, OB constant at
- * each instantiation so that the accumulators stay in registers. */
-static inline __attribute__((always_inline)) void SFX(weight_grad_block)(
-    const int OB, const REAL *plane, const REAL *gyo, REAL *vsum, ptrdiff_t vstride,
-    const eng_conv_geometry *g, ptrdiff_t n, ptrdiff_t kd, ptrdiff_t kh, ptrdiff_t kw,
-    const unsigned *bits, int first)
+/* `planes` consecutive D-slices of x from `src` (a whole image: C*D of them; one channel: D)
+ * with their height and width padding written out as zeros: planes of Hp rows of Wp values,
+ * Wp = W + 2*pw + LANES (a vector of slack past each row, which the last vector of an output
+ * row may read).  Only the inside is written: the borders stay 0 from calloc. */
+static void SFX(pad_planes)(const REAL *src, ptrdiff_t planes, REAL *xpad,
+                            const eng_conv_geometry *g, ptrdiff_t Hp, ptrdiff_t Wp)
 {
-    ENG_CONV_SIZES(g, n);
-    (void)C; (void)ld;
-    const ptrdiff_t d0 = kd * g->dilation[0] - g->pad[0];
-    const ptrdiff_t h0 = kh * g->dilation[1] - g->pad[1];
-    const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
-    const ptrdiff_t pieces = (OW + LANES - 1) / LANES;
-    ptrdiff_t od_lo, od_hi, oh_lo, oh_hi;
-    eng_conv_valid_range(d0, g->stride[0], D, OD, &od_lo, &od_hi);
-    eng_conv_valid_range(h0, g->stride[1], H, OH, &oh_lo, &oh_hi);
-    SFX(vec) acc[8];
-    for (int b = 0; b < OB; b++)
-        acc[b] = first ? SFX(vzero)() : SFX(loadu)(vsum + b * vstride);
-    for (ptrdiff_t od = od_lo; od < od_hi; od++) {
-        const ptrdiff_t id = d0 + od * g->stride[0];
-        for (ptrdiff_t oh = oh_lo; oh < oh_hi; oh++) {
-            const REAL *src = plane + (id * H + h0 + oh * g->stride[1]) * W + w0;
-            const REAL *gr = gyo + (od * OH + oh) * OW;
-            for (ptrdiff_t q = 0; q < pieces; q++) {
-                const SFX(mask) m = SFX(mask_of)(bits[q]);
-                const SFX(vec) xv = SFX(load_masked)(m, src + q * LANES);
-                for (int b = 0; b < OB; b++)
-                    acc[b] = SFX(fmadd)(xv, SFX(load_masked)(m, gr + b * L + q * LANES), acc[b]);
-            }
-        }
-    }
-    for (int b = 0; b < OB; b++)
-        SFX(storeu)(vsum + b * vstride, acc[b]);
+    const ptrdiff_t H = g->in[1], W = g->in[2];
+    for (ptrdiff_t e = 0; e < planes * H; e++)
+        memcpy(xpad + (e / H * Hp + g->pad[1] + e % H) * Wp + g->pad[2], src + e * W,
+               (size_t)W * sizeof(REAL));
 }
 
-/* The entries (o0 .. o0+OB-1, r .. r+KWC-1) of one image, r the row of kernel column 0 of
+/* The entries (o0 .. o0+OB-1, r .. r+KWC-1) of one image, r the row of kernel column k0 of
  * one (c, kd, kh): the KWC kernel columns are the same input row shifted, so each vector of
  * gy is used KWC times and each vector of x OB times (OB * KWC accumulators: 4 x 5 = 20).
  * `xpad` is the image's channel c with its height and width padding written out as zeros
- * (rows of Wp values, see weight_grad_groups): only the last vector of an output row needs a
- * mask, the lanes past OW. */
+ * (pad_planes): only the last vector of an output row needs a mask, the lanes past OW. */
 static inline __attribute__((always_inline)) void SFX(weight_grad_tile)(
     const int OB, const int KWC, const REAL *xpad, ptrdiff_t Hp, ptrdiff_t Wp, const REAL *gyo,
     REAL *vsum, ptrdiff_t vstride, const eng_conv_geometry *g, ptrdiff_t n, ptrdiff_t kd,
-    ptrdiff_t kh, int first)
+    ptrdiff_t kh, ptrdiff_t k0, int first)
 {
     ENG_CONV_SIZES(g, n);
     (void)C; (void)ld; (void)KW; (void)H; (void)W;
@@ -92,7 +69,7 @@ static inline __attribute__((always_inline)) void SFX(weight_grad_tile)(
             acc[b][k] = first ? SFX(vzero)() : SFX(loadu)(vsum + b * vstride + k * LANES);
     for (ptrdiff_t od = od_lo; od < od_hi; od++) {
         const ptrdiff_t id = d0 + od * g->stride[0];
-        const REAL *src = xpad + (id * Hp + kh * g->dilation[1]) * Wp;
+        const REAL *src = xpad + (id * Hp + kh * g->dilation[1]) * Wp + k0 * dw;
         const REAL *gr = gyo + od * OH * OW;
         for (ptrdiff_t oh = 0; oh < OH; oh++, src += row_step, gr += OW) {
             for (ptrdiff_t q = 0; q <= full; q++) {
@@ -116,17 +93,17 @@ static inline __attribute__((always_inline)) void SFX(weight_grad_tile)(
             SFX(storeu)(vsum + b * vstride + k * LANES, acc[b][k]);
 }
 
-/* Kernels 3 or 5 columns wide, every image: (c, kd, kh) groups t0 .. t1-1 into vsum.  Each
- * image's channel is first copied into xpad with its padding as zeros; -1 when xpad could
- * not be allocated. */
+/* Every image: the rows of (c, kd, kh) groups t0 .. t1-1 into vsum, up to 4 output channels
+ * and 5 kernel columns at a time.  Each image's channel is first copied into xpad with its
+ * padding as zeros; -1 when xpad could not be allocated. */
 static int SFX(weight_grad_groups)(const REAL *x, const REAL *gy, REAL *vsum, ptrdiff_t n,
                                    ptrdiff_t O, const eng_conv_geometry *g, ptrdiff_t t0,
                                    ptrdiff_t t1)
 {
     ENG_CONV_SIZES(g, n);
     (void)ld;
-    const ptrdiff_t CK = C * K, ph = g->pad[1], pw = g->pad[2];
-    const ptrdiff_t Hp = H + 2 * ph, Wp = W + 2 * pw + LANES;   /* + a vector of slack */
+    const ptrdiff_t CK = C * K;
+    const ptrdiff_t Hp = H + 2 * g->pad[1], Wp = W + 2 * g->pad[2] + LANES;
     REAL *xpad = (REAL *)calloc((size_t)(D * Hp * Wp), sizeof(REAL));
     if (xpad == NULL)
         return -1;
@@ -134,55 +111,30 @@ static int SFX(weight_grad_groups)(const REAL *x, const REAL *gy, REAL *vsum, pt
     for (ptrdiff_t i = 0; i < n; i++)
         for (ptrdiff_t t = t0; t < t1; t++) {
             const ptrdiff_t c = t / (KD * KH), kd = t % (KD * KH) / KH, kh = t % KH;
-            const ptrdiff_t r = t * KW;                 /* the row of kernel column 0 */
-            if (c != pad_c || i != pad_i) {             /* the borders stay 0 from calloc */
-                const REAL *plane = x + (i * C + c) * (D * H * W);
-                for (ptrdiff_t e = 0; e < D * H; e++)
-                    memcpy(xpad + (e / H * Hp + ph + e % H) * Wp + pw, plane + e * W,
-                           (size_t)W * sizeof(REAL));
+            if (c != pad_c || i != pad_i) {
+                SFX(pad_planes)(x + (i * C + c) * (D * H * W), D, xpad, g, Hp, Wp);
                 pad_c = c;
                 pad_i = i;
             }
-            for (ptrdiff_t o0 = 0; o0 < O; o0 += 4) {
-                const REAL *gyo = gy + (i * O + o0) * L;
-                REAL *v = vsum + (o0 * CK + r) * LANES;
-                const ptrdiff_t vs = CK * LANES;
-                const int ob = O - o0 < 4 ? (int)(O - o0) : 4;
-#define WG_TILE(B, KC) SFX(weight_grad_tile)(B, KC, xpad, Hp, Wp, gyo, v, vs, g, n, kd, kh, \
-                                             i == 0)
-                if (KW == 5)
-                    switch (ob) {
-                    case 1: WG_TILE(1, 5); break;
-                    case 2: WG_TILE(2, 5); break;
-                    case 3: WG_TILE(3, 5); break;
-                    default: WG_TILE(4, 5); break;
+            for (ptrdiff_t o0 = 0; o0 < O; o0 += 4)
+                for (ptrdiff_t k0 = 0; k0 < KW; k0 += 5) {
+                    const REAL *gyo = gy + (i * O + o0) * L;
+                    REAL *v = vsum + (o0 * CK + t * KW + k0) * LANES;
+                    const int ob = O - o0 < 4 ? (int)(O - o0) : 4;
+                    const int kc = KW - k0 < 5 ? (int)(KW - k0) : 5;
+#define WG_TILE(B, KC) case B * 8 + KC: SFX(weight_grad_tile)(B, KC, xpad, Hp, Wp, gyo, v, \
+                                        CK * LANES, g, n, kd, kh, k0, i == 0); break;
+#define WG_CASE(B) WG_TILE(B, 1) WG_TILE(B, 2) WG_TILE(B, 3) WG_TILE(B, 4) WG_TILE(B, 5)
+                    switch (ob * 8 + kc) {
+                    WG_CASE(1) WG_CASE(2) WG_CASE(3) WG_CASE(4)
+                    default: break;
                     }
-                else
-                    switch (ob) {
-                    case 1: WG_TILE(1, 3); break;
-                    case 2: WG_TILE(2, 3); break;
-                    case 3: WG_TILE(3, 3); break;
-                    default: WG_TILE(4, 3); break;
-                    }
+#undef WG_CASE
 #undef WG_TILE
-            }
+                }
         }
     free(xpad);
     return 0;
-}
-
-/* Image i's channels with their height and width padding written out as zeros: C * D
- * planes of Hp rows of Wp values, Wp = W + 2*pw + LANES (a vector of slack past each row,
- * which the last vector of an output row may read). */
-static void SFX(pad_image)(const REAL *x, REAL *xpad, ptrdiff_t i, const eng_conv_geometry *g,
-                           ptrdiff_t Hp, ptrdiff_t Wp)
-{
-    const ptrdiff_t C = g->channels, D = g->in[0], H = g->in[1], W = g->in[2];
-    const ptrdiff_t ph = g->pad[1], pw = g->pad[2];
-    const REAL *image = x + i * C * D * H * W;
-    for (ptrdiff_t e = 0; e < C * D * H; e++)          /* the borders stay 0 from calloc */
-        memcpy(xpad + (e / H * Hp + ph + e % H) * Wp + pw, image + e * W,
-               (size_t)W * sizeof(REAL));
 }
 
 /* Output rows of channels o0 .. o0+OB-1 of one image: P vectors per row (P constant). */
@@ -260,7 +212,8 @@ static int SFX(direct_forward)(const REAL *x, const REAL *w, const REAL *bias, R
             continue;
         }
         for (ptrdiff_t i = n * t / threads; i < n * (t + 1) / threads; i++) {
-            SFX(pad_image)(x, xpad, i, g, Hp, Wp);
+            SFX(pad_planes)(x + i * g->channels * g->in[0] * g->in[1] * g->in[2],
+                            g->channels * g->in[0], xpad, g, Hp, Wp);
             REAL *yi = y + i * O * L;
             for (ptrdiff_t o0 = 0; o0 < O; o0 += 4) {
                 const int ob = O - o0 < 4 ? (int)(O - o0) : 4;
@@ -280,63 +233,24 @@ static int SFX(direct_forward)(const REAL *x, const REAL *w, const REAL *bias, R
     return failed ? -1 : 0;
 }
 
-/* Rows r0 .. r1-1 of every image into vsum (entry (o, r) at vsum + (o*C*K + r)*LANES). */
-static void SFX(weight_grad_rows)(const REAL *x, const REAL *gy, REAL *vsum, ptrdiff_t n,
-                                  ptrdiff_t O, const eng_conv_geometry *g, ptrdiff_t r0,
-                                  ptrdiff_t r1)
-{
-    ENG_CONV_SIZES(g, n);
-    (void)ld;
-    const ptrdiff_t CK = C * K, pieces = (OW + LANES - 1) / LANES;
-    for (ptrdiff_t i = 0; i < n; i++)
-        for (ptrdiff_t r = r0; r < r1; r++) {
-            const ptrdiff_t c = r / K, kd = r % K / (KH * KW), kh = r % (KH * KW) / KW,
-                            kw = r % KW;
-            const ptrdiff_t w0 = kw * g->dilation[2] - g->pad[2];
-            ptrdiff_t lo, hi;                       /* the output columns inside the input */
-            eng_conv_valid_range(w0, 1, W, OW, &lo, &hi);
-            unsigned bits[ENG_WEIGHT_GRAD_MAX_PIECES];
-            for (ptrdiff_t q = 0; q < pieces; q++)
-                bits[q] = eng_lane_bits(lo - q * LANES, hi - q * LANES, LANES);
-            const REAL *plane = x + (i * C + c) * (D * H * W);
-            for (ptrdiff_t o0 = 0; o0 < O; o0 += 8) {
-                const REAL *gyo = gy + (i * O + o0) * L;
-                REAL *v = vsum + (o0 * CK + r) * LANES;
-                const ptrdiff_t vs = CK * LANES;
-                switch (O - o0 < 8 ? (int)(O - o0) : 8) {
-#define WG_CASE(B) case B: SFX(weight_grad_block)(B, plane, gyo, v, vs, g, n, kd, kh, kw, bits, \
-                                                  i == 0); break;
-                WG_CASE(1) WG_CASE(2) WG_CASE(3) WG_CASE(4)
-                WG_CASE(5) WG_CASE(6) WG_CASE(7) WG_CASE(8)
-#undef WG_CASE
-                default: break;
-                }
-            }
-        }
-}
-
 static int SFX(weight_grad_vector)(const REAL *x, const REAL *gy, REAL *gw, ptrdiff_t n,
                                    ptrdiff_t O, const eng_conv_geometry *g)
 {
     ENG_CONV_WORK(g, n);
     const ptrdiff_t CK = C * K;
-    if ((g->out[2] + LANES - 1) / LANES > ENG_WEIGHT_GRAD_MAX_PIECES || n == 0)
-        return -1;                                  /* the portable loop (n = 0: zeros) */
+    if (n == 0)
+        return -1;                                  /* the portable loop: zeros */
     REAL *vsum = (REAL *)malloc((size_t)(O * CK * LANES) * sizeof(REAL));
     if (vsum == NULL)
         return -1;
     const int threads = work >= ENG_PAR_MIN_COPY ? eng_get_num_threads() : 1;
-    /* kernels 3 or 5 wide with a unit height stride: weight_grad_groups, else row by row */
-    const int tiled = (g->kernel[2] == 3 || g->kernel[2] == 5);
-    const ptrdiff_t units = tiled ? CK / g->kernel[2] : CK;
+    const ptrdiff_t groups = CK / g->kernel[2];         /* (c, kd, kh) */
     int failed = 0;
     ptrdiff_t t;
 #pragma omp parallel for schedule(static) num_threads(threads) if(parallel: threads > 1)
     for (t = 0; t < threads; t++) {
-        const ptrdiff_t u0 = units * t / threads, u1 = units * (t + 1) / threads;
-        if (!tiled)
-            SFX(weight_grad_rows)(x, gy, vsum, n, O, g, u0, u1);
-        else if (SFX(weight_grad_groups)(x, gy, vsum, n, O, g, u0, u1) != 0) {
+        if (SFX(weight_grad_groups)(x, gy, vsum, n, O, g, groups * t / threads,
+                                    groups * (t + 1) / threads) != 0) {
 #ifdef _OPENMP  /* (a serial build has one thread; -fopenmp-simd warns on these pragmas) */
 #pragma omp atomic write
 #endif

@@ -40,9 +40,6 @@ typedef int (*eng_direct_fn_f32)(const float *x, const float *w, const float *bi
 typedef int (*eng_direct_fn_f64)(const double *x, const double *w, const double *bias,
                                  double *y, ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *);
 
-/* output rows up to this many vectors long (longer ones: the portable loop) */
-#define ENG_WEIGHT_GRAD_MAX_PIECES 16
-
 typedef struct eng_im2col_table {
     eng_im2col_fn_f32 im2col_f32;   /* unit width stride only; NULL: use the portable loop */
     eng_im2col_fn_f64 im2col_f64;
