@@ -9,7 +9,8 @@ adjoint, adds each kernel offset's block back onto a strided slice of the padded
 within one offset the positions are distinct, so each ``+=`` is a plain elementwise add.
 The same names, signatures and results as ``reference/conv.py``.
 """
-from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input, direct_input
+from .._checks import (col2im_input, conv_geometry, direct_input, float_input, output,
+                       weight_grad_input)
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
 KERNELS = ["im2col", "col2im", "conv_weight_grad", "conv_direct"]

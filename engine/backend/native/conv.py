@@ -4,7 +4,8 @@ The same names and results as ``reference/conv.py`` (read that one for the layou
 columns). Each function checks its inputs, then hands flat C-contiguous buffers to ``engine._C``.
 """
 from ... import _C
-from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input, direct_input
+from .._checks import (col2im_input, conv_geometry, direct_input, float_input, output,
+                       weight_grad_input)
 
 __all__ = ["im2col", "col2im", "conv_weight_grad", "conv_direct"]
 

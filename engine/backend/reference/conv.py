@@ -12,7 +12,8 @@ The compiled twin is ``engine/backend/native/conv.py`` (csrc's im2col).
 """
 import numpy as np
 
-from .._checks import col2im_input, conv_geometry, float_input, output, weight_grad_input, direct_input
+from .._checks import (col2im_input, conv_geometry, direct_input, float_input, output,
+                       weight_grad_input)
 
 __all__ = ["im2col", "col2im", "conv_weight_grad", "conv_direct"]
 
