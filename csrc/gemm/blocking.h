@@ -54,7 +54,9 @@
  *   % of the FMA peak at n = 512 / 1024 / 2048 (one run, quiet machine):
  *   KC 384, packed A 90 / 85 / 81; KC 1024, direct A 93 / 91 / 90.  The
  *   smaller products this shape serves (m = 6, 64^3 ... 256^3, k <= 784)
- *   ran as fast with these blocks as with the old ones (384, 276, 4096).
+ *   ran as fast with these blocks as with the old ones (384, 276, 4096).  When A is read in
+ *   place and its rows are longer than KC, gemm.c takes a smaller MC (the
+ *   block's rows span their whole stride in the caches: 66 rows at 2048^3).
  *
  * The micro-kernels here are not limited by L1 versus L2 bandwidth (a step
  * reads ~180 bytes for 28 vector FMAs), so KC leans large to amortise C.

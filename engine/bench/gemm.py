@@ -10,8 +10,7 @@ PyTorch's ``a @ b``), and the products a small CNN/MLP runs:
 in float32 and float64, at 1 and 2 threads.  Reported: GFLOP/s (2·m·n·k / best time), the
 ratios native/NumPy and native/PyTorch measured in the same run, and the fraction of the
 machine's peak (``_C.measure_peak_gflops``: an FMA-throughput loop, per ISA, dtype and
-thread count: the best of several tries before and after the cases, and at least the one-core
-peak times the threads, see ``peak_gflops``).  NumPy's BLAS is limited to the same thread count
+thread count, run just before and after each row's engine timings, see ``with_peak``).  NumPy's BLAS is limited to the same thread count
 through threadpoolctl (else it uses its own default; the table says which).  Best-of-N
 timings, each with its spread (how far the median run lies above the best).
 """
@@ -41,17 +40,16 @@ def cases(quick):
 
 
 
-def peak_gflops(dtype, isa, thread_counts, tries):
-    """{threads: GFLOP/s} of the FMA loop: per core, the best of ``tries`` one-thread runs and of
-    every many-thread run divided by its threads (the cores are alike); for t threads, t times
-    that, or the t-thread run when higher. A busy neighbour only ever lowers a measurement
-    (taking a core from a 2-thread loop halves it), so the highest figure is the truest;
-    otherwise "% of peak" could exceed 100."""
+def with_peak(run, dtype, isa, threads):
+    """``run()`` between two runs of the FMA loop on ``threads`` threads: (its result, the
+    higher of the two peaks).  "% of peak" then compares a row with the peak of the same
+    moment: turbo, and whatever else shares the machine (on a cloud server, other virtual
+    machines' use of the caches and memory), drift from minute to minute, and one peak taken
+    at the start of the run would add that drift to every row."""
     from .. import _C
-    measured = {t: max(_C.measure_peak_gflops(dtype, isa, t) for _ in range(tries))
-                for t in sorted(set(thread_counts) | {1})}
-    per_core = max(g / t for t, g in measured.items())
-    return {t: max(t * per_core, measured[t]) for t in thread_counts}
+    before = _C.measure_peak_gflops(dtype, isa, threads)
+    result = run()
+    return result, max(before, _C.measure_peak_gflops(dtype, isa, threads))
 
 
 def _repeats(flops, quick):
@@ -72,7 +70,6 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
     for dtype in dtypes:
         # A peak measured while another program runs is too low (and "% of peak" would
         # exceed 100): take the best of three tries per thread count.
-        peaks = peak_gflops(dtype, isa, thread_counts, tries=3)
         dtype_rows = []
         for name, m, n, k in progress(cases(quick), f"gemm {dtype}"):
             a = rng.standard_normal((m, k)).astype(dtype)
@@ -83,9 +80,11 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
             for threads in thread_counts:
                 backend.set_num_threads(threads)
                 row = {"group": "gemm", "case": name, "m": m, "n": n, "k": k, "dtype": dtype,
-                       "threads": threads, "isa": isa, "peak_gflops": peaks[threads],
-                       "figure": "native_gflops", "better": "higher"}
-                timings = {"native": measure(lambda: native.gemm(a, b, c), repeats)}
+                       "threads": threads, "isa": isa, "figure": "native_gflops",
+                       "better": "higher"}
+                native_time, row["peak_gflops"] = with_peak(
+                    lambda: measure(lambda: native.gemm(a, b, c), repeats), dtype, isa, threads)
+                timings = {"native": native_time}
                 with limited_threads(threads) as blas_limited:
                     row["numpy_threads"] = threads if blas_limited else "default"
                     timings["numpy"] = measure(lambda: np.matmul(a, b, out=c), repeats)
@@ -101,11 +100,6 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
         for size in TENSOR_MATMUL:
             for threads in thread_counts:
                 dtype_rows.append(tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick))
-        # measured again after the cases: a busy neighbour may have left meanwhile
-        again = peak_gflops(dtype, isa, thread_counts, tries=1)
-        peaks = {t: max(peaks[t], again[t]) for t in thread_counts}
-        for row in dtype_rows:
-            row["peak_gflops"] = peaks[row["threads"]]
         rows.extend(dtype_rows)
     backend.set_num_threads(saved_threads)
     return rows
@@ -129,10 +123,12 @@ def tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick):
         torch.set_num_threads(threads)
     backend.set_num_threads(threads)
     with limited_threads(threads) as blas_limited:
-        timings = measure_interleaved(fns, 10 if quick else 40)
+        timings, peak = with_peak(lambda: measure_interleaved(fns, 10 if quick else 40),
+                                  dtype, isa, threads)
     row = {"group": "gemm", "case": f"Tensor @ {size}", "m": size, "n": size, "k": size,
            "dtype": dtype, "threads": threads, "isa": isa, "figure": "native_gflops",
-           "better": "higher", "numpy_threads": threads if blas_limited else "default"}
+           "better": "higher", "numpy_threads": threads if blas_limited else "default",
+           "peak_gflops": peak}
     flops = 2.0 * size ** 3 * calls
     for impl, t in timings.items():
         row[f"{impl}_gflops"] = flops / t.best / 1e9
@@ -145,12 +141,15 @@ def gemm_table(rows):
     if not rows:
         return "gemm: no rows"
     has_torch = any("torch_gflops" in r for r in rows)
-    peaks = sorted({(r["dtype"], r["threads"], round(r["peak_gflops"], 1)) for r in rows})
+    peaks = {}
+    for r in rows:
+        peaks.setdefault((r["dtype"], r["threads"]), []).append(r["peak_gflops"])
     blas = sorted({str(r["numpy_threads"]) for r in rows})
     lines = [f"gemm: C = A·B, GFLOP/s, best of N runs; native kernels: {rows[0]['isa']}; "
              f"NumPy's BLAS threads: {'same as the row' if blas != ['default'] else 'its default'}",
-             "FMA peak per thread count (best try; at least threads × the one-core peak): "
-             + ", ".join(f"{d} {t}T {p:.0f}" for d, t, p in peaks) + " GFLOP/s",
+             "FMA peak, measured just before and after each row's engine runs (%peak uses "
+             "its row's): " + ", ".join(f"{d} {t}T {min(p):.0f}-{max(p):.0f}"
+                                       for (d, t), p in sorted(peaks.items())) + " GFLOP/s",
              f"{'case':24} {'m':>5} {'n':>6} {'k':>5} {'dtype':8} {'thr':>3} {'native':>8} "
              f"{'±%':>4} {'numpy':>8} {'nat/np':>7}"
              + (f" {'torch':>8} {'nat/torch':>9}" if has_torch else "") + f" {'%peak':>6}"]
@@ -181,8 +180,9 @@ legend: "Tensor @ n": the whole Python call a @ b on engine Tensors (against Num
   BLAS (and PyTorch); native/numpy/torch: GFLOP/s = 2·m·n·k / best time (higher is better);
   ±%: the engine's spread, how much slower the median run was than the best;
   nat/np, nat/torch: native GFLOP/s ÷ theirs (above 1: the engine is faster);
-  %peak: native GFLOP/s as a share of the FMA peak measured for that thread count
-  ("?>100" marks an impossible figure: the peak was measured while another program ran)."""
+  %peak: native GFLOP/s as a share of the FMA peak at that thread count, measured just
+  before and after the row ("?>100" marks an impossible figure: another program ran during
+  both peak measurements but not during the row's best run)."""
 
 
 def run(quick):

@@ -19,12 +19,9 @@ from .shape import unbroadcast
 
 
 def _rows(x):
-    """``x`` (..., n) as a matrix (rows, n). Not ``reshape(-1, n)``: with n = 0 (an inner
-    size of 0, as np.matmul allows) the -1 would be ambiguous and NumPy refuses it."""
-    rows = 1
-    for size in x.shape[:-1]:
-        rows *= size
-    return x.reshape(rows, x.shape[-1])
+    """x (..., k) as a matrix (rows, k): the leading axes flattened (spelled out, not -1, so
+    that k = 0 works too)."""
+    return x.reshape(math.prod(x.shape[:-1]), x.shape[-1])
 
 
 class MatMul(Function):
@@ -87,12 +84,6 @@ class MatMul(Function):
         ga = unbroadcast(gy @ b2.swapaxes(-1, -2), a2.shape).reshape(a.shape) if need_a else None
         gb = unbroadcast(a2.swapaxes(-1, -2) @ gy, b2.shape).reshape(b.shape) if need_b else None
         return ga, gb
-
-
-def _rows(x):
-    """x (..., k) as a matrix (rows, k): the leading axes flattened (spelled out, not -1, so
-    that k = 0 works too)."""
-    return x.reshape(math.prod(x.shape[:-1]), x.shape[-1])
 
 
 def matmul(a, b):

@@ -213,10 +213,21 @@ def test_measure_interleaved_takes_turns():
 def test_summary_never_quotes_an_impossible_share_of_peak():
     row = {"group": "gemm", "case": "square 512", "dtype": "float32", "threads": 1, "m": 512,
            "n": 512, "native_gflops": 200.0}
-    assert "reaches 80.0% of the measured FMA peak at n = 512" in report.summary(
+    assert "reaches 80.0% of the measured FMA peak at n = 512 (1 thread)" in report.summary(
         [dict(row, peak_gflops=250.0)], {})
     text = report.summary([dict(row, peak_gflops=100.0)], {})
     assert "could not be measured" in text and ">100" not in text
+    # one impossible row among several: no share is quoted
+    rows = [dict(row, peak_gflops=250.0), dict(row, m=1024, n=1024, peak_gflops=100.0)]
+    assert "could not be measured" in report.summary(rows, {})
+
+
+def test_summary_quotes_every_large_square_smallest_first():
+    rows = [{"group": "gemm", "case": f"square {n}", "dtype": "float32", "threads": 1, "m": n,
+             "n": n, "native_gflops": gflops, "peak_gflops": 250.0}
+            for n, gflops in ((2048, 230.0), (512, 235.0), (1024, 225.0), (256, 100.0))]
+    text = report.summary(rows, {})
+    assert "reaches 94.0 / 90.0 / 92.0% of the measured FMA peak at n = 512 / 1024 / 2048" in text
 
 
 def test_parse_proc_stat_counts_only_our_cpus():

@@ -94,6 +94,12 @@ def test_gemm_matches_numpy(m, n, k, dtype, isa, trans_a, trans_b, layouts, alph
     np.testing.assert_array_equal(b, b_before)
 
 
+# KC 4 and the default MC: A read in place (direct A) with rows longer than KC, for which
+# gemm.c shrinks MC (a block of rows spans their whole stride in the caches), here to a
+# few MR-row micro-panels, so m <= 40 crosses blocks of A too.
+KC_ONLY = (4, 0, 50, 0)
+
+
 def shapes_of(isa, dtype):
     """The register-block shape numbers the ISA offers for dtype (0 = the main one)."""
     with gemm_settings(isa=isa):
@@ -107,14 +113,16 @@ def shapes_of(isa, dtype):
        a_rows=st.sampled_from(["next to each other", "apart", "reversed", "one row"]),
        layout_b=st.sampled_from(["contiguous", "strided", "transposed"]),
        alpha_beta=st.sampled_from([(1.0, 0.0), (-0.5, 2.0)]),
-       blocks=st.sampled_from([None, TINY_BLOCKS, (4, 7, 50, 0)]), seed=st.integers(0, 2 ** 16))
+       blocks=st.sampled_from([None, TINY_BLOCKS, (4, 7, 50, 0), KC_ONLY]),
+       seed=st.integers(0, 2 ** 16))
 def test_every_shape_and_direct_b_match_numpy(m, n, k, dtype, isa, shape, direct_b, direct_a,
                                               threads, trans_a, a_rows, layout_b,
                                               alpha_beta, blocks, seed):
     """Each register-block shape (the ISA's main one and those for few rows), with B packed
     or read in place (direct B, used when B's rows are contiguous), A packed or read in
     place (direct A, when A's rows are contiguous: also rows further apart than k, in
-    reverse order, or all the same row, a broadcast), at 1 and 2 threads."""
+    reverse order, or all the same row, a broadcast), at 1 and 2 threads; also rows longer
+    than KC, for which direct A takes a smaller MC (KC_ONLY)."""
     shapes = shapes_of(isa, dtype)
     shape = shapes[shape % len(shapes)]
     rng = np.random.default_rng(seed)
