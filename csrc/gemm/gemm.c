@@ -34,6 +34,7 @@
  * override these choices.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/cpu.h"
 #include "common/isa.h"
