@@ -54,9 +54,16 @@
  *   % of the FMA peak at n = 512 / 1024 / 2048 (one run, quiet machine):
  *   KC 384, packed A 90 / 85 / 81; KC 1024, direct A 93 / 91 / 90.  The
  *   smaller products this shape serves (m = 6, 64^3 ... 256^3, k <= 784)
- *   ran as fast with these blocks as with the old ones (384, 276, 4096).  When A is read in
- *   place and its rows are longer than KC, gemm.c takes a smaller MC (the
- *   block's rows span their whole stride in the caches: 66 rows at 2048^3).
+ *   ran as fast with these blocks as with the old ones (384, 276, 4096).
+ *   Float32 then takes KC 2048: a 2048^3 product reads and writes C once,
+ *   not twice, ~2% faster (93-94% of the peak against 91-92); its MC comes
+ *   down to 36 for that k (below).  Float64 stays at 1024: with 2048 it ran
+ *   at 80-84% of its peak, whatever the MC.
+ *
+ * MC is a ceiling: each call takes at most what fits in L2 beside one B
+ * micro-panel, ENG_GEMM_L2_BLOCK_BYTES in all (fit_mc in gemm.c, which also
+ * shrinks it for A read in place with rows longer than kc).  For the main
+ * shapes' KC the ceiling is what binds.
  *
  * The micro-kernels here are not limited by L1 versus L2 bandwidth (a step
  * reads ~180 bytes for 28 vector FMAs), so KC leans large to amortise C.
@@ -72,12 +79,16 @@
 #define ENG_GEMM_AVX2_F32     {  6, 16, 256, 240, 4096 }
 #define ENG_GEMM_AVX2_F64     {  6,  8, 256, 240, 2048 }
 /* Alternative AVX-512 shapes for few rows (kernels.h, choose_shape in gemm.c) */
-#define ENG_GEMM_AVX512_F32_6x64 {  6, 64, 1024, 132, 1024 }
+#define ENG_GEMM_AVX512_F32_6x64 {  6, 64, 2048, 132, 1024 }
 #define ENG_GEMM_AVX512_F32_8x48 {  8, 48, 384, 280, 4080 }
 #define ENG_GEMM_AVX512_F64_6x32 {  6, 32, 1024, 66, 1024 }
 #define ENG_GEMM_AVX512_F64_8x24 {  8, 24, 256, 224, 2040 }
 #define ENG_GEMM_GENERIC_F32  {  4,  8, 256, 256, 4096 }
 #define ENG_GEMM_GENERIC_F64  {  4,  4, 256, 256, 2048 }
+
+/* The share of the L2 cache (1 MiB per core) for a block of A and one micro-panel of B; the
+ * rest is left for C's tile and the other lines a step touches. */
+#define ENG_GEMM_L2_BLOCK_BYTES (800 * 1024)
 
 /* Direct A (gemm.c): A is read in place when B has at most this many NR-column micro-panels
  * and the register block has at most MAX_MR rows (each step broadcasts from MR rows of A

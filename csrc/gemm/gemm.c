@@ -34,7 +34,6 @@
  * override these choices.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "common/cpu.h"
 #include "common/isa.h"
@@ -208,6 +207,29 @@ static ptrdiff_t dot_block_k(ptrdiff_t reread, int once, size_t es)
 
 /* ---- the blocked path ------------------------------------------------------ */
 
+/* MC for this call, unless eng_gemm_set_blocking set one: at most the table's, and small
+ * enough that the block of A fits in L2 beside one micro-panel of B,
+ *     MC * kc * es  <=  ENG_GEMM_L2_BLOCK_BYTES - kc * NR * es        (kc = min(KC, k)),
+ * so a table KC longer than most k (6 x 64 float: 2048) keeps MC 132 at k <= 1024 and takes
+ * 36 at k = 2048.  A read in place also spans the rest of its row stride: the caches place
+ * lines by address, and when the stride is longer than kc (and a power of two, as in a
+ * 2048 x 2048 A) every row's kc values fall on the same fraction of the L2 cache's sets.  MC
+ * then shrinks in proportion, so that the rows' whole span fits (float64 2048^3: 66 -> 30,
+ * about 4% faster). */
+static void fit_mc(gemm_problem *g)
+{
+    const ptrdiff_t kc = min_p(g->blk.kc, g->k), mr = g->blk.mr, es = (ptrdiff_t)g->es;
+    if (*(volatile int *)&g_mc != 0 || kc <= 0)
+        return;
+    const ptrdiff_t left = ENG_GEMM_L2_BLOCK_BYTES - kc * g->blk.nr * es;
+    ptrdiff_t mc = min_p(g->blk.mc, left > 0 ? left / (kc * es) : 0);
+    const ptrdiff_t stride_a = g->rs_a < 0 ? -g->rs_a : g->rs_a;     /* rows may run backwards */
+    if (g->direct_a && stride_a > kc)
+        mc = mc * kc / stride_a;
+    mc = mc / mr * mr;
+    g->blk.mc = (int)(mc > mr ? mc : mr);
+}
+
 /* Fill in the blocks, kernel and buffers; run the loops.  Returns 0, or -1
  * when the workspace could not be allocated (then nothing was computed). */
 static int run_blocked(gemm_problem *g, int is_f64)
@@ -230,18 +252,7 @@ static int run_blocked(gemm_problem *g, int is_f64)
     g->direct_a = g_direct_a >= 0 ? (g_direct_a && a_rows_contiguous)
                                   : (a_rows_contiguous && g->blk.mr <= ENG_GEMM_DIRECT_A_MAX_MR
                                      && (g->n <= ENG_GEMM_DIRECT_A_MAX_NR * g->blk.nr || large));
-    /* A read in place spans MC rows of its row stride, of which each block uses KC values.
-     * The caches place lines by address: when the stride is longer than KC (and a power of
-     * two, as in a 2048 x 2048 A), every row's KC values fall on the same fraction of the L2
-     * cache's sets, and a block planned to fill half of L2 overflows that fraction.  MC then
-     * shrinks so that the rows' whole span is the planned size (2048^3, float32: MC 132 -> 66,
-     * about 1.5% faster).  An MC set by eng_gemm_set_blocking is left as it is. */
-    const ptrdiff_t stride_a = g->rs_a < 0 ? -g->rs_a : g->rs_a;     /* rows may run backwards */
-    if (g->direct_a && stride_a > g->blk.kc && *(volatile int *)&g_mc == 0) {
-        const ptrdiff_t mr = g->blk.mr;
-        const ptrdiff_t mc = (ptrdiff_t)g->blk.mc * g->blk.kc / stride_a / mr * mr;
-        g->blk.mc = (int)(mc > mr ? mc : mr);
-    }
+    fit_mc(g);
     return eng_gemm_blocked(g);
 }
 

@@ -64,9 +64,13 @@ static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff
              * later ones add onto what the earlier ones wrote. */
             const double beta = pc == 0 ? g->beta : 1.0;
 
-            /* pack B(pc:pc+kc, jc:jc+nc) -> Bp, NR-column micro-panels (direct B: only a
-             * ragged last one) */
-            g->pack_b(g, pc, jc, nc, kc, g->direct_b, Bp);
+            /* pack B(pc:pc+kc, jc:jc+nc) -> Bp, one NR-column micro-panel at
+             * a time (direct B: only a ragged last one) */
+            for (ptrdiff_t t = 0; t < n_jr; t++) {
+                const int nr = (int)min_p(NR, nc - t * NR);
+                if (!g->direct_b || nr < NR)
+                    g->pack_b(g, pc, jc + t * NR, nr, kc, Bp + (size_t)(t * NR * kc) * es);
+            }
 
             for (ptrdiff_t ic = i0; ic < i1; ic += MC) {                /* loop 3 */
                 const ptrdiff_t mc = min_p(MC, i1 - ic);

@@ -50,28 +50,6 @@ static void SFX(pack_a_panel)(ptrdiff_t kc, int mr, int MR, const REAL *A,
             dst[p * MR + i] = 0;
 }
 
-/* All the NR-column micro-panels of a kc x nc panel of B whose rows are contiguous (cs = 1),
- * row by row: each row of B is one stretch of memory, read once and in order, its pieces
- * going to the micro-panels (the t-th at dst + t*NR*kc).  Packing micro-panel by micro-panel
- * would read a few cache lines of every one of kc rows, each in another page, and go down
- * the same rows again for the next micro-panel: the hardware prefetchers follow sequential
- * reads, not that. */
-static void SFX(pack_b_rows)(ptrdiff_t kc, ptrdiff_t nc, int NR, const REAL *B, ptrdiff_t rs,
-                             REAL *restrict dst)
-{
-    const ptrdiff_t panels = (nc + NR - 1) / NR;
-    for (ptrdiff_t p = 0; p < kc; p++) {
-        const REAL *row = B + p * rs;
-        for (ptrdiff_t t = 0; t < panels; t++) {
-            const int nr = (int)min_p(NR, nc - t * NR);
-            REAL *d = dst + (t * kc + p) * NR;
-            memcpy(d, row + t * NR, (size_t)nr * sizeof(REAL));
-            for (int j = nr; j < NR; j++)               /* zero columns past the edge */
-                d[j] = 0;
-        }
-    }
-}
-
 /* One NR-column micro-panel of B. */
 static void SFX(pack_b_panel)(ptrdiff_t kc, int nr, int NR, const REAL *B,
                               ptrdiff_t rs, ptrdiff_t cs, REAL *restrict dst,

@@ -31,10 +31,7 @@ struct gemm_problem {
     eng_gemm_blocks blk;       /* MR, NR, KC, MC, NC */
     const void *kernel;        /* the typed micro-kernel of kernels.h */
     void (*pack_a)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t p0, int mr, ptrdiff_t kc, void *dst);
-    /* the kc x nc panel of B at (p0, j0) as NR-column micro-panels (ragged_only: direct B,
-     * only a ragged last one) */
-    void (*pack_b)(const gemm_problem *, ptrdiff_t p0, ptrdiff_t j0, ptrdiff_t nc, ptrdiff_t kc,
-                   int ragged_only, void *dst);
+    void (*pack_b)(const gemm_problem *, ptrdiff_t p0, ptrdiff_t j0, int nr, ptrdiff_t kc, void *dst);
     /* ap: a packed micro-panel of A (lda = 0) or A itself (direct A: lda = its row stride) */
     void (*tile)(const gemm_problem *, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr, ptrdiff_t kc,
                  const void *ap, ptrdiff_t lda, const void *bp, ptrdiff_t ldb, double beta);

@@ -21,22 +21,12 @@ static void SFX(pack_a)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t p0, int m
                       (SFX(eng_gemm_interleave))g->interleave);
 }
 
-static void SFX(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, ptrdiff_t nc,
-                        ptrdiff_t kc, int ragged_only, void *dst)
+static void SFX(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, int nr,
+                        ptrdiff_t kc, void *dst)
 {
-    const int NR = g->blk.nr;
     const REAL *B = (const REAL *)g->B + p0 * g->rs_b + j0 * g->cs_b;
-    if (g->cs_b == 1 && !ragged_only) {
-        SFX(pack_b_rows)(kc, nc, NR, B, g->rs_b, (REAL *)dst);
-        return;
-    }
-    for (ptrdiff_t t = 0; t * NR < nc; t++) {
-        const int nr = (int)min_p(NR, nc - t * NR);
-        if (!ragged_only || nr < NR)
-            SFX(pack_b_panel)(kc, nr, NR, B + t * NR * g->cs_b, g->rs_b, g->cs_b,
-                              (REAL *)dst + t * NR * kc,
-                              (SFX(eng_gemm_interleave))g->interleave);
-    }
+    SFX(pack_b_panel)(kc, nr, g->blk.nr, B, g->rs_b, g->cs_b, (REAL *)dst,
+                      (SFX(eng_gemm_interleave))g->interleave);
 }
 
 /* C tile = alpha * (A micro-panel) x (B micro-panel) + beta * C tile;

@@ -166,6 +166,33 @@ def test_shapes_threads_bitwise_identical(dtype, isa):
                 assert_close(results[0], expected(a, b, c0, 1.5, 0.5, False, False), k, dtype)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_long_k_blocks_of_a_that_fit_beside_b(dtype):
+    """k longer than the 6-row shapes' KC (2048 for float32): two rank-KC updates, and the
+    MC each call takes so that a block of A fits in L2 beside a micro-panel of B (fit_mc in
+    gemm.c: 36 rows here, so 100 rows make three blocks), with A packed or read in place,
+    its rows also further apart than k; 2 threads give bitwise the 1-thread result."""
+    rng = np.random.default_rng(11)
+    m, n, k = 100, 130, 2100
+    a_wide = rng.standard_normal((m, k + 2000)).astype(dtype)
+    b = rng.standard_normal((k, n)).astype(dtype)
+    c0 = rng.standard_normal((m, n)).astype(dtype)
+    isa = ISAS[-1]
+    for a in (a_wide[:, :k].copy(), a_wide[:, :k]):           # rows k or k + 2000 apart
+        want = expected(a, b, c0, 1.0, 0.5, False, False)
+        for shape in shapes_of(isa, dtype):
+            for direct_a in (0, 1):
+                results = []
+                for threads in (1, 2):
+                    c = c0.copy()
+                    with gemm_settings(isa=isa, threads=threads, shape=(shape, -1, direct_a),
+                                       dot=0):      # k >= 16 n would take the dot path
+                        native.gemm(a, b, c, alpha=1.0, beta=0.5)
+                    results.append(c)
+                np.testing.assert_array_equal(results[0], results[1])
+                assert_close(results[0], want, k, dtype)
+
+
 # ---- the dot-product path (few entries of C, long k: a convolution's dW) ----------------------
 
 @given(m=st.integers(1, 40), n=st.integers(1, 45), k=st.integers(0, 200),
