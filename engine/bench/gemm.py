@@ -10,9 +10,10 @@ PyTorch's ``a @ b``), and the products a small CNN/MLP runs:
 in float32 and float64, at 1 and 2 threads.  Reported: GFLOP/s (2·m·n·k / best time), the
 ratios native/NumPy and native/PyTorch measured in the same run, and the fraction of the
 machine's peak (``_C.measure_peak_gflops``: an FMA-throughput loop, per ISA, dtype and
-thread count, run just before and after each row's engine timings, see ``with_peak``).  NumPy's BLAS is limited to the same thread count
-through threadpoolctl (else it uses its own default; the table says which).  Best-of-N
-timings, each with its spread (how far the median run lies above the best).
+thread count, run just before and after each row's engine timings, see ``with_peak``).
+NumPy's BLAS is limited to the same thread count through threadpoolctl (else it uses its own
+default; the table says which).  Best-of-N timings, each with its spread (how far the median
+run lies above the best).
 """
 import numpy as np
 
@@ -68,8 +69,6 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
     rng = np.random.default_rng(0)
     rows = []
     for dtype in dtypes:
-        # A peak measured while another program runs is too low (and "% of peak" would
-        # exceed 100): take the best of three tries per thread count.
         dtype_rows = []
         for name, m, n, k in progress(cases(quick), f"gemm {dtype}"):
             a = rng.standard_normal((m, k)).astype(dtype)

@@ -191,7 +191,7 @@ def summary(rows, machine):
     big = [r for r in rows if r.get("group") == "gemm" and r.get("dtype") == "float32"
            and r.get("threads") == 1 and r.get("m", 0) >= 512 and r.get("m") == r.get("n")]
     if big:
-        # every large square, not only the best: the lowest share is the one to quote
+        # every large square, not only the best one: the reader sees the lowest share too
         big.sort(key=lambda r: r["m"])
         shares = [percent_of_peak(r["native_gflops"], r["peak_gflops"]) for r in big]
         if all(share.replace(".", "").isdigit() for share in shares):
