@@ -3,7 +3,7 @@
  * what it computes: pool_table.h, the loops: pool_vector_body.h).  In-lane shuffles and a
  * cross-lane permute split a row's even and odd columns; compares give all-ones lanes; a
  * row's last vector overlaps the one before (pool_vector_body.h), and only a row shorter
- * than a vector is a masked load and store.  The double version keeps its indices as int64 lanes
+ * than a vector is a masked load and store (pool_lanes.h).  The double version keeps its indices as int64 lanes
  * (the width of its compare results) and narrows them to int32 when it stores them.
  *
  * AVX-512 CPUs run these kernels too (common/isa.c): two AVX-512 versions, one with 512-bit
@@ -35,6 +35,15 @@ static inline unsigned first_lanes(int n)
     return (1u << n) - 1u;
 }
 
+/* load_n, store_n for both types */
+#define ENG_TEMPLATE "conv/pool_lanes.h"
+#include "common/template.h"
+
+/* of 2n values from p (a row's pairs of columns), how many fall in the first vector of
+ * `lanes` and how many in the second */
+#define FIRST_HALF(n, lanes) (2 * (n) < (lanes) ? 2 * (n) : (lanes))
+#define SECOND_HALF(n, lanes) (2 * (n) > (lanes) ? 2 * (n) - (lanes) : 0)
+
 /* the 64-bit pieces 0, 2, 1, 3 of v: after an in-lane shuffle, puts them in row order */
 #define CROSS_LANES(v) _mm256_permute4x64_pd((v), _MM_SHUFFLE(3, 1, 2, 0))
 
@@ -42,15 +51,8 @@ static inline unsigned first_lanes(int n)
 
 static inline void load_split_f32(const float *p, int n, __m256 *even, __m256 *odd)
 {
-    __m256 lo, hi;
-    if (n == 8) {
-        lo = _mm256_loadu_ps(p);
-        hi = _mm256_loadu_ps(p + 8);
-    } else {                                    /* 2n < 16 values */
-        const unsigned bits = first_lanes(2 * n);
-        lo = _mm256_maskload_ps(p, mask_of_f32(bits & 0xFFu));
-        hi = _mm256_maskload_ps(p + 8, mask_of_f32(bits >> 8));
-    }
+    const __m256 lo = load_n_f32(p, FIRST_HALF(n, lanes_f32));
+    const __m256 hi = load_n_f32(p + lanes_f32, SECOND_HALF(n, lanes_f32));
     /* per 128-bit lane: lo's evens then hi's evens (odds), then the lanes in order */
     *even = _mm256_castpd_ps(CROSS_LANES(_mm256_castps_pd(
         _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0)))));
@@ -64,27 +66,8 @@ static inline void store_merged_f32(float *p, __m256 even, __m256 odd, int n)
     const __m256 b = _mm256_unpackhi_ps(even, odd);    /* e2 o2 e3 o3 | e6 o6 e7 o7 */
     const __m256 lo = _mm256_permute2f128_ps(a, b, 0x20);
     const __m256 hi = _mm256_permute2f128_ps(a, b, 0x31);
-    if (n == 8) {
-        _mm256_storeu_ps(p, lo);
-        _mm256_storeu_ps(p + 8, hi);
-    } else {
-        const unsigned bits = first_lanes(2 * n);
-        _mm256_maskstore_ps(p, mask_of_f32(bits & 0xFFu), lo);
-        _mm256_maskstore_ps(p + 8, mask_of_f32(bits >> 8), hi);
-    }
-}
-
-static inline __m256 load_n_f32(const float *p, int n)
-{
-    return n == 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask_of_f32(first_lanes(n)));
-}
-
-static inline void store_n_f32(float *p, __m256 v, int n)
-{
-    if (n == 8)
-        _mm256_storeu_ps(p, v);
-    else
-        _mm256_maskstore_ps(p, mask_of_f32(first_lanes(n)), v);
+    store_n_f32(p, lo, FIRST_HALF(n, lanes_f32));
+    store_n_f32(p + lanes_f32, hi, SECOND_HALF(n, lanes_f32));
 }
 
 static inline __m256i iload_n_f32(const int32_t *p, int n)
@@ -157,15 +140,8 @@ static inline int missing_f32(__m256 m, int n)
 
 static inline void load_split_f64(const double *p, int n, __m256d *even, __m256d *odd)
 {
-    __m256d lo, hi;
-    if (n == 4) {
-        lo = _mm256_loadu_pd(p);
-        hi = _mm256_loadu_pd(p + 4);
-    } else {                                    /* 2n < 8 values */
-        const unsigned bits = first_lanes(2 * n);
-        lo = _mm256_maskload_pd(p, mask_of_f64(bits & 0xFu));
-        hi = _mm256_maskload_pd(p + 4, mask_of_f64(bits >> 4));
-    }
+    const __m256d lo = load_n_f64(p, FIRST_HALF(n, lanes_f64));
+    const __m256d hi = load_n_f64(p + lanes_f64, SECOND_HALF(n, lanes_f64));
     *even = CROSS_LANES(_mm256_unpacklo_pd(lo, hi));         /* lo0 hi0 lo2 hi2 -> in order */
     *odd = CROSS_LANES(_mm256_unpackhi_pd(lo, hi));
 }
@@ -176,27 +152,8 @@ static inline void store_merged_f64(double *p, __m256d even, __m256d odd, int n)
     const __m256d b = _mm256_unpackhi_pd(even, odd);   /* e1 o1 | e3 o3 */
     const __m256d lo = _mm256_permute2f128_pd(a, b, 0x20);
     const __m256d hi = _mm256_permute2f128_pd(a, b, 0x31);
-    if (n == 4) {
-        _mm256_storeu_pd(p, lo);
-        _mm256_storeu_pd(p + 4, hi);
-    } else {
-        const unsigned bits = first_lanes(2 * n);
-        _mm256_maskstore_pd(p, mask_of_f64(bits & 0xFu), lo);
-        _mm256_maskstore_pd(p + 4, mask_of_f64(bits >> 4), hi);
-    }
-}
-
-static inline __m256d load_n_f64(const double *p, int n)
-{
-    return n == 4 ? _mm256_loadu_pd(p) : _mm256_maskload_pd(p, mask_of_f64(first_lanes(n)));
-}
-
-static inline void store_n_f64(double *p, __m256d v, int n)
-{
-    if (n == 4)
-        _mm256_storeu_pd(p, v);
-    else
-        _mm256_maskstore_pd(p, mask_of_f64(first_lanes(n)), v);
+    store_n_f64(p, lo, FIRST_HALF(n, lanes_f64));
+    store_n_f64(p + lanes_f64, hi, SECOND_HALF(n, lanes_f64));
 }
 
 /* the 4-lane int32 mask of the lanes below n */
