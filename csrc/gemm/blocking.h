@@ -42,7 +42,12 @@
  *   AVX-512 8 x 48 (float) and 8 x 24 (double), a shape for products with
  *   few rows: the main shape's KC (the B micro-panel, 72 KiB, streams from
  *   L2: still ~24 FMAs per 10 loads); MC and NC the main shape's rounded to
- *   multiples of MR and NR.
+ *   multiples of MR and NR.  6 x 48 and 6 x 24: the same blocks, 6 rows.  It
+ *   wins the ties with 8 x 48 (m and n multiples of 24 and 48, e.g. 96^3),
+ *   because it reads A in place where 8 x 48 must pack it (direct A, below).
+ *   1 thread, time 6 x 48 direct / 8 x 48 packed, float32: 96^3 0.93, 144^3
+ *   0.94, 96 x 96 x 784 0.93, 528^3 1.03; float64: 96^3 0.76, 144^3 0.91,
+ *   528^3 0.93, 1056^3 0.93.
  *   AVX-512 6 x 64 (float) and 6 x 32 (double): the shape that pads the
  *   least for m = 6 (LeNet) and for most large squares (it is what 512,
  *   1024, 2048 get), and the one large products read A in place with
@@ -80,8 +85,10 @@
 #define ENG_GEMM_AVX2_F64     {  6,  8, 256, 240, 2048 }
 /* Alternative AVX-512 shapes for few rows (kernels.h, choose_shape in gemm.c) */
 #define ENG_GEMM_AVX512_F32_6x64 {  6, 64, 2048, 132, 1024 }
+#define ENG_GEMM_AVX512_F32_6x48 {  6, 48, 384, 276, 4080 }
 #define ENG_GEMM_AVX512_F32_8x48 {  8, 48, 384, 280, 4080 }
 #define ENG_GEMM_AVX512_F64_6x32 {  6, 32, 1024, 66, 1024 }
+#define ENG_GEMM_AVX512_F64_6x24 {  6, 24, 256, 222, 2040 }
 #define ENG_GEMM_AVX512_F64_8x24 {  8, 24, 256, 224, 2040 }
 #define ENG_GEMM_GENERIC_F32  {  4,  8, 256, 256, 4096 }
 #define ENG_GEMM_GENERIC_F64  {  4,  4, 256, 256, 2048 }
@@ -90,15 +97,19 @@
  * rest is left for C's tile and the other lines a step touches. */
 #define ENG_GEMM_L2_BLOCK_BYTES (800 * 1024)
 
-/* Direct A (gemm.c): A is read in place when B has at most this many NR-column micro-panels
- * and the register block has at most MAX_MR rows (each step broadcasts from MR rows of A
- * far apart).  AVX-512, float32, 1 thread, time packed / direct (best of 15, loaded
- * machine): 64^3 1.28, 128^3 1.16, 256^3 1.09 (6 x 64 kernel: 1, 2, 4 panels), 64 x 256 x 64
- * 1.32; but 96^3 0.90 (the 14 x 32 kernel, 3 panels).  And for large products (m, n and k
- * at least DIRECT_A_MIN_LARGE): the 6-row kernel's 6 streams of A prefetch well, and packing
- * A (a transposing copy) was ~3% of the time (512^3: 1100 us direct, 1155 packed).  Products in
- * between (16 x 6400 x 150, 128 x 784 x 256) stay packed: there direct A was 5-10% slower. */
+/* Direct A (gemm.c): A is read in place by the kernels of at most DIRECT_A_MAX_MR rows (each
+ * step broadcasts from MR rows of A far apart), when B has at most DIRECT_A_MAX_NR NR-column
+ * micro-panels (DIRECT_A_MAX_NR_8 for kernels of 7 or 8 rows).  AVX-512, float32, 1 thread,
+ * time direct / packed (best of 7-15): the 6 x 64 kernel 64^3 0.88, 128 x 128 x 64 0.92,
+ * 256^3 0.96 (1, 2, 4 panels); the 8 x 48 kernel with one panel 0.89-0.91 (128 x 48 x 784,
+ * 64 x 48 x 256), but with two or more 1.10-1.18 at small k (96^3, 128 x 192 x 96) and
+ * 1.05-1.13 at 528^3 ... 1056^3: its 8 streams of A prefetch worse than the 6-row kernel's 6.
+ * The 14 x 32 kernel: 96^3 1.11 (3 panels).  And for large products (m, n and k at least
+ * DIRECT_A_MIN_LARGE) the 6-row kernel reads A in place whatever n: packing A (a transposing
+ * copy) was ~3% of the time (512^3: 1100 us direct, 1155 packed).  Products in between
+ * (16 x 6400 x 150, 128 x 784 x 256) stay packed: there direct A was 5-10% slower. */
 #define ENG_GEMM_DIRECT_A_MAX_NR 4
+#define ENG_GEMM_DIRECT_A_MAX_NR_8 1
 #define ENG_GEMM_DIRECT_A_MAX_MR 8
 #define ENG_GEMM_DIRECT_A_MIN_LARGE 512
 

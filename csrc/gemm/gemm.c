@@ -23,11 +23,12 @@
  * last NR columns are packed (their zero padding is needed).
  *
  * Direct A: likewise, when A's rows are contiguous and B has few micro-panels (n <=
- * ENG_GEMM_DIRECT_A_MAX_NR * NR: a 64 x 64 product has one), each packed value of A would be
+ * ENG_GEMM_DIRECT_A_MAX_NR * NR for a 6-row kernel, one panel for an 8-row one: a 64 x 64
+ * product has one), each packed value of A would be
  * read by one or two micro-kernel calls only, so packing A (a transposing copy) costs about
  * as much as the arithmetic it serves: the ISA's direct-A kernel then broadcasts A's values
  * from A itself (only the ragged last MR rows are packed).  Large products (m, n, k >=
- * ENG_GEMM_DIRECT_A_MIN_LARGE) read A in place too, when the kernel has few rows: its
+ * ENG_GEMM_DIRECT_A_MIN_LARGE) read A in place too, when the kernel has 6 rows: its
  * streams of A are few enough to prefetch, and the copy is saved (blocking.h).
  *
  * The test hooks of gemm.h (eng_gemm_set_blocking, _set_shape, _set_dot)
@@ -113,8 +114,9 @@ int eng_gemm_num_shapes(int is_f64)
 
 /* The shape that pads C the least: cost = the padded tile area
  * round_up(m, MR) * round_up(n, NR); a tie goes to the lower number.  E.g.
- * m = 6 -> 6 x 64, m = 16 -> 8 x 48, m = n = 96 -> 14 x 32 (6 x 64 would
- * pad 96 columns to 128), m = n = 128 -> 6 x 64 (132 rows, not 140). */
+ * m = 6 -> 6 x 64, m = 16 -> 8 x 48, m = n = 96 -> 6 x 48 (14 x 32 would pad
+ * 96 rows to 98, 6 x 64 96 columns to 128; 8 x 48 ties, and comes later),
+ * m = n = 128 -> 6 x 64 (132 rows, not 140). */
 static int choose_shape(const eng_gemm_kernels *t, int is_f64, ptrdiff_t m, ptrdiff_t n)
 {
     if (g_shape >= 0) {
@@ -249,9 +251,11 @@ static int run_blocked(gemm_problem *g, int is_f64)
     const int a_rows_contiguous = g->kernel_direct != NULL && g->cs_a == 1 && g->rs_a != 0;
     const int large = g->m >= ENG_GEMM_DIRECT_A_MIN_LARGE && g->n >= ENG_GEMM_DIRECT_A_MIN_LARGE
                       && g->k >= ENG_GEMM_DIRECT_A_MIN_LARGE;
+    const int six_rows = g->blk.mr <= 6;
+    const ptrdiff_t max_panels = six_rows ? ENG_GEMM_DIRECT_A_MAX_NR : ENG_GEMM_DIRECT_A_MAX_NR_8;
     g->direct_a = g_direct_a >= 0 ? (g_direct_a && a_rows_contiguous)
                                   : (a_rows_contiguous && g->blk.mr <= ENG_GEMM_DIRECT_A_MAX_MR
-                                     && (g->n <= ENG_GEMM_DIRECT_A_MAX_NR * g->blk.nr || large));
+                                     && (g->n <= max_panels * g->blk.nr || (large && six_rows)));
     fit_mc(g);
     return eng_gemm_blocked(g);
 }

@@ -9,7 +9,7 @@
  * i.e. 28 FMAs (896 flops) for 2 loads + 14 broadcasts.  double: the same
  * with 14 x 16 (8 doubles per zmm).  The contract is in kernels.h.
  *
- * Two narrower-in-m shapes (6 x 64, 8 x 48) serve products with few rows;
+ * Three narrower-in-m shapes (6 x 64, 6 x 48, 8 x 48) serve products with few rows;
  * all are instances of one template (ukr_avx512.h), each also as a "direct A" kernel that
  * broadcasts A's values from A itself instead of a packed micro-panel (gemm.c).
  *
@@ -35,6 +35,8 @@ ENG_TARGET_BEGIN_AVX512
 /* The shapes (blocking.h has their cache blocks):
  *   14 x 32 (f32) / 14 x 16 (f64): the main one, 28 accumulators;
  *    6 x 64       /  6 x 32      : m <= 6 (LeNet conv1's 6 channels), 24;
+ *    6 x 48       /  6 x 24      : n = 96, 144 ... (multiples of 48), 18 -- fewer than
+ *                                  the others, but its 6 rows of A can be read in place;
  *    8 x 48       /  8 x 24      : m = 16, 64, 128 ... (multiples of 8), 24. */
 #define UKR(type, template, name, MR, NV)                                                \
     static void name(ptrdiff_t kc, const type *restrict a, const type *restrict b,       \
@@ -50,9 +52,11 @@ ENG_TARGET_BEGIN_AVX512
     }
 UKR(float, ukr_tile_f32, ukr_f32, 14, 2)
 UKR(float, ukr_tile_f32, ukr_f32_6x64, 6, 4)
+UKR(float, ukr_tile_f32, ukr_f32_6x48, 6, 3)
 UKR(float, ukr_tile_f32, ukr_f32_8x48, 8, 3)
 UKR(double, ukr_tile_f64, ukr_f64, 14, 2)
 UKR(double, ukr_tile_f64, ukr_f64_6x32, 6, 4)
+UKR(double, ukr_tile_f64, ukr_f64_6x24, 6, 3)
 UKR(double, ukr_tile_f64, ukr_f64_8x24, 8, 3)
 
 
@@ -68,8 +72,10 @@ const eng_gemm_kernels eng_gemm_avx512 = {
     .f64_blocks = ENG_GEMM_AVX512_F64, .f64 = ukr_f64,
     .f32_direct = ukr_f32_direct, .f64_direct = ukr_f64_direct,
     .alt_f32 = { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64, ukr_f32_6x64_direct },
+                 { ENG_GEMM_AVX512_F32_6x48, ukr_f32_6x48, ukr_f32_6x48_direct },
                  { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48, ukr_f32_8x48_direct } },
     .alt_f64 = { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32, ukr_f64_6x32_direct },
+                 { ENG_GEMM_AVX512_F64_6x24, ukr_f64_6x24, ukr_f64_6x24_direct },
                  { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24, ukr_f64_8x24_direct } },
     .dot_mr = 4, .dot_nr = 4,       /* 16 accumulators + 8 loaded vectors of the 32 zmm */
     .dot_bytes = ENG_DOT_VECTOR_BYTES,

@@ -70,7 +70,7 @@ typedef struct {
  * not fill the main shape's MR rows (LeNet's 6 or 16 output channels would
  * waste 8 or 12 of the 14 rows of the AVX-512 kernel): gemm.c picks, per
  * call, the shape that pads C the least (choose_shape). */
-#define ENG_GEMM_MAX_ALT 2
+#define ENG_GEMM_MAX_ALT 3
 typedef struct {
     eng_gemm_blocks blocks;
     eng_gemm_ukr_f32 ukr;      /* NULL: no such shape */

@@ -82,7 +82,7 @@ def test_settings_changed_by_one_thread_while_others_multiply():
                 if changes == 200:
                     meddled.set()
                 _C.gemm_set_blocking(*[int(v) for v in choice.choice([0, 1, 8, 40], 3)])
-                _C.gemm_set_shape(int(choice.integers(-1, 3)), int(choice.integers(-1, 2)))
+                _C.gemm_set_shape(int(choice.integers(-1, 4)), int(choice.integers(-1, 2)))
                 _C.gemm_set_dot(int(choice.integers(-1, 2)))
                 _C.set_kernel_isa("gemm", isas[changes % len(isas)])
                 changes += 1
