@@ -10,6 +10,14 @@ from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS
                              PyBUF_RECORDS)
 import numpy as _np
 
+# Looked up once: a 64 x 64 product takes ~2.5 us, and each module attribute lookup per call
+# is tens of nanoseconds of it.
+cdef type _ndarray = _np.ndarray
+cdef object _empty = _np.empty
+cdef object _float32 = _np.dtype(_np.float32)
+cdef object _float64 = _np.dtype(_np.float64)
+cdef double _GEMM_KEEP_GIL_MAX = 1 << 20      # multiply-adds (~100^3)
+
 
 cdef extern from "gemm/gemm.h" nogil:
     void eng_gemm_f32(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
@@ -49,16 +57,15 @@ cdef struct _Mat:
 
 cdef int _acquire(str func, str name, object x, int ndim, bint writable, _Mat *out) except -1:
     """Fill `out` from the array `x` (ndim 2 or 3, float32/float64), or raise."""
-    if not isinstance(x, _np.ndarray):
+    if not isinstance(x, _ndarray):
         raise TypeError(f"{func}: {name} must be a NumPy array, got {type(x).__name__}")
-    if x.ndim != ndim:
-        raise ValueError(f"{func}: {name} must be {ndim}-D, got shape {x.shape}")
-    flags = PyBUF_RECORDS if writable else PyBUF_RECORDS_RO
     try:
-        PyObject_GetBuffer(x, &out.buf, flags)
+        PyObject_GetBuffer(x, &out.buf, PyBUF_RECORDS if writable else PyBUF_RECORDS_RO)
     except (BufferError, ValueError):
         raise ValueError(f"{func}: {name} must be a writeable array") from None
     out.held = True
+    if out.buf.ndim != ndim:
+        raise ValueError(f"{func}: {name} must be {ndim}-D, got shape {x.shape}")
     cdef const char *fmt = out.buf.format
     if fmt[0] == b'f' and fmt[1] == 0:
         out.is_f64 = 0
@@ -95,12 +102,16 @@ cdef inline void _transpose(_Mat *x):
 cdef void _extent(const _Mat *x, char **lo, char **hi):
     """The first and one-past-last byte that `x` can touch."""
     cdef Py_ssize_t size = 8 if x.is_f64 else 4
-    cdef Py_ssize_t low = 0, high = 0, span
-    for span in ((x.batch - 1) * x.bs, (x.rows - 1) * x.rs, (x.cols - 1) * x.cs):
-        if span < 0:
-            low += span
+    cdef Py_ssize_t low = 0, high = 0, d
+    cdef Py_ssize_t spans[3]          # a C array: a tuple here would box each number
+    spans[0] = (x.batch - 1) * x.bs
+    spans[1] = (x.rows - 1) * x.rs
+    spans[2] = (x.cols - 1) * x.cs
+    for d in range(3):
+        if spans[d] < 0:
+            low += spans[d]
         else:
-            high += span
+            high += spans[d]
     lo[0] = x.data + low * size
     hi[0] = x.data + (high + 1) * size
 
@@ -117,11 +128,38 @@ cdef bint _overlap(const _Mat *x, const _Mat *y):
     return xlo < yhi and ylo < xhi
 
 
+cdef void _run_gemm(const _Mat *A, const _Mat *B, const _Mat *C, Py_ssize_t m, Py_ssize_t n,
+                    Py_ssize_t k, double alpha, double beta, bint reference) noexcept nogil:
+    """The checked product, matrix by matrix of the batch."""
+    cdef Py_ssize_t i
+    for i in range(A.batch):
+        if A.is_f64 and reference:
+            eng_gemm_reference_f64(m, n, k, alpha,
+                <const double *>A.data + i * A.bs, A.rs, A.cs,
+                <const double *>B.data + i * B.bs, B.rs, B.cs,
+                beta, <double *>C.data + i * C.bs, C.rs, C.cs)
+        elif A.is_f64:
+            eng_gemm_f64(m, n, k, alpha,
+                <const double *>A.data + i * A.bs, A.rs, A.cs,
+                <const double *>B.data + i * B.bs, B.rs, B.cs,
+                beta, <double *>C.data + i * C.bs, C.rs, C.cs)
+        elif reference:
+            eng_gemm_reference_f32(m, n, k, <float>alpha,
+                <const float *>A.data + i * A.bs, A.rs, A.cs,
+                <const float *>B.data + i * B.bs, B.rs, B.cs,
+                <float>beta, <float *>C.data + i * C.bs, C.rs, C.cs)
+        else:
+            eng_gemm_f32(m, n, k, <float>alpha,
+                <const float *>A.data + i * A.bs, A.rs, A.cs,
+                <const float *>B.data + i * B.bs, B.rs, B.cs,
+                <float>beta, <float *>C.data + i * C.bs, C.rs, C.cs)
+
+
 cdef object _gemm(str func, a, b, c, double alpha, double beta, bint trans_a, bint trans_b,
                   int ndim, bint reference):
     cdef _Mat A, B, C
     A.held = B.held = C.held = False
-    cdef Py_ssize_t i, m, n, k, batch
+    cdef Py_ssize_t m, n, k, batch
     try:
         _acquire(func, "a", a, ndim, False, &A)
         _acquire(func, "b", b, ndim, False, &B)
@@ -141,7 +179,7 @@ cdef object _gemm(str func, a, b, c, double alpha, double beta, bint trans_a, bi
                              f"got {A.batch} and {B.batch}")
         shape = (<object>m, <object>n) if ndim == 2 else (<object>batch, <object>m, <object>n)
         if c is None:
-            c = _np.empty(shape, _np.float64 if A.is_f64 else _np.float32)
+            c = _empty(shape, _float64 if A.is_f64 else _float32)
             beta = 0.0
         _acquire(func, "c", c, ndim, True, &C)
         if C.is_f64 != A.is_f64:
@@ -154,28 +192,13 @@ cdef object _gemm(str func, a, b, c, double alpha, double beta, bint trans_a, bi
             _release(&B)
             return _gemm(func, _np.array(a), _np.array(b), c, alpha, beta,
                          trans_a, trans_b, ndim, reference)
-        with nogil:
-            for i in range(batch):
-                if A.is_f64 and reference:
-                    eng_gemm_reference_f64(m, n, k, alpha,
-                        <const double *>A.data + i * A.bs, A.rs, A.cs,
-                        <const double *>B.data + i * B.bs, B.rs, B.cs,
-                        beta, <double *>C.data + i * C.bs, C.rs, C.cs)
-                elif A.is_f64:
-                    eng_gemm_f64(m, n, k, alpha,
-                        <const double *>A.data + i * A.bs, A.rs, A.cs,
-                        <const double *>B.data + i * B.bs, B.rs, B.cs,
-                        beta, <double *>C.data + i * C.bs, C.rs, C.cs)
-                elif reference:
-                    eng_gemm_reference_f32(m, n, k, <float>alpha,
-                        <const float *>A.data + i * A.bs, A.rs, A.cs,
-                        <const float *>B.data + i * B.bs, B.rs, B.cs,
-                        <float>beta, <float *>C.data + i * C.bs, C.rs, C.cs)
-                else:
-                    eng_gemm_f32(m, n, k, <float>alpha,
-                        <const float *>A.data + i * A.bs, A.rs, A.cs,
-                        <const float *>B.data + i * B.bs, B.rs, B.cs,
-                        <float>beta, <float *>C.data + i * C.bs, C.rs, C.cs)
+        # A product of a few microseconds keeps the GIL: giving it up and taking it back
+        # would cost more than another thread could do meanwhile.
+        if <double>batch * m * n * k > _GEMM_KEEP_GIL_MAX:
+            with nogil:
+                _run_gemm(&A, &B, &C, m, n, k, alpha, beta, reference)
+        else:
+            _run_gemm(&A, &B, &C, m, n, k, alpha, beta, reference)
     finally:
         _release(&A)
         _release(&B)
