@@ -53,6 +53,13 @@ static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff
     const ptrdiff_t MR = g->blk.mr, NR = g->blk.nr;
     const ptrdiff_t KC = g->blk.kc, MC = g->blk.mc, NC = g->blk.nc;
     const size_t es = g->es;
+    /* With A read in place, a ragged last micro-panel (mr < MR rows) can be the MR rows
+     * that end at the part's last row instead: its first MR - mr rows overlap the tile
+     * above, and are written again with the same values (the same kernel adds the same
+     * products in the same order).  The full tile goes straight to C, with no packed
+     * zeros and no scratch copy.  Only where C is written, not updated (beta 0 and one
+     * rank-KC update: a second pass would add those rows twice). */
+    const int overlap_last = g->direct_a && g->beta == 0 && k <= KC && i1 - i0 >= MR;
 
     for (ptrdiff_t jc = j0; jc < j1; jc += NC) {                        /* loop 5 */
         const ptrdiff_t nc = min_p(NC, j1 - jc);
@@ -80,7 +87,7 @@ static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff
                  * (direct A: only a ragged last one) */
                 for (ptrdiff_t t = 0; t < n_ir; t++) {
                     const int mr = (int)min_p(MR, mc - t * MR);
-                    if (!g->direct_a || mr < MR)
+                    if (!g->direct_a || (mr < MR && !overlap_last))
                         g->pack_a(g, ic + t * MR, pc, mr, kc, Ap + (size_t)(t * MR * kc) * es);
                 }
 
@@ -93,14 +100,17 @@ static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff
                         ldb = g->rs_b;
                     }
                     for (ptrdiff_t ir = 0; ir < n_ir; ir++) {           /* loop 1 */
-                        const int mr = (int)min_p(MR, mc - ir * MR);
+                        int mr = (int)min_p(MR, mc - ir * MR);
+                        ptrdiff_t row = ic + ir * MR;
                         const char *ap = Ap + (size_t)(ir * MR * kc) * es;
                         ptrdiff_t lda = 0;
-                        if (g->direct_a && mr == MR) {                  /* A in place */
-                            ap = (const char *)g->A + (size_t)((ic + ir * MR) * g->rs_a + pc) * es;
+                        if (g->direct_a && (mr == MR || overlap_last)) {  /* A in place */
+                            row -= MR - mr;                 /* (the overlapping last tile) */
+                            mr = (int)MR;
+                            ap = (const char *)g->A + (size_t)(row * g->rs_a + pc) * es;
                             lda = g->rs_a;
                         }
-                        g->tile(g, ic + ir * MR, jc + jr * NR, mr, nr, kc, ap, lda, bp, ldb, beta);
+                        g->tile(g, row, jc + jr * NR, mr, nr, kc, ap, lda, bp, ldb, beta);
                     }
                 }
             }

@@ -107,7 +107,7 @@ def shapes_of(isa, dtype):
 
 
 @given(m=st.integers(1, 40), n=st.integers(1, 150), k=st.integers(1, 30),
-       dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), shape=st.integers(0, 2),
+       dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), shape=st.integers(0, 3),
        direct_b=st.sampled_from([0, 1]), direct_a=st.sampled_from([0, 1]),
        threads=st.sampled_from([1, 2]), trans_a=st.booleans(),
        a_rows=st.sampled_from(["next to each other", "apart", "reversed", "one row"]),
@@ -164,6 +164,39 @@ def test_shapes_threads_bitwise_identical(dtype, isa):
                     results.append(c)
                 np.testing.assert_array_equal(results[0], results[1])
                 assert_close(results[0], expected(a, b, c0, 1.5, 0.5, False, False), k, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_ragged_last_tile_read_in_place(dtype):
+    """With A read in place, C written (beta 0) and one rank-KC update, a ragged last tile
+    is the MR rows ending at the last row (loops.c): it rewrites the rows it shares with the
+    tile above bitwise unchanged (they equal the product of those rows of A alone), 2 threads
+    give bitwise the 1-thread result, and where C is updated (beta != 0) or k takes two
+    rank-KC updates (KC 16 here) the answer is still right."""
+    rng = np.random.default_rng(5)
+    n, k = 70, 40
+    b = rng.standard_normal((k, n)).astype(dtype)
+    for isa in ISAS:
+        for shape in shapes_of(isa, dtype):
+            with gemm_settings(isa=isa, shape=(shape, -1, 1)):
+                mr = _C.gemm_blocking(dtype)["mr"]
+            for m in (mr + 1, 2 * mr - 1, 3 * mr + 2):
+                a = rng.standard_normal((m, k)).astype(dtype)
+                c0 = rng.standard_normal((m, n)).astype(dtype)
+                full = m // mr * mr                      # the rows of whole tiles
+                for beta, blocks in ((0.0, None), (0.5, None), (0.0, (16, 0, 0, 0))):
+                    results = []
+                    for threads in (1, 2):
+                        c = c0.copy()
+                        with gemm_settings(isa=isa, threads=threads, shape=(shape, -1, 1),
+                                           blocks=blocks):
+                            native.gemm(a, b, c, beta=beta)
+                            top = native.gemm(a[:full], b, c0[:full].copy(), beta=beta)
+                        np.testing.assert_array_equal(c[:full], top)
+                        results.append(c)
+                    np.testing.assert_array_equal(results[0], results[1])
+                    assert_close(results[0], expected(a, b, c0, 1.0, beta, False, False),
+                                 k, dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
