@@ -65,6 +65,7 @@ except ImportError:  # older setuptools
                                   DistutilsPlatformError as PlatformError)
 
 from Cython.Build import cythonize
+import numpy
 
 CYTHON_DIRECTIVES = {
     "language_level": 3,
@@ -308,7 +309,9 @@ class BuildPy(build_py):
 extension = Extension(
     "engine._C",
     sources=["engine/_C.pyx"] + sources_for(target_arch()),
-    include_dirs=["csrc"],      # sources include each other as "family/file.h"
+    # csrc: sources include each other as "family/file.h"; NumPy's C API makes GEMM's result
+    include_dirs=["csrc", numpy.get_include()],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     depends=family_files("*.h") + sorted(glob.glob(os.path.join("engine", "_*.pxi"))),
     libraries=[] if os.name == "nt" else ["m"],
 )
