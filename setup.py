@@ -64,8 +64,8 @@ except ImportError:  # older setuptools
     from distutils.errors import (CompileError, LinkError, DistutilsExecError as ExecError,
                                   DistutilsPlatformError as PlatformError)
 
-from Cython.Build import cythonize
 import numpy
+from Cython.Build import cythonize
 
 CYTHON_DIRECTIVES = {
     "language_level": 3,
@@ -309,7 +309,8 @@ class BuildPy(build_py):
 extension = Extension(
     "engine._C",
     sources=["engine/_C.pyx"] + sources_for(target_arch()),
-    # csrc: sources include each other as "family/file.h"; NumPy's C API makes GEMM's result
+    # csrc: the sources include each other as "family/file.h"; NumPy's headers: _gemm.pxi
+    # makes its result arrays through NumPy's C API (numpy is a build requirement already)
     include_dirs=["csrc", numpy.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     depends=family_files("*.h") + sorted(glob.glob(os.path.join("engine", "_*.pxi"))),
