@@ -99,14 +99,15 @@ def matmul(a, b):
     if isinstance(a, Tensor) and isinstance(b, Tensor) and not _anomaly._enabled:
         x, w = a.data, b.data
         if x.ndim == 2 and w.ndim == 2:
+            B = backend_of(x)
             try:
-                y = _wrap(backend_of(x).gemm(x, w))
+                y = _wrap(B.gemm(x, w))
             except (TypeError, ValueError):
                 pass                              # MatMul below computes it or says why
             else:
                 if (a._requires_grad or b._requires_grad) and autograd.is_grad_enabled():
                     fn = MatMul()
-                    fn.B, fn.path = backend_of(x), "gemm"
+                    fn.B, fn.path = B, "gemm"
                     fn._record((a, b), (a._requires_grad, b._requires_grad), (y,))
                 return y
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
