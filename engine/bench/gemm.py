@@ -106,9 +106,12 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
 
 def tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick):
     """One row: ``a @ b`` of two size × size engine Tensors (requires_grad=True, so the graph
-    is recorded as in training) against NumPy's ``a @ b`` and PyTorch's on the same data,
-    taking turns (measure_interleaved); each timed sample is a loop of calls, the products
-    being microseconds long."""
+    is recorded as in training) against NumPy's ``a @ b`` and PyTorch's on the same data;
+    each timed sample is a loop of calls, the products being microseconds long.  At 1 thread
+    the three take turns (measure_interleaved).  At 2 they run one after the other, the
+    engine first: NumPy's and PyTorch's worker threads keep spinning for a while after each
+    of their calls, and an engine sample taken in that while found its second thread
+    waiting for the core they held (one such row read 18 GFLOP/s where 112 was right)."""
     from ..tensor import Tensor
     a = rng.standard_normal((size, size)).astype(dtype)
     b = rng.standard_normal((size, size)).astype(dtype)
@@ -122,8 +125,15 @@ def tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick):
         torch.set_num_threads(threads)
     backend.set_num_threads(threads)
     with limited_threads(threads) as blas_limited:
-        timings, peak = with_peak(lambda: measure_interleaved(fns, 10 if quick else 40),
-                                  dtype, isa, threads)
+        repeats = 10 if quick else 40
+        if threads == 1:
+            timings, peak = with_peak(lambda: measure_interleaved(fns, repeats), dtype, isa, 1)
+        else:
+            engine_fn = fns.pop("native")
+            engine_time, peak = with_peak(lambda: measure(engine_fn, repeats), dtype, isa,
+                                          threads)
+            timings = {"native": engine_time}
+            timings.update({impl: measure(fn, repeats) for impl, fn in fns.items()})
     row = {"group": "gemm", "case": f"Tensor @ {size}", "m": size, "n": size, "k": size,
            "dtype": dtype, "threads": threads, "isa": isa, "figure": "native_gflops",
            "better": "higher", "numpy_threads": threads if blas_limited else "default",
@@ -173,8 +183,9 @@ def gemm_table(rows):
 
 
 LEGEND = """\
-legend: "Tensor @ n": the whole Python call a @ b on engine Tensors (against NumPy's a @ b and
-  PyTorch's, interleaved); the other rows call the C GEMM directly;
+legend: "Tensor @ n": the whole Python call a @ b on engine Tensors, recording the graph
+  (against NumPy's a @ b and PyTorch's: taking turns at 1 thread, one after the other at 2);
+  the other rows call the C GEMM directly;
   m, n, k: C is m×n, the shared dimension is k; thr: threads for the engine and NumPy's
   BLAS (and PyTorch); native/numpy/torch: GFLOP/s = 2·m·n·k / best time (higher is better);
   ±%: the engine's spread, how much slower the median run was than the best;
