@@ -109,9 +109,10 @@ def tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick):
     is recorded as in training) against NumPy's ``a @ b`` and PyTorch's on the same data;
     each timed sample is a loop of calls, the products being microseconds long.  At 1 thread
     the three take turns (measure_interleaved).  At 2 they run one after the other, the
-    engine first: NumPy's and PyTorch's worker threads keep spinning for a while after each
-    of their calls, and an engine sample taken in that while found its second thread
-    waiting for the core they held (one such row read 18 GFLOP/s where 112 was right)."""
+    engine first and NumPy last: NumPy's and PyTorch's worker threads keep spinning for a
+    while after each of their calls, and a sample taken in that while found its second
+    thread waiting for the core they held (one engine row read 18 GFLOP/s where 112 was
+    right; PyTorch timed after NumPy, 29 where 140 was)."""
     from ..tensor import Tensor
     a = rng.standard_normal((size, size)).astype(dtype)
     b = rng.standard_normal((size, size)).astype(dtype)
@@ -133,7 +134,8 @@ def tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick):
             engine_time, peak = with_peak(lambda: measure(engine_fn, repeats), dtype, isa,
                                           threads)
             timings = {"native": engine_time}
-            timings.update({impl: measure(fn, repeats) for impl, fn in fns.items()})
+            for impl in sorted(fns, key=lambda impl: impl == "numpy"):   # NumPy last
+                timings[impl] = measure(fns[impl], repeats)
     row = {"group": "gemm", "case": f"Tensor @ {size}", "m": size, "n": size, "k": size,
            "dtype": dtype, "threads": threads, "isa": isa, "figure": "native_gflops",
            "better": "higher", "numpy_threads": threads if blas_limited else "default",
