@@ -276,7 +276,7 @@ def gemm_set_blocking(kc=0, mc=0, nc=0, small_max=-1):
 
 
 def gemm_set_shape(shape=-1, direct_b=-1, direct_a=-1):
-    """Force GEMM's register-block shape (0: the ISA's main one, 1, 2: its shapes for
+    """Force GEMM's register-block shape (0: the ISA's main one, 1, 2, 3: its shapes for
     few rows; -1: chosen per call), direct B (1: read B in place when its rows are
     contiguous, 0: always pack, -1: when it pays) and direct A (the same for A, where the
     ISA has a direct-A kernel).  For tests; no arguments: automatic."""
