@@ -1,9 +1,10 @@
 """Checks of optimizers' hyper-parameters, one function per kind of setting.
 
 ``Optimizer.add_param_group`` runs them on every group (so a bad value is refused when the
-optimizer is built, not at its first step), and ``step()`` runs them again, so a value set
-later through ``param_groups[i]["lr"] = ...`` (by hand or by a scheduler) is refused with the
-same message before it can turn the weights into NaN.
+optimizer is built, not at its first step), and ``step()`` runs them again on every group
+whose settings changed since its last check, so a value set later through
+``param_groups[i]["lr"] = ...`` (by hand or by a scheduler) is refused with the same message
+before it can turn the weights into NaN.
 """
 import math
 import numbers

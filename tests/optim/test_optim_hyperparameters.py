@@ -87,6 +87,38 @@ def test_a_rate_set_later_is_refused_at_step_before_any_weight_moves(cls, value,
     np.testing.assert_array_equal(p.numpy(), before)
 
 
+def test_step_checks_a_group_again_only_when_a_setting_changed(monkeypatch):
+    """Unchanged settings are not checked on every step (the same objects as last time); a
+    value set between steps, a new group dict or a key added (a scheduler's initial_lr)
+    is, so a bad rate set after many steps is still refused before any weight moves."""
+    from engine.optim import hyper
+    checked = []
+    real = hyper.check_group
+    monkeypatch.setattr(hyper, "check_group",
+                        lambda group, where="": (checked.append(where), real(group, where))[1])
+    p = param()
+    opt = optim.SGD([p], lr=0.1, momentum=0.9)
+    p.grad = np.ones(3)
+    checked.clear()
+    for _ in range(3):
+        opt.step()
+    assert checked == ["parameter group 0"]                 # the first step only
+    opt.param_groups[0]["lr"] = 0.05
+    opt.step()
+    opt.param_groups[0] = dict(opt.param_groups[0])         # same values, a new dict
+    opt.step()
+    opt.param_groups[0]["initial_lr"] = 0.05
+    opt.step()
+    assert len(checked) == 4
+    before = p.numpy().copy()
+    opt.param_groups[0]["lr"] = -1.0
+    with pytest.raises(ValueError, match="lr"):
+        opt.step()
+    with pytest.raises(ValueError, match="lr"):             # and again: it was not remembered
+        opt.step()
+    np.testing.assert_array_equal(p.numpy(), before)
+
+
 def test_valid_settings_of_every_kind_are_accepted_and_converted():
     opt = optim.SGD([param()], lr=np.float32(0.5), momentum=1, nesterov=np.bool_(True))
     group = opt.param_groups[0]
