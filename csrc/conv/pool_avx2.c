@@ -35,14 +35,9 @@ static inline unsigned first_lanes(int n)
     return (1u << n) - 1u;
 }
 
-/* load_n, store_n for both types */
+/* load_n, store_n, load_pairs, store_pairs for both types */
 #define ENG_TEMPLATE "conv/pool_lanes.h"
 #include "common/template.h"
-
-/* of 2n values from p (a row's pairs of columns), how many fall in the first vector of
- * `lanes` and how many in the second */
-#define FIRST_HALF(n, lanes) (2 * (n) < (lanes) ? 2 * (n) : (lanes))
-#define SECOND_HALF(n, lanes) (2 * (n) > (lanes) ? 2 * (n) - (lanes) : 0)
 
 /* the 64-bit pieces 0, 2, 1, 3 of v: after an in-lane shuffle, puts them in row order */
 #define CROSS_LANES(v) _mm256_permute4x64_pd((v), _MM_SHUFFLE(3, 1, 2, 0))
@@ -52,13 +47,7 @@ static inline unsigned first_lanes(int n)
 static inline void load_split_f32(const float *p, int n, __m256 *even, __m256 *odd)
 {
     __m256 lo, hi;
-    if (n == lanes_f32) {                                   /* the common case: no masks */
-        lo = loadu_f32(p);
-        hi = loadu_f32(p + lanes_f32);
-    } else {
-        lo = load_n_f32(p, FIRST_HALF(n, lanes_f32));
-        hi = load_n_f32(p + lanes_f32, SECOND_HALF(n, lanes_f32));
-    }
+    load_pairs_f32(p, n, &lo, &hi);
     /* per 128-bit lane: lo's evens then hi's evens (odds), then the lanes in order */
     *even = _mm256_castpd_ps(CROSS_LANES(_mm256_castps_pd(
         _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0)))));
@@ -72,13 +61,7 @@ static inline void store_merged_f32(float *p, __m256 even, __m256 odd, int n)
     const __m256 b = _mm256_unpackhi_ps(even, odd);    /* e2 o2 e3 o3 | e6 o6 e7 o7 */
     const __m256 lo = _mm256_permute2f128_ps(a, b, 0x20);
     const __m256 hi = _mm256_permute2f128_ps(a, b, 0x31);
-    if (n == lanes_f32) {                                   /* the common case: no masks */
-        storeu_f32(p, lo);
-        storeu_f32(p + lanes_f32, hi);
-    } else {
-        store_n_f32(p, lo, FIRST_HALF(n, lanes_f32));
-        store_n_f32(p + lanes_f32, hi, SECOND_HALF(n, lanes_f32));
-    }
+    store_pairs_f32(p, lo, hi, n);
 }
 
 static inline __m256i iload_n_f32(const int32_t *p, int n)
@@ -152,13 +135,7 @@ static inline int missing_f32(__m256 m, int n)
 static inline void load_split_f64(const double *p, int n, __m256d *even, __m256d *odd)
 {
     __m256d lo, hi;
-    if (n == lanes_f64) {                                   /* the common case: no masks */
-        lo = loadu_f64(p);
-        hi = loadu_f64(p + lanes_f64);
-    } else {
-        lo = load_n_f64(p, FIRST_HALF(n, lanes_f64));
-        hi = load_n_f64(p + lanes_f64, SECOND_HALF(n, lanes_f64));
-    }
+    load_pairs_f64(p, n, &lo, &hi);
     *even = CROSS_LANES(_mm256_unpacklo_pd(lo, hi));         /* lo0 hi0 lo2 hi2 -> in order */
     *odd = CROSS_LANES(_mm256_unpackhi_pd(lo, hi));
 }
@@ -169,13 +146,7 @@ static inline void store_merged_f64(double *p, __m256d even, __m256d odd, int n)
     const __m256d b = _mm256_unpackhi_pd(even, odd);   /* e1 o1 | e3 o3 */
     const __m256d lo = _mm256_permute2f128_pd(a, b, 0x20);
     const __m256d hi = _mm256_permute2f128_pd(a, b, 0x31);
-    if (n == lanes_f64) {                                   /* the common case: no masks */
-        storeu_f64(p, lo);
-        storeu_f64(p + lanes_f64, hi);
-    } else {
-        store_n_f64(p, lo, FIRST_HALF(n, lanes_f64));
-        store_n_f64(p + lanes_f64, hi, SECOND_HALF(n, lanes_f64));
-    }
+    store_pairs_f64(p, lo, hi, n);
 }
 
 /* the 4-lane int32 mask of the lanes below n */
