@@ -217,25 +217,26 @@ def gemm(a, b, c=None, double alpha=1.0, double beta=0.0, bint trans_a=False,
     returned (β is then ignored).  β = 0 overwrites c, NaN included.  Big-endian or
     misaligned operands are read through a native copy.
     """
-    try:
-        return _gemm("gemm", a, b, c, alpha, beta, trans_a, trans_b, 2, False)
-    except (TypeError, ValueError):     # before any work: nothing was written yet
-        a2, b2 = _readable(a), _readable(b)
-        if a2 is a and b2 is b:
-            raise
-        return _gemm("gemm", a2, b2, c, alpha, beta, trans_a, trans_b, 2, False)
+    return _gemm_readable("gemm", a, b, c, alpha, beta, trans_a, trans_b, 2)
 
 
 def gemm_batched(a, b, c=None, double alpha=1.0, double beta=0.0, bint trans_a=False,
                  bint trans_b=False):
     """gemm for each i of a batch: C[i] = α·op(A[i])·op(B[i]) + β·C[i] (3-D arrays)."""
+    return _gemm_readable("gemm_batched", a, b, c, alpha, beta, trans_a, trans_b, 3)
+
+
+cdef object _gemm_readable(str func, a, b, c, double alpha, double beta, bint trans_a,
+                           bint trans_b, int ndim):
+    """_gemm, and when it refuses an operand that is only big-endian or misaligned, _gemm
+    again on a readable copy of it (the refusal comes before any work: nothing was written)."""
     try:
-        return _gemm("gemm_batched", a, b, c, alpha, beta, trans_a, trans_b, 3, False)
+        return _gemm(func, a, b, c, alpha, beta, trans_a, trans_b, ndim, False)
     except (TypeError, ValueError):
         a2, b2 = _readable(a), _readable(b)
         if a2 is a and b2 is b:
             raise
-        return _gemm("gemm_batched", a2, b2, c, alpha, beta, trans_a, trans_b, 3, False)
+        return _gemm(func, a2, b2, c, alpha, beta, trans_a, trans_b, ndim, False)
 
 
 cdef object _readable(x):
