@@ -37,7 +37,7 @@ cdef extern from "gemm/gemm.h" nogil:
                                 double beta, double *C, ptrdiff_t rs_c, ptrdiff_t cs_c)
     void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
     void eng_gemm_get_blocking(int is_f64, long out[6])
-    void eng_gemm_set_shape(int shape, int direct_b, int direct_a)
+    void eng_gemm_set_shape(int shape, int direct_b, int direct_a, int edge)
     void eng_gemm_set_dot(int mode)
     int eng_gemm_num_shapes(int is_f64)
     double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
@@ -276,17 +276,19 @@ def gemm_set_blocking(kc=0, mc=0, nc=0, small_max=-1):
     eng_gemm_set_blocking(blocks[0], blocks[1], blocks[2], limit)
 
 
-def gemm_set_shape(shape=-1, direct_b=-1, direct_a=-1):
+def gemm_set_shape(shape=-1, direct_b=-1, direct_a=-1, edge=-1):
     """Force GEMM's register-block shape (0: the ISA's main one, 1, 2, 3: its shapes for
     few rows; -1: chosen per call), direct B (1: read B in place when its rows are
-    contiguous, 0: always pack, -1: when it pays) and direct A (the same for A, where the
-    ISA has a direct-A kernel).  For tests; no arguments: automatic."""
+    contiguous, 0: always pack, -1: when it pays), direct A (the same for A, where the
+    ISA has a direct-A kernel) and edge tiles (1 or -1: written in place with masks, where
+    the ISA has edge kernels; 0: through a scratch tile).  For tests; no arguments:
+    automatic."""
     if not -1 <= _size_arg("gemm_set_shape", "shape", shape) < 8:
         raise ValueError(f"gemm_set_shape: shape must be -1 or 0..7, got {shape}")
-    for name, value in (("direct_b", direct_b), ("direct_a", direct_a)):
+    for name, value in (("direct_b", direct_b), ("direct_a", direct_a), ("edge", edge)):
         if not -1 <= _size_arg("gemm_set_shape", name, value) <= 1:
             raise ValueError(f"gemm_set_shape: {name} must be -1, 0 or 1, got {value}")
-    eng_gemm_set_shape(shape, direct_b, direct_a)
+    eng_gemm_set_shape(shape, direct_b, direct_a, edge)
 
 
 def gemm_set_dot(mode=-1):

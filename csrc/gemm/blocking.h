@@ -42,9 +42,11 @@
  *   AVX-512 8 x 48 (float) and 8 x 24 (double), a shape for products with
  *   few rows: the main shape's KC (the B micro-panel, 72 KiB, streams from
  *   L2: still ~24 FMAs per 10 loads); MC and NC the main shape's rounded to
- *   multiples of MR and NR.  6 x 48 and 6 x 24: the same blocks, 6 rows.  It
- *   wins the ties with 8 x 48 (m and n multiples of 24 and 48, e.g. 96^3),
- *   because it reads A in place where 8 x 48 must pack it (direct A, below).
+ *   multiples of MR and NR.  6 x 48 and 6 x 24: the same blocks, 6 rows.  Small
+ *   products choose among the shapes by the time of their tiles (gemm.c), in which
+ *   a ragged last micro-panel of B costs the vectors it fills: 6 x 48 takes 72^3 and
+ *   80^3 (48 + 24 and 48 + 32 columns, where 6 x 64 would leave a 1-vector tile) and
+ *   ties 96^3 with 6 x 64; 8 x 24 takes most float64 ones (it reads A in place).
  *   1 thread, time 6 x 48 direct / 8 x 48 packed, float32: 96^3 0.93, 144^3
  *   0.94, 96 x 96 x 784 0.93, 528^3 1.03; float64: 96^3 0.76, 144^3 0.91,
  *   528^3 0.93, 1056^3 0.93.
@@ -97,25 +99,38 @@
  * rest is left for C's tile and the other lines a step touches. */
 #define ENG_GEMM_L2_BLOCK_BYTES (800 * 1024)
 
-/* Direct A (gemm.c): A is read in place by the kernels of at most DIRECT_A_MAX_MR rows (each
- * step broadcasts from MR rows of A far apart), when B has at most DIRECT_A_MAX_NR NR-column
- * micro-panels (DIRECT_A_MAX_NR_8 for kernels of 7 or 8 rows).  AVX-512, float32, 1 thread,
- * time direct / packed (best of 7-15): the 6 x 64 kernel 64^3 0.88, 128 x 128 x 64 0.92,
- * 256^3 0.96 (1, 2, 4 panels); the 8 x 48 kernel with one panel 0.89-0.91 (128 x 48 x 784,
- * 64 x 48 x 256), but with two or more 1.10-1.18 at small k (96^3, 128 x 192 x 96) and
- * 1.05-1.13 at 528^3 ... 1056^3: its 8 streams of A prefetch worse than the 6-row kernel's 6.
- * The 14 x 32 kernel: 96^3 1.11 (3 panels).  And for large products (m, n and k at least
- * DIRECT_A_MIN_LARGE) the 6-row kernel reads A in place whatever n: packing A (a transposing
- * copy) was ~3% of the time (512^3: 1100 us direct, 1155 packed).  Products in between
- * (16 x 6400 x 150, 128 x 784 x 256) stay packed: there direct A was 5-10% slower. */
-#define ENG_GEMM_DIRECT_A_MAX_NR 4
-#define ENG_GEMM_DIRECT_A_MAX_NR_8 1
-#define ENG_GEMM_DIRECT_A_MAX_MR 8
+/* Direct A (gemm.c, reads_a_in_place): where A's rows are contiguous, a micro-kernel can
+ * broadcast A's values from A itself instead of a packed copy (a transposing copy of every
+ * block of A).  AVX-512, 1 thread, time direct / packed (best of 9, interleaved), each
+ * shape forced:
+ *   6-row kernels: float32 64^3 ... 256^3 0.81-0.96, 6 x 50176 x 25 0.96, 16 x 6400 x 150
+ *     0.95, 128 x 784 x 256 0.99, 64 x 32768 x 576 0.99; float64 0.93-1.00, 128 x 784 x 256
+ *     1.01: always, and for large products (m, n, k at least DIRECT_A_MIN_LARGE) too: there
+ *     packing A was ~3% of the time (float32 512^3: 1100 us direct, 1155 packed).
+ *   8-row kernels: float64 0.86-0.94 (64^3 ... 256^3, 16 x 6400 x 150, 128 x 784 x 256):
+ *     always; float32 only for one NR-column micro-panel of B (DIRECT_A_F32_MAX_NR_8): with
+ *     one, 0.72 (128 x 10 x 128), with more 1.04-1.29 (16 x 6400 x 150, 96^3 1.11): its 8
+ *     streams of A prefetch worse than the 6-row kernels' 6.
+ *   14-row kernels: 0.67-0.99 for products below the large ones (128 x 10 x 128, 96^3, 160^3,
+ *     224^3, 128 x 256 x 784); large products pack A for kernels of more than
+ *     DIRECT_A_LARGE_MAX_MR rows. */
+#define ENG_GEMM_DIRECT_A_F32_MAX_NR_8 1
+#define ENG_GEMM_DIRECT_A_LARGE_MAX_MR 6
 #define ENG_GEMM_DIRECT_A_MIN_LARGE 512
 
+/* Direct B (gemm.c): B is read in place when its rows are contiguous and it is small (k * n
+ * values in at most DIRECT_B_MAX_BYTES: it stays in L1/L2 as it is, e.g. a 64 x 64 product)
+ * or C has few rows.  Such small products choose their shape by the time of their tiles
+ * (small_product_cost in gemm.c), in which a shape that packs A where another reads it in
+ * place pays PACK_A_COST more: float32 80^3, 8 x 48 packed / 6 x 48 direct, 1.05. */
+#define ENG_GEMM_DIRECT_B_MAX_BYTES (128.0 * 1024)
+#define ENG_GEMM_PACK_A_COST 0.06
+
 /* Problems with m*n*k at most this take the unpacked triple loop: for them
- * packing and the parallel region cost more than they save. */
-#define ENG_GEMM_SMALL_MAX 4096L
+ * packing and the parallel region cost more than they save.  Float32, 1 thread, the call
+ * from Python, loop / blocked: 4 x 4 x 4 0.27 / 0.38 us, 8^3 0.35 / 0.36, 12^3 0.50 / 0.37,
+ * 16^3 0.83 / 0.41. */
+#define ENG_GEMM_SMALL_MAX 512L
 
 /* The dot-product path (gemm.c, dot.h), for op(A)'s rows and op(B)'s columns
  * contiguous along k (C = A * B^T, a convolution's or a dense layer's weight

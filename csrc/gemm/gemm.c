@@ -11,25 +11,29 @@
  *   - everything else runs the five loops of loops.c, with a register-block
  *     shape and cache blocks chosen here.
  *
- * Register-block shape: an ISA may offer several (kernels.h); each call
- * takes the one that pads C the least (choose_shape), so LeNet's 6 x 25 x
- * 50176 product runs a 6-row kernel instead of using 6 of 14 rows.
+ * Register-block shape: an ISA may offer several (kernels.h); each call takes the one that
+ * costs the least (choose_shape): for a small product the time of its tiles, for a larger
+ * one the padded tile area, so LeNet's 6 x 25 x 50176 product runs a 6-row kernel instead
+ * of using 6 of 14 rows.
  *
  * Direct B: when B's rows are contiguous and either C has few rows (m <=
  * 2 MR: each packed B element would be used by only one or two micro-panels
  * of A, so copying B costs as much as computing with it) or B is small
  * (<= 128 KiB: it stays in L1/L2 as it is, e.g. a 64 x 64 product), the
- * micro-kernel reads B in place (ldb = B's row stride) and only the ragged
- * last NR columns are packed (their zero padding is needed).
+ * micro-kernel reads B in place (ldb = B's row stride).  A ragged last micro-panel of
+ * B is read in place by the ISA's edge kernel, with masks (kernels.h), or else packed
+ * (its zero padding is then needed).
  *
- * Direct A: likewise, when A's rows are contiguous and B has few micro-panels (n <=
- * ENG_GEMM_DIRECT_A_MAX_NR * NR for a 6-row kernel, one panel for an 8-row one: a 64 x 64
- * product has one), each packed value of A would be
- * read by one or two micro-kernel calls only, so packing A (a transposing copy) costs about
- * as much as the arithmetic it serves: the ISA's direct-A kernel then broadcasts A's values
- * from A itself (only the ragged last MR rows are packed).  Large products (m, n, k >=
- * ENG_GEMM_DIRECT_A_MIN_LARGE) read A in place too, when the kernel has 6 rows: its
- * streams of A are few enough to prefetch, and the copy is saved (blocking.h).
+ * Direct A: likewise, when A's rows are contiguous, the ISA's direct-A kernel broadcasts
+ * A's values from A itself instead of a packed copy (a transposing copy that costs about as
+ * much as the arithmetic it serves when B has few micro-panels, and a few percent when it
+ * has many); only a ragged last MR rows are packed, or read as the MR rows that end at C's
+ * last row (loops.c).  Which kernels do so, and when, was measured: reads_a_in_place
+ * below, blocking.h.
+ *
+ * Edges: a tile cut by C's last rows or columns is computed by the ISA's edge kernel with
+ * the vectors that hold its columns and stored with masks, or else in a scratch tile that
+ * is copied out (typed.h).
  *
  * The test hooks of gemm.h (eng_gemm_set_blocking, _set_shape, _set_dot)
  * override these choices.
@@ -59,6 +63,7 @@ static long g_small_max = ENG_GEMM_SMALL_MAX;
 static int g_shape = -1;                      /* -1: choose per call (choose_shape) */
 static int g_direct_b = -1;                   /* -1: when it pays; 0: never; 1: always */
 static int g_direct_a = -1;                   /* the same for direct A */
+static int g_edge = -1;                       /* edge tiles in place: -1 or 1 yes, 0 scratch */
 static int g_dot = -1;                        /* dot-product path: -1 when it pays; 0 never; 1 always */
 
 void eng_gemm_set_dot(int mode)
@@ -66,11 +71,12 @@ void eng_gemm_set_dot(int mode)
     g_dot = mode < 0 ? -1 : (mode > 0);
 }
 
-void eng_gemm_set_shape(int shape, int direct_b, int direct_a)
+void eng_gemm_set_shape(int shape, int direct_b, int direct_a, int edge)
 {
     g_shape = shape < 0 ? -1 : shape;
     g_direct_b = direct_b < 0 ? -1 : (direct_b > 0);
     g_direct_a = direct_a < 0 ? -1 : (direct_a > 0);
+    g_edge = edge < 0 ? -1 : (edge > 0);
 }
 
 /* The direct-A micro-kernel of shape s (see shape_of), or NULL when the ISA has none. */
@@ -79,6 +85,24 @@ static const void *direct_kernel_of(const eng_gemm_kernels *t, int is_f64, int s
     if (s == 0)
         return is_f64 ? (const void *)t->f64_direct : (const void *)t->f32_direct;
     return is_f64 ? (const void *)t->alt_f64[s - 1].direct : (const void *)t->alt_f32[s - 1].direct;
+}
+
+/* The edge kernel of shape s (kernels.h), or NULL when the ISA has none. */
+static const void *edge_kernel_of(const eng_gemm_kernels *t, int is_f64, int s)
+{
+    if (s == 0)
+        return is_f64 ? (const void *)t->f64_edge : (const void *)t->f32_edge;
+    return is_f64 ? (const void *)t->alt_f64[s - 1].edge : (const void *)t->alt_f32[s - 1].edge;
+}
+
+/* The edge kernel shape s uses on product g: NULL where the ISA has none, where edge kernels
+ * are switched off (eng_gemm_set_shape), or where C's columns are not contiguous (edge kernels
+ * store with unit column stride; then edges take typed.h's scratch tile, and a ragged last
+ * micro-panel of B is packed). */
+static const void *edge_kernel_for(const eng_gemm_kernels *t, int is_f64, int s,
+                                   const gemm_problem *g)
+{
+    return g_edge != 0 && g->cs_c == 1 ? edge_kernel_of(t, is_f64, s) : NULL;
 }
 
 /* Shape number `s` of table t: 0 the main one, 1.. the alternatives;
@@ -112,24 +136,95 @@ int eng_gemm_num_shapes(int is_f64)
     return s;
 }
 
-/* The shape that pads C the least: cost = the padded tile area
- * round_up(m, MR) * round_up(n, NR); a tie goes to the lower number.  E.g.
- * m = 6 -> 6 x 64, m = 16 -> 8 x 48, m = n = 96 -> 6 x 48 (14 x 32 would pad
- * 96 rows to 98, 6 x 64 96 columns to 128; 8 x 48 ties, and comes later),
- * m = n = 128 -> 6 x 64 (132 rows, not 140). */
-static int choose_shape(const eng_gemm_kernels *t, int is_f64, ptrdiff_t m, ptrdiff_t n)
+/* The shape forced by eng_gemm_set_shape, or -1 (0 when it names no shape of this ISA). */
+static int forced_shape(const eng_gemm_kernels *t, int is_f64)
 {
-    if (g_shape >= 0) {
-        eng_gemm_blocks b;
-        const void *u;
-        return shape_of(t, is_f64, g_shape, &b, &u) ? g_shape : 0;
-    }
+    eng_gemm_blocks b;
+    const void *u;
+    if (g_shape < 0)
+        return -1;
+    return shape_of(t, is_f64, g_shape, &b, &u) ? g_shape : 0;
+}
+
+/* Whether shape s (blocks b) reads A in place for product g ("direct A" at the top of this
+ * file; the measurements are in blocking.h).  Only where A's rows are contiguous and the ISA
+ * has a direct kernel for s; then always for a product below ENG_GEMM_DIRECT_A_MIN_LARGE in
+ * some dimension, except float32's 8-row kernel, which does so only for one micro-panel of B
+ * (ENG_GEMM_DIRECT_A_F32_MAX_NR_8); for a large one, only kernels of at most
+ * ENG_GEMM_DIRECT_A_LARGE_MAX_MR rows. */
+static int reads_a_in_place(const eng_gemm_kernels *t, int is_f64, int s,
+                            const eng_gemm_blocks *b, const gemm_problem *g)
+{
+    /* (rs_a == 0, every row the same one, a broadcast: packed; lda = 0 means "packed" in
+     * tile()) */
+    const int possible = direct_kernel_of(t, is_f64, s) != NULL && g->cs_a == 1 && g->rs_a != 0;
+    if (g_direct_a >= 0)
+        return g_direct_a && possible;
+    if (!possible)
+        return 0;
+    if (g->m >= ENG_GEMM_DIRECT_A_MIN_LARGE && g->n >= ENG_GEMM_DIRECT_A_MIN_LARGE
+            && g->k >= ENG_GEMM_DIRECT_A_MIN_LARGE)
+        return b->mr <= ENG_GEMM_DIRECT_A_LARGE_MAX_MR;
+    if (!is_f64 && b->mr == 8)
+        return g->n <= ENG_GEMM_DIRECT_A_F32_MAX_NR_8 * (ptrdiff_t)b->nr;
+    return 1;
+}
+
+/* Whether B is small enough to be read in place whatever the number of rows (direct B). */
+static int b_is_small(const gemm_problem *g)
+{
+    return (double)g->k * g->n * g->es <= ENG_GEMM_DIRECT_B_MAX_BYTES;
+}
+
+/* One step of k on an MR x (nv vectors) tile: MR * nv multiply-adds, or, when nv is small,
+ * MR + nv loads (the broadcasts of A and B's row: a 6 x 1-vector tile is load-bound). */
+static double step_cost(ptrdiff_t MR, ptrdiff_t nv)
+{
+    return (double)(MR * nv > MR + nv ? MR * nv : MR + nv);
+}
+
+/* The time shape s (blocks b) takes on a small product, in multiply-add issue slots: each
+ * MR x (nv vectors) tile does k steps (step_cost) and stores its MR * nv vectors.  With edge
+ * kernels a ragged last micro-panel of B costs only the vectors its columns fill
+ * (kernels.h), without them a whole one.  A shape that packs A where it could be read in
+ * place pays ENG_GEMM_PACK_A_COST more. */
+static double small_product_cost(const eng_gemm_kernels *t, int is_f64, int s,
+                                 const eng_gemm_blocks *b, const gemm_problem *g)
+{
+    const ptrdiff_t MR = b->mr, lanes = t->vector_bytes / (ptrdiff_t)g->es;
+    const ptrdiff_t NV = b->nr / lanes, last = g->n % b->nr;
+    const ptrdiff_t nv_last = edge_kernel_for(t, is_f64, s, g) != NULL
+                              ? (last + lanes - 1) / lanes : NV;
+    const double tile = (double)g->k * step_cost(MR, NV) + (double)(MR * NV);
+    const double tile_last = (double)g->k * step_cost(MR, nv_last) + (double)(MR * nv_last);
+    double cost = (double)((g->m + MR - 1) / MR)
+                  * ((double)(g->n / b->nr) * tile + (last ? tile_last : 0));
+    if (g->cs_a == 1 && g->rs_a != 0 && !reads_a_in_place(t, is_f64, s, b, g))
+        cost *= 1 + ENG_GEMM_PACK_A_COST;
+    return cost;
+}
+
+/* The register-block shape for product g.  A small one (B read in place, see b_is_small)
+ * takes the one that costs the least time by small_product_cost: e.g. float32 80^3 -> 6 x 48
+ * (its last tiles 2 vectors wide, A in place; 8 x 48 would pad no rows but pack A), 128 x
+ * 10 x 128 -> 8 x 48 (1 vector wide, 16 tiles of 8 rows rather than 22 of 6).  A larger one
+ * takes the shape that pads C the least, the padded tile area round_up(m, MR) *
+ * round_up(n, NR) (there the cache blocks of each shape weigh as much as its tiles, and
+ * this simpler rule measured better): m = 6 -> 6 x 64, m = 16 -> 8 x 48, 512^3 ... 2048^3
+ * -> 6 x 64.  A tie goes to the lower number. */
+static int choose_shape(const eng_gemm_kernels *t, int is_f64, const gemm_problem *g)
+{
+    const int forced = forced_shape(t, is_f64);
+    if (forced >= 0)
+        return forced;
+    const int small = b_is_small(g) && t->vector_bytes > 0;
     int best = 0;
     double best_cost = 0;
     eng_gemm_blocks b;
     const void *u;
     for (int s = 0; shape_of(t, is_f64, s, &b, &u); s++) {
-        double cost = (double)((m + b.mr - 1) / b.mr * b.mr) * (double)((n + b.nr - 1) / b.nr * b.nr);
+        const double cost = small ? small_product_cost(t, is_f64, s, &b, g)
+                                  : (double)round_up(g->m, b.mr) * (double)round_up(g->n, b.nr);
         if (s == 0 || cost < best_cost) {
             best = s;
             best_cost = cost;
@@ -166,7 +261,8 @@ static eng_gemm_blocks blocks_for(const eng_gemm_kernels *t, int is_f64, int s)
 void eng_gemm_get_blocking(int is_f64, long out[6])
 {
     const eng_gemm_kernels *t = kernels();
-    eng_gemm_blocks b = blocks_for(t, is_f64, g_shape >= 0 ? choose_shape(t, is_f64, 1, 1) : 0);
+    const int forced = forced_shape(t, is_f64);
+    eng_gemm_blocks b = blocks_for(t, is_f64, forced >= 0 ? forced : 0);
     out[0] = b.mr; out[1] = b.nr; out[2] = b.kc; out[3] = b.mc; out[4] = b.nc;
     out[5] = g_small_max;
 }
@@ -237,25 +333,17 @@ static void fit_mc(gemm_problem *g)
 static int run_blocked(gemm_problem *g, int is_f64)
 {
     const eng_gemm_kernels *t = kernels();
-    const int s = choose_shape(t, is_f64, g->m, g->n);
+    const int s = choose_shape(t, is_f64, g);
     eng_gemm_blocks unused;
     shape_of(t, is_f64, s, &unused, &g->kernel);
     g->blk = blocks_for(t, is_f64, s);
     g->interleave = is_f64 ? (const void *)t->interleave_f64 : (const void *)t->interleave_f32;
     g->direct_b = g_direct_b >= 0 ? (g_direct_b && g->cs_b == 1)
-                                  : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr ||
-                                                      (double)g->k * g->n * g->es <= 128 * 1024));
+                                  : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr
+                                                      || b_is_small(g)));
     g->kernel_direct = direct_kernel_of(t, is_f64, s);
-    /* (rs_a == 0, every row the same one, a broadcast: packed; lda = 0 means "packed" in
-     * tile()) */
-    const int a_rows_contiguous = g->kernel_direct != NULL && g->cs_a == 1 && g->rs_a != 0;
-    const int large = g->m >= ENG_GEMM_DIRECT_A_MIN_LARGE && g->n >= ENG_GEMM_DIRECT_A_MIN_LARGE
-                      && g->k >= ENG_GEMM_DIRECT_A_MIN_LARGE;
-    const int six_rows = g->blk.mr <= 6;
-    const ptrdiff_t max_panels = six_rows ? ENG_GEMM_DIRECT_A_MAX_NR : ENG_GEMM_DIRECT_A_MAX_NR_8;
-    g->direct_a = g_direct_a >= 0 ? (g_direct_a && a_rows_contiguous)
-                                  : (a_rows_contiguous && g->blk.mr <= ENG_GEMM_DIRECT_A_MAX_MR
-                                     && (g->n <= max_panels * g->blk.nr || (large && six_rows)));
+    g->direct_a = reads_a_in_place(t, is_f64, s, &g->blk, g);
+    g->kernel_edge = edge_kernel_for(t, is_f64, s, g);
     fit_mc(g);
     return eng_gemm_blocked(g);
 }

@@ -70,8 +70,9 @@ void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max);
  * alternatives for few rows, see kernels.h; -1: choose per call) and direct
  * B (1: read B in place whenever its rows are contiguous, 0: always pack,
  * -1: when it pays) and direct A (the same for A, where the ISA has a direct-A
- * kernel).  For tests: each path in turn. */
-void eng_gemm_set_shape(int shape, int direct_b, int direct_a);
+ * kernel), and edge tiles (1 or -1: in place with masks, where the ISA has edge
+ * kernels; 0: through a scratch tile).  For tests: each path in turn. */
+void eng_gemm_set_shape(int shape, int direct_b, int direct_a, int edge);
 
 /* For tests: the dot-product path for few entries of C and a long k
  * -- 1: whenever the operands' layout allows it (m*n <= 2^20),

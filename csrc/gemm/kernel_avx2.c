@@ -34,6 +34,7 @@ ENG_TARGET_BEGIN_AVX2
 ENG_TARGET_END
 
 const eng_gemm_kernels eng_gemm_avx2 = {
+    .vector_bytes = 32,
     .f32_blocks = ENG_GEMM_AVX2_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_AVX2_F64, .f64 = ukr_f64,
     .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 ymm */

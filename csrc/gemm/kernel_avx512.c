@@ -37,27 +37,37 @@ ENG_TARGET_BEGIN_AVX512
  *    6 x 64       /  6 x 32      : m <= 6 (LeNet conv1's 6 channels), 24;
  *    6 x 48       /  6 x 24      : n = 96, 144 ... (multiples of 48), 18 -- fewer than
  *                                  the others, but its 6 rows of A can be read in place;
- *    8 x 48       /  8 x 24      : m = 16, 64, 128 ... (multiples of 8), 24. */
-#define UKR(type, template, name, MR, NV)                                                \
+ *    8 x 48       /  8 x 24      : m = 16, 64, 128 ... (multiples of 8), 24.
+ * Each shape comes in three kernels: the packed one, the direct-A one, and the edge one
+ * (ukr_edge: a tile cut by C's last rows or columns, stored in place with masks). */
+#define UKR(type, sfx, name, MR, NV)                                                     \
     static void name(ptrdiff_t kc, const type *restrict a, const type *restrict b,       \
                      ptrdiff_t ldb, type *restrict c, ptrdiff_t ldc, type alpha, type beta) \
     {                                                                                    \
-        template(MR, NV, kc, a, 1, MR, b, ldb, c, ldc, alpha, beta);                     \
+        ukr_tile##sfx(MR, NV, kc, a, 1, MR, b, ldb, c, ldc, alpha, beta, MR,             \
+                      NV * lanes##sfx);                                                  \
     }                                                                                    \
     static void name##_direct(ptrdiff_t kc, const type *restrict a, ptrdiff_t lda,       \
                               const type *restrict b, ptrdiff_t ldb, type *restrict c,   \
                               ptrdiff_t ldc, type alpha, type beta)                      \
     {                                                                                    \
-        template(MR, NV, kc, a, lda, 1, b, ldb, c, ldc, alpha, beta);                    \
+        ukr_tile##sfx(MR, NV, kc, a, lda, 1, b, ldb, c, ldc, alpha, beta, MR,            \
+                      NV * lanes##sfx);                                                  \
+    }                                                                                    \
+    static void name##_edge(ptrdiff_t kc, const type *a, ptrdiff_t lda, const type *b,   \
+                            ptrdiff_t ldb, type *c, ptrdiff_t ldc, type alpha, type beta, \
+                            int mr, int nr)                                              \
+    {                                                                                    \
+        ukr_edge##sfx(MR, NV, kc, a, lda, b, ldb, c, ldc, alpha, beta, mr, nr);          \
     }
-UKR(float, ukr_tile_f32, ukr_f32, 14, 2)
-UKR(float, ukr_tile_f32, ukr_f32_6x64, 6, 4)
-UKR(float, ukr_tile_f32, ukr_f32_6x48, 6, 3)
-UKR(float, ukr_tile_f32, ukr_f32_8x48, 8, 3)
-UKR(double, ukr_tile_f64, ukr_f64, 14, 2)
-UKR(double, ukr_tile_f64, ukr_f64_6x32, 6, 4)
-UKR(double, ukr_tile_f64, ukr_f64_6x24, 6, 3)
-UKR(double, ukr_tile_f64, ukr_f64_8x24, 8, 3)
+UKR(float, _f32, ukr_f32, 14, 2)
+UKR(float, _f32, ukr_f32_6x64, 6, 4)
+UKR(float, _f32, ukr_f32_6x48, 6, 3)
+UKR(float, _f32, ukr_f32_8x48, 8, 3)
+UKR(double, _f64, ukr_f64, 14, 2)
+UKR(double, _f64, ukr_f64_6x32, 6, 4)
+UKR(double, _f64, ukr_f64_6x24, 6, 3)
+UKR(double, _f64, ukr_f64_8x24, 8, 3)
 
 
 /* The dot-product kernels (dot.h), 64-byte vectors: 16 floats / 8 doubles. */
@@ -68,15 +78,23 @@ UKR(double, ukr_tile_f64, ukr_f64_8x24, 8, 3)
 ENG_TARGET_END
 
 const eng_gemm_kernels eng_gemm_avx512 = {
+    .vector_bytes = 64,
     .f32_blocks = ENG_GEMM_AVX512_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_AVX512_F64, .f64 = ukr_f64,
     .f32_direct = ukr_f32_direct, .f64_direct = ukr_f64_direct,
-    .alt_f32 = { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64, ukr_f32_6x64_direct },
-                 { ENG_GEMM_AVX512_F32_6x48, ukr_f32_6x48, ukr_f32_6x48_direct },
-                 { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48, ukr_f32_8x48_direct } },
-    .alt_f64 = { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32, ukr_f64_6x32_direct },
-                 { ENG_GEMM_AVX512_F64_6x24, ukr_f64_6x24, ukr_f64_6x24_direct },
-                 { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24, ukr_f64_8x24_direct } },
+    .f32_edge = ukr_f32_edge, .f64_edge = ukr_f64_edge,
+    .alt_f32 = { { ENG_GEMM_AVX512_F32_6x64, ukr_f32_6x64, ukr_f32_6x64_direct,
+                   ukr_f32_6x64_edge },
+                 { ENG_GEMM_AVX512_F32_6x48, ukr_f32_6x48, ukr_f32_6x48_direct,
+                   ukr_f32_6x48_edge },
+                 { ENG_GEMM_AVX512_F32_8x48, ukr_f32_8x48, ukr_f32_8x48_direct,
+                   ukr_f32_8x48_edge } },
+    .alt_f64 = { { ENG_GEMM_AVX512_F64_6x32, ukr_f64_6x32, ukr_f64_6x32_direct,
+                   ukr_f64_6x32_edge },
+                 { ENG_GEMM_AVX512_F64_6x24, ukr_f64_6x24, ukr_f64_6x24_direct,
+                   ukr_f64_6x24_edge },
+                 { ENG_GEMM_AVX512_F64_8x24, ukr_f64_8x24, ukr_f64_8x24_direct,
+                   ukr_f64_8x24_edge } },
     .dot_mr = 4, .dot_nr = 4,       /* 16 accumulators + 8 loaded vectors of the 32 zmm */
     .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,

@@ -62,6 +62,7 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
 #endif
 
 const eng_gemm_kernels eng_gemm_generic = {
+    .vector_bytes = 16,
     .f32_blocks = ENG_GEMM_GENERIC_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_GENERIC_F64, .f64 = ukr_f64,
     .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 xmm */

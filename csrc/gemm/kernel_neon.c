@@ -51,6 +51,7 @@ enum { lanes_f32 = 4, lanes_f64 = 2 };
 #include "common/template.h"
 
 const eng_gemm_kernels eng_gemm_neon = {
+    .vector_bytes = 16,
     .f32_blocks = ENG_GEMM_NEON_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_NEON_F64, .f64 = ukr_f64,
     .dot_mr = 4, .dot_nr = 4,       /* 16 accumulators + 8 loaded vectors of the 32 */

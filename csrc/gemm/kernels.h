@@ -41,6 +41,19 @@ typedef void (*eng_gemm_ukr_direct_f64)(ptrdiff_t kc, const double *a, ptrdiff_t
                                         const double *b, ptrdiff_t ldb, double *c,
                                         ptrdiff_t ldc, double alpha, double beta);
 
+/* An edge tile: only the first mr <= MR rows and nr <= NR columns of the tile exist in C
+ * (its last rows or columns); they are computed with the vectors that hold them and stored
+ * in place with masks (c has unit column stride), and B's columns past nr are never read,
+ * so a ragged last micro-panel of B can be read in place.  A is packed (lda = 0) or read in
+ * place (lda = its row stride; then mr = MR).  NULL in a table: typed.h's tile() computes a
+ * whole tile into a scratch tile and copies the part that exists. */
+typedef void (*eng_gemm_ukr_edge_f32)(ptrdiff_t kc, const float *a, ptrdiff_t lda,
+                                      const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc,
+                                      float alpha, float beta, int mr, int nr);
+typedef void (*eng_gemm_ukr_edge_f64)(ptrdiff_t kc, const double *a, ptrdiff_t lda,
+                                      const double *b, ptrdiff_t ldb, double *c,
+                                      ptrdiff_t ldc, double alpha, double beta, int mr, int nr);
+
 /* The transposing copy of packing (interleave.h): dst[p*W + i] = src[i*ld + p]
  * for i < r <= W, p < kc.  NULL in a table: pack.h copies value by value. */
 typedef void (*eng_gemm_interleave_f32)(ptrdiff_t kc, int r, int W, const float *src,
@@ -69,28 +82,33 @@ typedef struct {
 /* Other register-block shapes of the same ISA, for products whose m does
  * not fill the main shape's MR rows (LeNet's 6 or 16 output channels would
  * waste 8 or 12 of the 14 rows of the AVX-512 kernel): gemm.c picks, per
- * call, the shape that pads C the least (choose_shape). */
+ * call, the shape that costs the least (choose_shape). */
 #define ENG_GEMM_MAX_ALT 3
 typedef struct {
     eng_gemm_blocks blocks;
     eng_gemm_ukr_f32 ukr;      /* NULL: no such shape */
     eng_gemm_ukr_direct_f32 direct;    /* NULL: A is always packed */
+    eng_gemm_ukr_edge_f32 edge;        /* NULL: edges through a scratch tile */
 } eng_gemm_alt_f32;
 typedef struct {
     eng_gemm_blocks blocks;
     eng_gemm_ukr_f64 ukr;
     eng_gemm_ukr_direct_f64 direct;
+    eng_gemm_ukr_edge_f64 edge;
 } eng_gemm_alt_f64;
 
 /* One instruction set's kernels: kernel_generic.c, kernel_avx2.c and kernel_avx512.c each
  * define one (eng_gemm_generic, ...); common/isa.h hands out the one in use. */
 typedef struct eng_gemm_kernels {
+    int vector_bytes;                              /* the kernels' vector width (0: none) */
     eng_gemm_blocks f32_blocks;
     eng_gemm_ukr_f32 f32;
     eng_gemm_blocks f64_blocks;
     eng_gemm_ukr_f64 f64;
     eng_gemm_ukr_direct_f32 f32_direct;            /* direct A (NULL: none) */
     eng_gemm_ukr_direct_f64 f64_direct;
+    eng_gemm_ukr_edge_f32 f32_edge;                /* edge tiles in place (NULL: none) */
+    eng_gemm_ukr_edge_f64 f64_edge;
     eng_gemm_alt_f32 alt_f32[ENG_GEMM_MAX_ALT];   /* zeros where unused */
     eng_gemm_alt_f64 alt_f64[ENG_GEMM_MAX_ALT];
     /* The dot-product kernels (dot.h), for few entries of C and a long k:

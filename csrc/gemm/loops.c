@@ -72,10 +72,11 @@ static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff
             const double beta = pc == 0 ? g->beta : 1.0;
 
             /* pack B(pc:pc+kc, jc:jc+nc) -> Bp, one NR-column micro-panel at
-             * a time (direct B: only a ragged last one) */
+             * a time (direct B: only a ragged last one, and none where an edge kernel
+             * reads its columns in place with a mask) */
             for (ptrdiff_t t = 0; t < n_jr; t++) {
                 const int nr = (int)min_p(NR, nc - t * NR);
-                if (!g->direct_b || nr < NR)
+                if (!g->direct_b || (nr < NR && g->kernel_edge == NULL))
                     g->pack_b(g, pc, jc + t * NR, nr, kc, Bp + (size_t)(t * NR * kc) * es);
             }
 
@@ -95,7 +96,7 @@ static void gemm_part(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t i1, ptrdiff
                     const int nr = (int)min_p(NR, nc - jr * NR);
                     const char *bp = Bp + (size_t)(jr * NR * kc) * es;
                     ptrdiff_t ldb = NR;
-                    if (g->direct_b && nr == NR) {                      /* B in place */
+                    if (g->direct_b && (nr == NR || g->kernel_edge != NULL)) {  /* in place */
                         bp = (const char *)g->B + (size_t)(pc * g->rs_b + jc + jr * NR) * es;
                         ldb = g->rs_b;
                     }

@@ -38,6 +38,7 @@ struct gemm_problem {
     int direct_b;              /* 1: full micro-panels of B are read in place */
     int direct_a;              /* 1: full micro-panels of A are read in place */
     const void *kernel_direct; /* the micro-kernel for direct A (kernels.h), or NULL */
+    const void *kernel_edge;   /* the micro-kernel for edge tiles in place (kernels.h), or NULL */
     const void *interleave;    /* the ISA's transposing copy for packing, or NULL */
 };
 

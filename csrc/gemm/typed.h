@@ -32,9 +32,10 @@ static void SFX(pack_b)(const gemm_problem *g, ptrdiff_t p0, ptrdiff_t j0, int n
 /* C tile = alpha * (A micro-panel) x (B micro-panel) + beta * C tile;
  * the A micro-panel is packed (lda = 0) or A itself (direct A, lda = rs_a: full tiles only),
  * the B micro-panel is packed (ldb = NR) or B itself (direct B, ldb = rs_b).
- * Full tiles of a C with unit column stride go straight to the kernel; edge
- * tiles (mr < MR or nr < NR) and odd strides go through a scratch tile, of
- * which only the valid mr x nr part is written back. */
+ * Full tiles of a C with unit column stride go straight to the kernel, and so do edge
+ * tiles (mr < MR or nr < NR) where the ISA has an edge kernel (stores with masks); other
+ * edge tiles and odd strides go through a scratch tile, of which only the valid mr x nr
+ * part is written back. */
 static void SFX(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr, int nr,
                       ptrdiff_t kc, const void *ap, ptrdiff_t lda, const void *bp, ptrdiff_t ldb,
                       double beta_d)
@@ -43,19 +44,25 @@ static void SFX(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr,
     const REAL alpha = (REAL)g->alpha, beta = (REAL)beta_d;
     const SFX(eng_gemm_ukr) kernel = (SFX(eng_gemm_ukr))g->kernel;
     const SFX(eng_gemm_ukr_direct) direct = (SFX(eng_gemm_ukr_direct))g->kernel_direct;
+    const SFX(eng_gemm_ukr_edge) edge = (SFX(eng_gemm_ukr_edge))g->kernel_edge;
+    const REAL *a = (const REAL *)ap, *b = (const REAL *)bp;
     REAL *C = (REAL *)g->C + i0 * g->rs_c + j0 * g->cs_c;
-    if (mr == MR && nr == NR && g->cs_c == 1) {
+    if (g->cs_c == 1 && mr == MR && nr == NR) {
         if (lda)
-            direct(kc, (const REAL *)ap, lda, (const REAL *)bp, ldb, C, g->rs_c, alpha, beta);
+            direct(kc, a, lda, b, ldb, C, g->rs_c, alpha, beta);
         else
-            kernel(kc, (const REAL *)ap, (const REAL *)bp, ldb, C, g->rs_c, alpha, beta);
+            kernel(kc, a, b, ldb, C, g->rs_c, alpha, beta);
+        return;
+    }
+    if (g->cs_c == 1 && edge != NULL) {
+        edge(kc, a, lda, b, ldb, C, g->rs_c, alpha, beta, mr, nr);
         return;
     }
     ENG_ALIGN64 REAL scratch[ENG_GEMM_MAX_TILE];
     if (lda)
-        direct(kc, (const REAL *)ap, lda, (const REAL *)bp, ldb, scratch, NR, alpha, 0);
+        direct(kc, a, lda, b, ldb, scratch, NR, alpha, 0);
     else
-        kernel(kc, (const REAL *)ap, (const REAL *)bp, ldb, scratch, NR, alpha, 0);
+        kernel(kc, a, b, ldb, scratch, NR, alpha, 0);
     for (int i = 0; i < mr; i++)
         for (int j = 0; j < nr; j++) {
             REAL *c = C + i * g->rs_c + j * g->cs_c;
@@ -164,7 +171,7 @@ ENG_GEMM_SIGNATURE(SFX(eng_gemm), REAL)
     }
     gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
                        sizeof(REAL), { 0, 0, 0, 0, 0 }, NULL, SFX(pack_a), SFX(pack_b), SFX(tile),
-                       0, 0, NULL, NULL };
+                       0, 0, NULL, NULL, NULL };
     if (use_dot(m, n, k, cs_a, rs_b)
             && SFX(gemm_dot)(&g, kernels(), dot_kb(), eng_gemm_threads_for(m, n, k)) == 0)
         return;

@@ -109,20 +109,21 @@ def shapes_of(isa, dtype):
 @given(m=st.integers(1, 40), n=st.integers(1, 150), k=st.integers(1, 30),
        dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), shape=st.integers(0, 3),
        direct_b=st.sampled_from([0, 1]), direct_a=st.sampled_from([0, 1]),
-       threads=st.sampled_from([1, 2]), trans_a=st.booleans(),
+       edge=st.sampled_from([0, 1]), threads=st.sampled_from([1, 2]), trans_a=st.booleans(),
        a_rows=st.sampled_from(["next to each other", "apart", "reversed", "one row"]),
        layout_b=st.sampled_from(["contiguous", "strided", "transposed"]),
        alpha_beta=st.sampled_from([(1.0, 0.0), (-0.5, 2.0)]),
        blocks=st.sampled_from([None, TINY_BLOCKS, (4, 7, 50, 0), KC_ONLY]),
        seed=st.integers(0, 2 ** 16))
 def test_every_shape_and_direct_b_match_numpy(m, n, k, dtype, isa, shape, direct_b, direct_a,
-                                              threads, trans_a, a_rows, layout_b,
+                                              edge, threads, trans_a, a_rows, layout_b,
                                               alpha_beta, blocks, seed):
     """Each register-block shape (the ISA's main one and those for few rows), with B packed
     or read in place (direct B, used when B's rows are contiguous), A packed or read in
     place (direct A, when A's rows are contiguous: also rows further apart than k, in
-    reverse order, or all the same row, a broadcast), at 1 and 2 threads; also rows longer
-    than KC, for which direct A takes a smaller MC (KC_ONLY)."""
+    reverse order, or all the same row, a broadcast), edge tiles in place (edge kernels)
+    or through a scratch tile, at 1 and 2 threads; also rows longer than KC, for which
+    direct A takes a smaller MC (KC_ONLY)."""
     shapes = shapes_of(isa, dtype)
     shape = shapes[shape % len(shapes)]
     rng = np.random.default_rng(seed)
@@ -138,9 +139,91 @@ def test_every_shape_and_direct_b_match_numpy(m, n, k, dtype, isa, shape, direct
     c = operand(rng, (m, n), dtype, "contiguous")
     want = expected(a, b, c, alpha, beta, trans_a, False)
     with gemm_settings(isa=isa, blocks=blocks, threads=threads,
-                       shape=(shape, direct_b, direct_a)):
+                       shape=(shape, direct_b, direct_a, edge)):
         native.gemm(a, b, c, alpha=alpha, beta=beta, trans_a=trans_a)
     assert_close(c, want, k, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("isa", ISAS)
+def test_edge_kernels_bitwise_equal_scratch_tile(dtype, isa):
+    """A tile cut by C's last rows or columns, computed by the ISA's edge kernel (fewer
+    vectors, stores with masks, B's ragged last columns read in place) or in a scratch tile
+    that is copied out, gives bitwise the same C where C is only written (beta 0): the same
+    products summed in the same order.  (With beta != 0 the edge kernel adds beta * C in one
+    fused step, as full tiles do, and the scratch copy in two: they may differ in the last
+    bit.)  Every shape, A and B packed or in place, C with unit or another column stride
+    (then the scratch tile), 1 and 2 threads."""
+    rng = np.random.default_rng(13)
+    for m, n, k in [(13, 70, 9), (80, 80, 80), (7, 100, 33), (100, 17, 40)]:
+        a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+        c0 = rng.standard_normal((m, n)).astype(dtype)
+        for shape in shapes_of(isa, dtype):
+            for direct_b, direct_a in ((0, 0), (1, 1)):
+                for beta, threads, order in ((0.0, 1, "C"), (0.5, 2, "C"), (0.5, 1, "F")):
+                    results = []
+                    for edge in (0, 1):
+                        c = np.array(c0, order=order)
+                        with gemm_settings(isa=isa, threads=threads,
+                                           shape=(shape, direct_b, direct_a, edge)):
+                            native.gemm(a, b, c, alpha=1.5, beta=beta)
+                        results.append(c)
+                    if beta == 0:
+                        np.testing.assert_array_equal(results[0], results[1])
+                    for c in results:
+                        assert_close(c, expected(a, b, c0, 1.5, beta, False, False), k, dtype)
+
+
+def _before_a_guard_page(shape, dtype):
+    """A C-ordered array whose last byte is the last one before a page the process may not
+    read (Linux): reading one value past it ends the process with SIGSEGV.  Returns (array,
+    the mapping, a function that makes the page readable again); None elsewhere."""
+    import ctypes
+    import mmap
+    import sys
+    if not sys.platform.startswith("linux"):
+        return None
+    page = mmap.PAGESIZE
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    data_pages = -(-nbytes // page)
+    region = mmap.mmap(-1, (data_pages + 1) * page)
+    base = ctypes.addressof(ctypes.c_char.from_buffer(region))
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mprotect.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    guard = base + data_pages * page
+    if libc.mprotect(guard, page, 0) != 0:                       # PROT_NONE
+        return None
+    array = np.frombuffer(region, dtype, int(np.prod(shape)),
+                          data_pages * page - nbytes).reshape(shape)
+    return array, region, lambda: libc.mprotect(guard, page, 3)   # PROT_READ | PROT_WRITE
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_ragged_b_read_in_place_stays_inside_b(dtype):
+    """B read in place (direct B) with a ragged last micro-panel: the edge kernel reads only
+    B's own columns, with masks, even in B's last row, which here ends right before a page
+    the process may not read.  Every shape of every ISA, and the answer is right."""
+    rng = np.random.default_rng(17)
+    m, k = 20, 9
+    for n in (1, 5, 17, 70):
+        guarded = _before_a_guard_page((k, n), dtype)
+        if guarded is None:
+            pytest.skip("needs Linux's mprotect")
+        b, region, unprotect = guarded
+        b[...] = rng.standard_normal((k, n))
+        a = rng.standard_normal((m, k)).astype(dtype)
+        try:
+            for isa in ISAS:
+                for shape in shapes_of(isa, dtype):
+                    for direct_a in (0, 1):
+                        with gemm_settings(isa=isa, shape=(shape, 1, direct_a, 1),
+                                           blocks=(0, 0, 0, 0)):
+                            got = native.gemm(a, b)
+                        assert_close(got, expected(a, b, None, 1.0, 0.0, False, False), k,
+                                     dtype)
+        finally:
+            unprotect()
+            del b
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
