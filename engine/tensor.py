@@ -138,9 +138,12 @@ def _check_grad_dtype(dtype):
             f"if you need gradients)")
 
 
+_new_object = object.__new__     # (bound once: the look-up costs as much as filling the slots)
+
+
 def _wrap(arr):
     """Fast Tensor constructor for arrays the library made itself (no checks)."""
-    t = Tensor.__new__(Tensor)
+    t = _new_object(Tensor)
     t.data = arr
     t._grad = None
     t._requires_grad = False

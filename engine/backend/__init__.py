@@ -57,11 +57,10 @@ def _cpu_backend():
     return _active
 
 
-def backend_of(*arrays):
-    """The backend that computes on these arrays (their first one decides): the active CPU
+def backend_of(array, *others):
+    """The backend that computes on these arrays (the first one decides): the active CPU
     backend for NumPy arrays, the CuPy one for GPU arrays. ``B.xp`` is its array module,
     ``B.<kernel>(...)`` its kernels."""
-    array = arrays[0]
     if type(array) is np.ndarray:  # the common case first: one type check per operation
         return _active if not _blocks_open else _cpu_backend()
     return cuda if cuda.is_cupy_array(array) else _cpu_backend()

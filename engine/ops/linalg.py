@@ -41,13 +41,14 @@ class MatMul(Function):
     reshapes back to the original operand shapes.
     """
 
+    path = "gemm"       # how forward computed it: "gemm", "batched" or "broadcast"
+
     def forward(self, a, b):
         check_same_dtype("matmul", a=a, b=b)
         B = self.B = backend_of(a)
         same_float = a.dtype in FLOAT_DTYPES                          # what a GEMM takes
         if same_float and b.ndim == 2 and a.ndim >= 2 and a.shape[-1] == b.shape[0]:
-            self.path = "gemm"                   # (..., m, k) @ (k, n)
-            return B.gemm(_rows(a), b).reshape(a.shape[:-1] + b.shape[1:])
+            return B.gemm(_rows(a), b).reshape(a.shape[:-1] + b.shape[1:])   # (..., m, k) @ (k, n)
         if (same_float and a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]
                 and a.shape[2] == b.shape[1]):
             self.path = "batched"
@@ -64,15 +65,16 @@ class MatMul(Function):
     def backward(self, gy):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
+        B = self.B
         if self.path == "gemm":
             a2 = _rows(a.data)
             gy2 = _rows(gy)
-            ga = self.B.gemm(gy2, b.data, trans_b=True).reshape(a.shape) if need_a else None
-            gb = self.B.gemm(a2, gy2, trans_a=True) if need_b else None
+            ga = B.gemm(gy2, b.data, trans_b=True).reshape(a.shape) if need_a else None
+            gb = B.gemm(a2, gy2, trans_a=True) if need_b else None
             return ga, gb
         if self.path == "batched":
-            ga = self.B.gemm_batched(gy, b.data, trans_b=True) if need_a else None
-            gb = self.B.gemm_batched(a.data, gy, trans_a=True) if need_b else None
+            ga = B.gemm_batched(gy, b.data, trans_b=True) if need_a else None
+            gb = B.gemm_batched(a.data, gy, trans_a=True) if need_b else None
             return ga, gb
         a2 = a.data if a.ndim > 1 else a.data.reshape(1, -1)    # row vector
         b2 = b.data if b.ndim > 1 else b.data.reshape(-1, 1)    # column vector
@@ -105,9 +107,9 @@ def matmul(a, b):
             except (TypeError, ValueError):
                 pass                              # MatMul below computes it or says why
             else:
-                if (a._requires_grad or b._requires_grad) and autograd.is_grad_enabled():
+                if (a._requires_grad or b._requires_grad) and autograd._grad_mode.enabled:
                     fn = MatMul()
-                    fn.B, fn.path = B, "gemm"
+                    fn.B = B
                     fn._record((a, b), (a._requires_grad, b._requires_grad), (y,))
                 return y
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
