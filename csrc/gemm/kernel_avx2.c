@@ -7,6 +7,10 @@
  * of A's column p and does 12 FMAs.  12 accumulators + 2 B vectors + 1
  * broadcast = 15 of the 16 ymm registers.  The contract is in kernels.h.
  *
+ * The kernels are the x86 template's (ukr_simd.h, shared with AVX-512), each shape in
+ * three: A packed, A read in place ("direct A", gemm.c), and a tile cut by C's last rows
+ * or columns, stored in place with masks (edge).
+ *
  * Compiled with AVX2+FMA for this file only; common/isa.c selects it only when
  * the CPU reports both.
  */
@@ -22,9 +26,13 @@ ENG_TARGET_BEGIN_AVX2
 #include "gemm/blocking.h"
 #include "gemm/kernels.h"
 
-#define MR 6            /* rows of the register block (blocking.h): 2 MR accumulators */
-#define ENG_TEMPLATE "gemm/ukr_avx2.h"
+#define ENG_UKR_INLINE static inline __attribute__((always_inline))
+#define ENG_TEMPLATE "gemm/ukr_simd.h"
 #include "common/template.h"
+#include "gemm/ukr_shapes.h"
+
+ENG_GEMM_SHAPE(float, _f32, ukr_f32, 6, 2)
+ENG_GEMM_SHAPE(double, _f64, ukr_f64, 6, 2)
 
 /* The dot-product kernels (dot.h), 32-byte vectors: 8 floats / 4 doubles. */
 #define ENG_DOT_VECTOR_BYTES 32
@@ -37,6 +45,8 @@ const eng_gemm_kernels eng_gemm_avx2 = {
     .vector_bytes = 32,
     .f32_blocks = ENG_GEMM_AVX2_F32, .f32 = ukr_f32,
     .f64_blocks = ENG_GEMM_AVX2_F64, .f64 = ukr_f64,
+    .f32_direct = ukr_f32_direct, .f64_direct = ukr_f64_direct,
+    .f32_edge = ukr_f32_edge, .f64_edge = ukr_f64_edge,
     .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 ymm */
     .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,

@@ -10,7 +10,7 @@
  * with 14 x 16 (8 doubles per zmm).  The contract is in kernels.h.
  *
  * Three narrower-in-m shapes (6 x 64, 6 x 48, 8 x 48) serve products with few rows;
- * all are instances of one template (ukr_avx512.h), each also as a "direct A" kernel that
+ * all are instances of one template (ukr_simd.h), each also as a "direct A" kernel that
  * broadcasts A's values from A itself instead of a packed micro-panel (gemm.c).
  *
  * Compiled with AVX-512F (+FMA) for this file only; common/isa.c selects it only
@@ -29,8 +29,9 @@ ENG_TARGET_BEGIN_AVX512
 #include "gemm/kernels.h"
 
 #define ENG_UKR_INLINE static inline __attribute__((always_inline))
-#define ENG_TEMPLATE "gemm/ukr_avx512.h"
+#define ENG_TEMPLATE "gemm/ukr_simd.h"
 #include "common/template.h"
+#include "gemm/ukr_shapes.h"
 
 /* The shapes (blocking.h has their cache blocks):
  *   14 x 32 (f32) / 14 x 16 (f64): the main one, 28 accumulators;
@@ -40,34 +41,14 @@ ENG_TARGET_BEGIN_AVX512
  *    8 x 48       /  8 x 24      : m = 16, 64, 128 ... (multiples of 8), 24.
  * Each shape comes in three kernels: the packed one, the direct-A one, and the edge one
  * (ukr_edge: a tile cut by C's last rows or columns, stored in place with masks). */
-#define UKR(type, sfx, name, MR, NV)                                                     \
-    static void name(ptrdiff_t kc, const type *restrict a, const type *restrict b,       \
-                     ptrdiff_t ldb, type *restrict c, ptrdiff_t ldc, type alpha, type beta) \
-    {                                                                                    \
-        ukr_tile##sfx(MR, NV, kc, a, 1, MR, b, ldb, c, ldc, alpha, beta, MR,             \
-                      NV * lanes##sfx);                                                  \
-    }                                                                                    \
-    static void name##_direct(ptrdiff_t kc, const type *restrict a, ptrdiff_t lda,       \
-                              const type *restrict b, ptrdiff_t ldb, type *restrict c,   \
-                              ptrdiff_t ldc, type alpha, type beta)                      \
-    {                                                                                    \
-        ukr_tile##sfx(MR, NV, kc, a, lda, 1, b, ldb, c, ldc, alpha, beta, MR,            \
-                      NV * lanes##sfx);                                                  \
-    }                                                                                    \
-    static void name##_edge(ptrdiff_t kc, const type *a, ptrdiff_t lda, const type *b,   \
-                            ptrdiff_t ldb, type *c, ptrdiff_t ldc, type alpha, type beta, \
-                            int mr, int nr)                                              \
-    {                                                                                    \
-        ukr_edge##sfx(MR, NV, kc, a, lda, b, ldb, c, ldc, alpha, beta, mr, nr);          \
-    }
-UKR(float, _f32, ukr_f32, 14, 2)
-UKR(float, _f32, ukr_f32_6x64, 6, 4)
-UKR(float, _f32, ukr_f32_6x48, 6, 3)
-UKR(float, _f32, ukr_f32_8x48, 8, 3)
-UKR(double, _f64, ukr_f64, 14, 2)
-UKR(double, _f64, ukr_f64_6x32, 6, 4)
-UKR(double, _f64, ukr_f64_6x24, 6, 3)
-UKR(double, _f64, ukr_f64_8x24, 8, 3)
+ENG_GEMM_SHAPE(float, _f32, ukr_f32, 14, 2)
+ENG_GEMM_SHAPE(float, _f32, ukr_f32_6x64, 6, 4)
+ENG_GEMM_SHAPE(float, _f32, ukr_f32_6x48, 6, 3)
+ENG_GEMM_SHAPE(float, _f32, ukr_f32_8x48, 8, 3)
+ENG_GEMM_SHAPE(double, _f64, ukr_f64, 14, 2)
+ENG_GEMM_SHAPE(double, _f64, ukr_f64_6x32, 6, 4)
+ENG_GEMM_SHAPE(double, _f64, ukr_f64_6x24, 6, 3)
+ENG_GEMM_SHAPE(double, _f64, ukr_f64_8x24, 8, 3)
 
 
 /* The dot-product kernels (dot.h), 64-byte vectors: 16 floats / 8 doubles. */

@@ -1,9 +1,11 @@
 /*
- * gemm/ukr_avx512.h -- the AVX-512 micro-kernel, for any register-block shape: an MR x (NV
- * vectors) tile of C (the contract is in kernels.h).
+ * gemm/ukr_simd.h -- the x86 vector micro-kernel (AVX2 and AVX-512), for any register-block
+ * shape: an MR x (NV vectors) tile of C (the contract is in kernels.h).
  *
- * A template body (common/template.h) that kernel_avx512.c reads once per type; the
- * intrinsics are common/simd.h's, named per type: SFX(fmadd) is _mm512_fmadd_ps or _pd ...
+ * A template body (common/template.h) that kernel_avx2.c and kernel_avx512.c read once per
+ * type; the intrinsics are common/simd.h's, named per type and instruction set: SFX(fmadd)
+ * is _mm512_fmadd_ps or _pd with AVX-512, _mm256_fmadd_ps or _pd with AVX2 ...  The
+ * kernels of one shape are made from it by ENG_GEMM_SHAPE (ukr_shapes.h).
  */
 
 #define LANES SFX(lanes)
@@ -31,7 +33,7 @@ ENG_UKR_INLINE void SFX(ukr_tile)(const int MR, const int NV, ptrdiff_t kc,
 {
     const int ragged = nr < NV * LANES;               /* the last vector is partly outside */
     const SFX(mask) last = SFX(edge_mask)(nr - LANES * (NV - 1));
-    SFX(vec) acc[14][4];
+    SFX(vec) acc[14][4];                              /* (MR <= 14, NV <= 4) */
 #pragma GCC unroll 14
     for (int i = 0; i < MR; i++) {
 #pragma GCC unroll 4
