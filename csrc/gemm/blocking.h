@@ -126,6 +126,17 @@
 #define ENG_GEMM_DIRECT_B_MAX_BYTES (128.0 * 1024)
 #define ENG_GEMM_PACK_A_COST 0.06
 
+/* Direct B for a larger B too, when m <= DIRECT_B_MAX_M and k <= DIRECT_B_MAX_K: packing B
+ * (a copy of every value) is then shared by few micro-panels of A, and each micro-panel of
+ * B read in place spans at most DIRECT_B_MAX_K rows, a stride apart.  AVX-512, 1 thread,
+ * float32, time direct / packed: 32 x 512 x 512 0.75, 64 x 4096 x 576 0.87, 64 x 32768 x 576
+ * (a 3x3 convolution's im2col product) 0.92, 96 x 9216 x 288 0.90, 128 x 784 x 256 0.93,
+ * 200 x 3000 x 300 0.93, 200^3 ... 300^3 0.95-0.97, 384^3 0.99; float64 32 x 512 x 512 0.80,
+ * 200^3 0.95.  Past the limits the rows in flight thrash the caches and the TLB: 64 x 1024 x
+ * 1024 1.11, 128 x 128 x 2048 1.20, 768^3 1.03, 1024^3 1.38, float64 512^3 1.07. */
+#define ENG_GEMM_DIRECT_B_MAX_M 384
+#define ENG_GEMM_DIRECT_B_MAX_K 640
+
 /* Problems with m*n*k at most this take the unpacked triple loop: for them
  * packing and the parallel region cost more than they save.  Float32, 1 thread, the call
  * from Python, loop / blocked: 4 x 4 x 4 0.27 / 0.38 us, 8^3 0.35 / 0.36, 12^3 0.50 / 0.37,

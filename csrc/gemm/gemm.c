@@ -18,9 +18,11 @@
  *
  * Direct B: when B's rows are contiguous and either C has few rows (m <=
  * 2 MR: each packed B element would be used by only one or two micro-panels
- * of A, so copying B costs as much as computing with it) or B is small
- * (<= 128 KiB: it stays in L1/L2 as it is, e.g. a 64 x 64 product), the
- * micro-kernel reads B in place (ldb = B's row stride).  A ragged last micro-panel of
+ * of A, so copying B costs as much as computing with it), or B is small
+ * (<= 128 KiB: it stays in L1/L2 as it is, e.g. a 64 x 64 product), or m and k are
+ * both moderate (a copy of B is then used by few micro-panels of A, and each read in
+ * place spans few rows of B: blocking.h), the micro-kernel reads B in place (ldb = B's
+ * row stride).  A ragged last micro-panel of
  * B is read in place by the ISA's edge kernel, with masks (kernels.h), or else packed
  * (its zero padding is then needed).
  *
@@ -340,7 +342,9 @@ static int run_blocked(gemm_problem *g, int is_f64)
     g->interleave = is_f64 ? (const void *)t->interleave_f64 : (const void *)t->interleave_f32;
     g->direct_b = g_direct_b >= 0 ? (g_direct_b && g->cs_b == 1)
                                   : (g->cs_b == 1 && (g->m <= 2 * (ptrdiff_t)g->blk.mr
-                                                      || b_is_small(g)));
+                                                      || b_is_small(g)
+                                                      || (g->m <= ENG_GEMM_DIRECT_B_MAX_M
+                                                          && g->k <= ENG_GEMM_DIRECT_B_MAX_K)));
     g->kernel_direct = direct_kernel_of(t, is_f64, s);
     g->direct_a = reads_a_in_place(t, is_f64, s, &g->blk, g);
     g->kernel_edge = edge_kernel_for(t, is_f64, s, g);

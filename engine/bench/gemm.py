@@ -23,8 +23,9 @@ from .timing import (import_torch, limited_threads, measure, measure_interleaved
                      with_legend)
 
 SQUARE = [64, 128, 256, 512, 1024, 2048]
-# ``a @ b`` on engine Tensors, as users write it (Python, autograd bookkeeping and all)
-TENSOR_MATMUL = [64, 96, 128, 256]
+# ``a @ b`` on engine Tensors, as users write it (Python, autograd bookkeeping and all); 80,
+# 100 and 200 are ragged for every register block (not multiples of 48 or 64 columns)
+TENSOR_MATMUL = [64, 80, 96, 100, 128, 200, 256]
 LAYERS = [
     ("mlp 128x784.784x256", 128, 256, 784),
     ("lenet conv1 im2col", 6, 64 * 784, 25),

@@ -466,6 +466,27 @@ def test_c_reference_triple_loop(dtype):
     assert_close(_C.gemm_reference(a, b, trans_b=True), a.astype(np.float64) @ b.T, 9, dtype)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layouts", [("contiguous",) * 3, ("strided", "transposed", "strided"),
+                                     ("transposed", "strided", "transposed")])
+def test_c_reference_loop_sums_columns_in_chunks(dtype, layouts):
+    """The triple loop sums a row of C a chunk of 64 columns at a time (reference.h): rows
+    of 1, 64, 65 and 150 columns (one chunk, exactly one, one and a bit, three) give the
+    product, through every layout of A, B and C, with beta 0 (C never read: NaN there is
+    overwritten) and beta != 0."""
+    rng = np.random.default_rng(8)
+    for m, n, k in [(3, 1, 4), (2, 64, 5), (4, 65, 3), (3, 150, 7)]:
+        a = operand(rng, (m, k), dtype, layouts[0])
+        b = operand(rng, (k, n), dtype, layouts[1])
+        for alpha, beta in ((1.0, 0.0), (-0.5, 2.0)):
+            c = operand(rng, (m, n), dtype, layouts[2])
+            c0 = c.copy()
+            if beta == 0:
+                c[...] = np.nan
+            _C.gemm_reference(a, b, c, alpha=alpha, beta=beta)
+            assert_close(c, expected(a, b, c0, alpha, beta, False, False), k, dtype)
+
+
 @pytest.mark.parametrize("trans_a,trans_b", [(False, False), (True, False), (False, True)])
 @pytest.mark.parametrize("backend", [native, reference], ids=["native", "reference"])
 def test_gemm_batched(backend, trans_a, trans_b):
