@@ -195,7 +195,9 @@ legend: "Tensor @ n": the whole Python call a @ b on engine Tensors, recording t
   nat/np, nat/torch: native GFLOP/s ÷ theirs (above 1: the engine is faster);
   %peak: native GFLOP/s as a share of the FMA peak at that thread count, measured just
   before and after the row ("?>100" marks an impossible figure: another program ran during
-  both peak measurements but not during the row's best run)."""
+  both peak measurements but not during the row's best run); a product of at most 64³
+  multiply-adds runs on one thread whatever the setting (a second would cost as much as it
+  saves), so its 2-thread row reads about half of the 2-thread peak."""
 
 
 def run(quick):
