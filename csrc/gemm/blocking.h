@@ -104,16 +104,17 @@
  * block of A).  AVX-512, 1 thread, time direct / packed (best of 9, interleaved), each
  * shape forced:
  *   6-row kernels: float32 64^3 ... 256^3 0.81-0.96, 6 x 50176 x 25 0.96, 16 x 6400 x 150
- *     0.95, 128 x 784 x 256 0.99, 64 x 32768 x 576 0.99; float64 0.93-1.00, 128 x 784 x 256
- *     1.01: always, and for large products (m, n, k at least DIRECT_A_MIN_LARGE) too: there
- *     packing A was ~3% of the time (float32 512^3: 1100 us direct, 1155 packed).
- *   8-row kernels: float64 0.86-0.94 (64^3 ... 256^3, 16 x 6400 x 150, 128 x 784 x 256):
+ *     0.95, 128 x 784 x 256 0.99, 64 x 32768 x 576 0.99; float64 64^3 ... 256^3 0.88-0.98,
+ *     64 x 32768 x 576 0.98, 128 x 784 x 256 1.01: always, and for large products (m, n, k
+ *     at least DIRECT_A_MIN_LARGE) too: there packing A was ~3% of the time (float32 512^3:
+ *     1100 us direct, 1155 packed).
+ *   8-row kernels: float64 0.77-0.94 (64^3 ... 256^3, 16 x 6400 x 150, 128 x 784 x 256):
  *     always; float32 only for one NR-column micro-panel of B (DIRECT_A_F32_MAX_NR_8): with
  *     one, 0.72 (128 x 10 x 128), with more 1.04-1.29 (16 x 6400 x 150, 96^3 1.11): its 8
  *     streams of A prefetch worse than the 6-row kernels' 6.
  *   14-row kernels: 0.67-0.99 for products below the large ones (128 x 10 x 128, 96^3, 160^3,
- *     224^3, 128 x 256 x 784); large products pack A for kernels of more than
- *     DIRECT_A_LARGE_MAX_MR rows. */
+ *     224^3, 128 x 256 x 784; 16 x 6400 x 150 1.02, where this shape is not chosen); large
+ *     products pack A for kernels of more than DIRECT_A_LARGE_MAX_MR rows. */
 #define ENG_GEMM_DIRECT_A_F32_MAX_NR_8 1
 #define ENG_GEMM_DIRECT_A_LARGE_MAX_MR 6
 #define ENG_GEMM_DIRECT_A_MIN_LARGE 512
