@@ -81,59 +81,47 @@ void eng_gemm_set_shape(int shape, int direct_b, int direct_a, int edge)
     g_edge = edge < 0 ? -1 : (edge > 0);
 }
 
-/* The direct-A micro-kernel of shape s (see shape_of), or NULL when the ISA has none. */
-static const void *direct_kernel_of(const eng_gemm_kernels *t, int is_f64, int s)
-{
-    if (s == 0)
-        return is_f64 ? (const void *)t->f64_direct : (const void *)t->f32_direct;
-    return is_f64 ? (const void *)t->alt_f64[s - 1].direct : (const void *)t->alt_f32[s - 1].direct;
-}
+/* One register-block shape of the ISA in use, for one type: its blocks and micro-kernels
+ * (kernels.h; direct and edge are NULL where the ISA has none). */
+typedef struct {
+    eng_gemm_blocks blocks;
+    const void *ukr, *direct, *edge;
+} shape_kernels;
 
-/* The edge kernel of shape s (kernels.h), or NULL when the ISA has none. */
-static const void *edge_kernel_of(const eng_gemm_kernels *t, int is_f64, int s)
+/* Shape number `s` of table t (0 the main one, 1.. those for few rows) into *out; returns 0
+ * when the ISA has no such shape. */
+static int shape_of(const eng_gemm_kernels *t, int is_f64, int s, shape_kernels *out)
 {
-    if (s == 0)
-        return is_f64 ? (const void *)t->f64_edge : (const void *)t->f32_edge;
-    return is_f64 ? (const void *)t->alt_f64[s - 1].edge : (const void *)t->alt_f32[s - 1].edge;
-}
-
-/* The edge kernel shape s uses on product g: NULL where the ISA has none, where edge kernels
- * are switched off (eng_gemm_set_shape), or where C's columns are not contiguous (edge kernels
- * store with unit column stride; then edges take typed.h's scratch tile, and a ragged last
- * micro-panel of B is packed). */
-static const void *edge_kernel_for(const eng_gemm_kernels *t, int is_f64, int s,
-                                   const gemm_problem *g)
-{
-    return g_edge != 0 && g->cs_c == 1 ? edge_kernel_of(t, is_f64, s) : NULL;
-}
-
-/* Shape number `s` of table t: 0 the main one, 1.. the alternatives;
- * returns 0 (and leaves *blk, *ukr alone) when there is no such shape. */
-static int shape_of(const eng_gemm_kernels *t, int is_f64, int s,
-                    eng_gemm_blocks *blk, const void **ukr)
-{
-    if (s == 0) {
-        *blk = is_f64 ? t->f64_blocks : t->f32_blocks;
-        *ukr = is_f64 ? (const void *)t->f64 : (const void *)t->f32;
-        return 1;
+    if (s < 0 || s >= ENG_GEMM_MAX_SHAPES) {
+        *out = (shape_kernels){ { 0, 0, 0, 0, 0 }, NULL, NULL, NULL };
+        return 0;
     }
-    if (s > ENG_GEMM_MAX_ALT)
-        return 0;
-    const void *u = is_f64 ? (const void *)t->alt_f64[s - 1].ukr
-                           : (const void *)t->alt_f32[s - 1].ukr;
-    if (u == NULL)
-        return 0;
-    *blk = is_f64 ? t->alt_f64[s - 1].blocks : t->alt_f32[s - 1].blocks;
-    *ukr = u;
-    return 1;
+    if (is_f64) {
+        const eng_gemm_shape_f64 *k = &t->f64[s];
+        *out = (shape_kernels){ k->blocks, (const void *)k->ukr, (const void *)k->direct,
+                                (const void *)k->edge };
+    } else {
+        const eng_gemm_shape_f32 *k = &t->f32[s];
+        *out = (shape_kernels){ k->blocks, (const void *)k->ukr, (const void *)k->direct,
+                                (const void *)k->edge };
+    }
+    return out->ukr != NULL;
+}
+
+/* The edge kernel shape `sh` uses on product g: NULL where the ISA has none, where edge
+ * kernels are switched off (eng_gemm_set_shape), or where C's columns are not contiguous
+ * (edge kernels store with unit column stride; then edges take typed.h's scratch tile, and
+ * a ragged last micro-panel of B is packed). */
+static const void *edge_kernel_for(const shape_kernels *sh, const gemm_problem *g)
+{
+    return g_edge != 0 && g->cs_c == 1 ? sh->edge : NULL;
 }
 
 int eng_gemm_num_shapes(int is_f64)
 {
-    eng_gemm_blocks b;
-    const void *u;
+    shape_kernels sh;
     int s = 0;
-    while (shape_of(kernels(), is_f64, s, &b, &u))
+    while (shape_of(kernels(), is_f64, s, &sh))
         s++;
     return s;
 }
@@ -141,25 +129,24 @@ int eng_gemm_num_shapes(int is_f64)
 /* The shape forced by eng_gemm_set_shape, or -1 (0 when it names no shape of this ISA). */
 static int forced_shape(const eng_gemm_kernels *t, int is_f64)
 {
-    eng_gemm_blocks b;
-    const void *u;
+    shape_kernels sh;
     if (g_shape < 0)
         return -1;
-    return shape_of(t, is_f64, g_shape, &b, &u) ? g_shape : 0;
+    return shape_of(t, is_f64, g_shape, &sh) ? g_shape : 0;
 }
 
-/* Whether shape s (blocks b) reads A in place for product g ("direct A" at the top of this
- * file; the measurements are in blocking.h).  Only where A's rows are contiguous and the ISA
- * has a direct kernel for s; then always for a product below ENG_GEMM_DIRECT_A_MIN_LARGE in
- * some dimension, except float32's 8-row kernel, which does so only for one micro-panel of B
- * (ENG_GEMM_DIRECT_A_F32_MAX_NR_8); for a large one, only kernels of at most
+/* Whether shape `sh` reads A in place for product g ("direct A" at the top of this file; the
+ * measurements are in blocking.h).  Only where A's rows are contiguous and the ISA has a
+ * direct kernel for the shape; then always for a product below ENG_GEMM_DIRECT_A_MIN_LARGE
+ * in some dimension, except float32's 8-row kernel, which does so only for one micro-panel
+ * of B (ENG_GEMM_DIRECT_A_F32_MAX_NR_8); for a large one, only kernels of at most
  * ENG_GEMM_DIRECT_A_LARGE_MAX_MR rows. */
-static int reads_a_in_place(const eng_gemm_kernels *t, int is_f64, int s,
-                            const eng_gemm_blocks *b, const gemm_problem *g)
+static int reads_a_in_place(int is_f64, const shape_kernels *sh, const gemm_problem *g)
 {
     /* (rs_a == 0, every row the same one, a broadcast: packed; lda = 0 means "packed" in
      * tile()) */
-    const int possible = direct_kernel_of(t, is_f64, s) != NULL && g->cs_a == 1 && g->rs_a != 0;
+    const int possible = sh->direct != NULL && g->cs_a == 1 && g->rs_a != 0;
+    const eng_gemm_blocks *b = &sh->blocks;
     if (g_direct_a >= 0)
         return g_direct_a && possible;
     if (!possible)
@@ -185,23 +172,23 @@ static double step_cost(ptrdiff_t MR, ptrdiff_t nv)
     return (double)(MR * nv > MR + nv ? MR * nv : MR + nv);
 }
 
-/* The time shape s (blocks b) takes on a small product, in multiply-add issue slots: each
- * MR x (nv vectors) tile does k steps (step_cost) and stores its MR * nv vectors.  With edge
- * kernels a ragged last micro-panel of B costs only the vectors its columns fill
- * (kernels.h), without them a whole one.  A shape that packs A where it could be read in
- * place pays ENG_GEMM_PACK_A_COST more. */
-static double small_product_cost(const eng_gemm_kernels *t, int is_f64, int s,
-                                 const eng_gemm_blocks *b, const gemm_problem *g)
+/* The time shape `sh` takes on a small product, in multiply-add issue slots: each MR x (nv
+ * vectors) tile does k steps (step_cost) and stores its MR * nv vectors.  With edge kernels
+ * a ragged last micro-panel of B costs only the vectors its columns fill (kernels.h), without
+ * them a whole one.  A shape that packs A where it could be read in place pays
+ * ENG_GEMM_PACK_A_COST more. */
+static double small_product_cost(const eng_gemm_kernels *t, int is_f64, const shape_kernels *sh,
+                                 const gemm_problem *g)
 {
-    const ptrdiff_t MR = b->mr, lanes = t->vector_bytes / (ptrdiff_t)g->es;
-    const ptrdiff_t NV = b->nr / lanes, last = g->n % b->nr;
-    const ptrdiff_t nv_last = edge_kernel_for(t, is_f64, s, g) != NULL
-                              ? (last + lanes - 1) / lanes : NV;
+    const ptrdiff_t MR = sh->blocks.mr, NR = sh->blocks.nr;
+    const ptrdiff_t lanes = t->vector_bytes / (ptrdiff_t)g->es, NV = NR / lanes;
+    const ptrdiff_t last = g->n % NR;
+    const ptrdiff_t nv_last = edge_kernel_for(sh, g) != NULL ? (last + lanes - 1) / lanes : NV;
     const double tile = (double)g->k * step_cost(MR, NV) + (double)(MR * NV);
     const double tile_last = (double)g->k * step_cost(MR, nv_last) + (double)(MR * nv_last);
     double cost = (double)((g->m + MR - 1) / MR)
-                  * ((double)(g->n / b->nr) * tile + (last ? tile_last : 0));
-    if (g->cs_a == 1 && g->rs_a != 0 && !reads_a_in_place(t, is_f64, s, b, g))
+                  * ((double)(g->n / NR) * tile + (last ? tile_last : 0));
+    if (g->cs_a == 1 && g->rs_a != 0 && !reads_a_in_place(is_f64, sh, g))
         cost *= 1 + ENG_GEMM_PACK_A_COST;
     return cost;
 }
@@ -222,11 +209,11 @@ static int choose_shape(const eng_gemm_kernels *t, int is_f64, const gemm_proble
     const int small = b_is_small(g) && t->vector_bytes > 0;
     int best = 0;
     double best_cost = 0;
-    eng_gemm_blocks b;
-    const void *u;
-    for (int s = 0; shape_of(t, is_f64, s, &b, &u); s++) {
-        const double cost = small ? small_product_cost(t, is_f64, s, &b, g)
-                                  : (double)round_up(g->m, b.mr) * (double)round_up(g->n, b.nr);
+    shape_kernels sh;
+    for (int s = 0; shape_of(t, is_f64, s, &sh); s++) {
+        const double cost = small ? small_product_cost(t, is_f64, &sh, g)
+                                  : (double)round_up(g->m, sh.blocks.mr)
+                                    * (double)round_up(g->n, sh.blocks.nr);
         if (s == 0 || cost < best_cost) {
             best = s;
             best_cost = cost;
@@ -249,11 +236,12 @@ void eng_gemm_set_blocking(int kc, int mc, int nc, long small_max)
  * size 0 (a loop that never ends). */
 static eng_gemm_blocks blocks_for(const eng_gemm_kernels *t, int is_f64, int s)
 {
-    eng_gemm_blocks b = is_f64 ? t->f64_blocks : t->f32_blocks;
-    const void *u;
+    shape_kernels sh;
+    if (!shape_of(t, is_f64, s, &sh))
+        shape_of(t, is_f64, 0, &sh);
+    eng_gemm_blocks b = sh.blocks;
     const int kc = *(volatile int *)&g_kc, mc = *(volatile int *)&g_mc,
               nc = *(volatile int *)&g_nc;
-    shape_of(t, is_f64, s, &b, &u);
     if (kc) b.kc = kc;
     if (mc) b.mc = (int)round_up(mc, b.mr);
     if (nc) b.nc = (int)round_up(nc, b.nr);
@@ -336,8 +324,10 @@ static int run_blocked(gemm_problem *g, int is_f64)
 {
     const eng_gemm_kernels *t = kernels();
     const int s = choose_shape(t, is_f64, g);
-    eng_gemm_blocks unused;
-    shape_of(t, is_f64, s, &unused, &g->kernel);
+    shape_kernels sh;
+    shape_of(t, is_f64, s, &sh);
+    g->kernel = sh.ukr;
+    g->kernel_direct = sh.direct;
     g->blk = blocks_for(t, is_f64, s);
     g->interleave = is_f64 ? (const void *)t->interleave_f64 : (const void *)t->interleave_f32;
     g->direct_b = g_direct_b >= 0 ? (g_direct_b && g->cs_b == 1)
@@ -345,9 +335,8 @@ static int run_blocked(gemm_problem *g, int is_f64)
                                                       || b_is_small(g)
                                                       || (g->m <= ENG_GEMM_DIRECT_B_MAX_M
                                                           && g->k <= ENG_GEMM_DIRECT_B_MAX_K)));
-    g->kernel_direct = direct_kernel_of(t, is_f64, s);
-    g->direct_a = reads_a_in_place(t, is_f64, s, &g->blk, g);
-    g->kernel_edge = edge_kernel_for(t, is_f64, s, g);
+    g->direct_a = reads_a_in_place(is_f64, &sh, g);
+    g->kernel_edge = edge_kernel_for(&sh, g);
     fit_mc(g);
     return eng_gemm_blocked(g);
 }

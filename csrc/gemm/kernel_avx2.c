@@ -43,10 +43,8 @@ ENG_TARGET_END
 
 const eng_gemm_kernels eng_gemm_avx2 = {
     .vector_bytes = 32,
-    .f32_blocks = ENG_GEMM_AVX2_F32, .f32 = ukr_f32,
-    .f64_blocks = ENG_GEMM_AVX2_F64, .f64 = ukr_f64,
-    .f32_direct = ukr_f32_direct, .f64_direct = ukr_f64_direct,
-    .f32_edge = ukr_f32_edge, .f64_edge = ukr_f64_edge,
+    .f32 = { ENG_GEMM_SHAPE_ENTRY(ENG_GEMM_AVX2_F32, ukr_f32) },
+    .f64 = { ENG_GEMM_SHAPE_ENTRY(ENG_GEMM_AVX2_F64, ukr_f64) },
     .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 ymm */
     .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,

@@ -63,8 +63,9 @@ static void ukr_f64(ptrdiff_t kc, const double *restrict a, const double *restri
 
 const eng_gemm_kernels eng_gemm_generic = {
     .vector_bytes = 16,
-    .f32_blocks = ENG_GEMM_GENERIC_F32, .f32 = ukr_f32,
-    .f64_blocks = ENG_GEMM_GENERIC_F64, .f64 = ukr_f64,
+    /* one shape: A always packed, edges through the scratch tile */
+    .f32 = { { .blocks = ENG_GEMM_GENERIC_F32, .ukr = ukr_f32 } },
+    .f64 = { { .blocks = ENG_GEMM_GENERIC_F64, .ukr = ukr_f64 } },
     .dot_mr = 2, .dot_nr = 4,       /* 8 accumulators + 6 loaded vectors of the 16 xmm */
     .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = DOT_F32, .dot_f64 = DOT_F64,

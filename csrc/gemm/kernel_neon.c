@@ -52,8 +52,9 @@ enum { lanes_f32 = 4, lanes_f64 = 2 };
 
 const eng_gemm_kernels eng_gemm_neon = {
     .vector_bytes = 16,
-    .f32_blocks = ENG_GEMM_NEON_F32, .f32 = ukr_f32,
-    .f64_blocks = ENG_GEMM_NEON_F64, .f64 = ukr_f64,
+    /* one shape: A always packed, edges through the scratch tile */
+    .f32 = { { .blocks = ENG_GEMM_NEON_F32, .ukr = ukr_f32 } },
+    .f64 = { { .blocks = ENG_GEMM_NEON_F64, .ukr = ukr_f64 } },
     .dot_mr = 4, .dot_nr = 4,       /* 16 accumulators + 8 loaded vectors of the 32 */
     .dot_bytes = ENG_DOT_VECTOR_BYTES,
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,

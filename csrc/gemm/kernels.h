@@ -79,38 +79,31 @@ typedef struct {
     int kc, mc, nc;    /* cache blocks (defaults; see blocking.h)        */
 } eng_gemm_blocks;
 
-/* Other register-block shapes of the same ISA, for products whose m does
- * not fill the main shape's MR rows (LeNet's 6 or 16 output channels would
- * waste 8 or 12 of the 14 rows of the AVX-512 kernel): gemm.c picks, per
- * call, the shape that costs the least (choose_shape). */
-#define ENG_GEMM_MAX_ALT 3
+/* One register-block shape: its blocks and micro-kernels.  An ISA may offer several (the
+ * first its main one; AVX-512's others serve products whose m does not fill the main
+ * shape's MR rows: LeNet's 6 or 16 output channels would waste 8 or 12 of the 14 rows of
+ * the AVX-512 kernel): gemm.c picks, per call, the shape that costs the least
+ * (choose_shape). */
+#define ENG_GEMM_MAX_SHAPES 4
 typedef struct {
     eng_gemm_blocks blocks;
-    eng_gemm_ukr_f32 ukr;      /* NULL: no such shape */
+    eng_gemm_ukr_f32 ukr;              /* NULL: no such shape */
     eng_gemm_ukr_direct_f32 direct;    /* NULL: A is always packed */
     eng_gemm_ukr_edge_f32 edge;        /* NULL: edges through a scratch tile */
-} eng_gemm_alt_f32;
+} eng_gemm_shape_f32;
 typedef struct {
     eng_gemm_blocks blocks;
     eng_gemm_ukr_f64 ukr;
     eng_gemm_ukr_direct_f64 direct;
     eng_gemm_ukr_edge_f64 edge;
-} eng_gemm_alt_f64;
+} eng_gemm_shape_f64;
 
 /* One instruction set's kernels: kernel_generic.c, kernel_avx2.c and kernel_avx512.c each
  * define one (eng_gemm_generic, ...); common/isa.h hands out the one in use. */
 typedef struct eng_gemm_kernels {
     int vector_bytes;                              /* the kernels' vector width (0: none) */
-    eng_gemm_blocks f32_blocks;
-    eng_gemm_ukr_f32 f32;
-    eng_gemm_blocks f64_blocks;
-    eng_gemm_ukr_f64 f64;
-    eng_gemm_ukr_direct_f32 f32_direct;            /* direct A (NULL: none) */
-    eng_gemm_ukr_direct_f64 f64_direct;
-    eng_gemm_ukr_edge_f32 f32_edge;                /* edge tiles in place (NULL: none) */
-    eng_gemm_ukr_edge_f64 f64_edge;
-    eng_gemm_alt_f32 alt_f32[ENG_GEMM_MAX_ALT];   /* zeros where unused */
-    eng_gemm_alt_f64 alt_f64[ENG_GEMM_MAX_ALT];
+    eng_gemm_shape_f32 f32[ENG_GEMM_MAX_SHAPES];   /* [0] the main shape; zeros where unused */
+    eng_gemm_shape_f64 f64[ENG_GEMM_MAX_SHAPES];
     /* The dot-product kernels (dot.h), for few entries of C and a long k:
      * an mr x nr block (mr <= dot_mr, nr <= dot_nr <= 4) of dot products over kb values of
      * k, left as dot_bytes-wide vectors of partial sums (vsum) and scalar tails, which

@@ -6,7 +6,11 @@
  *
  * defines ukr_f32_6x48 (A packed), ukr_f32_6x48_direct (A read in place) and
  * ukr_f32_6x48_edge (a tile cut by C's last rows or columns), with the signatures of
- * kernels.h, for MR rows and NV vectors of columns.
+ * kernels.h, for MR rows and NV vectors of columns; and
+ *
+ *     ENG_GEMM_SHAPE_ENTRY(ENG_GEMM_AVX512_F32_6x48, ukr_f32_6x48)
+ *
+ * is its entry in a kernel table (eng_gemm_shape_f32 / _f64: blocks and the three kernels).
  */
 #ifndef ENGINE_GEMM_UKR_SHAPES_H
 #define ENGINE_GEMM_UKR_SHAPES_H
@@ -31,5 +35,7 @@
     {                                                                                    \
         ukr_edge##sfx(MR, NV, kc, a, lda, b, ldb, c, ldc, alpha, beta, mr, nr);          \
     }
+
+#define ENG_GEMM_SHAPE_ENTRY(blocks, name) { blocks, name, name##_direct, name##_edge }
 
 #endif /* ENGINE_GEMM_UKR_SHAPES_H */
