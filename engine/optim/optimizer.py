@@ -68,7 +68,7 @@ def _as_list(params, name):
 def _unchanged(group, settings):
     """True if ``group`` holds exactly the objects of ``settings`` (and its params)."""
     return len(group) == len(settings) + 1 and all(
-        group.get(key, _unchanged) is value for key, value in settings.items())
+        key in group and group[key] is value for key, value in settings.items())
 
 
 class Optimizer:
