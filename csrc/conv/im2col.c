@@ -10,12 +10,15 @@
 #include "common/cpu.h"
 #include "common/isa.h"
 #include "conv/vector.h"
+#include "conv/winograd.h"
 
 #define ENG_TEMPLATE "conv/portable.h"
 #include "common/template.h"
 
-/* the generic version has no vector loops: the portable ones do everything */
-const eng_im2col_table eng_im2col_generic = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+/* the generic version has no vector loops: the portable ones do everything (and the Winograd
+ * kernels are compiled for the baseline instruction set) */
+const eng_im2col_table eng_im2col_generic = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                              &eng_winograd_generic };
 
 /* the vector version when there is one and the width stride is 1, else (or if it could
  * not allocate its tables) the portable loop */

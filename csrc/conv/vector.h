@@ -49,13 +49,16 @@ typedef struct eng_im2col_table {
     eng_weight_grad_fn_f64 weight_grad_f64;
     eng_direct_fn_f32 direct_f32;   /* NULL: no forward without columns */
     eng_direct_fn_f64 direct_f64;
+    const struct eng_winograd_table *winograd;   /* the Winograd kernels (conv/winograd.h) */
 } eng_im2col_table;
 
-/* the table of a vector instruction set's file, after vector_body.h and direct_body.h */
-#define ENG_IM2COL_VECTOR_TABLE { im2col_vector_f32, im2col_vector_f64, \
-                                  col2im_vector_f32, col2im_vector_f64, \
-                                  weight_grad_vector_f32, weight_grad_vector_f64, \
-                                  direct_forward_f32, direct_forward_f64 }
+/* the table of a vector instruction set's file, after vector_body.h and direct_body.h, with
+ * the Winograd kernels compiled for the same instruction set */
+#define ENG_IM2COL_VECTOR_TABLE(winograd) { im2col_vector_f32, im2col_vector_f64, \
+                                            col2im_vector_f32, col2im_vector_f64, \
+                                            weight_grad_vector_f32, weight_grad_vector_f64, \
+                                            direct_forward_f32, direct_forward_f64, \
+                                            &(winograd) }
 
 /* The valid output positions [*lo, *hi) along one axis for one kernel offset: input
  * position start + o*stride must lie in [0, size).  Shared by every version. */

@@ -1,6 +1,7 @@
 /*
- * conv/winograd_body.h -- the F(2x2, 3x3) transforms, written once for REAL = float or
- * double (common/template.h; instantiated by winograd.c).  Layouts: winograd.h.
+ * conv/winograd_body.h -- the F(2x2, 3x3) transforms, forward and adjoint, written once for
+ * REAL = float or double (common/template.h; instantiated by winograd_kernels.h).  Layouts:
+ * winograd.h; F(4x4, 3x3)'s are in winograd4_body.h, and winograd_steps_body.h picks one.
  *
  * Each transform is two passes of a tiny matrix over a tile: first over its rows (the
  * left factor), then over each row's entries (the right factor, the same matrix).  The
@@ -9,29 +10,35 @@
  * NO include guard on purpose (read once per type).
  */
 
-/* U = G g G^T.  G = [[1,0,0], [1/2,1/2,1/2], [1/2,-1/2,1/2], [0,0,1]]. */
-void SFX(eng_winograd_filter)(const REAL *w, REAL *u, ptrdiff_t O, ptrdiff_t C)
+/* U = G g G^T for nb <= ENG_WINOGRAD_BLOCK filters: filter q is w[q*9 + r*3 + s], and entry
+ * k = a*4 + b of its U goes to u[k*ld + q].  The passes run along the filters (contiguous
+ * values, vectorised).  G = [[1,0,0], [1/2,1/2,1/2], [1/2,-1/2,1/2], [0,0,1]]. */
+static void SFX(winograd_filter_block)(const REAL *w, ptrdiff_t nb, REAL *u, ptrdiff_t ld)
 {
-    const ptrdiff_t OC = O * C;
-    ptrdiff_t oc;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: OC * 16 >= ENG_WINOGRAD_PAR_MIN)
-    for (oc = 0; oc < OC; oc++) {
-        const REAL *g = w + 9 * oc;          /* g[r*3 + s] */
-        const REAL half = (REAL)0.5;
-        REAL t[4][3];                        /* t = G g: 4 rows of 3 */
-        int a, s;
-        for (s = 0; s < 3; s++) {
-            t[0][s] = g[s];
-            t[1][s] = half * (g[s] + g[3 + s] + g[6 + s]);
-            t[2][s] = half * (g[s] - g[3 + s] + g[6 + s]);
-            t[3][s] = g[6 + s];
+    const REAL half = (REAL)0.5;
+    REAL g[9][ENG_WINOGRAD_BLOCK], t[4][3][ENG_WINOGRAD_BLOCK];   /* t = G g */
+    ptrdiff_t q;
+    int a, e, s;
+    for (q = 0; q < nb; q++)
+        for (e = 0; e < 9; e++)
+            g[e][q] = w[q * 9 + e];
+    for (s = 0; s < 3; s++)
+        for (q = 0; q < nb; q++) {
+            const REAL g0 = g[s][q], g1 = g[3 + s][q], g2 = g[6 + s][q];
+            t[0][s][q] = g0;
+            t[1][s][q] = half * (g0 + g1 + g2);
+            t[2][s][q] = half * (g0 - g1 + g2);
+            t[3][s][q] = g2;
         }
-        for (a = 0; a < 4; a++) {            /* (t G^T)[a][b] */
-            REAL *out = u + (ptrdiff_t)(a * 4) * OC + oc;
-            out[0 * OC] = t[a][0];
-            out[1 * OC] = half * (t[a][0] + t[a][1] + t[a][2]);
-            out[2 * OC] = half * (t[a][0] - t[a][1] + t[a][2]);
-            out[3 * OC] = t[a][2];
+    for (a = 0; a < 4; a++) {                /* (t G^T)[a][b] */
+        REAL *restrict u0 = u + (ptrdiff_t)(a * 4 + 0) * ld, *restrict u1 = u0 + ld;
+        REAL *restrict u2 = u1 + ld, *restrict u3 = u2 + ld;
+        for (q = 0; q < nb; q++) {
+            const REAL t0 = t[a][0][q], t1 = t[a][1][q], t2 = t[a][2][q];
+            u0[q] = t0;
+            u1[q] = half * (t0 + t1 + t2);
+            u2[q] = half * (t0 - t1 + t2);
+            u3[q] = t2;
         }
     }
 }
@@ -133,22 +140,6 @@ static void SFX(winograd_input_rows)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, p
     }
 }
 
-/* V = B^T d B.  B^T = [[1,0,-1,0], [0,1,1,0], [0,-1,1,0], [0,1,0,-1]]. */
-void SFX(eng_winograd_input)(const REAL *x, REAL *v, ptrdiff_t n, ptrdiff_t C, ptrdiff_t h,
-                             ptrdiff_t w, ptrdiff_t ph, ptrdiff_t pw)
-{
-    const ptrdiff_t oh = h + 2 * ph - 2, ow = w + 2 * pw - 2;
-    const ptrdiff_t th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = th * tw;
-    const ptrdiff_t P = n * tiles, CP = C * P;
-    ptrdiff_t plane;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: CP * 16 >= ENG_WINOGRAD_PAR_MIN)
-    for (plane = 0; plane < n * C; plane++) {      /* one (image, channel) plane */
-        const ptrdiff_t img = plane / C, c = plane % C;
-        REAL *vp = v + c * P + img * tiles;        /* V[0][c][first tile of the image] */
-        SFX(winograd_input_rows)(x + plane * h * w, h, w, ph, pw, 0, th, tw, vp, CP);
-    }
-}
-
 /* Row i of tiles of one (image, output channel) plane yp (oh x ow): the tiles' products
  * are in[k*ldk + j], k = a*4 + b, j < tw; y = A^T M A + b0, the extra row or column of an
  * odd output size dropped.  A^T = [[1,1,1,0], [0,1,-1,-1]].  As in the input transform,
@@ -191,20 +182,71 @@ static void SFX(winograd_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REA
     }
 }
 
-/* y = A^T M A (+ bias), every tile. */
-void SFX(eng_winograd_output)(const REAL *m, const REAL *bias, REAL *y, ptrdiff_t n,
-                              ptrdiff_t O, ptrdiff_t oh, ptrdiff_t ow)
+/* Row i of tiles of one (image, output channel) plane gp of dy (oh x ow):
+ * out[k*ldk + j] = (A dy A^T)[k] of tile j, k = a*4 + b, A = [[1,0], [1,1], [1,-1], [0,-1]].
+ * Values of dy outside the output (an odd size's extra row or column) count as zero. */
+static void SFX(winograd_grad_output_row)(const REAL *gp, ptrdiff_t oh, ptrdiff_t ow,
+                                          ptrdiff_t i, ptrdiff_t tw, REAL *out, ptrdiff_t ldk)
 {
-    const ptrdiff_t th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = th * tw;
-    const ptrdiff_t P = n * tiles, OP = O * P;
-    ptrdiff_t plane;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: OP * 16 >= ENG_WINOGRAD_PAR_MIN)
-    for (plane = 0; plane < n * O; plane++) {      /* one (image, output channel) plane */
-        const ptrdiff_t img = plane / O, o = plane % O;
-        const REAL *mp = m + o * P + img * tiles;  /* M[0][o][first tile of the image] */
-        const REAL b0 = bias ? bias[o] : (REAL)0;
-        ptrdiff_t i;
-        for (i = 0; i < th; i++)
-            SFX(winograd_output_row)(mp + i * tw, OP, b0, y + plane * oh * ow, oh, ow, i, tw);
+    REAL e[2][ENG_WINOGRAD_BLOCK + 1], o[2][ENG_WINOGRAD_BLOCK + 1];  /* dy rows 2i, 2i+1 */
+    REAL te[4][ENG_WINOGRAD_BLOCK], to[4][ENG_WINOGRAD_BLOCK];         /* t = A dy */
+    ptrdiff_t j0, j;
+    int a, r;
+    for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
+        const ptrdiff_t jn = tw - j0 < ENG_WINOGRAD_BLOCK ? tw - j0 : ENG_WINOGRAD_BLOCK;
+        for (r = 0; r < 2; r++)                    /* even and odd columns of tile j */
+            SFX(winograd_split_row)(gp, oh, ow, 2 * i + r, 2 * j0, jn, e[r], o[r]);
+        for (j = 0; j < jn; j++) {                 /* rows: t = A dy */
+            te[0][j] = e[0][j];
+            te[1][j] = e[0][j] + e[1][j];
+            te[2][j] = e[0][j] - e[1][j];
+            te[3][j] = -e[1][j];
+            to[0][j] = o[0][j];
+            to[1][j] = o[0][j] + o[1][j];
+            to[2][j] = o[0][j] - o[1][j];
+            to[3][j] = -o[1][j];
+        }
+        for (a = 0; a < 4; a++) {                  /* columns: (t A^T)[a][b] */
+            REAL *restrict m0 = out + (ptrdiff_t)(a * 4 + 0) * ldk + j0;
+            REAL *restrict m1 = out + (ptrdiff_t)(a * 4 + 1) * ldk + j0;
+            REAL *restrict m2 = out + (ptrdiff_t)(a * 4 + 2) * ldk + j0;
+            REAL *restrict m3 = out + (ptrdiff_t)(a * 4 + 3) * ldk + j0;
+            for (j = 0; j < jn; j++) {
+                m0[j] = te[a][j];
+                m1[j] = te[a][j] + to[a][j];
+                m2[j] = te[a][j] - to[a][j];
+                m3[j] = -to[a][j];
+            }
+        }
     }
+}
+
+/* dg = G^T dU G for nb <= ENG_WINOGRAD_BLOCK filters: entry k = a*4 + b of filter q's dU is
+ * du[k*ld + q], and its dg (3x3) goes to g[q*9 + r*3 + s].
+ * G = [[1,0,0], [1/2,1/2,1/2], [1/2,-1/2,1/2], [0,0,1]]. */
+static void SFX(winograd_filter_grad_block)(const REAL *du, ptrdiff_t ld, ptrdiff_t nb, REAL *g)
+{
+    const REAL half = (REAL)0.5;
+    REAL t[3][4][ENG_WINOGRAD_BLOCK], dg[9][ENG_WINOGRAD_BLOCK];
+    ptrdiff_t q;
+    int b, e, r;
+    for (b = 0; b < 4; b++) {                      /* t = G^T dU */
+        const REAL *d0 = du + (ptrdiff_t)(0 * 4 + b) * ld, *d1 = du + (ptrdiff_t)(1 * 4 + b) * ld;
+        const REAL *d2 = du + (ptrdiff_t)(2 * 4 + b) * ld, *d3 = du + (ptrdiff_t)(3 * 4 + b) * ld;
+        for (q = 0; q < nb; q++) {
+            t[0][b][q] = d0[q] + half * (d1[q] + d2[q]);
+            t[1][b][q] = half * (d1[q] - d2[q]);
+            t[2][b][q] = half * (d1[q] + d2[q]) + d3[q];
+        }
+    }
+    for (r = 0; r < 3; r++)                        /* (t G)[r][.] */
+        for (q = 0; q < nb; q++) {
+            const REAL t0 = t[r][0][q], t1 = t[r][1][q], t2 = t[r][2][q], t3 = t[r][3][q];
+            dg[r * 3 + 0][q] = t0 + half * (t1 + t2);
+            dg[r * 3 + 1][q] = half * (t1 - t2);
+            dg[r * 3 + 2][q] = half * (t1 + t2) + t3;
+        }
+    for (q = 0; q < nb; q++)
+        for (e = 0; e < 9; e++)
+            g[q * 9 + e] = dg[e][q];
 }

@@ -379,12 +379,36 @@ def pool_gradient(gy, x_shape, kernel_size, stride, padding, dims, func, xp=np):
     return gy, x_shape, geo
 
 
-# ------------------------------------------------- Winograd F(2×2, 3×3) transforms
+# ------------------------------------------------- Winograd F(m×m, 3×3) transforms
 # (reference/winograd.py has the equations and the layouts)
 
-def winograd_tiles(out_h, out_w):
-    """(th, tw): 2×2 output tiles per image."""
-    return -(-out_h // 2), -(-out_w // 2)
+WINOGRAD_TILES = (2, 4)      # the output block's side m: F(2×2, 3×3) and F(4×4, 3×3)
+
+
+def winograd_entries(tile):
+    """(m + 2)²: the entries of one transformed tile, 16 for F(2×2, 3×3), 36 for F(4×4, 3×3)
+    (ValueError for any other ``tile``)."""
+    if isinstance(tile, bool) or not isinstance(tile, (int, np.integer)):
+        raise TypeError(f"winograd: tile (the output block's side) must be an int, 2 or 4, got "
+                        f"{type(tile).__name__}")
+    if tile not in WINOGRAD_TILES:
+        raise ValueError(f"winograd: tile (the output block's side) must be 2 or 4, got {tile}")
+    return (tile + 2) ** 2
+
+
+def winograd_tile_of(entries, func, name, expected):
+    """The tile whose transformed tiles have ``entries`` entries (16 → 2, 36 → 4), or
+    ValueError saying that ``name`` was expected to have shape ``expected``."""
+    for tile in WINOGRAD_TILES:
+        if entries == (tile + 2) ** 2:
+            return tile
+    raise ValueError(f"{func}: expected {name} {expected} (16 entries for F(2×2, 3×3), 36 for "
+                     f"F(4×4, 3×3)), got {entries} entries")
+
+
+def winograd_tiles(out_h, out_w, tile=2):
+    """(th, tw): tile×tile output blocks per image."""
+    return -(-out_h // tile), -(-out_w // tile)
 
 
 def winograd_weight(w, xp=np):
@@ -395,8 +419,9 @@ def winograd_weight(w, xp=np):
     return w, w.shape[:2]
 
 
-def winograd_input_geometry(x, padding, xp=np):
+def winograd_input_geometry(x, padding, xp=np, tile=2):
     """``x`` checked as winograd_input's input (n, C, h, w), and (n, c, h, w, th, tw)."""
+    winograd_entries(tile)
     x = float_input(x, "x", xp)
     if x.ndim != 4:
         raise ValueError(f"winograd_input: expected x (n, C, h, w), got {x.shape}")
@@ -408,27 +433,28 @@ def winograd_input_geometry(x, padding, xp=np):
     if oh < 1 or ow < 1:
         raise ValueError(f"winograd: a 3×3 window does not fit an input of {h}×{w} with "
                          f"padding {padding}")
-    return x, (n, c, h, w) + winograd_tiles(oh, ow)
+    return x, (n, c, h, w) + winograd_tiles(oh, ow, tile)
 
 
 def winograd_conv_geometry(x, u, padding, xp=np):
-    """``x`` (n, C, h, w) and the filters' transform ``u`` (16, O, C) of a 3×3 stride-1
-    convolution padded by ``padding``, checked; returns x, u (x's dtype) and the output shape
-    (n, O, oh, ow)."""
+    """``x`` (n, C, h, w) and the filters' transform ``u`` (16 or 36, O, C) of a 3×3 stride-1
+    convolution padded by ``padding``, checked; returns x, u (x's dtype), the output shape
+    (n, O, oh, ow) and the tile (2 or 4, from u's entries)."""
     x, (n, c, h, w, _, _) = winograd_input_geometry(x, padding, xp)
     u = xp.asarray(u, dtype=x.dtype)
-    if u.ndim != 3 or u.shape[0] != 16 or u.shape[2] != c:
-        raise ValueError(f"winograd_conv: expected u (16, O, {c}) for {c} input channels, "
-                         f"got {u.shape}")
+    if u.ndim != 3 or u.shape[2] != c:
+        raise ValueError(f"winograd_conv: expected u (16 or 36, O, {c}) for {c} input "
+                         f"channels, got {u.shape}")
+    tile = winograd_tile_of(u.shape[0], "winograd_conv", "u", f"(16 or 36, O, {c})")
     ph, pw = padding
-    return x, u, (n, u.shape[1], h + 2 * ph - 2, w + 2 * pw - 2)
+    return x, u, (n, u.shape[1], h + 2 * ph - 2, w + 2 * pw - 2), tile
 
 
-def winograd_grad_geometry(x, gy, padding, xp=np):
+def winograd_grad_geometry(x, gy, padding, xp=np, tile=2):
     """``x`` (n, C, h, w) and the output gradient ``gy`` (n, O, oh, ow) of a 3×3 stride-1
     convolution padded by ``padding``, checked; returns x, gy (x's dtype) and
     (n, c, h, w, th, tw, o, oh, ow)."""
-    x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding, xp)
+    x, (n, c, h, w, th, tw) = winograd_input_geometry(x, padding, xp, tile)
     gy = xp.asarray(gy, dtype=x.dtype)
     ph, pw = padding
     oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
@@ -439,12 +465,15 @@ def winograd_grad_geometry(x, gy, padding, xp=np):
 
 
 def winograd_output_geometry(m, out_shape, xp=np):
-    """``m`` checked as winograd_output's products (16, O, n·th·tw) for an output
-    ``out_shape`` (n, O, oh, ow), and (n, o, oh, ow, th, tw)."""
+    """``m`` checked as winograd_output's products (16 or 36, O, n·th·tw) for an output
+    ``out_shape`` (n, O, oh, ow), and (n, o, oh, ow, th, tw, tile)."""
     m = float_input(m, "m", xp)
     n, o, oh, ow = (int(s) for s in out_shape)
-    th, tw = winograd_tiles(oh, ow)
-    if m.shape != (16, o, n * th * tw):
-        raise ValueError(f"winograd_output: expected M of shape {(16, o, n * th * tw)} for an "
-                         f"output {tuple(out_shape)}, got {m.shape}")
-    return m, (n, o, oh, ow, th, tw)
+    expected = [((t + 2) ** 2, o, n * th * tw) for t in WINOGRAD_TILES
+                for th, tw in [winograd_tiles(oh, ow, t)]]
+    if m.shape not in expected:
+        raise ValueError(f"winograd_output: expected M of shape {expected[0]} (F(2×2, 3×3)) or "
+                         f"{expected[1]} (F(4×4, 3×3)) for an output {tuple(out_shape)}, got "
+                         f"{m.shape}")
+    tile = WINOGRAD_TILES[expected.index(m.shape)]
+    return m, (n, o, oh, ow) + winograd_tiles(oh, ow, tile) + (tile,)

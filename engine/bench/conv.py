@@ -2,7 +2,7 @@
 
 The engine picks one of four paths per convolution (engine/ops/conv.py), named in the
 table: ``im2col`` (columns + GEMM), ``1x1`` (straight to the GEMM), ``winograd``
-(F(2×2, 3×3) for 3×3 stride-1 with many channels) and ``direct`` (few weights: the forward
+(F(4×4, 3×3) for 3×3 stride-1 with many channels) and ``direct`` (few weights: the forward
 and the weight gradient read the input in place, without columns).
 
 Per case: forward and forward+backward (input, weight and bias gradients) through the
@@ -240,7 +240,7 @@ def conv_table(rows):
 
 LEGEND = """\
 legend: path: how the engine computes it: im2col (columns + GEMM), 1x1 (straight to the
-  GEMM), winograd (F(2×2, 3×3): 16 products per 2×2 outputs instead of 36), direct (few
+  GEMM), winograd (F(4×4, 3×3): 36 products per 4×4 outputs instead of 144), direct (few
   weights: forward and weight gradient from the input in place, no columns);
   fwd ms: forward alone; fwd+bwd: forward, then the gradients of input, weight and bias;
   ±%: spread of fwd+bwd (median run above the best); fwd/pt, f+b/pt: this row's time ÷

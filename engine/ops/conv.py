@@ -85,21 +85,31 @@ def _pointwise_backward(B, w_mat, x3, gy3, gx3, gw):
             B.gemm(gy3[i], x3[i], gw, beta=0.0 if i == 0 else 1.0, trans_b=True)
 
 
-# ------------------------------------------------- 3×3 stride 1: Winograd F(2×2, 3×3)
+# ------------------------------------------------- 3×3 stride 1: Winograd F(m×m, 3×3)
 
 # Winograd's minimal filtering (engine/backend/reference/winograd.py has the equations):
-# 16 multiplications per 2×2 output block and channel pair instead of 36, at the price of
-# three cheap transforms; for Y, for dX (itself such a convolution) and for dW (the
-# adjoint transforms, B.winograd_weight_grad). The multiplications win when there are many
-# channels and many tiles; with few, the transforms (which touch every tile of every
-# channel) cost more than they save. Chosen when the smaller channel count is at least
-# MIN_CHANNELS, the output at least MIN_OUTPUT pixels, and one of them at least twice that
-# (channels × pixels ≥ 2 × both minimums). Measured forward + backward, 1 thread, batch 32,
-# thread CPU time, Winograd ÷ im2col: 64→64 at 32² 0.78 and at 16² 0.75; 32→32 at 32² 0.83
-# but at 16² 1.02; 32→64 at 32² (batch 8) 0.82; 16→16 at 32² 0.95; 64→64 at 8² 1.62 and
-# 128→128 at 8² 1.39 (4 tiles a row: GEMMs too small); 3→16 at 32² 1.57.
+# F(2×2, 3×3) makes 16 multiplications per 2×2 output block and channel pair instead of 36,
+# F(4×4, 3×3) 36 per 4×4 block instead of 144, at the price of three cheap transforms; for Y,
+# for dX (itself such a convolution) and for dW (the adjoint transforms,
+# B.winograd_weight_grad). The multiplications win when there are many channels: the GEMMs
+# save in proportion to C·O, the transforms (which touch every tile of every channel) cost in
+# proportion to C + O; and they win when there are enough tiles for long GEMMs. Winograd is
+# chosen when the smaller channel count is at least MIN_CHANNELS, the output at least
+# MIN_OUTPUT pixels, and channels² × pixels at least MIN_WORK (32 channels from 24×24, 64 from
+# 12×12, 128 from 8×8), always with the larger tile: wherever either paid, F(4×4, 3×3) was as
+# fast or faster (F(2×2, 3×3) stays in the kernels, with half F(4×4)'s transform arithmetic
+# and a tenth of its rounding error in float32, reference/winograd.py).
+# Measured forward + backward through conv2d, float32, 1 thread, batch 32, C → C channels,
+# time ÷ the im2col path's, F(2×2) / F(4×4) at 8², 12², 14², 16², 28², 32²:
+#   C = 16:  1.86/1.79 2.06/1.85 1.99/2.25 1.35/1.67 1.32/1.23 0.83/0.88
+#   C = 32:  1.70/1.52 1.43/1.21 1.31/1.41 1.05/1.09 1.04/0.90 0.83/0.68
+#   C = 64:  1.20/1.10 1.10/0.88 1.03/1.05 0.80/0.80 0.81/0.65 0.64/0.53
+#   C = 128: 0.85/0.75 0.80/0.64 0.79/0.73 0.62/0.55 0.66/0.52 0.57/0.47
+# (and 256 → 256 at 8² 0.75/0.58; batch 64: 64 → 64 at 12² 1.06/0.86, 32 → 32 at 28² 0.99/0.86).
 _WINOGRAD_MIN_CHANNELS = 32
-_WINOGRAD_MIN_OUTPUT = 16 * 16
+_WINOGRAD_MIN_OUTPUT = 8 * 8
+_WINOGRAD_MIN_WORK = (32 * 24) ** 2
+_WINOGRAD_TILE = 4
 
 
 # Only the compiled transforms pay: in NumPy the transforms cost more than the saved
@@ -108,12 +118,14 @@ _WINOGRAD_BACKENDS = ("native",)
 
 
 def _winograd(B, geo, groups, out_channels):
-    """True when Y, dX and dW are computed with Winograd F(2×2, 3×3) on backend ``B``."""
+    """The output tile m (2 or 4) of the Winograd F(m×m, 3×3) that computes Y, dX and dW on
+    backend ``B``, or 0 when they take the im2col path."""
     channels = min(geo.channels, out_channels)
-    return (B.name in _WINOGRAD_BACKENDS and geo.dims == 2 and groups == 1 and geo.kernel == (3, 3) and geo.stride == (1, 1)
-            and geo.dilation == (1, 1) and all(p <= 2 for p in geo.padding)
-            and channels >= _WINOGRAD_MIN_CHANNELS and geo.L >= _WINOGRAD_MIN_OUTPUT
-            and channels * geo.L >= 2 * _WINOGRAD_MIN_CHANNELS * _WINOGRAD_MIN_OUTPUT)
+    chosen = (B.name in _WINOGRAD_BACKENDS and geo.dims == 2 and groups == 1
+              and geo.kernel == (3, 3) and geo.stride == (1, 1) and geo.dilation == (1, 1)
+              and all(p <= 2 for p in geo.padding) and channels >= _WINOGRAD_MIN_CHANNELS
+              and geo.L >= _WINOGRAD_MIN_OUTPUT and channels ** 2 * geo.L >= _WINOGRAD_MIN_WORK)
+    return _WINOGRAD_TILE if chosen else 0
 
 
 def _all_finite(B, *arrays):
@@ -124,18 +136,19 @@ def _all_finite(B, *arrays):
     return all(bool(B.xp.isfinite(a.sum())) for a in arrays)
 
 
-def _winograd_conv(B, x, weight, padding, y, bias=None):
-    """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's transforms: U = G g Gᵀ
-    (filters), then per block of tiles V = Bᵀ d B, M[ξν] = U[ξν]·V[ξν] (16 GEMMs) and
-    y = Aᵀ M A, each block while it is in the cache (csrc/conv/winograd_fused_body.h)."""
-    return B.winograd_conv(x, B.winograd_filter(weight), padding, bias, out=y)
+def _winograd_conv(B, tile, x, weight, padding, y, bias=None):
+    """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's F(tile×tile, 3×3):
+    U = G g Gᵀ (filters), then per block of tiles V = Bᵀ d B, M[ξν] = U[ξν]·V[ξν] (one GEMM
+    per tile entry) and y = Aᵀ M A, each block while it is in the cache
+    (csrc/conv/winograd_fused_body.h)."""
+    return B.winograd_conv(x, B.winograd_filter(weight, tile=tile), padding, bias, out=y)
 
 
-def _winograd_input_grad(B, gy, weight, padding, gx):
+def _winograd_input_grad(B, tile, gy, weight, padding, gx):
     """dX of a 3×3 stride-1 convolution is itself one: dY padded by 2 − p, convolved with the
     filters turned by 180° and input/output channels swapped."""
     turned = B.xp.ascontiguousarray(weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
-    return _winograd_conv(B, gy, turned, tuple(2 - p for p in padding), gx)
+    return _winograd_conv(B, tile, gy, turned, tuple(2 - p for p in padding), gx)
 
 
 # ------------------------------------------------- few weights: no columns
@@ -245,8 +258,9 @@ class ConvNd(Function):
         if _pointwise(geo, self.groups):
             _pointwise_forward(B, w_mat, x.reshape(n, geo.channels, geo.L), y3, bias)
             return y
-        if _winograd(B, geo, self.groups, out_channels) and _all_finite(B, x, weight):
-            return _winograd_conv(B, x, weight, geo.padding, y, bias)
+        tile = _winograd(B, geo, self.groups, out_channels)
+        if tile and _all_finite(B, x, weight):
+            return _winograd_conv(B, tile, x, weight, geo.padding, y, bias)
         if (_without_columns(B, geo, self.groups, out_channels)
                 and B.conv_direct(x, weight, bias, geo.stride, geo.padding, geo.dilation,
                                   out=y) is not None):
@@ -287,12 +301,13 @@ class ConvNd(Function):
         if pointwise:
             _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
                                 None if gx is None else gx.reshape(n, geo.channels, L), gw)
-        if _winograd(B, geo, self.groups, out_channels) and _all_finite(B, gy3, weight, x):
+        tile = _winograd(B, geo, self.groups, out_channels)
+        if tile and _all_finite(B, gy3, weight, x):
             if need_x:                        # dX and dW by Winograd too
-                _winograd_input_grad(B, gy3.reshape(gy.shape), weight, geo.padding, gx)
+                _winograd_input_grad(B, tile, gy3.reshape(gy.shape), weight, geo.padding, gx)
             if need_w:
                 B.winograd_weight_grad(x, gy3.reshape(gy.shape), geo.padding,
-                                       out=gw.reshape(weight.shape))
+                                       out=gw.reshape(weight.shape), tile=tile)
             need_x = need_w = False           # done: the im2col loop below has nothing to do
         if (need_w and not pointwise and _without_columns(B, geo, self.groups, out_channels)
                 and not _columns_kept(self._token)):

@@ -220,6 +220,28 @@ def test_winograd_products_that_wrap_are_refused():
 def test_winograd_sizes_that_are_not_ints_give_typeerror(bad):
     with pytest.raises(TypeError):
         C.winograd_filter(zeros(9), zeros(16), bad, 1)
+    with pytest.raises(TypeError):
+        C.winograd_filter(zeros(9), zeros(16), 1, 1, bad)          # the tile
+
+
+@pytest.mark.parametrize("tile", [0, 1, 3, 5, -4, 2**40])
+def test_winograd_tiles_other_than_2_and_4_are_refused(tile):
+    with pytest.raises(ValueError, match="tile must be 2 or 4"):
+        C.winograd_filter(zeros(9), zeros(36), 1, 1, tile)
+    with pytest.raises(ValueError, match="tile must be 2 or 4"):
+        C.winograd_conv(zeros(16), zeros(36), None, zeros(16), 1, 1, 1, 4, 4, 1, 1, tile)
+
+
+def test_winograd_buffers_too_small_for_the_larger_tile_are_refused():
+    """36 entries per tile for F(4×4, 3×3): buffers sized for F(2×2)'s 16 do not pass."""
+    with pytest.raises(ValueError):
+        C.winograd_filter(zeros(9), zeros(16), 1, 1, 4)
+    with pytest.raises(ValueError):
+        C.winograd_input(zeros(16), zeros(16), 1, 1, 4, 4, 1, 1, 4)
+    with pytest.raises(ValueError):
+        C.winograd_output(zeros(16), None, zeros(16), 1, 1, 4, 4, 4)
+    with pytest.raises(ValueError):
+        C.winograd_conv(zeros(16), zeros(16), None, zeros(16), 1, 1, 1, 4, 4, 1, 1, 4)
 
 
 # ---------------------------------------------------------------- activations, softmax

@@ -1,6 +1,7 @@
 """The fused Winograd convolution (csrc/conv/winograd_fused_body.h: the transforms and the
-16 GEMMs block by block of tiles) against its NumPy twin ``reference.winograd_conv`` over
-random shapes and block sizes, within the F(2×2, 3×3) error bound, and for any thread count."""
+GEMMs block by block of tiles) and weight gradient, F(2×2, 3×3) and F(4×4, 3×3), against their
+NumPy twins over random shapes and block sizes (rows of tiles, whole images), within the
+stated error bounds, and for any thread count."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -13,6 +14,10 @@ native = pytest.importorskip("engine.backend.native")
 from engine import _C  # noqa: E402  (after the skip: the compiled module)
 
 TOL = {np.float32: 2e-5, np.float64: 1e-13}
+TILES = st.sampled_from([2, 4])
+# the first-order error bounds' factors and entries per tile (reference/winograd.py)
+BOUND_FACTOR = {2: 81, 4: 36100}
+ENTRIES = {2: 16, 4: 36}
 
 
 @pytest.fixture
@@ -25,52 +30,59 @@ def block_tiles():
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 3), c=st.integers(1, 6), o=st.integers(1, 6), h=st.integers(1, 13),
        w=st.integers(1, 13), ph=st.integers(0, 2), pw=st.integers(0, 2),
-       dtype=st.sampled_from([np.float32, np.float64]), tiles=st.sampled_from([0, 1, 2, 5, 40]),
-       with_bias=st.booleans(), seed=st.integers(0, 2**16))
-def test_fused_convolution_matches_the_reference(n, c, o, h, w, ph, pw, dtype, tiles, with_bias,
-                                                  seed):
+       dtype=st.sampled_from([np.float32, np.float64]),
+       tiles=st.sampled_from([0, 1, 2, 5, 40, 200]), tile=TILES, with_bias=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_fused_convolution_matches_the_reference(n, c, o, h, w, ph, pw, dtype, tiles, tile,
+                                                  with_bias, seed):
+    """Blocks of 1 tile: every row of tiles a block of its own; of 200: whole images."""
     oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, c, h, w)).astype(dtype)
-    u = ref.winograd_filter(rng.standard_normal((o, c, 3, 3)).astype(dtype))
+    u = ref.winograd_filter(rng.standard_normal((o, c, 3, 3)).astype(dtype), tile=tile)
     bias = rng.standard_normal(o).astype(dtype) if with_bias else None
     if oh < 1 or ow < 1:
         with pytest.raises(ValueError, match="3×3 window"):
             native.winograd_conv(x, u, (ph, pw))
         return
-    _C.winograd_set_block_tiles(tiles)      # 1 tile: every row of tiles a block of its own
+    _C.winograd_set_block_tiles(tiles)
     try:
         got = native.winograd_conv(x, u, (ph, pw), bias)
     finally:
         _C.winograd_set_block_tiles(0)
     want = ref.winograd_conv(x, u, (ph, pw), bias)
     assert got.shape == want.shape == (n, o, oh, ow) and got.dtype == dtype
-    np.testing.assert_allclose(got, want, rtol=TOL[dtype], atol=TOL[dtype] * 10 * c)
+    scale = 10 if tile == 2 else 1000       # F(4×4, 3×3) weighs values by up to 100 and 361
+    np.testing.assert_allclose(got, want, rtol=TOL[dtype] * scale / 10,
+                               atol=TOL[dtype] * scale * c)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("c", [1, 8, 64])
-def test_fused_convolution_within_the_stated_error_bound(dtype, c):
-    """|y_winograd − y| ≤ (C + 16) · ε · 81 · C · max|g| · max|d| (reference/winograd.py),
-    y computed by im2col in float64."""
+@pytest.mark.parametrize("tile", [2, 4])
+def test_fused_convolution_within_the_stated_error_bound(dtype, c, tile):
+    """|y_winograd − y| ≤ (C + K) · ε · S · C · max|g| · max|d| (reference/winograd.py: K, S
+    16, 81 for F(2×2, 3×3) and 36, 36100 for F(4×4, 3×3)), y computed by im2col in float64."""
     rng = np.random.default_rng(c)
     x = rng.uniform(-1, 1, (2, c, 13, 10)).astype(dtype)
     w = rng.uniform(-1, 1, (5, c, 3, 3)).astype(dtype)
-    got = native.winograd_conv(x, native.winograd_filter(w), (1, 1))
+    got = native.winograd_conv(x, native.winograd_filter(w, tile=tile), (1, 1))
     cols = reference.im2col(x.astype(np.float64), (3, 3), 1, (1, 1), 1)
     want = (w.astype(np.float64).reshape(5, -1) @ cols).reshape(5, 2, 13, 10).transpose(1, 0, 2, 3)
     eps = np.finfo(dtype).eps / 2
-    bound = (c + 16) * eps * 81 * c * np.abs(w).max() * np.abs(x).max()
+    bound = (c + ENTRIES[tile]) * eps * BOUND_FACTOR[tile] * c * np.abs(w).max() * np.abs(x).max()
     error = np.abs(got - want).max()
     assert error <= bound, (error, bound)
     assert error > 0 or dtype == np.float64 or c == 1
 
 
-@pytest.mark.parametrize("tiles", [0, 16, 48])
-def test_fused_convolution_gives_the_same_bits_for_any_thread_count(block_tiles, tiles):
+@pytest.mark.parametrize("tile", [2, 4])
+@pytest.mark.parametrize("tiles", [0, 16, 48, 300])
+def test_fused_convolution_gives_the_same_bits_for_any_thread_count(block_tiles, tiles, tile):
     rng = np.random.default_rng(7)
     x = rng.standard_normal((3, 16, 20, 18)).astype(np.float32)
-    u = native.winograd_filter(rng.standard_normal((24, 16, 3, 3)).astype(np.float32))
+    u = native.winograd_filter(rng.standard_normal((24, 16, 3, 3)).astype(np.float32),
+                               tile=tile)
     block_tiles(tiles)
     saved = engine.get_num_threads()
     try:
@@ -94,9 +106,9 @@ def test_fused_convolution_with_no_input_channels_is_the_bias():
 
 def test_fused_convolution_refuses_bad_operands():
     x = np.zeros((1, 2, 5, 5), np.float32)
-    with pytest.raises(ValueError, match=r"u \(16, O, 2\)"):
+    with pytest.raises(ValueError, match=r"u \(16 or 36, O, 2\)"):
         native.winograd_conv(x, np.zeros((16, 3, 4), np.float32))
-    with pytest.raises(ValueError, match=r"u \(16, O, 2\)"):
+    with pytest.raises(ValueError, match=r"u \(16 or 36, O, 2\).*got 9 entries"):
         native.winograd_conv(x, np.zeros((9, 3, 2), np.float32))
     with pytest.raises(ValueError, match="bias"):
         native.winograd_conv(x, np.zeros((16, 3, 2), np.float32), bias=np.zeros(2))
@@ -106,12 +118,13 @@ def test_fused_convolution_refuses_bad_operands():
         _C.winograd_set_block_tiles(-1)
 
 
-def test_array_module_twin_of_the_fused_convolution_matches_the_reference():
+@pytest.mark.parametrize("tile", [2, 4])
+def test_array_module_twin_of_the_fused_convolution_matches_the_reference(tile):
     """The cuda backend's winograd_conv (array-module code), run with NumPy as its module."""
     from engine.backend.cuda.winograd import Kernels
     rng = np.random.default_rng(3)
     x = rng.standard_normal((2, 3, 7, 6))
-    u = ref.winograd_filter(rng.standard_normal((4, 3, 3, 3)))
+    u = ref.winograd_filter(rng.standard_normal((4, 3, 3, 3)), tile=tile)
     bias = rng.standard_normal(4)
     np.testing.assert_allclose(Kernels(np).winograd_conv(x, u, (1, 2), bias),
                                ref.winograd_conv(x, u, (1, 2), bias), rtol=1e-13, atol=1e-13)
@@ -130,49 +143,53 @@ def _im2col_weight_grad(x, gy, padding):
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 3), c=st.integers(1, 6), o=st.integers(1, 6), h=st.integers(1, 13),
        w=st.integers(1, 13), ph=st.integers(0, 2), pw=st.integers(0, 2),
-       dtype=st.sampled_from([np.float32, np.float64]), tiles=st.sampled_from([0, 1, 3, 40]),
-       seed=st.integers(0, 2**16))
+       dtype=st.sampled_from([np.float32, np.float64]),
+       tiles=st.sampled_from([0, 1, 3, 40, 200]), tile=TILES, seed=st.integers(0, 2**16))
 def test_weight_gradient_matches_the_reference_and_im2col(n, c, o, h, w, ph, pw, dtype, tiles,
-                                                          seed):
+                                                          tile, seed):
     oh, ow = h + 2 * ph - 2, w + 2 * pw - 2
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, c, h, w)).astype(dtype)
     if oh < 1 or ow < 1:
         with pytest.raises(ValueError, match="3×3 window"):
-            native.winograd_weight_grad(x, np.zeros((n, o, 1, 1), dtype), (ph, pw))
+            native.winograd_weight_grad(x, np.zeros((n, o, 1, 1), dtype), (ph, pw), tile=tile)
         return
     gy = rng.standard_normal((n, o, oh, ow)).astype(dtype)
     _C.winograd_set_block_tiles(tiles)
     try:
-        got = native.winograd_weight_grad(x, gy, (ph, pw))
+        got = native.winograd_weight_grad(x, gy, (ph, pw), tile=tile)
     finally:
         _C.winograd_set_block_tiles(0)
     want = _im2col_weight_grad(x, gy, (ph, pw))
     scale = np.abs(want).max() + 1
-    tol = TOL[dtype] * scale * 10
+    tol = TOL[dtype] * scale * (10 if tile == 2 else 1000)
     assert got.shape == (o, c, 3, 3) and got.dtype == dtype
-    np.testing.assert_allclose(ref.winograd_weight_grad(x, gy, (ph, pw)), want, atol=tol)
+    np.testing.assert_allclose(ref.winograd_weight_grad(x, gy, (ph, pw), tile=tile), want,
+                               atol=tol)
     np.testing.assert_allclose(got, want, atol=tol)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_weight_gradient_within_an_error_bound(dtype):
+@pytest.mark.parametrize("tile", [2, 4])
+def test_weight_gradient_within_an_error_bound(dtype, tile):
     """The bound stated in reference/winograd.py: each dU entry sums P = n·th·tw products of
     a transformed input (|V| ≤ 4·max|d|) and a transformed gradient (|dM| ≤ 4·max|dy|), and
     Gᵀ dU G weighs them by at most 9/4, so (first order, unit roundoff ε)
-    |dW_winograd − dW| ≤ (P + 16)·ε·36·P·max|d|·max|dy|."""
+    |dW_winograd − dW| ≤ (P + 16)·ε·36·P·max|d|·max|dy|; for F(4×4, 3×3) |V| ≤ 100·max|d|,
+    |dM| ≤ 361·max|dy| and the weights at most 1: (P + 36)·ε·36100·P·max|d|·max|dy|."""
     rng = np.random.default_rng(5)
     x = rng.uniform(-1, 1, (2, 8, 12, 10)).astype(dtype)
     gy = rng.uniform(-1, 1, (2, 4, 12, 10)).astype(dtype)
-    got = native.winograd_weight_grad(x, gy, (1, 1))
-    p = 2 * 6 * 5
-    bound = (p + 16) * np.finfo(dtype).eps / 2 * 36 * p
+    got = native.winograd_weight_grad(x, gy, (1, 1), tile=tile)
+    p = 2 * -(-12 // tile) * -(-10 // tile)
+    bound = (p + ENTRIES[tile]) * np.finfo(dtype).eps / 2 * (36 if tile == 2 else 36100) * p
     error = np.abs(got - _im2col_weight_grad(x, gy, (1, 1))).max()
     assert error <= bound, (error, bound)
 
 
-@pytest.mark.parametrize("tiles", [0, 7])
-def test_weight_gradient_gives_the_same_bits_for_any_thread_count(block_tiles, tiles):
+@pytest.mark.parametrize("tile", [2, 4])
+@pytest.mark.parametrize("tiles", [0, 7, 300])
+def test_weight_gradient_gives_the_same_bits_for_any_thread_count(block_tiles, tiles, tile):
     rng = np.random.default_rng(9)
     x = rng.standard_normal((3, 16, 20, 18)).astype(np.float32)
     gy = rng.standard_normal((3, 24, 20, 18)).astype(np.float32)
@@ -180,9 +197,9 @@ def test_weight_gradient_gives_the_same_bits_for_any_thread_count(block_tiles, t
     saved = engine.get_num_threads()
     try:
         engine.set_num_threads(1)
-        one = native.winograd_weight_grad(x, gy, (1, 1))
+        one = native.winograd_weight_grad(x, gy, (1, 1), tile=tile)
         engine.set_num_threads(2)
-        two = native.winograd_weight_grad(x, gy, (1, 1))
+        two = native.winograd_weight_grad(x, gy, (1, 1), tile=tile)
     finally:
         engine.set_num_threads(saved)
     assert np.array_equal(one, two)
@@ -198,9 +215,11 @@ def test_weight_gradient_of_an_empty_batch_is_zero_and_bad_shapes_are_refused():
         native.winograd_weight_grad(x, np.zeros((2, 3, 5, 5), np.float32))
 
 
-def test_array_module_twin_of_the_weight_gradient_matches_the_reference():
+@pytest.mark.parametrize("tile", [2, 4])
+def test_array_module_twin_of_the_weight_gradient_matches_the_reference(tile):
     from engine.backend.cuda.winograd import Kernels
     rng = np.random.default_rng(4)
     x, gy = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((2, 5, 7, 8))
-    np.testing.assert_allclose(Kernels(np).winograd_weight_grad(x, gy, (1, 2)),
-                               ref.winograd_weight_grad(x, gy, (1, 2)), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(Kernels(np).winograd_weight_grad(x, gy, (1, 2), tile=tile),
+                               ref.winograd_weight_grad(x, gy, (1, 2), tile=tile),
+                               rtol=1e-12, atol=1e-11)

@@ -9,7 +9,8 @@ backend offers. One module per kernel family, the same file names as in ``native
 * ``conv``       -- im2col / col2im (a convolution as one matrix product)
 * ``pool``       -- max and average pooling, 1-D and 2-D
 * ``optim``      -- the in-place updates of SGD, Adam/AdamW, Adagrad, RMSprop
-* ``winograd``   -- the transforms of Winograd's F(2×2, 3×3) for 3×3 stride-1 convolutions
+* ``winograd``   -- the transforms of Winograd's F(2×2, 3×3) and F(4×4, 3×3) for 3×3 stride-1
+                    convolutions
 """
 import numpy as np
 

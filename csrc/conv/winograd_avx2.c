@@ -1,0 +1,12 @@
+/*
+ * conv/winograd_avx2.c -- the Winograd kernels (conv/winograd_kernels.h) compiled for AVX2:
+ * their loops are plain C, which the compiler vectorises for the target.
+ */
+#include "common/target.h"
+
+#if ENG_X86_GNUC
+ENG_TARGET_BEGIN_AVX2
+#include "conv/winograd_kernels.h"
+ENG_TARGET_END
+const eng_winograd_table eng_winograd_avx2 = ENG_WINOGRAD_TABLE;
+#endif
