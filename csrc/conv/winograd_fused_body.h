@@ -18,8 +18,8 @@
  * With 64 channels, float and F(2x2, 3x3): T = 256 tiles (one 32 x 32 image), V_blk and M_blk
  * 1 MiB each.
  * Blocks are shared out among the threads (each with its own V_blk, M_blk); the GEMMs
- * inside run on the thread that calls them.  Every output value is computed the same way
- * whatever the block size or thread count: the results are bitwise reproducible.
+ * inside run on the thread that calls them.  The blocks do not depend on the thread count,
+ * so neither does any output value: the results are bitwise reproducible.
  *
  * NO include guard on purpose (read once per type).
  */

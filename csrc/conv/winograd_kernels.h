@@ -24,10 +24,11 @@
 #define ENG_WINOGRAD_BLOCK 64
 
 /* Bytes of V_blk + M_blk per block of the fused convolution (winograd_fused_body.h): the
- * block takes whole rows of tiles, as many as fit (at least one row).  64→64 channels at
- * 32 x 32, batch 32, float, 1 thread (thread CPU time, engine's best of 15): blocks of 64,
- * 128, 256, 512 tiles took 10.7, 9.5, 8.9, 8.9 ms -- 256 tiles is 2 MiB; smaller blocks
- * call the GEMM more often on smaller products (each call packs its U[k] again). */
+ * block takes whole images or whole rows of tiles, as many as fit (at least one row).  64→64
+ * channels at 32 x 32, batch 32, float, 1 thread: F(2x2, 3x3) with blocks of 64, 128, 256,
+ * 512 tiles took 10.7, 9.5, 8.9, 8.9 ms (256 tiles is 2 MiB; smaller blocks call the GEMM
+ * more often on smaller products); F(4x4, 3x3) (113 tiles in 2 MiB) 5.45, 5.39, 5.45, 5.54 ms
+ * and with 1024 tiles 6.94 (the blocks no longer fit the L2 and L3 share). */
 #define ENG_WINOGRAD_FUSED_BYTES (2L << 20)
 
 /* K = (tile + 2)^2: the entries of one transformed tile (16 or 36) */
