@@ -54,21 +54,19 @@ static void SFX(winograd4_split_row)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, p
         }
 }
 
-/* U = G g G^T for nb <= ENG_WINOGRAD_BLOCK filters: filter q is w[q*9 + r*3 + s], and entry
- * k = a*6 + b of its U goes to u[k*ld + q].  The passes run along the filters (contiguous
+/* U = G g G^T for nb <= ENG_WINOGRAD_BLOCK filters: value r*3 + s of filter q is g[r*3 + s][q],
+ * and entry k = a*6 + b of its U goes to u[k*ld + q].  The passes run along the filters (contiguous
  * values, vectorised); (G v) for a column v = (v0, v1, v2) is
  *     v0/4,  -(v0 + v1 + v2)/6,  -(v0 - v1 + v2)/6,  v0/24 + v1/12 + v2/6,
  *     v0/24 - v1/12 + v2/6,  v2. */
-static void SFX(winograd4_filter_block)(const REAL *w, ptrdiff_t nb, REAL *u, ptrdiff_t ld)
+static void SFX(winograd4_filter_block)(REAL (*g)[ENG_WINOGRAD_BLOCK], ptrdiff_t nb, REAL *u,
+                                        ptrdiff_t ld)
 {
     const REAL c4 = (REAL)(1.0 / 4), c6 = (REAL)(1.0 / 6);
     const REAL c12 = (REAL)(1.0 / 12), c24 = (REAL)(1.0 / 24);
-    REAL g[9][ENG_WINOGRAD_BLOCK], t[6][3][ENG_WINOGRAD_BLOCK];   /* t = G g */
+    REAL t[6][3][ENG_WINOGRAD_BLOCK];        /* t = G g */
     ptrdiff_t q;
-    int a, b, e, s;
-    for (q = 0; q < nb; q++)
-        for (e = 0; e < 9; e++)
-            g[e][q] = w[q * 9 + e];
+    int a, b, s;
     for (s = 0; s < 3; s++)
         for (q = 0; q < nb; q++) {
             const REAL g0 = g[s][q], g1 = g[3 + s][q], g2 = g[6 + s][q];
@@ -265,17 +263,18 @@ static void SFX(winograd4_grad_output_row)(const REAL *gp, ptrdiff_t oh, ptrdiff
 }
 
 /* dg = G^T dU G for nb <= ENG_WINOGRAD_BLOCK filters: entry k = a*6 + b of filter q's dU is
- * du[k*ld + q], and its dg (3x3) goes to g[q*9 + r*3 + s].  (G^T v) for a column
+ * du[k*ld + q], and value r*3 + s of its dg goes to dg[r*3 + s][q].  (G^T v) for a column
  * v = (v0, ..., v5) is
  *     v0/4 - (v1 + v2)/6 + (v3 + v4)/24,  (v2 - v1)/6 + (v3 - v4)/12,
  *     (v3 + v4 - v1 - v2)/6 + v5. */
-static void SFX(winograd4_filter_grad_block)(const REAL *du, ptrdiff_t ld, ptrdiff_t nb, REAL *g)
+static void SFX(winograd4_filter_grad_block)(const REAL *du, ptrdiff_t ld, ptrdiff_t nb,
+                                             REAL (*dg)[ENG_WINOGRAD_BLOCK])
 {
     const REAL c4 = (REAL)(1.0 / 4), c6 = (REAL)(1.0 / 6);
     const REAL c12 = (REAL)(1.0 / 12), c24 = (REAL)(1.0 / 24);
-    REAL t[3][6][ENG_WINOGRAD_BLOCK], dg[9][ENG_WINOGRAD_BLOCK];
+    REAL t[3][6][ENG_WINOGRAD_BLOCK];
     ptrdiff_t q;
-    int a, b, e, r;
+    int a, b, r;
     for (b = 0; b < 6; b++) {                      /* t = G^T dU */
         const REAL *d[6];
         for (a = 0; a < 6; a++)
@@ -296,7 +295,4 @@ static void SFX(winograd4_filter_grad_block)(const REAL *du, ptrdiff_t ld, ptrdi
             dg[r * 3 + 1][q] = c6 * (t2 - t1) + c12 * (t3 - t4);
             dg[r * 3 + 2][q] = c6 * (s34 - s12) + t5;
         }
-    for (q = 0; q < nb; q++)
-        for (e = 0; e < 9; e++)
-            g[q * 9 + e] = dg[e][q];
 }

@@ -10,18 +10,16 @@
  * NO include guard on purpose (read once per type).
  */
 
-/* U = G g G^T for nb <= ENG_WINOGRAD_BLOCK filters: filter q is w[q*9 + r*3 + s], and entry
- * k = a*4 + b of its U goes to u[k*ld + q].  The passes run along the filters (contiguous
- * values, vectorised).  G = [[1,0,0], [1/2,1/2,1/2], [1/2,-1/2,1/2], [0,0,1]]. */
-static void SFX(winograd_filter_block)(const REAL *w, ptrdiff_t nb, REAL *u, ptrdiff_t ld)
+/* U = G g G^T for nb <= ENG_WINOGRAD_BLOCK filters: value r*3 + s of filter q is g[r*3 + s][q],
+ * and entry k = a*4 + b of its U goes to u[k*ld + q].  The passes run along the filters
+ * (contiguous values, vectorised).  G = [[1,0,0], [1/2,1/2,1/2], [1/2,-1/2,1/2], [0,0,1]]. */
+static void SFX(winograd_filter_block)(REAL (*g)[ENG_WINOGRAD_BLOCK], ptrdiff_t nb, REAL *u,
+                                       ptrdiff_t ld)
 {
     const REAL half = (REAL)0.5;
-    REAL g[9][ENG_WINOGRAD_BLOCK], t[4][3][ENG_WINOGRAD_BLOCK];   /* t = G g */
+    REAL t[4][3][ENG_WINOGRAD_BLOCK];        /* t = G g */
     ptrdiff_t q;
-    int a, e, s;
-    for (q = 0; q < nb; q++)
-        for (e = 0; e < 9; e++)
-            g[e][q] = w[q * 9 + e];
+    int a, s;
     for (s = 0; s < 3; s++)
         for (q = 0; q < nb; q++) {
             const REAL g0 = g[s][q], g1 = g[3 + s][q], g2 = g[6 + s][q];
@@ -222,14 +220,15 @@ static void SFX(winograd_grad_output_row)(const REAL *gp, ptrdiff_t oh, ptrdiff_
 }
 
 /* dg = G^T dU G for nb <= ENG_WINOGRAD_BLOCK filters: entry k = a*4 + b of filter q's dU is
- * du[k*ld + q], and its dg (3x3) goes to g[q*9 + r*3 + s].
+ * du[k*ld + q], and value r*3 + s of its dg goes to dg[r*3 + s][q].
  * G = [[1,0,0], [1/2,1/2,1/2], [1/2,-1/2,1/2], [0,0,1]]. */
-static void SFX(winograd_filter_grad_block)(const REAL *du, ptrdiff_t ld, ptrdiff_t nb, REAL *g)
+static void SFX(winograd_filter_grad_block)(const REAL *du, ptrdiff_t ld, ptrdiff_t nb,
+                                            REAL (*dg)[ENG_WINOGRAD_BLOCK])
 {
     const REAL half = (REAL)0.5;
-    REAL t[3][4][ENG_WINOGRAD_BLOCK], dg[9][ENG_WINOGRAD_BLOCK];
+    REAL t[3][4][ENG_WINOGRAD_BLOCK];
     ptrdiff_t q;
-    int b, e, r;
+    int b, r;
     for (b = 0; b < 4; b++) {                      /* t = G^T dU */
         const REAL *d0 = du + (ptrdiff_t)(0 * 4 + b) * ld, *d1 = du + (ptrdiff_t)(1 * 4 + b) * ld;
         const REAL *d2 = du + (ptrdiff_t)(2 * 4 + b) * ld, *d3 = du + (ptrdiff_t)(3 * 4 + b) * ld;
@@ -246,7 +245,4 @@ static void SFX(winograd_filter_grad_block)(const REAL *du, ptrdiff_t ld, ptrdif
             dg[r * 3 + 1][q] = half * (t1 - t2);
             dg[r * 3 + 2][q] = half * (t1 + t2) + t3;
         }
-    for (q = 0; q < nb; q++)
-        for (e = 0; e < 9; e++)
-            g[q * 9 + e] = dg[e][q];
 }

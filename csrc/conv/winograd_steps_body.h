@@ -8,12 +8,21 @@
  * NO include guard on purpose (read once per type).
  */
 
+/* U = G g G^T for the nb <= ENG_WINOGRAD_BLOCK filters at w (9 values each); entry k of
+ * filter q goes to u[k*ld + q].  The filters' values are first laid out value by value, so
+ * that the transforms run along the filters. */
 static void SFX(wg_filter_block)(int tile, const REAL *w, ptrdiff_t nb, REAL *u, ptrdiff_t ld)
 {
+    REAL g[9][ENG_WINOGRAD_BLOCK];
+    ptrdiff_t q;
+    int e;
+    for (q = 0; q < nb; q++)
+        for (e = 0; e < 9; e++)
+            g[e][q] = w[q * 9 + e];
     if (tile == 4)
-        SFX(winograd4_filter_block)(w, nb, u, ld);
+        SFX(winograd4_filter_block)(g, nb, u, ld);
     else
-        SFX(winograd_filter_block)(w, nb, u, ld);
+        SFX(winograd_filter_block)(g, nb, u, ld);
 }
 
 static void SFX(wg_input_rows)(int tile, const REAL *xp, ptrdiff_t h, ptrdiff_t w,
@@ -44,13 +53,21 @@ static void SFX(wg_grad_output_row)(int tile, const REAL *gp, ptrdiff_t oh, ptrd
         SFX(winograd_grad_output_row)(gp, oh, ow, i, tw, out, ldk);
 }
 
+/* dg = G^T dU G for nb <= ENG_WINOGRAD_BLOCK filters (entry k of filter q's dU is
+ * du[k*ld + q]); filter q's dg goes to g[q*9 .. q*9 + 8]. */
 static void SFX(wg_filter_grad_block)(int tile, const REAL *du, ptrdiff_t ld, ptrdiff_t nb,
                                       REAL *g)
 {
+    REAL dg[9][ENG_WINOGRAD_BLOCK];
+    ptrdiff_t q;
+    int e;
     if (tile == 4)
-        SFX(winograd4_filter_grad_block)(du, ld, nb, g);
+        SFX(winograd4_filter_grad_block)(du, ld, nb, dg);
     else
-        SFX(winograd_filter_grad_block)(du, ld, nb, g);
+        SFX(winograd_filter_grad_block)(du, ld, nb, dg);
+    for (q = 0; q < nb; q++)
+        for (e = 0; e < 9; e++)
+            g[q * 9 + e] = dg[e][q];
 }
 
 /* U = G g G^T for every (output, input) channel pair: w (O, C, 3, 3) -> U (K, O, C), in
