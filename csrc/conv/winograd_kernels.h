@@ -37,7 +37,6 @@ static ptrdiff_t winograd_entries(int tile)
     return (ptrdiff_t)(tile + 2) * (tile + 2);
 }
 
-
 /* How the fused kernels cut the tiles into blocks: the tile (2 or 4) and its K entries, the
  * output (oh, ow) and its th x tw tiles per image; each block holds `imgs` whole images (when
  * an image's tiles fit the block's bytes) or `rows` rows of tiles of one image (when they do
