@@ -143,7 +143,8 @@ def winograd_conv(const floating[::1] x not None, const floating[::1] u not None
                   floating[::1] y not None, n, C, O, h, w, ph, pw, tile=2):
     """y (n, O, oh, ow) = the 3×3 stride-1 convolution of x (n, C, h, w) padded by (ph, pw)
     with the filters whose transform is u (K, O, C), plus bias (O,) or None: the transforms
-    and the GEMMs block by block of tiles (csrc/conv/winograd_fused_body.h)."""
+    and the GEMMs block by block of tiles (csrc/conv/winograd_fused_body.h).  Returns True,
+    or False when y holds a NaN or an infinity."""
     func = "winograd_conv"
     cdef int t = _winograd_tile(func, tile)
     cdef Py_ssize_t n_, c, o, h_, w_, ph_, pw_, oh, ow
@@ -159,7 +160,7 @@ def winograd_conv(const floating[::1] x not None, const floating[::1] u not None
         if o > 0:
             bp = &b[0]
     if n_ == 0 or o == 0:
-        return
+        return True
     cdef int status
     cdef Py_ssize_t i
     if c == 0:          # no input channels: the sums are empty
@@ -167,7 +168,7 @@ def winograd_conv(const floating[::1] x not None, const floating[::1] u not None
         if bp != NULL:
             for i in range(y.shape[0]):
                 y[i] = bp[(i // (oh * ow)) % o]
-        return
+        return bool(_np.isfinite(_np.asarray(y)).all())
     with nogil:
         if floating is float:
             status = eng_winograd_conv_f32(&x[0], &u[0], bp, &y[0], n_, c, o, h_, w_, ph_, pw_,
@@ -175,8 +176,9 @@ def winograd_conv(const floating[::1] x not None, const floating[::1] u not None
         else:
             status = eng_winograd_conv_f64(&x[0], &u[0], bp, &y[0], n_, c, o, h_, w_, ph_, pw_,
                                            t)
-    if status != 0:
+    if status < 0:
         raise MemoryError(f"{func}: could not allocate the tile buffers")
+    return status == 0
 
 
 def winograd_weight_grad(const floating[::1] x not None, const floating[::1] gy not None,

@@ -53,7 +53,8 @@ void eng_winograd_output_f64(const double *m, const double *bias, double *y, ptr
 
 /* The whole convolution y = conv(x, w) + bias (bias may be NULL), from U = the filter
  * transform of w: input transform, K GEMMs and output transform block by block of tiles
- * (winograd_fused_body.h).  Returns 0, or -1 when its buffers could not be allocated. */
+ * (winograd_fused_body.h).  Returns 0; 1 when y holds a NaN or an infinity (from the data, or
+ * an overflow in the transforms); -1 when its buffers could not be allocated. */
 int eng_winograd_conv_f32(const float *x, const float *u, const float *bias, float *y,
                           ptrdiff_t n, ptrdiff_t C, ptrdiff_t O, ptrdiff_t h, ptrdiff_t w,
                           ptrdiff_t ph, ptrdiff_t pw, int tile);

@@ -161,12 +161,13 @@ static void SFX(winograd4_input_rows)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, 
 /* Row i of tiles of one (image, output channel) plane yp (oh x ow): the tiles' products are
  * in[k*ldk + j], k = a*6 + b, j < tw; y = A^T M A + b0, the rows and columns past the output
  * dropped.  The column pass gives the four column phases of each output row, which are then
- * interleaved into it. */
-static void SFX(winograd4_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REAL *yp,
-                                      ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t i, ptrdiff_t tw)
+ * interleaved into it.  Returns 1 when a value written is a NaN or an infinity, else 0. */
+static int SFX(winograd4_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REAL *yp,
+                                     ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t i, ptrdiff_t tw)
 {
     REAL s[4][6][ENG_WINOGRAD_BLOCK];              /* s = A^T M */
     REAL y[4][ENG_WINOGRAD_BLOCK];                 /* an output row's column phases */
+    REAL nonfinite = 0;                            /* v - v: 0, or NaN for an Inf or a NaN */
     ptrdiff_t j0, j;
     int a, b, c;
     for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
@@ -206,11 +207,16 @@ static void SFX(winograd4_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, RE
                 row[4 * j + 1] = y[1][j];
                 row[4 * j + 2] = y[2][j];
                 row[4 * j + 3] = y[3][j];
+                nonfinite += (y[0][j] - y[0][j]) + (y[1][j] - y[1][j])
+                             + (y[2][j] - y[2][j]) + (y[3][j] - y[3][j]);
             }
-            for (c = 0; full < jn && c < cols - 4 * full; c++)   /* the last tile's columns */
+            for (c = 0; full < jn && c < cols - 4 * full; c++) {   /* the last tile's columns */
                 row[4 * full + c] = y[c][full];
+                nonfinite += y[c][full] - y[c][full];
+            }
         }
     }
+    return nonfinite != 0;
 }
 
 /* Row i of tiles of one (image, output channel) plane gp of dy (oh x ow):

@@ -140,14 +140,15 @@ static void SFX(winograd_input_rows)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, p
 
 /* Row i of tiles of one (image, output channel) plane yp (oh x ow): the tiles' products
  * are in[k*ldk + j], k = a*4 + b, j < tw; y = A^T M A + b0, the extra row or column of an
- * odd output size dropped.  A^T = [[1,1,1,0], [0,1,-1,-1]].  As in the input transform,
+ * odd output size dropped.  Returns 1 when a value written is a NaN or an infinity, else 0.  A^T = [[1,1,1,0], [0,1,-1,-1]].  As in the input transform,
  * both passes run along the tiles (contiguous values: vectorized); the column pass gives
  * the even and the odd output columns, which are then interleaved into the output row. */
-static void SFX(winograd_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REAL *yp,
-                                     ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t i, ptrdiff_t tw)
+static int SFX(winograd_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REAL *yp,
+                                    ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t i, ptrdiff_t tw)
 {
     REAL s[2][4][ENG_WINOGRAD_BLOCK];              /* s = A^T M */
     REAL ye[ENG_WINOGRAD_BLOCK], yo[ENG_WINOGRAD_BLOCK];
+    REAL nonfinite = 0;                            /* v - v: 0, or NaN for an Inf or a NaN */
     ptrdiff_t j0, j;
     int a, b;
     for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
@@ -173,11 +174,15 @@ static void SFX(winograd_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REA
             for (j = 0; j < pairs; j++) {
                 row[2 * j] = ye[j];
                 row[2 * j + 1] = yo[j];
+                nonfinite += (ye[j] - ye[j]) + (yo[j] - yo[j]);
             }
-            if (pairs < jn)                        /* and so is the extra column */
+            if (pairs < jn) {                      /* and so is the extra column */
                 row[2 * pairs] = ye[pairs];
+                nonfinite += ye[pairs] - ye[pairs];
+            }
         }
     }
+    return nonfinite != 0;
 }
 
 /* Row i of tiles of one (image, output channel) plane gp of dy (oh x ow):

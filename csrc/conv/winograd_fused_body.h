@@ -17,6 +17,9 @@
  *
  * With 64 channels, float and F(2x2, 3x3): T = 256 tiles (one 32 x 32 image), V_blk and M_blk
  * 1 MiB each.
+ * The output transform notes any NaN or infinity it writes: the call then returns 1, and the
+ * caller can take another path (a NaN or an infinity in the data, spread over a tile by the
+ * transforms' differences, or an overflow inside them; engine/ops/conv.py).
  * Blocks are shared out among the threads (each with its own V_blk, M_blk); the GEMMs
  * inside run on the thread that calls them.  The blocks do not depend on the thread count,
  * so neither does any output value: the results are bitwise reproducible.
@@ -33,7 +36,7 @@ static int SFX(wg_conv)(const REAL *x, const REAL *u, const REAL *bias, REAL *y,
     const ptrdiff_t K = p.K, oh = p.oh, ow = p.ow, tw = p.tw, blocks = p.blocks;
     const ptrdiff_t ldv = p.ldv, ldm = p.ldm;
     const size_t bytes = (size_t)(K * (ldv + ldm)) * sizeof(REAL);
-    int failed = 0;
+    int failed = 0, nonfinite = 0;
     ptrdiff_t blk;
 #pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: blocks > 1 && K * (C + O) * p.T_max * blocks >= ENG_WINOGRAD_PAR_MIN)
     for (blk = 0; blk < blocks; blk++) {
@@ -56,12 +59,20 @@ static int SFX(wg_conv)(const REAL *x, const REAL *u, const REAL *bias, REAL *y,
         for (k = 0; k < K; k++)                                /* M_blk[k] = U[k] V_blk[k] */
             SFX(eng_gemm)(O, T, C, 1, u + (ptrdiff_t)k * O * C, C, 1, v + (ptrdiff_t)k * ldv,
                           T, 1, 0, m + (ptrdiff_t)k * ldm, T, 1);
+        int bad = 0;
         for (g = 0; g < imgs; g++)                             /* y = A^T M_blk A + bias */
             for (o = 0; o < O; o++)
                 for (i = i0; i < i1; i++)
-                    SFX(wg_output_row)(tile, m + o * T + g * per + (i - i0) * tw, ldm,
-                                       bias ? bias[o] : (REAL)0,
-                                       y + ((img0 + g) * O + o) * oh * ow, oh, ow, i, tw);
+                    bad |= SFX(wg_output_row)(tile, m + o * T + g * per + (i - i0) * tw, ldm,
+                                              bias ? bias[o] : (REAL)0,
+                                              y + ((img0 + g) * O + o) * oh * ow, oh, ow, i,
+                                              tw);
+        if (bad) {
+#ifdef _OPENMP
+#pragma omp atomic write
+#endif
+            nonfinite = 1;
+        }
     }
-    return failed ? -1 : 0;
+    return failed ? -1 : nonfinite;
 }

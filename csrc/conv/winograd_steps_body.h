@@ -35,13 +35,13 @@ static void SFX(wg_input_rows)(int tile, const REAL *xp, ptrdiff_t h, ptrdiff_t 
         SFX(winograd_input_rows)(xp, h, w, ph, pw, i0, i1, tw, out, ldk);
 }
 
-static void SFX(wg_output_row)(int tile, const REAL *in, ptrdiff_t ldk, REAL b0, REAL *yp,
-                               ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t i, ptrdiff_t tw)
+/* 1 when a value written is a NaN or an infinity */
+static int SFX(wg_output_row)(int tile, const REAL *in, ptrdiff_t ldk, REAL b0, REAL *yp,
+                              ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t i, ptrdiff_t tw)
 {
     if (tile == 4)
-        SFX(winograd4_output_row)(in, ldk, b0, yp, oh, ow, i, tw);
-    else
-        SFX(winograd_output_row)(in, ldk, b0, yp, oh, ow, i, tw);
+        return SFX(winograd4_output_row)(in, ldk, b0, yp, oh, ow, i, tw);
+    return SFX(winograd_output_row)(in, ldk, b0, yp, oh, ow, i, tw);
 }
 
 static void SFX(wg_grad_output_row)(int tile, const REAL *gp, ptrdiff_t oh, ptrdiff_t ow,
@@ -114,6 +114,7 @@ static void SFX(wg_output)(const REAL *m, const REAL *bias, REAL *y, ptrdiff_t n
         const REAL b0 = bias ? bias[o] : (REAL)0;
         ptrdiff_t i;
         for (i = 0; i < th; i++)
-            SFX(wg_output_row)(tile, mp + i * tw, OP, b0, y + plane * oh * ow, oh, ow, i, tw);
+            (void)SFX(wg_output_row)(tile, mp + i * tw, OP, b0, y + plane * oh * ow, oh, ow, i,
+                                     tw);
     }
 }

@@ -130,20 +130,16 @@ def _winograd(B, geo, groups, out_channels):
     return _WINOGRAD_TILE if chosen else 0
 
 
-def _all_finite(B, *arrays):
-    """True when no array holds NaN or Inf. Winograd's transforms add and subtract input
-    values, so one Inf becomes Inf − Inf = NaN across its tile where the direct product gives
-    Inf: such inputs take the im2col path, which agrees with the NumPy twin. One sum per
-    array: any NaN or Inf makes it non-finite (a huge finite sum only costs the fast path)."""
-    return all(bool(B.xp.isfinite(a.sum())) for a in arrays)
-
-
 def _winograd_conv(B, tile, x, weight, padding, y, bias=None):
     """y = conv(x, weight) + bias, 3×3 stride 1, through Winograd's F(tile×tile, 3×3):
     U = G g Gᵀ (filters), then per block of tiles V = Bᵀ d B, M[ξν] = U[ξν]·V[ξν] (one GEMM
     per tile entry) and y = Aᵀ M A, each block while it is in the cache
-    (csrc/conv/winograd_fused_body.h)."""
-    return B.winograd_conv(x, B.winograd_filter(weight, tile=tile), padding, bias, out=y)
+    (csrc/conv/winograd_fused_body.h).  Raises FloatingPointError when y holds a NaN or an
+    infinity: the transforms add and subtract values, so one Inf becomes Inf − Inf = NaN
+    across its tile where the direct sum gives Inf (and large values can overflow inside
+    them); the caller then takes the im2col path, which agrees with the NumPy twin."""
+    return B.winograd_conv(x, B.winograd_filter(weight, tile=tile), padding, bias, out=y,
+                           check_finite=True)
 
 
 def _winograd_input_grad(B, tile, gy, weight, padding, gx):
@@ -151,6 +147,21 @@ def _winograd_input_grad(B, tile, gy, weight, padding, gx):
     filters turned by 180° and input/output channels swapped."""
     turned = B.xp.ascontiguousarray(weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
     return _winograd_conv(B, tile, gy, turned, tuple(2 - p for p in padding), gx)
+
+
+def _winograd_grads(B, tile, x, gy, weight, padding, gx, gw):
+    """dX into gx and dW into gw (either None when not wanted) through Winograd; False when
+    one of them holds a NaN or an infinity (the caller then computes both by im2col)."""
+    try:
+        if gx is not None:
+            _winograd_input_grad(B, tile, gy, weight, padding, gx)
+    except FloatingPointError:
+        return False
+    if gw is not None:
+        B.winograd_weight_grad(x, gy, padding, out=gw.reshape(weight.shape), tile=tile)
+        if not bool(B.xp.isfinite(gw.sum())):        # O·C·9 values: a quick look
+            return False
+    return True
 
 
 # ------------------------------------------------- few weights: no columns
@@ -261,8 +272,11 @@ class ConvNd(Function):
             _pointwise_forward(B, w_mat, x.reshape(n, geo.channels, geo.L), y3, bias)
             return y
         tile = _winograd(B, geo, self.groups, out_channels)
-        if tile and _all_finite(B, x, weight):
-            return _winograd_conv(B, tile, x, weight, geo.padding, y, bias)
+        if tile:
+            try:
+                return _winograd_conv(B, tile, x, weight, geo.padding, y, bias)
+            except FloatingPointError:
+                pass                          # a NaN or an infinity: the im2col path below
         if (_without_columns(B, geo, self.groups, out_channels)
                 and B.conv_direct(x, weight, bias, geo.stride, geo.padding, geo.dilation,
                                   out=y) is not None):
@@ -304,12 +318,8 @@ class ConvNd(Function):
             _pointwise_backward(B, w_mat, x.reshape(n, geo.channels, L), gy3,
                                 None if gx is None else gx.reshape(n, geo.channels, L), gw)
         tile = _winograd(B, geo, self.groups, out_channels)
-        if tile and _all_finite(B, gy3, weight, x):
-            if need_x:                        # dX and dW by Winograd too
-                _winograd_input_grad(B, tile, gy3.reshape(gy.shape), weight, geo.padding, gx)
-            if need_w:
-                B.winograd_weight_grad(x, gy3.reshape(gy.shape), geo.padding,
-                                       out=gw.reshape(weight.shape), tile=tile)
+        if tile and _winograd_grads(B, tile, x, gy3.reshape(gy.shape), weight, geo.padding,
+                                    gx if need_x else None, gw if need_w else None):
             need_x = need_w = False           # done: the im2col loop below has nothing to do
         if (need_w and not pointwise and _without_columns(B, geo, self.groups, out_channels)
                 and not _columns_kept(self._token)):

@@ -223,3 +223,46 @@ def test_array_module_twin_of_the_weight_gradient_matches_the_reference(tile):
     np.testing.assert_allclose(Kernels(np).winograd_weight_grad(x, gy, (1, 2), tile=tile),
                                ref.winograd_weight_grad(x, gy, (1, 2), tile=tile),
                                rtol=1e-12, atol=1e-11)
+
+
+# ---- NaN, infinity and overflow: check_finite ----
+
+@pytest.mark.parametrize("kernels", ["native", "reference", "array module"])
+@pytest.mark.parametrize("tile", [2, 4])
+@pytest.mark.parametrize("special", [np.nan, np.inf])
+def test_check_finite_raises_on_a_nan_or_an_infinity(kernels, tile, special):
+    """The fused output transform notes a NaN or an infinity as it writes; with check_finite
+    the call raises instead of returning it, without it y holds it."""
+    from engine.backend.cuda.winograd import Kernels
+    k = {"native": native, "reference": ref, "array module": Kernels(np)}[kernels]
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2, 3, 9, 10)).astype(np.float32)
+    u = ref.winograd_filter(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), tile=tile)
+    y = k.winograd_conv(x, u, (1, 1), check_finite=True)     # finite data: no complaint
+    assert np.isfinite(y).all()
+    x[1, 2, 4, 5] = special
+    with pytest.raises(FloatingPointError, match="NaN or an infinity"):
+        k.winograd_conv(x, u, (1, 1), check_finite=True)
+    assert not np.isfinite(k.winograd_conv(x, u, (1, 1))).all()
+
+
+@pytest.mark.parametrize("tile", [2, 4])
+def test_check_finite_catches_an_overflow_inside_the_transforms(tile):
+    """Finite float32 data whose direct sums are finite, but whose transforms (values weighed
+    by up to 100·361 for F(4×4, 3×3), 4·9 for F(2×2)) overflow."""
+    rng = np.random.default_rng(12)
+    scale = 3e37 if tile == 4 else 2e38      # F(2×2): a sum of two values overflows
+    x = (rng.uniform(0.5, 1, (1, 2, 8, 8)) * scale).astype(np.float32)
+    w = (rng.uniform(-1, 1, (2, 2, 3, 3)) * 1e-3).astype(np.float32)
+    direct = _im2col_conv(x, w)
+    assert np.isfinite(direct).all() and np.abs(direct).max() < np.finfo(np.float32).max
+    with pytest.raises(FloatingPointError):
+        native.winograd_conv(x, native.winograd_filter(w, tile=tile), (1, 1), check_finite=True)
+
+
+def _im2col_conv(x, w):
+    """The 3×3 pad-1 convolution by the reference backend's im2col, in float64."""
+    n, o = x.shape[0], w.shape[0]
+    cols = reference.im2col(x.astype(np.float64), (3, 3), 1, (1, 1), 1)
+    return (w.astype(np.float64).reshape(o, -1) @ cols).reshape(o, n, *x.shape[2:]).transpose(
+        1, 0, 2, 3)

@@ -52,3 +52,23 @@ def test_winograd_is_chosen_only_where_it_applies():
     assert chosen((2, 128, 8, 8), out=128)            # 128 channels: at 8 × 8 too
     assert not chosen((2, 256, 6, 6), out=256)        # few tiles: does not pay
     assert not chosen((2, 64, 32), kernel=(3,))       # 1-D
+
+
+def test_an_overflow_inside_the_transforms_takes_the_im2col_path():
+    """One float32 pixel of 1e38: the direct sums stay finite (1e38 times weights of 1e-4),
+    Winograd's transforms would not (they weigh values by up to 5 per pass), and a sum of the
+    input would not notice (it stays finite too): the convolution checks its output and takes
+    im2col."""
+    import engine
+    import engine.nn.functional as F
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((1, 64, 16, 16)).astype(np.float32)
+    x[0, 5, 7, 8] = 1e38
+    w = (rng.uniform(-1, 1, (64, 64, 3, 3)) * 1e-4).astype(np.float32)
+    geo = conv_geometry(x.shape, (3, 3), 1, 1, 1)
+    assert conv_ops._winograd(native, geo, 1, 64) == 4 and np.isfinite(x.sum())
+    got = F.conv2d(engine.tensor(x), engine.tensor(w), padding=1).numpy()
+    with engine.using_backend("reference"):
+        want = F.conv2d(engine.tensor(x), engine.tensor(w), padding=1).numpy()
+    assert np.isfinite(want).all()
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.abs(want).max())

@@ -4,7 +4,7 @@ strided view of the tiles. The same names, signatures and results as ``reference
 """
 from .._checks import (output, winograd_conv_geometry, winograd_entries, winograd_grad_geometry,
                        winograd_input_geometry, winograd_output_geometry, winograd_weight)
-from ..reference.winograd import MATRICES
+from ..reference.winograd import MATRICES, NONFINITE
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
 KERNELS = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
@@ -60,13 +60,17 @@ class Kernels:
             y += xp.asarray(bias, dtype=m.dtype).reshape(1, o, 1, 1)
         return y
 
-    def winograd_conv(self, x, u, padding=(1, 1), bias=None, out=None):
+    def winograd_conv(self, x, u, padding=(1, 1), bias=None, out=None, *, check_finite=False):
         """The whole 3×3 stride-1 convolution from u = winograd_filter(w): x (n, C, h, w),
-        u (K, O, C) → y (n, O, oh, ow) (+ bias): the three steps in turn, M = U·V."""
+        u (K, O, C) → y (n, O, oh, ow) (+ bias): the three steps in turn, M = U·V;
+        ``check_finite`` as in reference/winograd.py."""
         xp = self.xp
         x, u, out_shape, tile = winograd_conv_geometry(x, u, padding, xp)
         m = xp.matmul(u, self.winograd_input(x, padding, tile=tile))
-        return self.winograd_output(m, out_shape, bias, out)
+        y = self.winograd_output(m, out_shape, bias, out)
+        if check_finite and not bool(xp.isfinite(y).all()):
+            raise FloatingPointError(NONFINITE)
+        return y
 
     def winograd_weight_grad(self, x, gy, padding=(1, 1), out=None, *, tile=2):
         """∂L/∂w (O, C, 3, 3) from x (n, C, h, w) and gy (n, O, oh, ow): the adjoints of the

@@ -8,6 +8,7 @@ import numpy as np
 from ... import _C
 from .._checks import (output, winograd_conv_geometry, winograd_entries, winograd_grad_geometry,
                        winograd_input_geometry, winograd_output_geometry, winograd_weight)
+from ..reference.winograd import NONFINITE
 
 __all__ = ["winograd_filter", "winograd_input", "winograd_output", "winograd_conv",
            "winograd_weight_grad"]
@@ -43,11 +44,13 @@ def winograd_output(m, out_shape, bias=None, out=None):
     return y
 
 
-def winograd_conv(x, u, padding=(1, 1), bias=None, out=None):
+def winograd_conv(x, u, padding=(1, 1), bias=None, out=None, *, check_finite=False):
     """The whole 3×3 stride-1 convolution from the filters' transform u = winograd_filter(w):
     x (n, C, h, w), u (K, O, C) → y (n, O, oh, ow), plus bias (O,); the tile from u's K.
-    The same result as winograd_output(U·V, ...) of the three-pass way, computed block by block of tiles so
-    that V and M stay in the cache (csrc/conv/winograd_fused_body.h)."""
+    The same result as winograd_output(U·V, ...) of the three-pass way, computed block by
+    block of tiles so that V and M stay in the cache (csrc/conv/winograd_fused_body.h).
+    ``check_finite``: raise FloatingPointError when y holds a NaN or an infinity (the output
+    transform notes them as it writes), so that the caller can compute it another way."""
     x, u, (n, o, oh, ow), tile = winograd_conv_geometry(x, u, padding)
     u = np.ascontiguousarray(u)
     c, h, w = x.shape[1:]
@@ -57,8 +60,10 @@ def winograd_conv(x, u, padding=(1, 1), bias=None, out=None):
         bias = np.ascontiguousarray(bias, dtype=x.dtype)
         if bias.shape != (o,):
             raise ValueError(f"winograd_conv: bias must have shape ({o},), got {bias.shape}")
-    _C.winograd_conv(x.reshape(-1), u.reshape(-1), bias, y.reshape(-1), n, c, o, h, w, ph, pw,
-                     tile)
+    finite = _C.winograd_conv(x.reshape(-1), u.reshape(-1), bias, y.reshape(-1), n, c, o, h, w,
+                              ph, pw, tile)
+    if check_finite and not finite:
+        raise FloatingPointError(NONFINITE)
     return y
 
 

@@ -116,14 +116,25 @@ def winograd_output(m, out_shape, bias=None, out=None):
     return y
 
 
-def winograd_conv(x, u, padding=(1, 1), bias=None, out=None):
+# what winograd_conv(..., check_finite=True) raises (all backends)
+NONFINITE = ("winograd_conv: the result holds a NaN or an infinity (in the data, or an overflow "
+             "in the transforms)")
+
+
+def winograd_conv(x, u, padding=(1, 1), bias=None, out=None, *, check_finite=False):
     """The whole 3×3 stride-1 convolution from the filters' transform u = winograd_filter(w):
     x (n, C, h, w), u (K, O, C) → y (n, O, oh, ow), plus bias (O,): the three steps in turn,
     M[ξν] = U[ξν]·V[ξν] for the K entries (the compiled twin runs them block by block).
-    The tile comes from u (K = 16 or 36)."""
+    The tile comes from u (K = 16 or 36).  ``check_finite``: raise FloatingPointError when y
+    holds a NaN or an infinity, so that the caller can compute it another way: the transforms
+    add and subtract values, so one Inf becomes Inf − Inf = NaN over its tile where the direct
+    sum gives Inf, and large finite values can overflow inside them."""
     x, u, out_shape, tile = winograd_conv_geometry(x, u, padding)
     m = np.matmul(u, winograd_input(x, padding, tile=tile))
-    return winograd_output(m, out_shape, bias, out)
+    y = winograd_output(m, out_shape, bias, out)
+    if check_finite and not np.isfinite(y).all():
+        raise FloatingPointError(NONFINITE)
+    return y
 
 
 def winograd_weight_grad(x, gy, padding=(1, 1), out=None, *, tile=2):
