@@ -1,7 +1,7 @@
 /*
  * conv/winograd4_body.h -- the F(4x4, 3x3) transforms, forward and adjoint, written once for
- * REAL = float or double (common/template.h; instantiated by winograd_kernels.h).  The same six
- * functions as winograd_body.h's F(2x2, 3x3) ones, for 6x6 input tiles and 4x4 output blocks:
+ * REAL = float or double (common/template.h; instantiated by winograd_kernels.h).  The same
+ * transforms as winograd_body.h's F(2x2, 3x3) ones, for 6x6 input tiles and 4x4 output blocks:
  * 36 products per 16 outputs instead of 144.  The matrices (reference/winograd.py):
  *
  *   B^T = [[4, 0,-5, 0, 1, 0],   G = [[ 1/4,    0,    0],   A^T = [[1, 1, 1, 1, 1, 0],
@@ -13,46 +13,14 @@
  *
  * As for F(2x2, 3x3), both passes of the input and output transforms run along a row of tiles
  * over contiguous values: tile j reads input columns 4j .. 4j+5, so each input row is first
- * split into its four column phases (columns 4j, 4j+1, 4j+2, 4j+3), and the column pass of
+ * split into its four column phases (columns 4j, 4j+1, 4j+2, 4j+3: winograd_split_row, in
+ * winograd_body.h), and the column pass of
  * tile j reads phases 0-3 of j and phases 0-1 of j+1.  The products by B^T and A^T are written
  * out with their common sums (B^T's rows 1-2 and 3-4, A^T's columns 1-2 and 3-4, pair up);
  * the filter transform and its adjoint run along blocks of filters.
  *
  * NO include guard on purpose (read once per type).
  */
-
-/* The column phases of one row r of a plane xp (h x w): p[s][j] = x[r][q0 + 4j + s] for
- * s < 4, j < count (zero outside the plane: the padding). */
-static void SFX(winograd4_split_row)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, ptrdiff_t r,
-                                     ptrdiff_t q0, ptrdiff_t count,
-                                     REAL (*restrict p)[ENG_WINOGRAD_BLOCK + 1])
-{
-    const REAL *row = xp + r * w;
-    ptrdiff_t j;
-    int s;
-    if (r < 0 || r >= h) {
-        for (s = 0; s < 4; s++)
-            for (j = 0; j < count; j++)
-                p[s][j] = 0;
-        return;
-    }
-    /* j in [lo, hi): the four columns q0 + 4j .. q0 + 4j + 3 all inside the row, no checks */
-    ptrdiff_t lo = q0 >= 0 ? 0 : (3 - q0) / 4;
-    ptrdiff_t hi = w - 4 - q0 >= 0 ? (w - 4 - q0) / 4 + 1 : 0;
-    hi = hi < count ? hi : count;
-    lo = lo < hi ? lo : hi;
-    for (j = lo; j < hi; j++) {
-        p[0][j] = row[q0 + 4 * j];
-        p[1][j] = row[q0 + 4 * j + 1];
-        p[2][j] = row[q0 + 4 * j + 2];
-        p[3][j] = row[q0 + 4 * j + 3];
-    }
-    for (j = lo == 0 ? hi : 0; j < count; j = j + 1 == lo ? hi : j + 1)  /* the rest: edges */
-        for (s = 0; s < 4; s++) {
-            const ptrdiff_t q = q0 + 4 * j + s;
-            p[s][j] = q >= 0 && q < w ? row[q] : 0;
-        }
-}
 
 /* U = G g G^T for nb <= ENG_WINOGRAD_BLOCK filters: value r*3 + s of filter q is g[r*3 + s][q],
  * and entry k = a*6 + b of its U goes to u[k*ld + q].  The passes run along the filters (contiguous
@@ -117,7 +85,7 @@ static void SFX(winograd4_input_rows)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, 
                 first = 2;
             }
             for (a = first; a < 6; a++)
-                SFX(winograd4_split_row)(xp, h, w, r0 + a, 4 * j0 - pw, jn + 1, split[slot[a]]);
+                SFX(winograd_split_row)(xp, h, w, r0 + a, 4 * j0 - pw, jn + 1, 4, split[slot[a]]);
             for (q = 0; q < 4; q++) {              /* rows: t = B^T d */
                 const REAL *d0 = split[slot[0]][q], *d1 = split[slot[1]][q];
                 const REAL *d2 = split[slot[2]][q], *d3 = split[slot[3]][q];
@@ -232,7 +200,7 @@ static void SFX(winograd4_grad_output_row)(const REAL *gp, ptrdiff_t oh, ptrdiff
     for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
         const ptrdiff_t jn = tw - j0 < ENG_WINOGRAD_BLOCK ? tw - j0 : ENG_WINOGRAD_BLOCK;
         for (r = 0; r < 4; r++)
-            SFX(winograd4_split_row)(gp, oh, ow, 4 * i + r, 4 * j0, jn, split[r]);
+            SFX(winograd_split_row)(gp, oh, ow, 4 * i + r, 4 * j0, jn, 4, split[r]);
         for (q = 0; q < 4; q++) {                  /* rows: t = A dy */
             const REAL *e0 = split[0][q], *e1 = split[1][q], *e2 = split[2][q], *e3 = split[3][q];
             for (j = 0; j < jn; j++) {

@@ -1,7 +1,8 @@
 /*
  * conv/winograd_body.h -- the F(2x2, 3x3) transforms, forward and adjoint, written once for
  * REAL = float or double (common/template.h; instantiated by winograd_kernels.h).  Layouts:
- * winograd.h; F(4x4, 3x3)'s are in winograd4_body.h, and winograd_steps_body.h picks one.
+ * winograd.h; F(4x4, 3x3)'s are in winograd4_body.h (which splits rows with
+ * winograd_split_row, below), and winograd_steps_body.h picks one.
  *
  * Each transform is two passes of a tiny matrix over a tile: first over its rows (the
  * left factor), then over each row's entries (the right factor, the same matrix).  The
@@ -41,34 +42,38 @@ static void SFX(winograd_filter_block)(REAL (*g)[ENG_WINOGRAD_BLOCK], ptrdiff_t 
     }
 }
 
-/* Input values x[r][q0 + 2j] -> e[j] and x[r][q0 + 2j + 1] -> o[j], j < count, of one input
- * row r (zero outside the image: the padding). */
-static void SFX(winograd_split_row)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, ptrdiff_t r,
-                                    ptrdiff_t q0, ptrdiff_t count, REAL *restrict e,
-                                    REAL *restrict o)
+/* The column phases of one row r of a plane xp (h x w), for both tiles' transforms:
+ * p[s][j] = x[r][q0 + phases*j + s] for s < phases, j < count (zero outside the plane: the
+ * padding).  phases is 2 (F(2x2, 3x3): even and odd columns) or 4 (F(4x4, 3x3)); every call
+ * passes a constant, so once inlined the interior loop is vectorised for it (loading every
+ * other, or every fourth, value by permutes). */
+static inline void SFX(winograd_split_row)(const REAL *xp, ptrdiff_t h, ptrdiff_t w,
+                                           ptrdiff_t r, ptrdiff_t q0, ptrdiff_t count,
+                                           int phases,
+                                           REAL (*restrict p)[ENG_WINOGRAD_BLOCK + 1])
 {
     const REAL *row = xp + r * w;
     ptrdiff_t j;
+    int s;
     if (r < 0 || r >= h) {
-        for (j = 0; j < count; j++)
-            e[j] = o[j] = 0;
+        for (s = 0; s < phases; s++)
+            for (j = 0; j < count; j++)
+                p[s][j] = 0;
         return;
     }
-    /* j in [lo, hi): both columns inside the row, so no checks: a loop the compiler
-     * vectorizes (loading every other value by permutes) */
-    ptrdiff_t hi = w - 1 - q0 > 0 ? (w - q0) / 2 : 0;
+    /* j in [lo, hi): the columns q0 + phases*j .. + phases - 1 all inside the row, no checks */
+    ptrdiff_t lo = q0 >= 0 ? 0 : (phases - 1 - q0) / phases;
+    ptrdiff_t hi = w - phases - q0 >= 0 ? (w - phases - q0) / phases + 1 : 0;
     hi = hi < count ? hi : count;
-    ptrdiff_t lo = q0 >= 0 ? 0 : (1 - q0) / 2;
     lo = lo < hi ? lo : hi;
-    for (j = lo; j < hi; j++) {
-        e[j] = row[q0 + 2 * j];
-        o[j] = row[q0 + 2 * j + 1];
-    }
-    for (j = lo == 0 ? hi : 0; j < count; j = j + 1 == lo ? hi : j + 1) {  /* the rest: edges */
-        const ptrdiff_t q = q0 + 2 * j;
-        e[j] = q >= 0 && q < w ? row[q] : 0;
-        o[j] = q + 1 >= 0 && q + 1 < w ? row[q + 1] : 0;
-    }
+    for (j = lo; j < hi; j++)
+        for (s = 0; s < phases; s++)
+            p[s][j] = row[q0 + phases * j + s];
+    for (j = lo == 0 ? hi : 0; j < count; j = j + 1 == lo ? hi : j + 1)  /* the rest: edges */
+        for (s = 0; s < phases; s++) {
+            const ptrdiff_t q = q0 + phases * j + s;
+            p[s][j] = q >= 0 && q < w ? row[q] : 0;
+        }
 }
 
 /* Rows i0 .. i1-1 of tiles (all tw of each) of one (image, channel) plane xp (h x w, padded
@@ -97,14 +102,13 @@ static void SFX(winograd_input_rows)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, p
             const ptrdiff_t r0 = 2 * i - ph;       /* first input row of the tiles */
             if (i == i0) {
                 for (a = 0; a < 4; a++)
-                    SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1,
-                                            split[a][0], split[a][1]);
+                    SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1, 2, split[a]);
             } else {                               /* rows r0, r0+1 were the last two */
                 const int s0 = slot[0], s1 = slot[1];
                 slot[0] = slot[2]; slot[1] = slot[3]; slot[2] = s0; slot[3] = s1;
                 for (a = 2; a < 4; a++)
-                    SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1,
-                                            split[slot[a]][0], split[slot[a]][1]);
+                    SFX(winograd_split_row)(xp, h, w, r0 + a, 2 * j0 - pw, jn + 1, 2,
+                                            split[slot[a]]);
             }
             const REAL *e0 = split[slot[0]][0], *e1 = split[slot[1]][0];
             const REAL *e2 = split[slot[2]][0], *e3 = split[slot[3]][0];
@@ -140,9 +144,10 @@ static void SFX(winograd_input_rows)(const REAL *xp, ptrdiff_t h, ptrdiff_t w, p
 
 /* Row i of tiles of one (image, output channel) plane yp (oh x ow): the tiles' products
  * are in[k*ldk + j], k = a*4 + b, j < tw; y = A^T M A + b0, the extra row or column of an
- * odd output size dropped.  Returns 1 when a value written is a NaN or an infinity, else 0.  A^T = [[1,1,1,0], [0,1,-1,-1]].  As in the input transform,
- * both passes run along the tiles (contiguous values: vectorized); the column pass gives
- * the even and the odd output columns, which are then interleaved into the output row. */
+ * odd output size dropped; returns 1 when a value written is a NaN or an infinity, else 0.
+ * A^T = [[1,1,1,0], [0,1,-1,-1]].  As in the input transform, both passes run along the
+ * tiles (contiguous values: vectorized); the column pass gives the even and the odd output
+ * columns, which are then interleaved into the output row. */
 static int SFX(winograd_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REAL *yp,
                                     ptrdiff_t oh, ptrdiff_t ow, ptrdiff_t i, ptrdiff_t tw)
 {
@@ -191,23 +196,24 @@ static int SFX(winograd_output_row)(const REAL *in, ptrdiff_t ldk, REAL b0, REAL
 static void SFX(winograd_grad_output_row)(const REAL *gp, ptrdiff_t oh, ptrdiff_t ow,
                                           ptrdiff_t i, ptrdiff_t tw, REAL *out, ptrdiff_t ldk)
 {
-    REAL e[2][ENG_WINOGRAD_BLOCK + 1], o[2][ENG_WINOGRAD_BLOCK + 1];  /* dy rows 2i, 2i+1 */
+    REAL split[2][2][ENG_WINOGRAD_BLOCK + 1];  /* even and odd columns of dy rows 2i, 2i+1 */
     REAL te[4][ENG_WINOGRAD_BLOCK], to[4][ENG_WINOGRAD_BLOCK];         /* t = A dy */
     ptrdiff_t j0, j;
     int a, r;
     for (j0 = 0; j0 < tw; j0 += ENG_WINOGRAD_BLOCK) {
         const ptrdiff_t jn = tw - j0 < ENG_WINOGRAD_BLOCK ? tw - j0 : ENG_WINOGRAD_BLOCK;
         for (r = 0; r < 2; r++)                    /* even and odd columns of tile j */
-            SFX(winograd_split_row)(gp, oh, ow, 2 * i + r, 2 * j0, jn, e[r], o[r]);
+            SFX(winograd_split_row)(gp, oh, ow, 2 * i + r, 2 * j0, jn, 2, split[r]);
+        const REAL *e0 = split[0][0], *e1 = split[1][0], *o0 = split[0][1], *o1 = split[1][1];
         for (j = 0; j < jn; j++) {                 /* rows: t = A dy */
-            te[0][j] = e[0][j];
-            te[1][j] = e[0][j] + e[1][j];
-            te[2][j] = e[0][j] - e[1][j];
-            te[3][j] = -e[1][j];
-            to[0][j] = o[0][j];
-            to[1][j] = o[0][j] + o[1][j];
-            to[2][j] = o[0][j] - o[1][j];
-            to[3][j] = -o[1][j];
+            te[0][j] = e0[j];
+            te[1][j] = e0[j] + e1[j];
+            te[2][j] = e0[j] - e1[j];
+            te[3][j] = -e1[j];
+            to[0][j] = o0[j];
+            to[1][j] = o0[j] + o1[j];
+            to[2][j] = o0[j] - o1[j];
+            to[3][j] = -o1[j];
         }
         for (a = 0; a < 4; a++) {                  /* columns: (t A^T)[a][b] */
             REAL *restrict m0 = out + (ptrdiff_t)(a * 4 + 0) * ldk + j0;

@@ -37,7 +37,7 @@ static ptrdiff_t winograd_entries(int tile)
     return (ptrdiff_t)(tile + 2) * (tile + 2);
 }
 
-/* How the fused kernels cut the tiles into blocks: the tile (2 or 4) and its K entries, the
+/* How the fused kernels cut the tiles into blocks: the tile's K entries (16 or 36), the
  * output (oh, ow) and its th x tw tiles per image; each block holds `imgs` whole images (when
  * an image's tiles fit the block's bytes) or `rows` rows of tiles of one image (when they do
  * not: then per_image blocks per image), at most T_max tiles, `blocks` in all; ldv, ldm: the
@@ -47,7 +47,6 @@ static ptrdiff_t winograd_entries(int tile)
  * size.  Whole images together keep the GEMMs long for small images (an 8 x 8 output is 4
  * tiles of F(4x4, 3x3)). */
 typedef struct {
-    int tile;
     ptrdiff_t K, oh, ow, th, tw, imgs, rows, per_image, blocks, T_max, ldv, ldm;
 } winograd_plan;
 
@@ -57,7 +56,6 @@ static winograd_plan winograd_plan_for(ptrdiff_t n, ptrdiff_t C, ptrdiff_t O, pt
 {
     winograd_plan p;
     const ptrdiff_t pad = 64 / es;
-    p.tile = tile;
     p.K = winograd_entries(tile);
     p.oh = h + 2 * ph - 2;
     p.ow = w + 2 * pw - 2;

@@ -466,14 +466,13 @@ def winograd_grad_geometry(x, gy, padding, xp=np, tile=2):
 
 def winograd_output_geometry(m, out_shape, xp=np):
     """``m`` checked as winograd_output's products (16 or 36, O, n·th·tw) for an output
-    ``out_shape`` (n, O, oh, ow), and (n, o, oh, ow, th, tw, tile)."""
+    ``out_shape`` (n, O, oh, ow), and (n, o, oh, ow, th, tw, tile); the tile from m's entries."""
     m = float_input(m, "m", xp)
     n, o, oh, ow = (int(s) for s in out_shape)
-    expected = [((t + 2) ** 2, o, n * th * tw) for t in WINOGRAD_TILES
-                for th, tw in [winograd_tiles(oh, ow, t)]]
-    if m.shape not in expected:
-        raise ValueError(f"winograd_output: expected M of shape {expected[0]} (F(2×2, 3×3)) or "
-                         f"{expected[1]} (F(4×4, 3×3)) for an output {tuple(out_shape)}, got "
-                         f"{m.shape}")
-    tile = WINOGRAD_TILES[expected.index(m.shape)]
-    return m, (n, o, oh, ow) + winograd_tiles(oh, ow, tile) + (tile,)
+    tile = winograd_tile_of(m.shape[0] if m.ndim else 0, "winograd_output", "M",
+                            f"(16 or 36, {o}, tiles)")
+    th, tw = winograd_tiles(oh, ow, tile)
+    if m.shape != ((tile + 2) ** 2, o, n * th * tw):
+        raise ValueError(f"winograd_output: expected M of shape {((tile + 2) ** 2, o, n * th * tw)} "
+                         f"for an output {tuple(out_shape)}, got {m.shape}")
+    return m, (n, o, oh, ow, th, tw, tile)

@@ -71,7 +71,6 @@ def winograd_weight_grad(x, gy, padding=(1, 1), out=None, *, tile=2):
     """∂L/∂w (O, C, 3, 3) of the 3×3 stride-1 convolution y = conv(x, w) from x (n, C, h, w)
     and gy = ∂L/∂y (n, O, oh, ow): dU[ξν] = Σ_tiles (A dy Aᵀ)[ξν]·(Bᵀ d B)[ξν]ᵀ (K GEMMs
     over the tiles), then ∂L/∂w = Gᵀ dU G (csrc/conv/winograd_grad_body.h)."""
-    winograd_entries(tile)
     x, gy, (n, c, h, w, _, _, o, _, _) = winograd_grad_geometry(x, gy, padding, tile=tile)
     gy = np.ascontiguousarray(gy)
     ph, pw = padding
