@@ -27,7 +27,20 @@ cdef extern from "conv/conv.h" nogil:
                             ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g)
     void eng_col2im_f32(const float *cols, float *x, ptrdiff_t n, const eng_conv_geometry *g)
     void eng_col2im_f64(const double *cols, double *x, ptrdiff_t n, const eng_conv_geometry *g)
-
+    ptrdiff_t eng_conv_by_chunk_work(ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g,
+                                     size_t es, int threads, int backward)
+    void eng_conv_by_chunk_f32(const float *x, const float *w, const float *bias, float *y,
+                               ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g,
+                               float *work, int threads)
+    void eng_conv_by_chunk_f64(const double *x, const double *w, const double *bias,
+                               double *y, ptrdiff_t n, ptrdiff_t O,
+                               const eng_conv_geometry *g, double *work, int threads)
+    void eng_conv_by_chunk_grads_f32(const float *x, const float *w, const float *gy,
+                                     float *gx, float *gw, ptrdiff_t n, ptrdiff_t O,
+                                     const eng_conv_geometry *g, float *work, int threads)
+    void eng_conv_by_chunk_grads_f64(const double *x, const double *w, const double *gy,
+                                     double *gx, double *gw, ptrdiff_t n, ptrdiff_t O,
+                                     const eng_conv_geometry *g, double *work, int threads)
 
 cdef extern from "conv/pool.h" nogil:
     ctypedef struct eng_pool_geometry:
@@ -190,6 +203,144 @@ def col2im(const floating[::1] cols not None, floating[::1] x not None, n, chann
             eng_col2im_f64(&cols[0], &x[0], count, &g)
 
 
+
+cdef Py_ssize_t _by_chunk_work(str func, const eng_conv_geometry *g, Py_ssize_t n,
+                               Py_ssize_t o, size_t itemsize, int threads,
+                               bint backward) except -1:
+    """The values conv_by_chunk (backward: conv_by_chunk_grads) needs in ``work`` at
+    ``threads`` threads (csrc/conv/conv.h)."""
+    cdef ptrdiff_t count = eng_conv_by_chunk_work(n, o, g, itemsize, threads, backward)
+    if count < 0:
+        raise ValueError(f"{func}: the work buffer's size overflows")
+    return count
+
+
+cdef int _chunk_threads():
+    """The engine's thread count, at least 1."""
+    cdef int t = eng_get_num_threads()
+    return t if t > 0 else 1
+
+
+cdef int _threads_for_work(str func, const eng_conv_geometry *g, Py_ssize_t n, Py_ssize_t o,
+                           size_t itemsize, bint backward, Py_ssize_t have) except -1:
+    """The engine's thread count, or fewer when ``work`` holds the share of fewer (another
+    Python thread changed the count since it was sized); ValueError when it does not hold
+    even one thread's."""
+    cdef int t = _chunk_threads()
+    while t > 1 and _by_chunk_work(func, g, n, o, itemsize, t, backward) > have:
+        t -= 1
+    needed = _by_chunk_work(func, g, n, o, itemsize, t, backward)
+    if needed > have:
+        raise ValueError(f"{func}: work must hold at least {needed} values, got {have}")
+    return t
+
+
+cdef int _by_chunk_args(str func, eng_conv_geometry *g, object n, object out_channels,
+                        object channels, tuple in_size, tuple out_size, tuple kernel,
+                        tuple stride, tuple padding, tuple dilation, Py_ssize_t *count,
+                        Py_ssize_t *o) except -1:
+    """The geometry, n and out_channels of a by_chunk call, checked."""
+    _fill_conv_geometry(g, func, channels, in_size, out_size, kernel, stride, padding,
+                        dilation)
+    count[0] = _size_arg(func, "n", n)
+    o[0] = _size_arg(func, "out_channels", out_channels)
+    if count[0] < 0 or o[0] < 0:
+        raise ValueError(f"{func}: n and out_channels must be >= 0, got {n} and {out_channels}")
+    return 0
+
+
+def conv_by_chunk_work(n, out_channels, itemsize, bint backward, channels,
+                       tuple in_size not None, tuple out_size not None, tuple kernel not None,
+                       tuple stride not None, tuple padding not None, tuple dilation not None):
+    """How many values ``work`` must hold for conv_by_chunk (backward: conv_by_chunk_grads)
+    at the engine's current thread count, for elements of ``itemsize`` bytes (4 or 8)."""
+    cdef eng_conv_geometry g
+    cdef Py_ssize_t count, o
+    _by_chunk_args("conv_by_chunk", &g, n, out_channels, channels, in_size, out_size, kernel,
+                   stride, padding, dilation, &count, &o)
+    if itemsize not in (4, 8):
+        raise ValueError(f"conv_by_chunk: itemsize must be 4 or 8, got {itemsize!r}")
+    return _by_chunk_work("conv_by_chunk", &g, count, o, itemsize, _chunk_threads(), backward)
+
+
+def conv_by_chunk(const floating[::1] x not None, const floating[::1] w not None,
+                  const floating[::1] bias, floating[::1] y not None,
+                  floating[::1] work not None, n, out_channels, channels,
+                  tuple in_size not None, tuple out_size not None, tuple kernel not None,
+                  tuple stride not None, tuple padding not None, tuple dilation not None):
+    """y (n, O, D, H, W) = conv(x, w (O, C·K)) + bias by the im2col path in cache-sized
+    chunks of images (csrc/conv/conv.h); ``work`` holds conv_by_chunk_work(...) values."""
+    cdef eng_conv_geometry g
+    cdef Py_ssize_t count, o
+    _by_chunk_args("conv_by_chunk", &g, n, out_channels, channels, in_size, out_size, kernel,
+                   stride, padding, dilation, &count, &o)
+    _conv_buffers("conv_by_chunk", x.shape[0], _product(
+        "conv_by_chunk", "C·K·n·L", (g.channels, g.kernel[0], g.kernel[1], g.kernel[2], n,
+                                     g.out[0], g.out[1], g.out[2])), n, &g)
+    _check_size("conv_by_chunk", "w", w.shape[0], _product(
+        "conv_by_chunk", "O·C·K", (o, g.channels, g.kernel[0], g.kernel[1], g.kernel[2])))
+    _check_size("conv_by_chunk", "y", y.shape[0], _product(
+        "conv_by_chunk", "n·O·L", (n, o, g.out[0], g.out[1], g.out[2])))
+    if bias is not None:
+        _check_size("conv_by_chunk", "bias", bias.shape[0], o)
+    cdef int threads = _threads_for_work("conv_by_chunk", &g, count, o, sizeof(floating),
+                                         False, work.shape[0])
+    if y.shape[0] == 0 or w.shape[0] == 0:
+        return
+    with nogil:
+        if floating is float:
+            eng_conv_by_chunk_f32(&x[0], &w[0], &bias[0] if bias is not None else NULL, &y[0],
+                                  count, o, &g, &work[0], threads)
+        else:
+            eng_conv_by_chunk_f64(&x[0], &w[0], &bias[0] if bias is not None else NULL, &y[0],
+                                  count, o, &g, &work[0], threads)
+
+
+def conv_by_chunk_grads(const floating[::1] x not None, const floating[::1] w not None,
+                        const floating[::1] gy not None, floating[::1] gx,
+                        floating[::1] gw, floating[::1] work not None, n, out_channels,
+                        channels, tuple in_size not None, tuple out_size not None,
+                        tuple kernel not None, tuple stride not None, tuple padding not None,
+                        tuple dilation not None):
+    """gx (n, C, D, H, W) = col2im(Wᵀ·dY) and gw (O, C·K) = dY·im2col(x)ᵀ in cache-sized
+    chunks of images (either may be None: not wanted); ``work`` holds
+    conv_by_chunk_work(..., backward=True) values."""
+    cdef eng_conv_geometry g
+    cdef Py_ssize_t count, o
+    _by_chunk_args("conv_by_chunk_grads", &g, n, out_channels, channels, in_size, out_size,
+                   kernel, stride, padding, dilation, &count, &o)
+    _conv_buffers("conv_by_chunk_grads", x.shape[0], _product(
+        "conv_by_chunk_grads", "C·K·n·L", (g.channels, g.kernel[0], g.kernel[1], g.kernel[2],
+                                           n, g.out[0], g.out[1], g.out[2])), n, &g)
+    w_size = _product("conv_by_chunk_grads", "O·C·K",
+                      (o, g.channels, g.kernel[0], g.kernel[1], g.kernel[2]))
+    _check_size("conv_by_chunk_grads", "w", w.shape[0], w_size)
+    _check_size("conv_by_chunk_grads", "gy", gy.shape[0], _product(
+        "conv_by_chunk_grads", "n·O·L", (n, o, g.out[0], g.out[1], g.out[2])))
+    if gx is not None:
+        _check_size("conv_by_chunk_grads", "gx", gx.shape[0], x.shape[0])
+    if gw is not None:
+        _check_size("conv_by_chunk_grads", "gw", gw.shape[0], w_size)
+    cdef int threads = _threads_for_work("conv_by_chunk_grads", &g, count, o,
+                                         sizeof(floating), True, work.shape[0])
+    if x.shape[0] == 0 or w.shape[0] == 0 or (gx is None and gw is None):
+        if gx is not None:
+            gx[:] = 0
+        if gw is not None:
+            gw[:] = 0
+        return
+    with nogil:
+        if floating is float:
+            eng_conv_by_chunk_grads_f32(&x[0], &w[0], &gy[0],
+                                        &gx[0] if gx is not None else NULL,
+                                        &gw[0] if gw is not None else NULL,
+                                        count, o, &g, &work[0], threads)
+        else:
+            eng_conv_by_chunk_grads_f64(&x[0], &w[0], &gy[0],
+                                        &gx[0] if gx is not None else NULL,
+                                        &gw[0] if gw is not None else NULL,
+                                        count, o, &g, &work[0], threads)
+
 # ---------------------------------------------------------------------------
 # pooling
 # ---------------------------------------------------------------------------
@@ -322,4 +473,5 @@ def avg_pool2d_backward(const floating[::1] gy not None, floating[::1] gx not No
             eng_avg_pool2d_backward_f32(&gy[0], &gx[0], &g)
         else:
             eng_avg_pool2d_backward_f64(&gy[0], &gx[0], &g)
+
 

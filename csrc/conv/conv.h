@@ -10,6 +10,7 @@
  *   vector_body.h   the vector loops, written once for any vector instruction set
  *   direct_body.h   the forward and dW = dY . cols^T without the columns, for few weights
  *                   (vector loops)
+ *   by_chunk.c      the im2col path in cache-sized chunks of images (by_chunk_body.h)
  *   avx2.c avx512.c vector_body.h with each instruction set's masked loads and stores
  *   pool.h          max and average pooling (portable C only)
  *   pool_body.h     its loops;  pool.c compiles them for float and double
@@ -104,6 +105,54 @@ int eng_conv_direct_f32(const float *x, const float *w, const float *bias, float
                         ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g);
 int eng_conv_direct_f64(const double *x, const double *w, const double *bias, double *y,
                         ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g);
+
+/* The im2col path in cache-sized chunks of images (one group, O output channels;
+ * by_chunk_body.h).
+ *
+ * A batch's column matrix can be far larger than the caches (16 -> 32 channels, 3 x 3, at
+ * 28 x 28, batch 64: 29 MB): the GEMM then reads back from memory what im2col has just
+ * written there.  Here the images go through in chunks whose columns and output block fit
+ * in ENG_CONV_CHUNK_BYTES, so they are still in the L2 cache when the GEMM reads them (one
+ * image of that example, 451 KB; several where one is small):
+ *
+ *     forward    Y_c   = W . im2col(x_c) + bias          (each chunk c of images)
+ *     backward   dW^T  = sum_c im2col(x_c) . dY_c^T
+ *                dx_c  = col2im(W^T . dY_c)
+ *
+ * with Y_c and dY_c (O x m*L), the chunk's images side by side: for one image that is y's own
+ * layout, so the GEMM writes y directly.  dW is summed transposed, (C*K x O): the GEMM then
+ * reads the columns in place and packs only dY_c, where dW = dY_c . cols^T would pack
+ * (transpose) all the columns.
+ *
+ * Threads share out the chunks (the forward) or ENG_CONV_CHUNK_GROUPS fixed groups of images
+ * (the backward); the im2col, GEMM and col2im calls inside run on their thread (a GEMM inside
+ * a parallel region stays on its thread; an OpenMP loop inside another runs on one thread).
+ * dW sums each group's chunks in order, then the groups in order: the same sums for any
+ * thread count.
+ *
+ * work (values): threads * m * (C*K + O) * L, each thread's columns and output block for m
+ * images (eng_conv_chunk_images); the backward's also groups(n) * C*K*O after them, each
+ * group's dW^T.  eng_conv_by_chunk_work gives the count (-1: it overflows).  gx or gw may be
+ * NULL (not wanted). */
+#define ENG_CONV_CHUNK_BYTES (512 * 1024)
+#define ENG_CONV_CHUNK_GROUPS 16
+ptrdiff_t eng_conv_chunk_images(ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g,
+                                size_t es);
+ptrdiff_t eng_conv_chunk_groups(ptrdiff_t n);
+ptrdiff_t eng_conv_by_chunk_work(ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g,
+                                 size_t es, int threads, int backward);
+void eng_conv_by_chunk_f32(const float *x, const float *w, const float *bias, float *y,
+                           ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g, float *work,
+                           int threads);
+void eng_conv_by_chunk_f64(const double *x, const double *w, const double *bias, double *y,
+                           ptrdiff_t n, ptrdiff_t O, const eng_conv_geometry *g, double *work,
+                           int threads);
+void eng_conv_by_chunk_grads_f32(const float *x, const float *w, const float *gy, float *gx,
+                                 float *gw, ptrdiff_t n, ptrdiff_t O,
+                                 const eng_conv_geometry *g, float *work, int threads);
+void eng_conv_by_chunk_grads_f64(const double *x, const double *w, const double *gy,
+                                 double *gx, double *gw, ptrdiff_t n, ptrdiff_t O,
+                                 const eng_conv_geometry *g, double *work, int threads);
 
 #ifdef __cplusplus
 }

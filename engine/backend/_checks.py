@@ -299,21 +299,40 @@ def weight_grad_input(x, gy, kernel_size, stride, padding, dilation, xp=np):
     return x, gy, geo
 
 
-def direct_input(x, weight, bias, stride, padding, dilation, xp=np):
+def direct_input(x, weight, bias, stride, padding, dilation, xp=np, func="conv_direct"):
     """Check a one-group convolution forward's arguments: x (n, C, *spatial), weight
     (O, C, *kernel) and bias (O,) or None, one float dtype; return (x, weight, geometry)."""
     x, weight = float_input(x, "x", xp), float_input(weight, "weight", xp)
     if weight.dtype != x.dtype or (bias is not None and bias.dtype != x.dtype):
-        raise TypeError(f"conv_direct: x, weight and bias must have one dtype, got {x.dtype}, "
+        raise TypeError(f"{func}: x, weight and bias must have one dtype, got {x.dtype}, "
                         f"{weight.dtype} and {None if bias is None else bias.dtype}")
     if weight.ndim != x.ndim or weight.shape[1] != x.shape[1]:
-        raise ValueError(f"conv_direct: weight must be (O, {x.shape[1]}, *kernel) with "
+        raise ValueError(f"{func}: weight must be (O, {x.shape[1]}, *kernel) with "
                          f"{x.ndim - 2} kernel axes, got {weight.shape}")
     if bias is not None and bias.shape != (weight.shape[0],):
-        raise ValueError(f"conv_direct: bias must have shape ({weight.shape[0]},), got "
+        raise ValueError(f"{func}: bias must have shape ({weight.shape[0]},), got "
                          f"{bias.shape}")
-    geo = conv_geometry(x.shape, weight.shape[2:], stride, padding, dilation, "conv_direct")
+    geo = conv_geometry(x.shape, weight.shape[2:], stride, padding, dilation, func)
     return x, weight, geo
+
+
+def by_chunk_grads_input(x, weight, gy, stride, padding, dilation, needs, xp=np):
+    """Check conv_by_chunk_grads' arguments: x and weight as for a one-group forward, gy
+    (n, O, *out) of their dtype, needs two bools; return (x, weight, gy, geometry)."""
+    x, weight, geo = direct_input(x, weight, None, stride, padding, dilation, xp,
+                                  "conv_by_chunk_grads")
+    gy = float_input(gy, "gy", xp)
+    if gy.dtype != x.dtype:
+        raise TypeError(f"conv_by_chunk_grads: x and gy must have one dtype, got {x.dtype} "
+                        f"and {gy.dtype}")
+    expected = (x.shape[0], weight.shape[0]) + geo.out_size
+    if tuple(gy.shape) != expected:
+        raise ValueError(f"conv_by_chunk_grads: gy must have shape {expected}, got {gy.shape}")
+    if (not isinstance(needs, tuple) or len(needs) != 2
+            or not all(isinstance(v, (bool, np.bool_)) for v in needs)):
+        raise TypeError(f"conv_by_chunk_grads: needs must be a tuple of two bools (input, "
+                        f"weight), got {needs!r}")
+    return x, weight, gy, geo
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Benchmark group ``conv``: convolution and 2×2 pooling, at 1 thread.
 
-The engine picks one of four paths per convolution (engine/ops/conv.py), named in the
-table: ``im2col`` (columns + GEMM), ``1x1`` (straight to the GEMM), ``winograd``
-(F(4×4, 3×3) for 3×3 stride-1 with many channels) and ``direct`` (few weights: the forward
-and the weight gradient read the input in place, without columns).
+The engine picks one of five paths per convolution (engine/ops/conv.py), named in the
+table: ``im2col`` (columns + GEMM), ``chunks`` (the same in C, a cache-sized chunk of images
+at a time, for a batch whose columns exceed 8 MB), ``1x1`` (straight to the GEMM),
+``winograd`` (F(4×4, 3×3) for 3×3 stride-1 with many channels) and ``direct`` (few weights:
+the forward and the weight gradient read the input in place, without columns).
 
 Per case: forward and forward+backward (input, weight and bias gradients) through the
 autograd ops, for the native backend, the reference backend and PyTorch's CPU convolution
@@ -40,6 +41,7 @@ CONV_CASES = [
     ConvCase("lenet conv2 6→16 5x5 14²", 64, 6, 16, 14, 5),
     ConvCase("64→64 3x3 p1 32²", 32, 64, 64, 32, 3, padding=1),
     ConvCase("3→32 3x3 s2 p1 32²", 32, 3, 32, 32, 3, stride=2, padding=1),
+    ConvCase("16→32 3x3 p1 28²", 32, 16, 32, 28, 3, padding=1),
     ConvCase("16→16 3x3 d2 p2 32²", 32, 16, 16, 32, 3, padding=2, dilation=2),
     ConvCase("64→128 1x1 16² (to the GEMM)", 32, 64, 128, 16, 1),
 ]
@@ -170,14 +172,18 @@ def conv_path(case, impl):
     from ..backend import native, reference
     from ..backend._checks import conv_geometry
     from ..ops import conv as conv_ops
-    geo = conv_geometry((case.n, case.c_in, case.size, case.size), (case.kernel,) * 2,
-                        case.stride, case.padding, case.dilation)
+    x_shape = (case.n, case.c_in, case.size, case.size)
+    geo = conv_geometry(x_shape, (case.kernel,) * 2, case.stride, case.padding, case.dilation)
     if conv_ops._pointwise(geo, 1):
         return "1x1"
     chosen = {"native": native, "reference": reference}[impl]
     if conv_ops._winograd(chosen, geo, 1, case.c_out):
         return "winograd"
-    return "direct" if conv_ops._without_columns(chosen, geo, 1, case.c_out) else "im2col"
+    if conv_ops._without_columns(chosen, geo, 1, case.c_out):
+        return "direct"
+    w_shape = (case.c_out, case.c_in, case.kernel, case.kernel)
+    in_chunks = conv_ops._c_chunks_count(chosen, x_shape, w_shape, np.float32, geo, 1, False)
+    return "im2col" if in_chunks is None else "chunks"
 
 
 def bench_conv(quick=False):
@@ -239,9 +245,10 @@ def conv_table(rows):
 
 
 LEGEND = """\
-legend: path: how the engine computes it: im2col (columns + GEMM), 1x1 (straight to the
-  GEMM), winograd (F(4×4, 3×3): 36 products per 4×4 outputs instead of 144), direct (few
-  weights: forward and weight gradient from the input in place, no columns);
+legend: path: how the engine computes it: im2col (columns + GEMM), chunks (the same in C,
+  a cache-sized chunk of images at a time: a batch whose columns exceed 8 MB), 1x1 (straight
+  to the GEMM), winograd (F(4×4, 3×3): 36 products per 4×4 outputs instead of 144), direct
+  (few weights: forward and weight gradient from the input in place, no columns);
   fwd ms: forward alone; fwd+bwd: forward, then the gradients of input, weight and bias;
   ±%: spread of fwd+bwd (median run above the best); fwd/pt, f+b/pt: this row's time ÷
   PyTorch's (below 1: faster than PyTorch; "-" when PyTorch is not installed);

@@ -254,3 +254,6 @@ def test_conv_path_names_each_backends_path():
     assert conv_path(lenet1, "reference") == "im2col"
     lenet2 = next(case for name, case in by_name.items() if name.startswith("lenet conv2"))
     assert conv_path(lenet2, "native") == "im2col"         # 16 × 150: the GEMM's tiles win
+    dilated = next(case for name, case in by_name.items() if "d2" in name)
+    assert conv_path(dilated, "native") == "chunks"        # 19 MB of columns: C, in chunks
+    assert conv_path(dilated, "reference") == "im2col"

@@ -9,11 +9,12 @@ adjoint, adds each kernel offset's block back onto a strided slice of the padded
 within one offset the positions are distinct, so each ``+=`` is a plain elementwise add.
 The same names, signatures and results as ``reference/conv.py``.
 """
-from .._checks import (col2im_input, conv_geometry, direct_input, float_input, output,
-                       weight_grad_input)
+from .._checks import (by_chunk_grads_input, col2im_input, conv_geometry, direct_input,
+                       float_input, output, weight_grad_input)
 
 # the kernels (the reference twins' names), methods of Kernels(xp)
-KERNELS = ["im2col", "col2im", "conv_weight_grad", "conv_direct"]
+KERNELS = ["im2col", "col2im", "conv_weight_grad", "conv_direct", "conv_by_chunk_work",
+           "conv_by_chunk", "conv_by_chunk_grads"]
 
 
 class Kernels:
@@ -87,6 +88,42 @@ class Kernels:
         y3 = (weight.reshape(o, -1) @ cols).reshape(o, n, geo.L).transpose(1, 0, 2)
         y.reshape(n, o, geo.L)[...] = y3 if bias is None else y3 + bias.reshape(1, o, 1)
         return y
+
+    # The names of the native path in chunks (csrc/conv/conv.h): a GPU gains nothing from
+    # cache-sized chunks, so these compute the whole batch at once (the same results).
+    def conv_by_chunk_work(self, x_shape, weight_shape, dtype, stride=1, padding=0,
+                           dilation=1, backward=False):
+        """No work buffer here: 0."""
+        conv_geometry(tuple(x_shape), tuple(weight_shape[2:]), stride, padding, dilation,
+                      "conv_by_chunk")
+        return 0
+
+    def conv_by_chunk(self, x, weight, bias, stride=1, padding=0, dilation=1, out=None,
+                      work=None):
+        """y = W·im2col(x) + b as (n, O, *out), one group (``work`` is not used)."""
+        direct_input(x, weight, bias, stride, padding, dilation, self.xp, "conv_by_chunk")
+        return self.conv_direct(x, weight, bias, stride, padding, dilation, out)
+
+    def conv_by_chunk_grads(self, x, weight, gy, stride=1, padding=0, dilation=1,
+                            needs=(True, True), gx=None, gw=None, work=None):
+        """(dX, dW) of conv_by_chunk, None for the one ``needs`` does not ask for."""
+        x, weight, gy, geo = by_chunk_grads_input(x, weight, gy, stride, padding, dilation,
+                                                  needs, self.xp)
+        n, o = x.shape[0], weight.shape[0]
+        if needs[1]:
+            gw = output(gw, weight.shape, x.dtype, "gw", self.xp)
+            self.conv_weight_grad(x, gy, geo.kernel, geo.stride, geo.padding, geo.dilation,
+                                  out=gw.reshape(o, -1))
+        else:
+            gw = None
+        if needs[0]:
+            gx = output(gx, x.shape, x.dtype, "gx", self.xp)
+            dy = gy.reshape(n, o, geo.L).transpose(1, 0, 2).reshape(o, -1)
+            self.col2im(weight.reshape(o, -1).T @ dy, x.shape, geo.kernel, geo.stride,
+                        geo.padding, geo.dilation, out=gx)
+        else:
+            gx = None
+        return gx, gw
 
 
 def _offsets(kernel):

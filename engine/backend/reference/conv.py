@@ -12,10 +12,11 @@ The compiled twin is ``engine/backend/native/conv.py`` (csrc's im2col).
 """
 import numpy as np
 
-from .._checks import (col2im_input, conv_geometry, direct_input, float_input, output,
-                       weight_grad_input)
+from .._checks import (by_chunk_grads_input, col2im_input, conv_geometry, direct_input,
+                       float_input, output, weight_grad_input)
 
-__all__ = ["im2col", "col2im", "conv_weight_grad", "conv_direct"]
+__all__ = ["im2col", "col2im", "conv_weight_grad", "conv_direct", "conv_by_chunk_work",
+           "conv_by_chunk", "conv_by_chunk_grads"]
 
 
 def _window(offset, geo):
@@ -77,3 +78,44 @@ def conv_direct(x, weight, bias, stride=1, padding=0, dilation=1, out=None):
     y3 = (weight.reshape(o, -1) @ cols).reshape(o, n, geo.L).transpose(1, 0, 2)
     y.reshape(n, o, geo.L)[...] = y3 if bias is None else y3 + bias.reshape(1, o, 1)
     return y
+
+
+# ------------------------------------------- the names of the native path in chunks
+# (csrc/conv/conv.h: the same products, a cache-sized chunk of images at a time; NumPy gains
+# nothing from chunks, so these compute the whole batch at once, the slides' way)
+
+def conv_by_chunk_work(x_shape, weight_shape, dtype, stride=1, padding=0, dilation=1,
+                       backward=False):
+    """The values the native twin wants in ``work``; NumPy needs none: 0."""
+    conv_geometry(tuple(x_shape), tuple(weight_shape[2:]), stride, padding, dilation,
+                  "conv_by_chunk")
+    return 0
+
+
+def conv_by_chunk(x, weight, bias, stride=1, padding=0, dilation=1, out=None, work=None):
+    """A convolution's forward, one group:  Y = W·im2col(x) + b, as (n, O, *out)
+    (``work`` is not used here)."""
+    direct_input(x, weight, bias, stride, padding, dilation, func="conv_by_chunk")
+    return conv_direct(x, weight, bias, stride, padding, dilation, out)
+
+
+def conv_by_chunk_grads(x, weight, gy, stride=1, padding=0, dilation=1, needs=(True, True),
+                        gx=None, gw=None, work=None):
+    """Its gradients:  dW = dY·im2col(x)ᵀ,  dX = col2im(Wᵀ·dY)  (``needs``: which of
+    (input, weight) to compute; None for the other)."""
+    x, weight, gy, geo = by_chunk_grads_input(x, weight, gy, stride, padding, dilation, needs)
+    n, o = x.shape[0], weight.shape[0]
+    dy = gy.reshape(n, o, geo.L).transpose(1, 0, 2).reshape(o, -1)          # (O, n·L)
+    if needs[1]:
+        gw = output(gw, weight.shape, x.dtype, "gw")
+        conv_weight_grad(x, gy, geo.kernel, geo.stride, geo.padding, geo.dilation,
+                         out=gw.reshape(o, -1))
+    else:
+        gw = None
+    if needs[0]:
+        gx = output(gx, x.shape, x.dtype, "gx")
+        col2im(weight.reshape(o, -1).T @ dy, x.shape, geo.kernel, geo.stride, geo.padding,
+               geo.dilation, out=gx)
+    else:
+        gx = None
+    return gx, gw
