@@ -33,6 +33,16 @@ static ptrdiff_t chunk_per_image(const eng_conv_geometry *g, ptrdiff_t O)
     return (chunk_rows(g) + O) * chunk_positions(g);
 }
 
+/* The calling thread's number in its team (0 outside a parallel region): its buffers. */
+static ptrdiff_t this_thread(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
 static ptrdiff_t min_images(ptrdiff_t a, ptrdiff_t b)
 {
     return a < b ? a : b;

@@ -36,17 +36,12 @@ void SFX(eng_conv_by_chunk)(const REAL *x, const REAL *w, const REAL *bias, REAL
     const ptrdiff_t per_thread = m * chunk_per_image(g, O);
     if (threads > chunks)
         threads = (int)chunks;
-    #pragma omp parallel num_threads(threads) if (threads > 1)
-    {
-        int t = 0, T = 1;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        T = omp_get_num_threads();
-#endif
-        REAL *mine = work + t * per_thread;
-        for (ptrdiff_t q = chunks * t / T; q < chunks * (t + 1) / T; q++)
-            SFX(forward_chunk)(x, w, bias, y, q * m, min_images(m, n - q * m), O, g, mine,
-                               mine + cols);
+    ptrdiff_t q;
+    #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+    for (q = 0; q < chunks; q++) {
+        REAL *mine = work + this_thread() * per_thread;
+        SFX(forward_chunk)(x, w, bias, y, q * m, min_images(m, n - q * m), O, g, mine,
+                           mine + cols);
     }
 }
 
@@ -88,21 +83,15 @@ void SFX(eng_conv_by_chunk_grads)(const REAL *x, const REAL *w, const REAL *gy, 
     REAL *parts = work + (ptrdiff_t)threads * per_thread;   /* after each thread's buffers */
     if (threads > groups)
         threads = (int)groups;
-    #pragma omp parallel num_threads(threads) if (threads > 1)
-    {
-        int t = 0, T = 1;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        T = omp_get_num_threads();
-#endif
-        REAL *mine = work + t * per_thread;
-        for (ptrdiff_t q = groups * t / T; q < groups * (t + 1) / T; q++) {
-            const ptrdiff_t first = n * q / groups, end = n * (q + 1) / groups;
-            for (ptrdiff_t i0 = first; i0 < end; i0 += m)
-                SFX(grads_chunk)(x, w, gy, gx, gw == NULL ? NULL : parts + q * CK * O,
-                                 i0 == first, i0, min_images(m, end - i0), O, g, mine,
-                                 mine + cols);
-        }
+    ptrdiff_t q;
+    #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+    for (q = 0; q < groups; q++) {           /* a group's chunks on one thread, in order */
+        REAL *mine = work + this_thread() * per_thread;
+        const ptrdiff_t first = n * q / groups, end = n * (q + 1) / groups;
+        for (ptrdiff_t i0 = first; i0 < end; i0 += m)
+            SFX(grads_chunk)(x, w, gy, gx, gw == NULL ? NULL : parts + q * CK * O,
+                             i0 == first, i0, min_images(m, end - i0), O, g, mine,
+                             mine + cols);
     }
     if (gw == NULL)
         return;
