@@ -36,7 +36,7 @@ import math
 
 import numpy as np
 
-from ..autograd import Function
+from ..autograd import Function, is_grad_enabled
 from ..backend import backend_of
 from ..backend._checks import conv_geometry, expand
 from ..dtypes import check_same_dtype
@@ -196,13 +196,21 @@ def _without_columns(B, geo, groups, out_channels):
 # thread 16→16 3×3 at 32² 0.85, 16→32 at 28² 0.87, 8→16 at 28² 0.90, LeNet conv2 at batch 512
 # 0.90, 3→32 stride 2 at batch 1024 0.92, 32→64 at 16² 1.01–1.05; at 2 threads 0.71–0.89 on
 # all of these. Below _WHOLE_BATCH_BYTES the whole batch stays one chunk, whose columns the
-# backward reuses: LeNet conv2 at batch 64 would take 1.14× its time in C chunks.
-def _c_chunks_count(B, x_shape, weight_shape, dtype, geo, groups, backward):
+# backward reuses: LeNet conv2 at batch 64 would take 1.14× its time in C chunks. Without a
+# graph (engine.no_grad: evaluation) no backward follows, and a batch whose columns exceed
+# _NO_GRAD_WHOLE_BATCH_BYTES (two chunks' worth) goes in C chunks too: the forward alone, C
+# chunks ÷ one whole-batch chunk, batch 64, 2 threads: LeNet conv2 0.79, 3→32 stride 2 at 32²
+# 0.70, 16→16 at 14² 0.86, 32→32 at 8² 0.95, 3→16 at 32² 1.00, 16→32 at 28² (batch 16) 0.70;
+# 1 thread 0.83–1.01. (LeNet conv2 at batch 8, 0.5 MB of columns: 1.07 and 1.34, so not there.)
+_NO_GRAD_WHOLE_BATCH_BYTES = 2**20
+def _c_chunks_count(B, x_shape, weight_shape, dtype, geo, groups, backward,
+                    whole_batch_bytes=_WHOLE_BATCH_BYTES):
     """How many values of work the native kernels in chunks need for this convolution, or
-    None where that path is not taken."""
+    None where that path is not taken (``whole_batch_bytes``: the columns of a batch below
+    this many bytes are kept for the backward instead)."""
     n, itemsize = x_shape[0], np.dtype(dtype).itemsize
     if (B.name != "native" or groups != 1 or n < 2
-            or n * geo.channels * geo.K * geo.L * itemsize <= _WHOLE_BATCH_BYTES):
+            or n * geo.channels * geo.K * geo.L * itemsize <= whole_batch_bytes):
         return None
     count = B.conv_by_chunk_work(x_shape, weight_shape, dtype, geo.stride, geo.padding,
                                  geo.dilation, backward=backward)
@@ -212,7 +220,10 @@ def _c_chunks_count(B, x_shape, weight_shape, dtype, geo, groups, backward):
 def _c_chunks_work(B, x, weight, geo, groups, backward):
     """That work buffer, from the calling thread's workspace; None where the path is not
     taken."""
-    count = _c_chunks_count(B, x.shape, weight.shape, x.dtype, geo, groups, backward)
+    whole_batch = (_WHOLE_BATCH_BYTES if backward or is_grad_enabled()
+                   else _NO_GRAD_WHOLE_BATCH_BYTES)
+    count = _c_chunks_count(B, x.shape, weight.shape, x.dtype, geo, groups, backward,
+                            whole_batch)
     return None if count is None else _workspace_arrays(B, x.dtype, (count,))[0]
 
 

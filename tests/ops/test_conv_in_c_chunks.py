@@ -102,6 +102,14 @@ def test_where_the_path_is_taken(monkeypatch):
         finally:
             conv_ops.set_workspace_limit(limit)
         assert calls == []
+        with engine.no_grad():                 # no backward to keep the columns for
+            y = F.conv2d(big[:8], w, padding=1)
+            assert calls == ["conv_by_chunk"]
+            F.conv2d(big[:1], w, padding=1)
+            F.conv2d(big[:2, :, :8, :8], w, padding=1)       # 74 KB: the whole batch at once
+            assert calls == ["conv_by_chunk"]
     with engine.using_backend("reference"):
+        np.testing.assert_allclose(y.numpy(), F.conv2d(big[:8], w, padding=1).numpy(),
+                                   rtol=1e-4, atol=1e-4)
         F.conv2d(big[:20], w, padding=1)
-        assert calls == []
+        assert calls == ["conv_by_chunk"]
