@@ -86,6 +86,66 @@ def test_im2col_products_that_wrap_to_the_buffer_size_are_refused():
                  (0, 0, 0), (1, 1, 1))
 
 
+# ---------------------------------------------------------------- the im2col path in chunks
+
+GEOMETRY = ((1, 1, 4), (1, 1, 2), (1, 1, 3), (1, 1, 1), (0, 0, 0), (1, 1, 1))
+
+
+def test_conv_by_chunk_products_that_wrap_are_refused():
+    # n * C * plane = 2**64 wraps to 0: empty buffers would "match"
+    with pytest.raises(ValueError, match="too large"):
+        C.conv_by_chunk(zeros(0), zeros(0), None, zeros(0), zeros(0), 2**32, 1, 2**32,
+                        (1, 1, 1), (1, 1, 1), (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 1, 1))
+    with pytest.raises(ValueError, match="too large"):
+        C.conv_by_chunk_grads(zeros(0), zeros(0), zeros(0), None, zeros(0), zeros(0), 2**32, 1,
+                              2**32, (1, 1, 1), (1, 1, 1), (1, 1, 1), (1, 1, 1), (0, 0, 0),
+                              (1, 1, 1))
+
+
+@pytest.mark.parametrize("big", BIG)
+def test_conv_by_chunk_sizes_beyond_the_c_type_give_valueerror(big):
+    with pytest.raises(ValueError):
+        C.conv_by_chunk(zeros(4), zeros(3), None, zeros(2), zeros(64), 1, big, 1, *GEOMETRY)
+    if big < 2**63:     # a count of images or channels C can hold: its work is a count too
+        assert C.conv_by_chunk_work(big, 1, 4, True, 1, *GEOMETRY) > 0
+        return
+    with pytest.raises(ValueError):
+        C.conv_by_chunk_work(big, 1, 4, True, 1, *GEOMETRY)
+    with pytest.raises(ValueError):
+        C.conv_by_chunk_work(1, big, 4, True, 1, *GEOMETRY)
+
+
+def test_conv_by_chunk_work_that_overflows_is_refused():
+    # each size fits, the work's product does not
+    with pytest.raises(ValueError, match="overflows|too large"):
+        C.conv_by_chunk_work(2**40, 2**40, 8, True, 2**20, (1, 1, 4), (1, 1, 2), (1, 1, 3),
+                             (1, 1, 1), (0, 0, 0), (1, 1, 1))
+
+
+@pytest.mark.parametrize("bad", [1.5, "2", None])
+def test_conv_by_chunk_sizes_that_are_not_ints_give_typeerror(bad):
+    with pytest.raises(TypeError):
+        C.conv_by_chunk(zeros(4), zeros(3), None, zeros(2), zeros(64), bad, 1, 1, *GEOMETRY)
+    with pytest.raises(TypeError):
+        C.conv_by_chunk_work(1, bad, 4, False, 1, *GEOMETRY)
+
+
+def test_conv_by_chunk_refuses_mixed_dtypes_and_small_buffers():
+    with pytest.raises((TypeError, ValueError), match="dtype"):
+        C.conv_by_chunk(zeros(4), zeros(3, np.float64), None, zeros(2), zeros(64), 1, 1, 1,
+                        *GEOMETRY)
+    with pytest.raises(ValueError, match="y"):
+        C.conv_by_chunk(zeros(4), zeros(3), None, zeros(1), zeros(64), 1, 1, 1, *GEOMETRY)
+    with pytest.raises(ValueError, match="gw"):
+        C.conv_by_chunk_grads(zeros(4), zeros(3), zeros(2), None, zeros(2), zeros(64), 1, 1, 1,
+                              *GEOMETRY)
+    # a right answer where the buffers fit: y = x[i:i+3] · w
+    y = zeros(2)
+    C.conv_by_chunk(np.arange(4, dtype=f32), np.ones(3, f32), None, y, zeros(64), 1, 1, 1,
+                    *GEOMETRY)
+    np.testing.assert_array_equal(y, [3, 6])
+
+
 # ---------------------------------------------------------------- pooling
 
 def pool_args(planes=1, in_size=(4, 4), out_size=(2, 2), kernel=(2, 2), stride=(2, 2),
