@@ -147,6 +147,29 @@ def conv_weight_grad(const floating[::1] x not None, const floating[::1] gy not 
                                      &gw[0], count, o, &g)
 
 
+cdef Py_ssize_t _forward_operands(str func, eng_conv_geometry *g, Py_ssize_t x_size,
+                                  Py_ssize_t w_size, Py_ssize_t bias_size, Py_ssize_t y_size,
+                                  object n, object out_channels, object channels,
+                                  tuple in_size, tuple out_size, tuple kernel, tuple stride,
+                                  tuple padding, tuple dilation) except -1:
+    """Fill `g` and check a one-group forward's buffers, x (n, C, D, H, W), w (O, C·K), bias
+    (O; size -1: none) and y (n, O, L), every size product checked for overflow; return O."""
+    _fill_conv_geometry(g, func, channels, in_size, out_size, kernel, stride, padding,
+                        dilation)
+    _conv_buffers(func, x_size, _product(
+        func, "C·K·n·L", (g.channels, g.kernel[0], g.kernel[1], g.kernel[2], n,
+                          g.out[0], g.out[1], g.out[2])), n, g)
+    cdef Py_ssize_t o = _size_arg(func, "out_channels", out_channels)
+    if o < 0:
+        raise ValueError(f"{func}: out_channels must be >= 0, got {out_channels}")
+    _check_size(func, "w", w_size, _product(
+        func, "O·C·K", (o, g.channels, g.kernel[0], g.kernel[1], g.kernel[2])))
+    _check_size(func, "y", y_size, _product(func, "n·O·L", (n, o, g.out[0], g.out[1], g.out[2])))
+    if bias_size >= 0:
+        _check_size(func, "bias", bias_size, o)
+    return o
+
+
 def conv_direct(const floating[::1] x not None, const floating[::1] w not None,
                 const floating[::1] bias, floating[::1] y not None, n, out_channels, channels,
                 tuple in_size not None, tuple out_size not None, tuple kernel not None,
@@ -154,20 +177,10 @@ def conv_direct(const floating[::1] x not None, const floating[::1] w not None,
     """y (n, O, D, H, W) = conv(x, w (O, C·K)) + bias without the columns, when this CPU's
     instruction set has a loop for the geometry: True, else False (y untouched)."""
     cdef eng_conv_geometry g
-    _fill_conv_geometry(&g, "conv_direct", channels, in_size, out_size, kernel, stride,
-                        padding, dilation)
-    _conv_buffers("conv_direct", x.shape[0], _product(
-        "conv_direct", "C·K·n·L", (g.channels, g.kernel[0], g.kernel[1], g.kernel[2], n,
-                                   g.out[0], g.out[1], g.out[2])), n, &g)
-    cdef Py_ssize_t o = _size_arg("conv_direct", "out_channels", out_channels)
-    if o < 0:
-        raise ValueError(f"conv_direct: out_channels must be >= 0, got {out_channels}")
-    _check_size("conv_direct", "w", w.shape[0], _product(
-        "conv_direct", "O·C·K", (o, g.channels, g.kernel[0], g.kernel[1], g.kernel[2])))
-    _check_size("conv_direct", "y", y.shape[0], _product(
-        "conv_direct", "n·O·L", (n, o, g.out[0], g.out[1], g.out[2])))
-    if bias is not None:
-        _check_size("conv_direct", "bias", bias.shape[0], o)
+    cdef Py_ssize_t o = _forward_operands(
+        "conv_direct", &g, x.shape[0], w.shape[0], -1 if bias is None else bias.shape[0],
+        y.shape[0], n, out_channels, channels, in_size, out_size, kernel, stride, padding,
+        dilation)
     cdef ptrdiff_t count = n
     cdef int done
     if y.shape[0] == 0 or w.shape[0] == 0:
@@ -215,18 +228,12 @@ cdef Py_ssize_t _by_chunk_work(str func, const eng_conv_geometry *g, Py_ssize_t 
     return count
 
 
-cdef int _chunk_threads():
-    """The engine's thread count, at least 1."""
-    cdef int t = eng_get_num_threads()
-    return t if t > 0 else 1
-
-
 cdef int _threads_for_work(str func, const eng_conv_geometry *g, Py_ssize_t n, Py_ssize_t o,
                            size_t itemsize, bint backward, Py_ssize_t have) except -1:
     """The engine's thread count, or fewer when ``work`` holds the share of fewer (another
     Python thread changed the count since it was sized); ValueError when it does not hold
     even one thread's."""
-    cdef int t = _chunk_threads()
+    cdef int t = eng_get_num_threads()          # (always >= 1)
     while t > 1 and _by_chunk_work(func, g, n, o, itemsize, t, backward) > have:
         t -= 1
     needed = _by_chunk_work(func, g, n, o, itemsize, t, backward)
@@ -260,7 +267,8 @@ def conv_by_chunk_work(n, out_channels, itemsize, bint backward, channels,
                    stride, padding, dilation, &count, &o)
     if itemsize not in (4, 8):
         raise ValueError(f"conv_by_chunk: itemsize must be 4 or 8, got {itemsize!r}")
-    return _by_chunk_work("conv_by_chunk", &g, count, o, itemsize, _chunk_threads(), backward)
+    return _by_chunk_work("conv_by_chunk", &g, count, o, itemsize, eng_get_num_threads(),
+                          backward)
 
 
 def conv_by_chunk(const floating[::1] x not None, const floating[::1] w not None,
@@ -271,18 +279,11 @@ def conv_by_chunk(const floating[::1] x not None, const floating[::1] w not None
     """y (n, O, D, H, W) = conv(x, w (O, C·K)) + bias by the im2col path in cache-sized
     chunks of images (csrc/conv/conv.h); ``work`` holds conv_by_chunk_work(...) values."""
     cdef eng_conv_geometry g
-    cdef Py_ssize_t count, o
-    _by_chunk_args("conv_by_chunk", &g, n, out_channels, channels, in_size, out_size, kernel,
-                   stride, padding, dilation, &count, &o)
-    _conv_buffers("conv_by_chunk", x.shape[0], _product(
-        "conv_by_chunk", "C·K·n·L", (g.channels, g.kernel[0], g.kernel[1], g.kernel[2], n,
-                                     g.out[0], g.out[1], g.out[2])), n, &g)
-    _check_size("conv_by_chunk", "w", w.shape[0], _product(
-        "conv_by_chunk", "O·C·K", (o, g.channels, g.kernel[0], g.kernel[1], g.kernel[2])))
-    _check_size("conv_by_chunk", "y", y.shape[0], _product(
-        "conv_by_chunk", "n·O·L", (n, o, g.out[0], g.out[1], g.out[2])))
-    if bias is not None:
-        _check_size("conv_by_chunk", "bias", bias.shape[0], o)
+    cdef Py_ssize_t o = _forward_operands(
+        "conv_by_chunk", &g, x.shape[0], w.shape[0], -1 if bias is None else bias.shape[0],
+        y.shape[0], n, out_channels, channels, in_size, out_size, kernel, stride, padding,
+        dilation)
+    cdef Py_ssize_t count = n
     cdef int threads = _threads_for_work("conv_by_chunk", &g, count, o, sizeof(floating),
                                          False, work.shape[0])
     if y.shape[0] == 0 or w.shape[0] == 0:

@@ -105,7 +105,6 @@ def conv_by_chunk_grads(x, weight, gy, stride=1, padding=0, dilation=1, needs=(T
     (input, weight) to compute; None for the other)."""
     x, weight, gy, geo = by_chunk_grads_input(x, weight, gy, stride, padding, dilation, needs)
     n, o = x.shape[0], weight.shape[0]
-    dy = gy.reshape(n, o, geo.L).transpose(1, 0, 2).reshape(o, -1)          # (O, n·L)
     if needs[1]:
         gw = output(gw, weight.shape, x.dtype, "gw")
         conv_weight_grad(x, gy, geo.kernel, geo.stride, geo.padding, geo.dilation,
@@ -114,6 +113,7 @@ def conv_by_chunk_grads(x, weight, gy, stride=1, padding=0, dilation=1, needs=(T
         gw = None
     if needs[0]:
         gx = output(gx, x.shape, x.dtype, "gx")
+        dy = gy.reshape(n, o, geo.L).transpose(1, 0, 2).reshape(o, -1)      # (O, n·L)
         col2im(weight.reshape(o, -1).T @ dy, x.shape, geo.kernel, geo.stride, geo.padding,
                geo.dilation, out=gx)
     else:
