@@ -14,9 +14,17 @@ cdef extern from "common/cpu.h" nogil:
         ENG_CPU_AVX512CD
     unsigned eng_cpu_feature_bits()
     void eng_set_num_threads(int n)
+    void eng_set_num_threads_adaptive(int most, int start)
     int eng_get_num_threads()
+    int eng_num_threads_set()
     int eng_max_threads()
     int eng_openmp_enabled()
+
+
+cdef extern from "common/team.h" nogil:
+    void eng_team_state(double out[8])
+    int eng_team_judge(double alone, double wall, double now)
+    double eng_team_now()
 
 
 cdef extern from "common/isa.h" nogil:
@@ -125,21 +133,71 @@ def max_threads():
     return eng_max_threads()
 
 
-def set_num_threads(n):
+def set_num_threads(n, adaptive=False, start=None):
     """Use `n` threads in all parallel kernels: an int from 1 to :func:`max_threads`.
-    TypeError for anything but an int (bool, float, str ...), ValueError out of range."""
+    TypeError for anything but an int (bool, float, str ...), ValueError out of range.
+    adaptive=True makes `n` the most: while other programs hold our cores, the kernels use
+    fewer (csrc/common/team.h), starting afresh from `start` threads, or without `start`
+    going on from where the adaptation to the same `n` was (else from `n`); engine's default
+    count is set this way."""
+    n = _thread_count("n", n)
+    if not isinstance(adaptive, bool):
+        raise TypeError(f"set_num_threads: adaptive must be True or False, got "
+                        f"{type(adaptive).__name__} {adaptive!r}")
+    s = 0 if start is None else _thread_count("start", start)
+    if s > n:
+        raise ValueError(f"set_num_threads: start must be at most n = {n}, got {s}")
+    if adaptive:
+        eng_set_num_threads_adaptive(n, s)
+    else:
+        eng_set_num_threads(n)
+
+
+cdef int _thread_count(str name, n) except -1:
     if isinstance(n, bool) or not hasattr(n, "__index__"):
-        raise TypeError(f"set_num_threads: n must be an int, got {type(n).__name__} {n!r}")
+        raise TypeError(f"set_num_threads: {name} must be an int, got {type(n).__name__} "
+                        f"{n!r}")
     n = n.__index__()
     if n < 1 or n > eng_max_threads():
-        raise ValueError(f"set_num_threads: n must be from 1 to {eng_max_threads()} "
+        raise ValueError(f"set_num_threads: {name} must be from 1 to {eng_max_threads()} "
                          f"(4 per logical CPU, at least 64), got {n}")
-    eng_set_num_threads(n)
+    return n
 
 
 def get_num_threads():
-    """Number of threads the parallel kernels use."""
+    """Number of threads set for the parallel kernels (with adaptation: the most they use)."""
+    return eng_num_threads_set()
+
+
+def thread_adaptation():
+    """The adapting thread count's state (csrc/common/team.h): a dict of ``in_use`` (threads
+    the kernels use now), ``set`` (the most), ``adaptive`` (False: a fixed count is set),
+    ``last_gain`` (the last window's speed-up over one thread, 0 before the first),
+    ``windows`` judged, how often the count went ``down`` and ``up``, and ``backoff`` (the
+    pause in seconds before the next try of one more thread)."""
+    cdef double out[8]
+    eng_team_state(out)
+    fixed = out[2] == 0                     # (then the count set is the count used)
+    return {"in_use": eng_num_threads_set() if fixed else int(out[0]),
+            "set": eng_num_threads_set() if fixed else int(out[1]), "adaptive": not fixed,
+            "last_gain": out[3], "windows": int(out[4]), "down": int(out[5]),
+            "up": int(out[6]), "backoff": out[7]}
+
+
+def threads_to_use():
+    """The thread count the next parallel kernel asks for; with the adapting default, a try
+    of one more thread that is due starts here."""
     return eng_get_num_threads()
+
+
+def thread_adaptation_judge(double alone, double wall, double after=0.0):
+    """For the tests: judge a window whose regions would take ``alone`` seconds on one
+    thread and took ``wall`` seconds, ``after`` seconds from now, as the kernels do; returns
+    the thread count then in use.  Needs ``set_num_threads(n, adaptive=True)``."""
+    if not (alone >= 0 and wall > 0):
+        raise ValueError(f"thread_adaptation_judge: expected alone >= 0 and wall > 0, got "
+                         f"{alone} and {wall}")
+    return eng_team_judge(alone, wall, eng_team_now() + after)
 
 
 def openmp_enabled():

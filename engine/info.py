@@ -29,6 +29,7 @@ def collect():
         facts["available_isas"] = _C.available_isas()
         from .backend.threads import CHOICE
         facts["threads_reason"] = CHOICE["reason"]
+        facts["threads_adapting"] = _C.thread_adaptation()
         facts["openmp_wait"] = CHOICE["wait_policy"]
         facts["build"] = _C.build_info()
         facts["compiled_isas"] = {family: _C.compiled_isas(family) for family in KERNEL_FAMILIES}
@@ -57,6 +58,15 @@ def report():
         openmp = "OpenMP" if facts["openmp"] else "no OpenMP (single-threaded build)"
         lines.append(f"  threads:        {facts['threads']} ({openmp}); default chosen from "
                      f"{facts['threads_reason']}")
+        team = facts["threads_adapting"]
+        if team["adaptive"] and team["set"] > 1:
+            lines.append(f"  busy cores:     using {team['in_use']} of {team['set']} threads "
+                         f"now; the default follows the cores actually free (a parallel "
+                         f"region slower than one thread fewer would be shrinks the team, "
+                         f"a try now and then grows it back)")
+        else:
+            lines.append("  busy cores:     the thread count is fixed (set by the user or "
+                         "1 core)")
         lines.append(f"  OpenMP waiting: {facts['openmp_wait']}")
     else:
         lines.append("  compiled kernels: not built (engine._C missing); using NumPy only")

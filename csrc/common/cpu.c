@@ -7,6 +7,7 @@
  * generic kernels are ever selected.
  */
 #include "common/cpu.h"
+#include "common/team.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -72,18 +73,30 @@ static int clamp_threads(int n)
 void eng_set_num_threads(int n)
 {
     g_num_threads = clamp_threads(n);
+    eng_team_reset(g_num_threads, 0, g_num_threads);
+}
+
+void eng_set_num_threads_adaptive(int most, int start)
+{
+    g_num_threads = clamp_threads(most);
+    eng_team_reset(g_num_threads, 1, start);
+}
+
+int eng_num_threads_set(void)
+{
+    if (g_num_threads < 1) {
+#ifdef _OPENMP
+        eng_set_num_threads(omp_get_max_threads());
+#else
+        eng_set_num_threads(1);
+#endif
+    }
+    return g_num_threads;
 }
 
 int eng_get_num_threads(void)
 {
-    if (g_num_threads < 1) {
-#ifdef _OPENMP
-        g_num_threads = clamp_threads(omp_get_max_threads());
-#else
-        g_num_threads = 1;
-#endif
-    }
-    return g_num_threads;
+    return eng_team_threads(eng_num_threads_set());
 }
 
 int eng_openmp_enabled(void)

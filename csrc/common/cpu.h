@@ -65,9 +65,15 @@ int eng_cpu_has_avx512(void);
 
 /* Threads used by every parallel kernel.  Default: omp_get_max_threads()
  * when compiled with OpenMP, otherwise 1.  n < 1 is treated as 1, n above
- * eng_max_threads() as eng_max_threads(). */
+ * eng_max_threads() as eng_max_threads().
+ * eng_set_num_threads fixes the count; eng_set_num_threads_adaptive sets the most, and the
+ * kernels use fewer while other programs hold our cores, starting afresh from `start`, or
+ * with start < 1 going on from where the adaptation was (common/team.h).
+ * eng_get_num_threads: the count to use now; eng_num_threads_set: the count set. */
 void eng_set_num_threads(int n);
+void eng_set_num_threads_adaptive(int most, int start);
 int eng_get_num_threads(void);
+int eng_num_threads_set(void);
 
 /* The largest thread count eng_set_num_threads keeps (larger ones are clamped to it):
  * 4 x the logical CPUs OpenMP sees, at least ENG_MAX_THREADS_FLOOR. */

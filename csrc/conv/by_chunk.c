@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 
+#include "common/team.h"
 #include "conv/conv.h"
 #include "gemm/gemm.h"
 

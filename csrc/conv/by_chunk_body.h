@@ -36,13 +36,22 @@ void SFX(eng_conv_by_chunk)(const REAL *x, const REAL *w, const REAL *bias, REAL
     const ptrdiff_t per_thread = m * chunk_per_image(g, O);
     if (threads > chunks)
         threads = (int)chunks;
-    ptrdiff_t q;
-    #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-    for (q = 0; q < chunks; q++) {
+    eng_team_clock clock;                    /* (common/team.h: is the team worth it?) */
+    eng_team_start(&clock, threads);
+    #pragma omp parallel num_threads(threads) if (threads > 1)
+    {
         REAL *mine = work + this_thread() * per_thread;
-        SFX(forward_chunk)(x, w, bias, y, q * m, min_images(m, n - q * m), O, g, mine,
-                           mine + cols);
+        const double began = eng_team_now();
+        ptrdiff_t q, done = 0;
+        #pragma omp for schedule(static) nowait
+        for (q = 0; q < chunks; q++) {
+            SFX(forward_chunk)(x, w, bias, y, q * m, min_images(m, n - q * m), O, g, mine,
+                               mine + cols);
+            done++;
+        }
+        eng_team_done(&clock, began, (double)done, (double)chunks);
     }
+    eng_team_finish(&clock);
 }
 
 /* Images [i0, i0 + m) of a group: dW^T += im2col(x) . dY^T into `part` (C*K x O; the first
@@ -83,16 +92,25 @@ void SFX(eng_conv_by_chunk_grads)(const REAL *x, const REAL *w, const REAL *gy, 
     REAL *parts = work + (ptrdiff_t)threads * per_thread;   /* after each thread's buffers */
     if (threads > groups)
         threads = (int)groups;
-    ptrdiff_t q;
-    #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-    for (q = 0; q < groups; q++) {           /* a group's chunks on one thread, in order */
+    eng_team_clock clock;
+    eng_team_start(&clock, threads);
+    #pragma omp parallel num_threads(threads) if (threads > 1)
+    {
         REAL *mine = work + this_thread() * per_thread;
-        const ptrdiff_t first = n * q / groups, end = n * (q + 1) / groups;
-        for (ptrdiff_t i0 = first; i0 < end; i0 += m)
-            SFX(grads_chunk)(x, w, gy, gx, gw == NULL ? NULL : parts + q * CK * O,
-                             i0 == first, i0, min_images(m, end - i0), O, g, mine,
-                             mine + cols);
+        const double began = eng_team_now();
+        ptrdiff_t q, done = 0;
+        #pragma omp for schedule(static) nowait
+        for (q = 0; q < groups; q++) {       /* a group's chunks on one thread, in order */
+            const ptrdiff_t first = n * q / groups, end = n * (q + 1) / groups;
+            for (ptrdiff_t i0 = first; i0 < end; i0 += m)
+                SFX(grads_chunk)(x, w, gy, gx, gw == NULL ? NULL : parts + q * CK * O,
+                                 i0 == first, i0, min_images(m, end - i0), O, g, mine,
+                                 mine + cols);
+            done += end - first;
+        }
+        eng_team_done(&clock, began, (double)done, (double)n);
     }
+    eng_team_finish(&clock);
     if (gw == NULL)
         return;
     for (ptrdiff_t o = 0; o < O; o++)         /* dW = the groups' sums, in group order */

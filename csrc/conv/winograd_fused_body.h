@@ -37,9 +37,17 @@ static int SFX(wg_conv)(const REAL *x, const REAL *u, const REAL *bias, REAL *y,
     const ptrdiff_t ldv = p.ldv, ldm = p.ldm;
     const size_t bytes = (size_t)(K * (ldv + ldm)) * sizeof(REAL);
     int failed = 0, nonfinite = 0;
-    ptrdiff_t blk;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: blocks > 1 && K * (C + O) * p.T_max * blocks >= ENG_WINOGRAD_PAR_MIN)
+    const int threads = blocks > 1 && K * (C + O) * p.T_max * blocks >= ENG_WINOGRAD_PAR_MIN
+                        ? eng_get_num_threads() : 1;
+    eng_team_clock clock;                    /* (common/team.h: is the team worth it?) */
+    eng_team_start(&clock, threads);
+#pragma omp parallel num_threads(threads) if(parallel: threads > 1)
+    {
+    const double began = eng_team_now();
+    ptrdiff_t blk, done = 0;
+#pragma omp for schedule(static) nowait
     for (blk = 0; blk < blocks; blk++) {
+        done++;
         REAL *v = (REAL *)winograd_fused_buffer(bytes);         /* this thread's V_blk, M_blk */
         if (v == NULL) {
 #ifdef _OPENMP  /* (a serial build warns on the pragma) */
@@ -74,5 +82,8 @@ static int SFX(wg_conv)(const REAL *x, const REAL *u, const REAL *bias, REAL *y,
             nonfinite = 1;
         }
     }
+    eng_team_done(&clock, began, (double)done, (double)blocks);
+    }
+    eng_team_finish(&clock);
     return failed ? -1 : nonfinite;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "common/cpu.h"
+#include "common/team.h"
 #include "conv/winograd.h"
 #include "gemm/gemm.h"
 #include "gemm/problem.h"

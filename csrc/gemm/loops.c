@@ -36,6 +36,7 @@
 #include <stdlib.h>
 
 #include "common/cpu.h"
+#include "common/team.h"
 #include "gemm/problem.h"
 
 #ifdef _OPENMP
@@ -171,6 +172,8 @@ int eng_gemm_blocked(const gemm_problem *g)
         return 0;
     }
     int failed = 0;
+    eng_team_clock clock;                    /* (common/team.h: is the team worth it?) */
+    eng_team_start(&clock, nthreads);
     #pragma omp parallel num_threads(nthreads) private(Ap, Bp)
     {
         int t = 0, T = 1;
@@ -193,11 +196,15 @@ int eng_gemm_blocked(const gemm_problem *g)
 #endif
         any_failed = failed;
         if (!any_failed) {
+            const double began = eng_team_now();
             ptrdiff_t r[4];
             part_of(g->m, g->n, g->blk.mr, g->blk.nr, t, T, r);
             if (r[0] < r[1] && r[2] < r[3])
                 gemm_part(g, r[0], r[1], r[2], r[3], Ap, Bp);
+            eng_team_done(&clock, began, (double)(r[1] - r[0]) * (double)(r[3] - r[2]),
+                          (double)g->m * (double)g->n);
         }
     }
+    eng_team_finish(&clock);
     return failed ? -1 : 0;
 }

@@ -147,8 +147,59 @@ def set_num_threads(n):
         _C.set_num_threads(_num_threads)
 
 
+def _set_default_threads(most, start, adaptive, resume=False):
+    """The default thread count (``threads.apply_default``): ``most`` threads, starting with
+    ``start``; with ``adaptive``, fewer while other programs hold our cores
+    (csrc/common/team.h), and ``resume`` goes on from what the adaptation had learnt. A
+    count the user sets with ``set_num_threads`` stays fixed."""
+    global _num_threads
+    _num_threads = threads.check_thread_count(most, "the default number of threads")
+    if native_available():
+        from .. import _C
+        _C.set_num_threads(_num_threads, adaptive=adaptive,
+                           start=None if resume else min(start, _num_threads))
+
+
+def use_default_threads():
+    """Go back to the default thread count chosen at import (``engine info`` says which and
+    why) after ``set_num_threads`` fixed one; an adapting default goes on from what it had
+    learnt about the busy cores."""
+    c = threads.CHOICE
+    if c["threads"] is None:
+        threads.apply_default(_set_default_threads)
+    else:
+        _set_default_threads(c["most"], c["threads"], c["adaptive"], resume=True)
+
+
+@contextlib.contextmanager
+def thread_setting_kept():
+    """Run a block that sets thread counts (a benchmark), then put back what was set before:
+    the fixed count, or the adapting default."""
+    adaptive = False
+    if native_available():
+        from .. import _C
+        adaptive = _C.thread_adaptation()["adaptive"]
+    before = get_num_threads()
+    try:
+        yield
+    finally:
+        if adaptive:
+            use_default_threads()
+        else:
+            set_num_threads(before)
+
+
+def threads_in_use():
+    """The threads the compiled kernels use now: ``get_num_threads()``, or fewer while the
+    adapting default finds cores held by other programs."""
+    if native_available():
+        from .. import _C
+        return _C.thread_adaptation()["in_use"]
+    return _num_threads
+
+
 def get_num_threads():
-    """The number of threads the compiled kernels use."""
+    """The number of threads the compiled kernels use (with the default: the most)."""
     if native_available():
         from .. import _C
         return _C.get_num_threads()
@@ -162,7 +213,7 @@ def _choose_default():
     threads.prepare_openmp_environment()
     try:
         _active = _load("native")
-        threads.apply_default(set_num_threads)
+        threads.apply_default(_set_default_threads)
     except ImportError as err:
         import warnings
         warnings.warn(f"{err}; falling back to the reference backend", RuntimeWarning,

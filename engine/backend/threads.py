@@ -15,8 +15,12 @@ only briefly and then sleep (``GOMP_SPINCOUNT``), unless the user already chose 
 (``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` set); and the default thread count is the number
 of cores *free* when engine is imported (``choose_threads``): the cores this process may
 use, minus the cores other programs kept busy in a short look at ``/proc/stat``, at least 1.
-``OMP_NUM_THREADS`` or ``ENGINE_NUM_THREADS`` set by the user wins. ``engine info`` prints
-the choice and the reason (``CHOICE``).
+That is where it starts: the kernels may use every usable core, and the count follows the
+cores actually free while the program runs (``csrc/common/team.h``: a parallel region slower
+than one thread fewer would be shrinks the team, a try now and then grows it back).
+``OMP_NUM_THREADS`` or ``ENGINE_NUM_THREADS`` set by the user wins, and stays fixed, as does
+a count set with ``set_num_threads``. ``engine info`` prints the choice and the reason
+(``CHOICE``).
 
 **The bound.** A thread count is at most ``max_threads()``: 4 per usable core, at least 64
 (the compiled kernels' own limit, ``csrc/common/cpu.c``). More threads than that only wait
@@ -42,7 +46,8 @@ SPINCOUNT = "1000"
 LOOK_SECONDS = 0.05
 
 # What was chosen and why (filled by choose_threads; printed by engine info).
-CHOICE = {"threads": None, "reason": "not chosen yet", "wait_policy": None}
+CHOICE = {"threads": None, "most": None, "adaptive": False, "reason": "not chosen yet",
+          "wait_policy": None}
 
 
 def prepare_openmp_environment(environ=None):
@@ -124,8 +129,9 @@ def others_busy_now(seconds=LOOK_SECONDS):
     return others_cores(before, sample())
 
 
-def choose_threads(environ=None, look=others_busy_now):
-    """(threads, reason): the default thread count for this process and why."""
+def user_threads(environ=None):
+    """(threads, reason) when the user chose a count (``ENGINE_NUM_THREADS`` or
+    ``OMP_NUM_THREADS``), else None."""
     env = os.environ if environ is None else environ
     for name in ("ENGINE_NUM_THREADS", "OMP_NUM_THREADS"):
         value = env.get(name, "").strip()
@@ -133,6 +139,14 @@ def choose_threads(environ=None, look=others_busy_now):
             n = _thread_count_from_env(name, value)
             if n is not None:
                 return n, f"{name}={value} set by the user"
+    return None
+
+
+def choose_threads(environ=None, look=others_busy_now):
+    """(threads, reason): the default thread count for this process and why."""
+    chosen = user_threads(environ)
+    if chosen is not None:
+        return chosen
     cores = usable_cores()
     if cores == 1:
         return 1, "this process may use 1 core"
@@ -168,9 +182,19 @@ def _thread_count_from_env(name, value, most=None):
     return n
 
 
-def apply_default(set_num_threads):
-    """Choose the default thread count and set it; remembered in CHOICE for engine info."""
+def apply_default(set_default):
+    """Choose the default thread count and set it with ``set_default(most, start,
+    adaptive)``; remembered in CHOICE for engine info.
+
+    A count the user chose stays fixed. Otherwise the kernels may use every usable core,
+    start with those free now, and follow the cores actually free while the program runs:
+    each big parallel region times itself, and the team shrinks while it is slower than one
+    thread fewer would be, and grows again when a try shows the core is back
+    (``csrc/common/team.h``).
+    """
     n, reason = choose_threads()
-    set_num_threads(n)
-    CHOICE.update(threads=n, reason=reason)
+    adaptive = user_threads() is None
+    most = max(n, usable_cores()) if adaptive else n
+    set_default(most, n, adaptive)
+    CHOICE.update(threads=n, most=most, adaptive=adaptive, reason=reason)
     return n

@@ -65,8 +65,9 @@ def header():
     """The lines printed before the tables (``engine info`` once, then the comparison sides)."""
     lines = [info.report(),
              "",
-             f"the engine: {_threads(backend.get_num_threads())} by default (see 'threads' "
-             "above); each table says the threads of its rows",
+             f"the engine: up to {_threads(backend.get_num_threads())} by default (see "
+             "'threads' and 'busy cores' above); each table says the threads of its rows, "
+             "which stay fixed",
              blas_description(),
              torch_description()]
     return "\n".join(lines)

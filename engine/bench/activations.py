@@ -116,7 +116,6 @@ def bench_activations(n=10_000_000, repeats=7):
     """Rows of {case, impl, forward_ms, backward_ms} plus the copy floor."""
     from ..backend import native
     from ..backend.threads import usable_cores
-    threads = backend.get_num_threads()
     cores = usable_cores()
     src = np.random.default_rng(1).standard_normal(n, dtype=np.float32)
     dst = np.zeros_like(src)
@@ -128,12 +127,12 @@ def bench_activations(n=10_000_000, repeats=7):
         case.forward(native, x, slopes, y)
         timings = {}
         counts = [("native 1 thread", 1)] + ([(f"native {cores} threads", cores)] if cores > 1 else [])
-        for label, count in counts:
-            backend.set_num_threads(count)
-            timings[label] = (
-                measure(lambda: case.forward(native, x, slopes, y), repeats),
-                measure(lambda: case.backward(native, x, y, gy, slopes, gx), repeats))
-        backend.set_num_threads(threads)
+        with backend.thread_setting_kept():
+            for label, count in counts:
+                backend.set_num_threads(count)
+                timings[label] = (
+                    measure(lambda: case.forward(native, x, slopes, y), repeats),
+                    measure(lambda: case.backward(native, x, y, gy, slopes, gx), repeats))
         timings["numpy expression"] = (
             measure(lambda: case.numpy_forward(x, slopes), repeats),
             measure(lambda: case.numpy_backward(x, y, gy, slopes), repeats))

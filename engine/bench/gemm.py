@@ -62,11 +62,15 @@ def _repeats(flops, quick):
 
 def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2)):
     """Rows of {case, m, n, k, dtype, threads, native/numpy/torch GFLOP/s, peak GFLOP/s}."""
+    with backend.thread_setting_kept():
+        return _gemm_rows(quick, dtypes, thread_counts)
+
+
+def _gemm_rows(quick, dtypes, thread_counts):
     from .. import _C
     from ..backend import native
     torch = import_torch()
     isa = _C.kernel_isa("gemm")
-    saved_threads = backend.get_num_threads()
     rng = np.random.default_rng(0)
     rows = []
     for dtype in dtypes:
@@ -101,7 +105,6 @@ def bench_gemm(quick=False, dtypes=("float32", "float64"), thread_counts=(1, 2))
             for threads in thread_counts:
                 dtype_rows.append(tensor_matmul_row(size, dtype, threads, isa, torch, rng, quick))
         rows.extend(dtype_rows)
-    backend.set_num_threads(saved_threads)
     return rows
 
 

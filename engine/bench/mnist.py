@@ -206,13 +206,10 @@ def run(quick=False):
     if quick:  # a slice and one seed: checks the group works, not a time to quote
         train = (train[0][:6000], train[1][:6000])
         test = (test[0][:1000], test[1][:1000])
-    saved = backend.get_num_threads()
-    try:
+    with backend.thread_setting_kept():
         return time_to_accuracy(train, test, target=0.9 if quick else 0.99,
                                 max_epochs=2 if quick else 10, seeds=1 if quick else SEEDS,
                                 torch=import_torch())
-    finally:
-        backend.set_num_threads(saved)
 
 
 def _number(value, fmt):

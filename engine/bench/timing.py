@@ -121,14 +121,11 @@ def limited_threads(n):
     engine), False when BLAS keeps its own thread count (the tables then say "default").
     """
     from .. import backend
-    before = backend.get_num_threads()
-    backend.set_num_threads(n)
-    try:
+    with backend.thread_setting_kept():
+        backend.set_num_threads(n)
         limits = blas_limiter()
         if limits is None:
             yield False
         else:
             with limits(limits=n, user_api="blas"):
                 yield True
-    finally:
-        backend.set_num_threads(before)

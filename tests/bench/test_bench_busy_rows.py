@@ -22,3 +22,11 @@ def test_table_shows_median_and_best():
     row = text.splitlines()[2]
     assert "3.00" in row and "2.00" in row and "1.00" in row
     assert "median of N training steps" in text
+
+
+def test_table_says_how_many_steps_the_default_ran_on_each_count():
+    t = Timing(best=0.002, median=0.003, runs=52)
+    row = busy._row("MLP", "1 busy neighbour", "default (started at 2)", 2, t, 0.003)
+    row["steps_on"] = {1: 50, 2: 2}
+    line = busy.table([row]).splitlines()[2]
+    assert line.endswith("1: 50  2: 2")
