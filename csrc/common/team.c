@@ -20,9 +20,10 @@ static struct {
     double alone, wall;    /* the open window's sums */
     double backoff;        /* the pause before the next try of one more thread */
     double next_try;       /* when that try may start (read without the lock: atomic) */
+    double try_began;      /* when the try under way began */
     double last_gain;
     long windows, downs, ups;
-} team = {0, 0, 1, 0, 0.0, 0.0, ENG_TEAM_BACKOFF_MIN_S, 0.0, 0.0, 0, 0, 0};
+} team = {0, 0, 1, 0, 0.0, 0.0, ENG_TEAM_BACKOFF_MIN_S, 0.0, 0.0, 0.0, 0, 0, 0};
 
 double eng_team_now(void)
 {
@@ -84,7 +85,8 @@ void eng_team_finish(const eng_team_clock *clk)
         if (team.adaptive && clk->threads == team.current) {
             team.alone += clk->alone;
             team.wall += now - clk->start;
-            if (team.wall >= ENG_TEAM_WINDOW_S)
+            if (!team.probing ? team.wall >= ENG_TEAM_WINDOW_S
+                : team.wall >= ENG_TEAM_TRY_WINDOW_S || now - team.try_began >= ENG_TEAM_TRY_MAX_S)
                 judge(now);
         }
     }
@@ -111,6 +113,7 @@ int eng_team_threads(int set)
             #pragma omp atomic update
             team.current++;                     /* try one more thread for a window */
             team.probing = 1;
+            team.try_began = omp_get_wtime();
             team.alone = team.wall = 0.0;
         }
         current = team.current;

@@ -20,10 +20,13 @@
  *
  * and c threads are worth keeping while gain >= c - 1: c - 1 threads can at best be c - 1
  * times as fast as one.  Below that, the engine uses one thread fewer.  After a pause of
- * `backoff` it tries one more again for a window; if that window loses too, the pause
- * doubles (from ENG_TEAM_BACKOFF_MIN_S to ENG_TEAM_BACKOFF_MAX_S), so a neighbour that stays
- * costs a short slow window every half second at most, and a neighbour that leaves gives the
- * cores back within about that time.
+ * `backoff` it tries one more again for a longer window (the first regions of a thread
+ * woken on a core another program used run from a cold cache, and one short window is
+ * noisy), cut short after ENG_TEAM_TRY_MAX_S of the program's time (where the timed regions
+ * are a small part of a training step, the step's other parallel loops pay for the try
+ * too); if that window loses too, the pause doubles (from ENG_TEAM_BACKOFF_MIN_S to
+ * ENG_TEAM_BACKOFF_MAX_S), so a neighbour that stays costs one short try a second, and a
+ * neighbour that leaves gives the core back within about a second.
  *
  * This adaptation applies to the default thread count only (eng_set_num_threads_adaptive,
  * which engine/backend calls at import: at most the usable cores, starting from those free
@@ -39,8 +42,10 @@
 #include <stddef.h>
 
 #define ENG_TEAM_WINDOW_S       0.002   /* regions' wall time judged at once */
+#define ENG_TEAM_TRY_WINDOW_S   0.008   /* the same for a try of one more thread, */
+#define ENG_TEAM_TRY_MAX_S      0.016   /* or what the try has had when it is this old */
 #define ENG_TEAM_BACKOFF_MIN_S  0.02    /* first pause before trying one more thread */
-#define ENG_TEAM_BACKOFF_MAX_S  0.5     /* longest pause */
+#define ENG_TEAM_BACKOFF_MAX_S  1.0     /* longest pause */
 
 /* One parallel region's clock (on the caller's stack). */
 typedef struct {

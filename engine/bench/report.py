@@ -185,7 +185,7 @@ def summary(rows, machine):
         worst = max(crowded, key=lambda r: r["vs_best"])
         text += (f" With one busy neighbour, engine's default thread count was at worst "
                  f"{worst['vs_best']:.2f}× the time of the best thread count ({worst['case']}, "
-                 "median steps).")
+                 f"mean steps, {worst['impl'].rsplit(', ', 1)[0]}).")
     text += _time_to_accuracy_words(rows)
     text = text.strip() or "No comparison rows ran (PyTorch missing or groups skipped)."
     big = [r for r in rows if r.get("group") == "gemm" and r.get("dtype") == "float32"

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Timing:
-    """Seconds per run: the best, the median, and the spread ``median / best - 1``."""
+    """Seconds per run: the best, the median, the mean (what N runs take together ÷ N), and
+    the spread ``median / best - 1``."""
     best: float
     median: float
     runs: int
+    mean: float = None
 
     @property
     def spread(self):
@@ -41,9 +43,14 @@ def measure(fn, repeats, warmup=1):
         start = time.perf_counter()
         fn()
         seconds.append(time.perf_counter() - start)
-    timing = Timing(min(seconds), statistics.median(seconds), len(seconds))
+    timing = _timing(seconds)
     _recorded.append(timing)
     return timing
+
+
+def _timing(seconds):
+    return Timing(min(seconds), statistics.median(seconds), len(seconds),
+                  statistics.fmean(seconds))
 
 
 def measure_interleaved(fns, repeats, warmup=1):
@@ -63,7 +70,7 @@ def measure_interleaved(fns, repeats, warmup=1):
             start = time.perf_counter()
             fn()
             seconds[key].append(time.perf_counter() - start)
-    timings = {key: Timing(min(s), statistics.median(s), len(s)) for key, s in seconds.items()}
+    timings = {key: _timing(s) for key, s in seconds.items()}
     _recorded.extend(timings.values())
     return timings
 

@@ -197,7 +197,8 @@ def test_summary_reports_the_busy_neighbour_goal():
             {"group": "busy", "case": "CNN", "impl": "1 busy neighbour, 2 threads",
              "vs_best": 3.0}]
     text = report.summary(rows, {"verdict": "quiet"})
-    assert "at worst 1.10× the time of the best thread count (CNN, median steps)" in text
+    assert "at worst 1.10× the time of the best thread count (CNN, mean steps, 1 busy " \
+        "neighbour)" in text
 
 
 def test_measure_interleaved_takes_turns():
