@@ -74,6 +74,14 @@ static void judge(double now)
     team.probing = 0;
 }
 
+/* Is the open window long enough to judge (inside the critical section)? */
+static int window_full(double now)
+{
+    if (!team.probing)
+        return team.wall >= ENG_TEAM_WINDOW_S;
+    return team.wall >= ENG_TEAM_TRY_WINDOW_S || now - team.try_began >= ENG_TEAM_TRY_MAX_S;
+}
+
 void eng_team_finish(const eng_team_clock *clk)
 {
     if (clk->threads < 2 || !(clk->alone > 0))
@@ -85,8 +93,7 @@ void eng_team_finish(const eng_team_clock *clk)
         if (team.adaptive && clk->threads == team.current) {
             team.alone += clk->alone;
             team.wall += now - clk->start;
-            if (!team.probing ? team.wall >= ENG_TEAM_WINDOW_S
-                : team.wall >= ENG_TEAM_TRY_WINDOW_S || now - team.try_began >= ENG_TEAM_TRY_MAX_S)
+            if (window_full(now))
                 judge(now);
         }
     }
