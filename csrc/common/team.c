@@ -17,13 +17,14 @@ static struct {
     int set;               /* the default count: the most the adaptation uses (0: none yet) */
     int current;           /* the count used now (read without the lock: atomic) */
     int probing;           /* 1 while a window judges one more thread than before */
+    int floor;             /* the fewest it goes down to (team.h: why) */
     double alone, wall;    /* the open window's sums */
     double backoff;        /* the pause before the next try of one more thread */
     double next_try;       /* when that try may start (read without the lock: atomic) */
     double try_began;      /* when the try under way began */
     double last_gain;
     long windows, downs, ups;
-} team = {0, 0, 1, 0, 0.0, 0.0, ENG_TEAM_BACKOFF_MIN_S, 0.0, 0.0, 0.0, 0, 0, 0};
+} team = {0, 0, 1, 0, 1, 0.0, 0.0, ENG_TEAM_BACKOFF_MIN_S, 0.0, 0.0, 0.0, 0, 0, 0};
 
 double eng_team_now(void)
 {
@@ -58,7 +59,7 @@ static void judge(double now)
     team.last_gain = gain;
     team.windows++;
     team.alone = team.wall = 0.0;
-    if (gain < team.current - 1) {             /* one thread fewer would do better */
+    if (gain < team.current - 1 && team.current > team.floor) {  /* one fewer does better */
         #pragma omp atomic update
         team.current--;
         team.downs++;
@@ -143,6 +144,9 @@ void eng_team_reset(int set, int adaptive, int start)
             set_next_try(0.0);
             #pragma omp atomic write
             team.current = start < 1 || start > set ? set : start;
+            team.floor = team.current < set - 1 ? team.current : set - 1;
+            if (team.floor < 1)
+                team.floor = 1;
         }
         #pragma omp atomic write
         team.adaptive = adaptive;

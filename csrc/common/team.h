@@ -28,6 +28,14 @@
  * ENG_TEAM_BACKOFF_MAX_S), so a neighbour that stays costs one short try a second, and a
  * neighbour that leaves gives the core back within about a second.
  *
+ * How far down.  For two threads the test is exact: one thread's gain is 1.  For more,
+ * c - 1 threads would not scale perfectly either: a team that reaches 80% of perfect
+ * scaling (gain 0.8 c) fails the test from six threads on, on a quiet machine.  So the team goes
+ * down at most to one thread fewer than all, or to what it started with when that is fewer
+ * (the cores free at import): enough for one neighbour, which is what the test can tell,
+ * and never more than one thread below the old default chosen once at import.  This has
+ * only been measured on 2 cores.
+ *
  * This adaptation applies to the default thread count only (eng_set_num_threads_adaptive,
  * which engine/backend calls at import: at most the usable cores, starting from those free
  * then); a count the user sets stays fixed.

@@ -59,13 +59,24 @@ def test_adapting_starts_from_start_and_reports_the_most():
 
 
 def test_a_losing_window_shrinks_the_team_by_one():
-    before = adapt(4, start=4)
-    assert losing(4) == 3
+    before = adapt(2, start=2)
+    assert losing(2) == 1
     state = _C.thread_adaptation()
     assert state["down"] == before["down"] + 1
-    assert state["last_gain"] == pytest.approx(2.5)
-    assert losing(3) == 2 and losing(2) == 1
+    assert state["last_gain"] == pytest.approx(0.5)
     assert _C.thread_adaptation_judge(0.0, WINDOW) == 1     # never below one thread
+
+
+def test_larger_teams_go_down_one_thread_below_all_or_to_where_they_started():
+    adapt(4, start=4)
+    assert losing(4) == 3
+    assert losing(3) == 3                      # one fewer than all, at most
+    adapt(4, start=2)                          # two cores were free at import
+    assert losing(2) == 2
+    adapt(8, start=6)
+    assert losing(6) == 6
+    assert _C.threads_to_use() == 7            # (after a fresh start, a try is due at once)
+    assert losing(7) == 6
 
 
 @pytest.mark.parametrize("c", [2, 3, 4])
