@@ -65,8 +65,8 @@ def report():
                          f"region slower than one thread fewer would be shrinks the team, "
                          f"a try now and then grows it back)")
         else:
-            lines.append("  busy cores:     the thread count is fixed (set by the user or "
-                         "1 core)")
+            lines.append("  busy cores:     the thread count is fixed (set by the user, one "
+                         "usable core, or a build without OpenMP)")
         lines.append(f"  OpenMP waiting: {facts['openmp_wait']}")
     else:
         lines.append("  compiled kernels: not built (engine._C missing); using NumPy only")

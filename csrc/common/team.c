@@ -172,7 +172,6 @@ void eng_team_state(double out[8])
 {
     #pragma omp critical(eng_team)
     {
-        out[7] = team.backoff;
         out[0] = team.current;
         out[1] = team.set;
         out[2] = team.adaptive;
@@ -180,6 +179,7 @@ void eng_team_state(double out[8])
         out[4] = (double)team.windows;
         out[5] = (double)team.downs;
         out[6] = (double)team.ups;
+        out[7] = team.backoff;
     }
 }
 

@@ -160,15 +160,15 @@ def _set_default_threads(most, start, adaptive, resume=False):
                            start=None if resume else min(start, _num_threads))
 
 
-def use_default_threads():
+def use_default_threads(afresh=False):
     """Go back to the default thread count chosen at import (``engine info`` says which and
     why) after ``set_num_threads`` fixed one; an adapting default goes on from what it had
-    learnt about the busy cores."""
+    learnt about the busy cores, or with ``afresh`` starts again from the count chosen."""
     c = threads.CHOICE
     if c["threads"] is None:
         threads.apply_default(_set_default_threads)
     else:
-        _set_default_threads(c["most"], c["threads"], c["adaptive"], resume=True)
+        _set_default_threads(c["most"], c["threads"], c["adaptive"], resume=not afresh)
 
 
 @contextlib.contextmanager

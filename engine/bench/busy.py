@@ -109,7 +109,7 @@ def _time_steps(neighbour, quick, look=True):
             used.append(backend.threads_in_use())
 
         # each case's default starts afresh, then has its first second of steps
-        backend._set_default_threads(cores, start, True)
+        backend.use_default_threads(afresh=True)
         began = time.perf_counter()
         until, steps = began + (0.2 if quick else DEFAULT_WARMUP_S), 0
         while time.perf_counter() < until:

@@ -215,3 +215,19 @@ def test_a_bad_window_is_refused():
         _C.thread_adaptation_judge(1.0, 0.0)
     with pytest.raises(ValueError, match="alone >= 0"):
         _C.thread_adaptation_judge(float("nan"), 1.0)
+
+
+def test_the_default_goes_on_or_starts_afresh():
+    chosen = backend.threads.CHOICE
+    if not chosen["adaptive"] or chosen["most"] < 2:
+        pytest.skip("the default here is a fixed count")
+    backend.use_default_threads(afresh=True)
+    start = _C.thread_adaptation()["in_use"]
+    assert start == min(chosen["threads"], chosen["most"])
+    _C.thread_adaptation_judge(0.0, WINDOW, 100.0)          # shrinks, if it can go lower
+    shrunk = _C.thread_adaptation()["in_use"]
+    engine.set_num_threads(1)
+    backend.use_default_threads()
+    assert _C.thread_adaptation()["in_use"] == shrunk        # goes on from what it learnt
+    backend.use_default_threads(afresh=True)
+    assert _C.thread_adaptation()["in_use"] == start
