@@ -40,6 +40,7 @@ cdef extern from "gemm/gemm.h" nogil:
     void eng_gemm_get_blocking(int is_f64, long out[6])
     void eng_gemm_set_shape(int shape, int direct_b, int direct_a, int edge)
     void eng_gemm_set_dot(int mode)
+    void eng_gemm_set_ragged(int mode)
     int eng_gemm_num_shapes(int is_f64)
     double eng_measure_peak_gflops(int is_f64, const char *isa, int threads)
 
@@ -347,6 +348,15 @@ def gemm_set_dot(mode=-1):
     if not -1 <= _size_arg("gemm_set_dot", "mode", mode) <= 1:
         raise ValueError(f"gemm_set_dot: mode must be -1, 0 or 1, got {mode}")
     eng_gemm_set_dot(mode)
+
+
+def gemm_set_ragged(mode=-1):
+    """Force GEMM's ragged-columns path: C's last n % lanes columns (1 to 4 of them) as dot
+    products (1: whenever op(A)'s rows are contiguous and the instruction set has the
+    kernel, 0: never, -1: when it pays).  For tests; no arguments: automatic."""
+    if not -1 <= _size_arg("gemm_set_ragged", "mode", mode) <= 1:
+        raise ValueError(f"gemm_set_ragged: mode must be -1, 0 or 1, got {mode}")
+    eng_gemm_set_ragged(mode)
 
 
 def gemm_num_shapes(dtype="float32"):

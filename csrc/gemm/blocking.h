@@ -169,4 +169,23 @@
 #define ENG_GEMM_DOT_MIN_KB 512
 #define ENG_GEMM_DOT_KB 8192
 
+/* Ragged last columns (ragged_columns in gemm.c, ragged.h): the r <= RAGGED_MAX_COLS columns
+ * past a whole vector are computed as dot products, float32 only, when 4 r <= lanes (their r
+ * vectors per vector of k are at most a quarter of the one they replace), k >= r * lanes, m
+ * >= r * RAGGED_MIN_M_PER_COL and A (m x k) is at most RAGGED_MAX_A_BYTES.  1 thread, time
+ * with them / without (each forced, best of 9, m = k = 100 unless said):
+ *   AVX-512 float32: n = 17 0.83, 18 0.89, 19 0.93, 20 0.93, 97 0.92, 98 0.92, 99 0.93,
+ *     100 0.94; 400 x 17 x 400 0.73; at the limits 32 x 20 x 64 0.99, and past them m = 8
+ *     with 4 columns 1.08-1.21, k = 16 with 4 columns 1.16-1.19;
+ *   AVX2 float32: n = 9 0.78, 10 0.88, 97 0.92; 11 0.97 and 12 1.10 (3 and 4 of 8 lanes:
+ *     left to the blocked path);
+ *   AVX-512 float64 (8 lanes): n = 9 0.96, 10 1.07, 11 1.21, 12 1.06, 100 0.96: too little,
+ *     and too often a loss, to choose.
+ * The choice does not depend on the thread count (the bits would), so 2 threads take it too,
+ * the rows shared out in a second parallel region: float32 100^3 1.05, 97^3 0.97, 196^3
+ * 0.96, 260^3 0.97. */
+#define ENG_GEMM_RAGGED_MAX_COLS 4
+#define ENG_GEMM_RAGGED_MIN_M_PER_COL 8
+#define ENG_GEMM_RAGGED_MAX_A_BYTES (2.0 * 1024 * 1024)
+
 #endif /* ENGINE_GEMM_BLOCKING_H */

@@ -9,7 +9,9 @@
  *     contiguous (a convolution's weight gradient), run the dot-product path
  *     (use_dot below, dot.h);
  *   - everything else runs the five loops of loops.c, with a register-block
- *     shape and cache blocks chosen here.
+ *     shape and cache blocks chosen here; when n is a few columns past a whole
+ *     number of vectors, only the columns up to there (ragged_columns below): the
+ *     last ones are then computed as dot products (ragged.h).
  *
  * Register-block shape: an ISA may offer several (kernels.h); each call takes the one that
  * costs the least (choose_shape): for a small product the time of its tiles, for a larger
@@ -67,10 +69,16 @@ static int g_direct_b = -1;                   /* -1: when it pays; 0: never; 1: 
 static int g_direct_a = -1;                   /* the same for direct A */
 static int g_edge = -1;                       /* edge tiles in place: -1 or 1 yes, 0 scratch */
 static int g_dot = -1;                        /* dot-product path: -1 when it pays; 0 never; 1 always */
+static int g_ragged = -1;                     /* ragged last columns: -1 when it pays; 0; 1 */
 
 void eng_gemm_set_dot(int mode)
 {
     g_dot = mode < 0 ? -1 : (mode > 0);
+}
+
+void eng_gemm_set_ragged(int mode)
+{
+    g_ragged = mode < 0 ? -1 : (mode > 0);
 }
 
 void eng_gemm_set_shape(int shape, int direct_b, int direct_a, int edge)
@@ -291,6 +299,45 @@ static ptrdiff_t dot_block_k(ptrdiff_t reread, int once, size_t es)
     if (kb < ENG_GEMM_DOT_MIN_KB)
         kb = ENG_GEMM_DOT_MIN_KB;
     return kb > ENG_GEMM_DOT_KB ? ENG_GEMM_DOT_KB : kb;
+}
+
+/* ---- ragged last columns ---------------------------------------------------- */
+
+/* How many of C's last columns product g leaves to the dot products of ragged.h (0: none).
+ * A micro-kernel pays a whole vector for the last n % lanes columns, one per row and step of
+ * k: 100 columns cost 112.  As dot products, r such columns cost r vectors per row and
+ * vector of k (r * k / lanes instead of k), plus summing the lanes and packing the r
+ * columns of B.  So: where the ISA has the kernel, A's rows are contiguous along k, n is 1
+ * to ENG_GEMM_RAGGED_MAX_COLS columns past a whole vector, and (blocking.h) the dot products
+ * are at most a quarter of the vector they replace, k and m are long enough for them to pay,
+ * and A is not much larger than L2 (it is read a second time).  Float32 only: float64's 8
+ * lanes left too little to gain.  The choice does not depend on the thread count, so neither
+ * do the bits of C (typed.h shares the rows out).  eng_gemm_set_ragged(1) takes the path
+ * whenever the layout and n allow, float64 too. */
+static int ragged_columns(const eng_gemm_kernels *t, const gemm_problem *g)
+{
+    const int has_kernel = g->es == sizeof(double) ? t->ragged_f64 != NULL
+                                                   : t->ragged_f32 != NULL;
+    if (g_ragged == 0 || !has_kernel || t->vector_bytes <= 0 || g->cs_a != 1)
+        return 0;
+    const ptrdiff_t lanes = t->vector_bytes / (ptrdiff_t)g->es, r = g->n % lanes;
+    if (r < 1 || r > ENG_GEMM_RAGGED_MAX_COLS || g->n < lanes)
+        return 0;
+    if (g_ragged == 1)
+        return (int)r;
+    const int pays = g->es == sizeof(float) && 4 * r <= lanes && g->k >= r * lanes
+                     && g->m >= r * ENG_GEMM_RAGGED_MIN_M_PER_COL
+                     && (double)g->m * g->k * g->es <= ENG_GEMM_RAGGED_MAX_A_BYTES;
+    return pays ? (int)r : 0;
+}
+
+static eng_gemm_ragged_f32 ragged_kernel_of_f32(const eng_gemm_kernels *t)
+{
+    return t->ragged_f32;
+}
+static eng_gemm_ragged_f64 ragged_kernel_of_f64(const eng_gemm_kernels *t)
+{
+    return t->ragged_f64;
 }
 
 /* ---- the blocked path ------------------------------------------------------ */

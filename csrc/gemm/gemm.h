@@ -32,6 +32,8 @@
  *   kernel_avx2.c       AVX2+FMA micro-kernel (intrinsics)
  *   kernel_avx512.c     AVX-512F micro-kernels (intrinsics)
  *   dot.h               the dot-product kernels, for few entries of C and a long k
+ *   ragged.h            C's last few columns as dot products, when n is just past a
+ *                       whole number of vectors
  *   interleave.h        the transposing copy of packing, in register blocks
  *   peak.c              measuring the machine's peak FMA throughput
  * The Cython wrappers are in engine/_gemm.pxi; common/isa.h picks the kernels.
@@ -78,6 +80,11 @@ void eng_gemm_set_shape(int shape, int direct_b, int direct_a, int edge);
  * -- 1: whenever the operands' layout allows it (m*n <= 2^20),
  * 0: never, -1 (default): when it pays. */
 void eng_gemm_set_dot(int mode);
+
+/* For tests: C's last columns as dot products (ragged.h) when n is 1 to
+ * ENG_GEMM_RAGGED_MAX_COLS columns past a whole vector and A's rows are contiguous --
+ * 1: whenever that holds (the ISA having the kernel), 0: never, -1 (default): when it pays. */
+void eng_gemm_set_ragged(int mode);
 
 /* How many register-block shapes the current ISA offers for float / double. */
 int eng_gemm_num_shapes(int is_f64);

@@ -39,6 +39,11 @@ ENG_GEMM_SHAPE(double, _f64, ukr_f64, 6, 2)
 #define ENG_TEMPLATE "gemm/dot.h"
 #include "common/template.h"
 #include "gemm/interleave.h"
+
+/* The last few columns as dot products (ragged.h), with 8 accumulators. */
+#define RAGGED_ACCS 8
+#define ENG_TEMPLATE "gemm/ragged.h"
+#include "common/template.h"
 ENG_TARGET_END
 
 const eng_gemm_kernels eng_gemm_avx2 = {
@@ -50,5 +55,6 @@ const eng_gemm_kernels eng_gemm_avx2 = {
     .dot_f32 = dot_f32, .dot_f64 = dot_f64,
     .dot_finish_f32 = dot_finish_f32, .dot_finish_f64 = dot_finish_f64,
     .interleave_f32 = interleave_f32, .interleave_f64 = interleave_f64,
+    .ragged_f32 = ragged_cols_f32, .ragged_f64 = ragged_cols_f64,
 };
 #endif

@@ -72,6 +72,16 @@ typedef void (*eng_gemm_dot_finish_f32)(ptrdiff_t count, const float *vsum, cons
 typedef void (*eng_gemm_dot_finish_f64)(ptrdiff_t count, const double *vsum,
                                         const double *tail, double *out);
 
+/* The last r <= 4 columns of C as dot products (ragged.h): C(i, j) = alpha * (row i of A,
+ * contiguous at a + i*lda) . (row j of bt, kp values, zeros past k) + beta * C(i, j), for
+ * i < m, j < r; bt has 4 such rows whatever r (zeros past r). */
+typedef void (*eng_gemm_ragged_f32)(ptrdiff_t m, ptrdiff_t k, int r, const float *a,
+                                    ptrdiff_t lda, const float *bt, ptrdiff_t kp, float alpha,
+                                    float beta, float *c, ptrdiff_t rs_c, ptrdiff_t cs_c);
+typedef void (*eng_gemm_ragged_f64)(ptrdiff_t m, ptrdiff_t k, int r, const double *a,
+                                    ptrdiff_t lda, const double *bt, ptrdiff_t kp, double alpha,
+                                    double beta, double *c, ptrdiff_t rs_c, ptrdiff_t cs_c);
+
 /* One instruction set's micro-kernels, with their register and cache blocks
  * (the numbers come from blocking.h). */
 typedef struct {
@@ -115,6 +125,11 @@ typedef struct eng_gemm_kernels {
     eng_gemm_dot_finish_f64 dot_finish_f64;
     eng_gemm_interleave_f32 interleave_f32;
     eng_gemm_interleave_f64 interleave_f64;
+    /* The last few columns of C as dot products (ragged.h), where n is 1 to
+     * ENG_GEMM_RAGGED_MAX_COLS columns past a whole number of vector_bytes vectors; NULL:
+     * the blocked path computes all columns. */
+    eng_gemm_ragged_f32 ragged_f32;
+    eng_gemm_ragged_f64 ragged_f64;
 } eng_gemm_kernels;
 
 /* The largest MR*NR of any kernel: the size of typed.h's scratch tile. */

@@ -59,6 +59,7 @@ int eng_gemm_threads_for(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k);
 /* The calling thread's buffers, kept between calls and freed when the thread ends
  * (workspace.c): at least `bytes`, 64-byte aligned, or NULL when out of memory. */
 enum { ENG_GEMM_PACKED_A, ENG_GEMM_PACKED_B, ENG_GEMM_DOT_SUMS,
+       ENG_GEMM_RAGGED_B,              /* typed.h's gemm_ragged: B's last columns */
        ENG_WINOGRAD_FUSED,             /* conv/winograd.c's tiles (V_blk, M_blk) */
        ENG_GEMM_BUFFERS };
 void *eng_gemm_workspace(int which, size_t bytes);

@@ -70,6 +70,53 @@ static void SFX(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr,
         }
 }
 
+/* Thread th of T's share of the dot-product path below: its blocks of dot products (the
+ * blocks numbered nb * th / T up to nb * (th + 1) / T), over every block of k, then their
+ * entries of C. */
+static void SFX(dot_blocks)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdiff_t KB,
+                            REAL *vsum, int th, int T)
+{
+    const SFX(eng_gemm_dot) dot = SFX(dot_kernel_of)(t);
+    const SFX(eng_gemm_dot_finish) finish = SFX(dot_finish_of)(t);
+    const ptrdiff_t m = g->m, n = g->n, k = g->k;
+    const int DMR = t->dot_mr, DNR = t->dot_nr;
+    const ptrdiff_t lanes = t->dot_bytes / (ptrdiff_t)sizeof(REAL);
+    const ptrdiff_t bm = (m + DMR - 1) / DMR, bn = (n + DNR - 1) / DNR, nb = bm * bn;
+    /* Block order: the blocks along the smaller of m and n vary fastest, so that
+     * operand (m or n rows of KB values) is re-read from L2 while each block of
+     * the other one passes through once. */
+    const int rows_inner = m <= n;
+    const REAL *A = (const REAL *)g->A, *B = (const REAL *)g->B;
+    REAL *C = (REAL *)g->C;
+    const REAL alpha = (REAL)g->alpha, beta = (REAL)g->beta;
+    REAL *tail = vsum + m * n * lanes;
+    const ptrdiff_t b0 = nb * th / T, b1 = nb * (th + 1) / T;        /* this thread's blocks */
+    for (ptrdiff_t p0 = 0; p0 < k; p0 += KB) {
+        const ptrdiff_t kb = min_p(KB, k - p0);
+        for (ptrdiff_t blk = b0; blk < b1; blk++) {
+            const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
+            const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
+            const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
+            dot(kb, A + i0 * g->rs_a + p0, g->rs_a, mr, B + j0 * g->cs_b + p0, g->cs_b, nr,
+                vsum + (i0 * n + j0) * lanes, tail + i0 * n + j0, n, p0 == 0);
+        }
+    }
+    for (ptrdiff_t blk = b0; blk < b1; blk++) {                      /* C = alpha sum + beta C */
+        const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
+        const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
+        const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
+        for (int i = 0; i < mr; i++) {
+            REAL sums[4];
+            finish(nr, vsum + ((i0 + i) * n + j0) * lanes, tail + (i0 + i) * n + j0, sums);
+            for (int j = 0; j < nr; j++) {
+                REAL *c = C + (i0 + i) * g->rs_c + (j0 + j) * g->cs_c;
+                const REAL s = alpha * sums[j];
+                *c = beta == 0 ? s : s + beta * *c;
+            }
+        }
+    }
+}
+
 /* The dot-product path (see use_dot in gemm.c): C = alpha * (the
  * m x n dot products of op(A)'s rows with op(B)'s columns) + beta * C, with
  * op(A)'s rows (cs_a == 1) and op(B)'s columns (rs_b == 1) contiguous along
@@ -82,23 +129,13 @@ static void SFX(tile)(const gemm_problem *g, ptrdiff_t i0, ptrdiff_t j0, int mr,
 static int SFX(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdiff_t KB,
                          int nthreads)
 {
-    const SFX(eng_gemm_dot) dot = SFX(dot_kernel_of)(t);
-    const SFX(eng_gemm_dot_finish) finish = SFX(dot_finish_of)(t);
-    if (dot == NULL || finish == NULL)
+    if (SFX(dot_kernel_of)(t) == NULL || SFX(dot_finish_of)(t) == NULL)
         return -1;
-    const ptrdiff_t m = g->m, n = g->n, k = g->k;
-    const int DMR = t->dot_mr, DNR = t->dot_nr;
+    const ptrdiff_t m = g->m, n = g->n;
     const ptrdiff_t lanes = t->dot_bytes / (ptrdiff_t)sizeof(REAL);
-    const ptrdiff_t bm = (m + DMR - 1) / DMR, bn = (n + DNR - 1) / DNR, nb = bm * bn;
-    /* Block order: the blocks along the smaller of m and n vary fastest, so that
-     * operand (m or n rows of KB values) is re-read from L2 while each block of
-     * the other one passes through once. */
-    const int rows_inner = m <= n;
+    const ptrdiff_t nb = ((m + t->dot_mr - 1) / t->dot_mr) * ((n + t->dot_nr - 1) / t->dot_nr);
     if (KB <= 0)
-        KB = dot_block_k(rows_inner ? m : n, rows_inner ? DNR : DMR, sizeof(REAL));
-    const REAL *A = (const REAL *)g->A, *B = (const REAL *)g->B;
-    REAL *C = (REAL *)g->C;
-    const REAL alpha = (REAL)g->alpha, beta = (REAL)g->beta;
+        KB = dot_block_k(m <= n ? m : n, m <= n ? t->dot_nr : t->dot_mr, sizeof(REAL));
     /* each entry's running vector of lane sums (vsum) and tail: the calling thread's buffer,
      * shared by the team (each entry is written by one thread only) */
     const double bytes = (double)m * n * (double)(lanes + 1) * sizeof(REAL);
@@ -107,43 +144,86 @@ static int SFX(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdi
     REAL *vsum = (REAL *)eng_gemm_workspace(ENG_GEMM_DOT_SUMS, (size_t)bytes);
     if (vsum == NULL)
         return -1;
-    REAL *tail = vsum + m * n * lanes;
     if (nthreads > nb)
         nthreads = (int)nb;
-    #pragma omp parallel num_threads(nthreads) if (nthreads > 1)
+    if (nthreads <= 1) {        /* (a parallel region costs even when it runs one thread) */
+        SFX(dot_blocks)(g, t, KB, vsum, 0, 1);
+        return 0;
+    }
+    #pragma omp parallel num_threads(nthreads)
     {
         int th = 0, T = 1;
 #ifdef _OPENMP
         th = omp_get_thread_num();
         T = omp_get_num_threads();
 #endif
-        const ptrdiff_t b0 = nb * th / T, b1 = nb * (th + 1) / T;    /* this thread's blocks */
-        for (ptrdiff_t p0 = 0; p0 < k; p0 += KB) {
-            const ptrdiff_t kb = min_p(KB, k - p0);
-            for (ptrdiff_t blk = b0; blk < b1; blk++) {
-                const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
-                const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
-                const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
-                dot(kb, A + i0 * g->rs_a + p0, g->rs_a, mr, B + j0 * g->cs_b + p0, g->cs_b, nr,
-                    vsum + (i0 * n + j0) * lanes, tail + i0 * n + j0, n, p0 == 0);
-            }
-        }
-        for (ptrdiff_t blk = b0; blk < b1; blk++) {                  /* C = alpha sum + beta C */
-            const ptrdiff_t i0 = (rows_inner ? blk % bm : blk / bn) * DMR;
-            const ptrdiff_t j0 = (rows_inner ? blk / bm : blk % bn) * DNR;
-            const int mr = (int)min_p(DMR, m - i0), nr = (int)min_p(DNR, n - j0);
-            for (int i = 0; i < mr; i++) {
-                REAL sums[4];
-                finish(nr, vsum + ((i0 + i) * n + j0) * lanes, tail + (i0 + i) * n + j0, sums);
-                for (int j = 0; j < nr; j++) {
-                    REAL *c = C + (i0 + i) * g->rs_c + (j0 + j) * g->cs_c;
-                    const REAL s = alpha * sums[j];
-                    *c = beta == 0 ? s : s + beta * *c;
-                }
-            }
-        }
+        SFX(dot_blocks)(g, t, KB, vsum, th, T);
     }
     return 0;
+}
+
+/* Packs op(B)'s last r columns (ragged_columns in gemm.c) for ragged.h's dot products: rows
+ * of kp values (k rounded up to a whole vector, zeros past k; four rows, zeros past r) in
+ * the calling thread's buffer for them (its own: the blocked path may use the one for packed
+ * B meanwhile).  NULL when the buffer cannot be had. */
+static REAL *SFX(pack_ragged)(const gemm_problem *g, const eng_gemm_kernels *t, int r)
+{
+    const ptrdiff_t k = g->k, kp = round_up(k, t->vector_bytes / (ptrdiff_t)sizeof(REAL));
+    REAL *bt = (REAL *)eng_gemm_workspace(ENG_GEMM_RAGGED_B, (size_t)(ENG_GEMM_RAGGED_MAX_COLS
+                                                                      * kp) * sizeof(REAL));
+    if (bt == NULL)
+        return NULL;
+    const ptrdiff_t rs_b = g->rs_b, cs_b = g->cs_b;
+    const REAL *B = (const REAL *)g->B + (g->n - r) * cs_b;
+    for (int j = 0; j < ENG_GEMM_RAGGED_MAX_COLS; j++) {
+        REAL *restrict row = bt + j * kp;
+        const REAL *col = B + j * cs_b;
+        ptrdiff_t p = 0;
+        if (j < r)
+            for (; p < k; p++)
+                row[p] = col[p * rs_b];
+        for (; p < kp; p++)
+            row[p] = 0;
+    }
+    return bt;
+}
+
+/* C's last r columns from the packed bt (pack_ragged) by ragged.h's dot products, the rows
+ * shared out among as many threads as the blocked path had (each entry is summed whole, in
+ * the same order, whichever thread and block of rows computes it: the bits do not depend on
+ * the thread count); the reference loop where bt could not be had. */
+static void SFX(gemm_ragged)(const gemm_problem *g, const eng_gemm_kernels *t, int r,
+                             const REAL *bt)
+{
+    const ptrdiff_t m = g->m, n = g->n, k = g->k, j0 = n - r;
+    const ptrdiff_t kp = round_up(k, t->vector_bytes / (ptrdiff_t)sizeof(REAL));
+    const REAL *A = (const REAL *)g->A;
+    REAL *C = (REAL *)g->C + j0 * g->cs_c;
+    if (bt == NULL) {
+        SFX(eng_gemm_reference)(m, r, k, (REAL)g->alpha, A, g->rs_a, g->cs_a,
+                                (const REAL *)g->B + j0 * g->cs_b, g->rs_b, g->cs_b,
+                                (REAL)g->beta, C, g->rs_c, g->cs_c);
+        return;
+    }
+    const SFX(eng_gemm_ragged) kernel = SFX(ragged_kernel_of)(t);
+    const int nthreads = eng_gemm_threads_for(m, n, k);
+    if (nthreads <= 1) {        /* (a parallel region costs even when it runs one thread) */
+        kernel(m, k, r, A, g->rs_a, bt, kp, (REAL)g->alpha, (REAL)g->beta, C, g->rs_c,
+               g->cs_c);
+        return;
+    }
+    #pragma omp parallel num_threads(nthreads)
+    {
+        int th = 0, T = 1;
+#ifdef _OPENMP
+        th = omp_get_thread_num();
+        T = omp_get_num_threads();
+#endif
+        const ptrdiff_t i0 = m * th / T / 8 * 8, i1 = th == T - 1 ? m : m * (th + 1) / T / 8 * 8;
+        if (i1 > i0)
+            kernel(i1 - i0, k, r, A + i0 * g->rs_a, g->rs_a, bt, kp, (REAL)g->alpha,
+                   (REAL)g->beta, C + i0 * g->rs_c, g->rs_c, g->cs_c);
+    }
 }
 
 /* C = beta * C (beta == 0: C = 0, whatever was there). */
@@ -175,7 +255,16 @@ ENG_GEMM_SIGNATURE(SFX(eng_gemm), REAL)
     if (use_dot(m, n, k, cs_a, rs_b)
             && SFX(gemm_dot)(&g, kernels(), dot_kb(), eng_gemm_threads_for(m, n, k)) == 0)
         return;
-    if (run_blocked(&g, sizeof(REAL) == sizeof(double)) != 0)  /* out of memory: the slow */
+    const int ragged = ragged_columns(kernels(), &g);
+    const REAL *bt = ragged ? SFX(pack_ragged)(&g, kernels(), ragged) : NULL;
+    g.n = n - ragged;                                /* the blocked path's columns */
+    if (run_blocked(&g, sizeof(REAL) == sizeof(double)) != 0) {  /* out of memory: the slow */
         SFX(eng_gemm_reference)(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c,
                                 cs_c);                         /* loop still gives the answer */
+        return;
+    }
+    if (ragged) {
+        g.n = n;
+        SFX(gemm_ragged)(&g, kernels(), ragged, bt);
+    }
 }

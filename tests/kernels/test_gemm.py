@@ -19,9 +19,9 @@ DTYPES = [np.float32, np.float64]
 
 
 @contextlib.contextmanager
-def gemm_settings(isa=None, blocks=None, threads=None, shape=None, dot=None):
+def gemm_settings(isa=None, blocks=None, threads=None, shape=None, dot=None, ragged=None):
     """Run a block with one GEMM ISA / block sizes / thread count / (register-block shape,
-    direct B) / dot-product path mode, then restore them."""
+    direct B) / dot-product path mode / ragged-columns path mode, then restore them."""
     old_isa, old_threads = _C.kernel_isa("gemm"), _C.get_num_threads()
     try:
         if isa is not None:
@@ -34,12 +34,15 @@ def gemm_settings(isa=None, blocks=None, threads=None, shape=None, dot=None):
             _C.gemm_set_shape(*shape)
         if dot is not None:
             _C.gemm_set_dot(dot)
+        if ragged is not None:
+            _C.gemm_set_ragged(ragged)
         yield
     finally:
         _C.set_kernel_isa("gemm", old_isa)
         _C.gemm_set_blocking()
         _C.gemm_set_shape()
         _C.gemm_set_dot()
+        _C.gemm_set_ragged()
         _C.set_num_threads(old_threads)
 
 
@@ -381,6 +384,98 @@ def test_dot_path_threads_bitwise_identical(dtype, isa):
 def test_gemm_set_dot_rejects_bad_mode():
     with pytest.raises(ValueError, match="mode"):
         _C.gemm_set_dot(2)
+
+
+# ---- C's last few columns as dot products (n just past a whole number of vectors) -----------
+
+LANES = {"avx512": 16, "avx2": 8}     # float32 values per vector; float64 has half
+
+
+@given(m=st.integers(1, 40), q=st.integers(1, 5), r=st.integers(0, 5), k=st.integers(1, 150),
+       dtype=st.sampled_from(DTYPES), isa=st.sampled_from(ISAS), threads=st.sampled_from([1, 2]),
+       layout_a=st.sampled_from(["contiguous", "contiguous", "strided", "transposed"]),
+       layout_b=st.sampled_from(["contiguous", "contiguous", "strided", "transposed"]),
+       strided_c=st.booleans(),
+       alpha_beta=st.sampled_from([(1.0, 0.0), (2.5, 0.0), (-0.5, 2.0), (1.0, 1.0)]),
+       seed=st.integers(0, 2 ** 16))
+def test_ragged_columns_match_numpy(m, q, r, k, dtype, isa, threads, layout_a, layout_b,
+                                    strided_c, alpha_beta, seed):
+    """The ragged-columns path forced on: n = q vectors + r columns (r = 1 ... 4 take it where
+    A's rows are contiguous, 0 and 5 do not), k with and without a tail shorter than a vector
+    (A's last values read with a mask), every row count (blocks of rows and the rows left),
+    B of any layout (its columns are packed), C contiguous or a view with a step, beta = 0
+    over NaN."""
+    rng = np.random.default_rng(seed)
+    lanes = LANES.get(isa, 4) // (2 if dtype == np.float64 else 1)
+    n = q * lanes + r
+    alpha, beta = alpha_beta
+    a = operand(rng, (m, k), dtype, layout_a)
+    b = operand(rng, (k, n), dtype, layout_b)
+    c = operand(rng, (m, n), dtype, "strided" if strided_c else "contiguous")
+    if beta == 0:
+        c[...] = np.nan
+    want = expected(a, b, c, alpha, beta, False, False)
+    with gemm_settings(isa=isa, threads=threads, ragged=1, dot=0):
+        native.gemm(a, b, c, alpha=alpha, beta=beta)
+    assert_close(c, want, k, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("isa", ISAS)
+def test_ragged_columns_leave_other_columns_and_rows(dtype, isa):
+    """The last columns written by the dot products are exactly C's: a C inside a bigger
+    array keeps every value around it, and the product matches the path switched off."""
+    rng = np.random.default_rng(5)
+    for m, k, n in [(100, 100, 100), (33, 70, 17), (9, 16, 19), (64, 200, 36)]:
+        a, b = rng.standard_normal((m, k)).astype(dtype), rng.standard_normal((k, n)).astype(dtype)
+        big = rng.standard_normal((m + 2, n + 3)).astype(dtype)
+        around = big.copy()
+        c = big[1:-1, 1:-2]
+        with gemm_settings(isa=isa, ragged=1):
+            native.gemm(a, b, c, alpha=1.0, beta=0.5)
+        want = expected(a, b, around[1:-1, 1:-2], 1.0, 0.5, False, False)
+        assert_close(c, want, k, dtype)
+        inner = np.zeros(big.shape, bool)
+        inner[1:-1, 1:-2] = True
+        np.testing.assert_array_equal(big[~inner], around[~inner])
+        off = around[1:-1, 1:-2].copy()
+        with gemm_settings(isa=isa, ragged=0):
+            native.gemm(a, b, off, alpha=1.0, beta=0.5)
+        assert_close(c, off.astype(np.float64), k, dtype)
+
+
+def test_ragged_columns_chosen_where_they_pay():
+    """The automatic choice (AVX-512, float32): 100 x 100 x 100 takes the dot products for
+    its last 4 columns (the bits are those of the path forced on, not off: the sums run in
+    another order), a product below the limits (m = 8 for 4 columns) and any float64 one do
+    not."""
+    if "avx512" not in ISAS:
+        pytest.skip("the AVX-512 kernels are not available on this CPU")
+    rng = np.random.default_rng(6)
+
+    def product(m, n, k, dtype):
+        a = rng.standard_normal((m, k)).astype(dtype)
+        b = rng.standard_normal((k, n)).astype(dtype)
+        results = {}
+        for setting in ("auto", "on", "off"):
+            with gemm_settings(isa="avx512", threads=1,
+                               ragged={"auto": -1, "on": 1, "off": 0}[setting]):
+                results[setting] = native.gemm(a, b)
+        return results
+
+    taken = product(100, 100, 100, np.float32)
+    np.testing.assert_array_equal(taken["auto"], taken["on"])
+    assert not np.array_equal(taken["on"], taken["off"])
+    for m, n, k, dtype in [(8, 100, 100, np.float32), (100, 100, 100, np.float64)]:
+        left = product(m, n, k, dtype)
+        np.testing.assert_array_equal(left["auto"], left["off"])
+
+
+def test_gemm_set_ragged_rejects_bad_mode():
+    with pytest.raises(ValueError, match="mode"):
+        _C.gemm_set_ragged(2)
+    with pytest.raises(TypeError, match="int"):
+        _C.gemm_set_ragged(1.0)
 
 
 def test_shape_choice_fits_few_rows():
