@@ -193,11 +193,14 @@ def threads_to_use():
 def thread_adaptation_judge(double alone, double wall, double after=0.0):
     """For the tests: judge a window whose regions would take ``alone`` seconds on one
     thread and took ``wall`` seconds, ``after`` seconds from now, as the kernels do; returns
-    the thread count then in use.  Needs ``set_num_threads(n, adaptive=True)``."""
+    the thread count then in use.  Needs ``set_num_threads(n, adaptive=True)``: with a fixed
+    count nothing is judged, and that count is returned (the adaptation's own count, kept
+    for later, may differ)."""
     if not (alone >= 0 and wall > 0):
         raise ValueError(f"thread_adaptation_judge: expected alone >= 0 and wall > 0, got "
                          f"{alone} and {wall}")
-    return eng_team_judge(alone, wall, eng_team_now() + after)
+    current = eng_team_judge(alone, wall, eng_team_now() + after)
+    return current if thread_adaptation()["adaptive"] else eng_num_threads_set()
 
 
 def openmp_enabled():

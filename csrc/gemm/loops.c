@@ -176,11 +176,8 @@ int eng_gemm_blocked(const gemm_problem *g)
     eng_team_start(&clock, nthreads);
     #pragma omp parallel num_threads(nthreads) private(Ap, Bp)
     {
-        int t = 0, T = 1;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        T = omp_get_num_threads();
-#endif
+        int t, T;
+        eng_gemm_team_place(&t, &T);
         if (!reserve_buffers(g, &Ap, &Bp)) {   /* each OpenMP thread keeps its own */
 #ifdef _OPENMP  /* (a serial build has one thread; -fopenmp-simd warns on these pragmas) */
             #pragma omp atomic write

@@ -12,6 +12,10 @@
 
 #include "gemm/kernels.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #if defined(_MSC_VER)
 #define ENG_ALIGN64 __declspec(align(64))
 #elif defined(__GNUC__)
@@ -47,6 +51,19 @@ static inline ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; 
 static inline ptrdiff_t round_up(ptrdiff_t x, ptrdiff_t multiple)
 {
     return (x + multiple - 1) / multiple * multiple;
+}
+
+/* Inside a parallel region: this thread's number *th and the team's size *T (0 and 1 in a
+ * build without OpenMP), for the parts of C each thread takes. */
+static inline void eng_gemm_team_place(int *th, int *T)
+{
+#ifdef _OPENMP
+    *th = omp_get_thread_num();
+    *T = omp_get_num_threads();
+#else
+    *th = 0;
+    *T = 1;
+#endif
 }
 
 /* The five loops of loops.c over the whole of C, shared among the threads.  Returns 0, or

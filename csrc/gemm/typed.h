@@ -152,11 +152,8 @@ static int SFX(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdi
     }
     #pragma omp parallel num_threads(nthreads)
     {
-        int th = 0, T = 1;
-#ifdef _OPENMP
-        th = omp_get_thread_num();
-        T = omp_get_num_threads();
-#endif
+        int th, T;
+        eng_gemm_team_place(&th, &T);
         SFX(dot_blocks)(g, t, KB, vsum, th, T);
     }
     return 0;
@@ -214,11 +211,8 @@ static void SFX(gemm_ragged)(const gemm_problem *g, const eng_gemm_kernels *t, i
     }
     #pragma omp parallel num_threads(nthreads)
     {
-        int th = 0, T = 1;
-#ifdef _OPENMP
-        th = omp_get_thread_num();
-        T = omp_get_num_threads();
-#endif
+        int th, T;
+        eng_gemm_team_place(&th, &T);
         const ptrdiff_t i0 = m * th / T / 8 * 8, i1 = th == T - 1 ? m : m * (th + 1) / T / 8 * 8;
         if (i1 > i0)
             kernel(i1 - i0, k, r, A + i0 * g->rs_a, g->rs_a, bt, kp, (REAL)g->alpha,

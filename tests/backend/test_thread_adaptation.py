@@ -45,10 +45,12 @@ def winning(c, due=False):
 
 
 def test_a_fixed_count_does_not_adapt():
+    adapt(2, start=1)                  # what the adaptation learnt (1) is kept, not used
     engine.set_num_threads(2)
     state = _C.thread_adaptation()
     assert not state["adaptive"] and state["in_use"] == state["set"] == 2
     assert _C.thread_adaptation_judge(0.1 * WINDOW, WINDOW) == 2       # ignored
+    assert _C.thread_adaptation()["windows"] == state["windows"]
     assert _C.threads_to_use() == 2 and backend.threads_in_use() == 2
 
 
