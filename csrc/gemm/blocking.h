@@ -182,8 +182,9 @@
  *   AVX-512 float64 (8 lanes): n = 9 0.96, 10 1.07, 11 1.21, 12 1.06, 100 0.96: too little,
  *     and too often a loss, to choose.
  * The choice does not depend on the thread count (the bits would), so 2 threads take it too,
- * the rows shared out in a second parallel region: float32 100^3 1.05, 97^3 0.97, 196^3
- * 0.96, 260^3 0.97. */
+ * each thread computing its rows of the last columns after its part of the blocked path
+ * (loops.c): float32 97^3 0.90, 100^3 0.98, 196^3 0.96, 260^3 0.97 (in a parallel region of
+ * their own, 100^3 took 1.05). */
 #define ENG_GEMM_RAGGED_MAX_COLS 4
 #define ENG_GEMM_RAGGED_MIN_M_PER_COL 8
 #define ENG_GEMM_RAGGED_MAX_A_BYTES (2.0 * 1024 * 1024)

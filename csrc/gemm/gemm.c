@@ -312,8 +312,8 @@ static ptrdiff_t dot_block_k(ptrdiff_t reread, int once, size_t es)
  * are at most a quarter of the vector they replace, k and m are long enough for them to pay,
  * and A is not much larger than L2 (it is read a second time).  Float32 only: float64's 8
  * lanes left too little to gain.  The choice does not depend on the thread count, so neither
- * do the bits of C (typed.h shares the rows out).  eng_gemm_set_ragged(1) takes the path
- * whenever the layout and n allow, float64 too. */
+ * do the bits of C (each thread takes its rows: loops.c, typed.h).  eng_gemm_set_ragged(1)
+ * takes the path whenever the layout and n allow, float64 too. */
 static int ragged_columns(const eng_gemm_kernels *t, const gemm_problem *g)
 {
     const int has_kernel = g->es == sizeof(double) ? t->ragged_f64 != NULL

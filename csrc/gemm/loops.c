@@ -26,7 +26,9 @@
  * part with its own packed buffers: no barrier inside the loops.  The cuts
  * fall on multiples of MR / NR, so every micro-tile is the one a single
  * thread would compute, summed over k in the same order: results are
- * bitwise reproducible, and identical for 1 and for N threads.
+ * bitwise reproducible, and identical for 1 and for N threads.  When C's last
+ * few columns are left to dot products (g->last_columns, typed.h), each thread
+ * then computes its rows of them, in the same region.
  *
  * Packed buffers are 64-byte aligned and kept between calls (one workspace
  * per thread, grown when a larger problem comes: workspace.c), so a training
@@ -169,6 +171,8 @@ int eng_gemm_blocked(const gemm_problem *g)
         if (!reserve_buffers(g, &Ap, &Bp))
             return -1;
         gemm_part(g, 0, g->m, 0, g->n, Ap, Bp);
+        if (g->last_columns != NULL)
+            g->last_columns(g, 0, 1);
         return 0;
     }
     int failed = 0;
@@ -198,6 +202,8 @@ int eng_gemm_blocked(const gemm_problem *g)
             part_of(g->m, g->n, g->blk.mr, g->blk.nr, t, T, r);
             if (r[0] < r[1] && r[2] < r[3])
                 gemm_part(g, r[0], r[1], r[2], r[3], Ap, Bp);
+            if (g->last_columns != NULL)         /* (its share of rows: about its share) */
+                g->last_columns(g, t, T);
             eng_team_done(&clock, began, (double)(r[1] - r[0]) * (double)(r[3] - r[2]),
                           (double)g->m * (double)g->n);
         }

@@ -44,6 +44,11 @@ struct gemm_problem {
     const void *kernel_direct; /* the micro-kernel for direct A (kernels.h), or NULL */
     const void *kernel_edge;   /* the micro-kernel for edge tiles in place (kernels.h), or NULL */
     const void *interleave;    /* the ISA's transposing copy for packing, or NULL */
+    /* C's last `ragged` columns, past the n above, as dot products (typed.h, ragged.h):
+     * each thread's rows of them, after its part of the blocked path; NULL: none */
+    void (*last_columns)(const gemm_problem *, int th, int T);
+    int ragged;
+    const void *ragged_b;      /* B's last columns, packed (typed.h's pack_ragged) */
 };
 
 static inline ptrdiff_t min_p(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }

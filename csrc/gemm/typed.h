@@ -161,8 +161,8 @@ static int SFX(gemm_dot)(const gemm_problem *g, const eng_gemm_kernels *t, ptrdi
 
 /* Packs op(B)'s last r columns (ragged_columns in gemm.c) for ragged.h's dot products: rows
  * of kp values (k rounded up to a whole vector, zeros past k; four rows, zeros past r) in
- * the calling thread's buffer for them (its own: the blocked path may use the one for packed
- * B meanwhile).  NULL when the buffer cannot be had. */
+ * the calling thread's buffer for them (its own: the blocked path uses the one for packed B
+ * meanwhile).  NULL when the buffer cannot be had: the blocked path then computes all of C. */
 static REAL *SFX(pack_ragged)(const gemm_problem *g, const eng_gemm_kernels *t, int r)
 {
     const ptrdiff_t k = g->k, kp = round_up(k, t->vector_bytes / (ptrdiff_t)sizeof(REAL));
@@ -185,39 +185,22 @@ static REAL *SFX(pack_ragged)(const gemm_problem *g, const eng_gemm_kernels *t, 
     return bt;
 }
 
-/* C's last r columns from the packed bt (pack_ragged) by ragged.h's dot products, the rows
- * shared out among as many threads as the blocked path had (each entry is summed whole, in
- * the same order, whichever thread and block of rows computes it: the bits do not depend on
- * the thread count); the reference loop where bt could not be had. */
-static void SFX(gemm_ragged)(const gemm_problem *g, const eng_gemm_kernels *t, int r,
-                             const REAL *bt)
+/* Thread th of T's rows of C's last g->ragged columns, those past the blocked path's g->n,
+ * from B's packed columns (pack_ragged) by ragged.h's dot products; loops.c calls it after
+ * the thread's part of the blocked path.  Each entry is summed whole, in the same order,
+ * whichever thread and block of rows computes it: the bits do not depend on the thread
+ * count. */
+static void SFX(ragged_part)(const gemm_problem *g, int th, int T)
 {
-    const ptrdiff_t m = g->m, n = g->n, k = g->k, j0 = n - r;
+    const eng_gemm_kernels *t = kernels();
+    const ptrdiff_t m = g->m, k = g->k;
     const ptrdiff_t kp = round_up(k, t->vector_bytes / (ptrdiff_t)sizeof(REAL));
-    const REAL *A = (const REAL *)g->A;
-    REAL *C = (REAL *)g->C + j0 * g->cs_c;
-    if (bt == NULL) {
-        SFX(eng_gemm_reference)(m, r, k, (REAL)g->alpha, A, g->rs_a, g->cs_a,
-                                (const REAL *)g->B + j0 * g->cs_b, g->rs_b, g->cs_b,
-                                (REAL)g->beta, C, g->rs_c, g->cs_c);
-        return;
-    }
-    const SFX(eng_gemm_ragged) kernel = SFX(ragged_kernel_of)(t);
-    const int nthreads = eng_gemm_threads_for(m, n, k);
-    if (nthreads <= 1) {        /* (a parallel region costs even when it runs one thread) */
-        kernel(m, k, r, A, g->rs_a, bt, kp, (REAL)g->alpha, (REAL)g->beta, C, g->rs_c,
-               g->cs_c);
-        return;
-    }
-    #pragma omp parallel num_threads(nthreads)
-    {
-        int th, T;
-        eng_gemm_team_place(&th, &T);
-        const ptrdiff_t i0 = m * th / T / 8 * 8, i1 = th == T - 1 ? m : m * (th + 1) / T / 8 * 8;
-        if (i1 > i0)
-            kernel(i1 - i0, k, r, A + i0 * g->rs_a, g->rs_a, bt, kp, (REAL)g->alpha,
-                   (REAL)g->beta, C + i0 * g->rs_c, g->rs_c, g->cs_c);
-    }
+    const ptrdiff_t i0 = m * th / T / 8 * 8, i1 = th == T - 1 ? m : m * (th + 1) / T / 8 * 8;
+    if (i1 > i0)
+        SFX(ragged_kernel_of)(t)(i1 - i0, k, g->ragged, (const REAL *)g->A + i0 * g->rs_a,
+                                 g->rs_a, (const REAL *)g->ragged_b, kp, (REAL)g->alpha,
+                                 (REAL)g->beta, (REAL *)g->C + i0 * g->rs_c + g->n * g->cs_c,
+                                 g->rs_c, g->cs_c);
 }
 
 /* C = beta * C (beta == 0: C = 0, whatever was there). */
@@ -245,20 +228,17 @@ ENG_GEMM_SIGNATURE(SFX(eng_gemm), REAL)
     }
     gemm_problem g = { m, n, k, A, B, C, rs_a, cs_a, rs_b, cs_b, rs_c, cs_c, alpha, beta,
                        sizeof(REAL), { 0, 0, 0, 0, 0 }, NULL, SFX(pack_a), SFX(pack_b), SFX(tile),
-                       0, 0, NULL, NULL, NULL };
+                       0, 0, NULL, NULL, NULL, NULL, 0, NULL };
     if (use_dot(m, n, k, cs_a, rs_b)
             && SFX(gemm_dot)(&g, kernels(), dot_kb(), eng_gemm_threads_for(m, n, k)) == 0)
         return;
     const int ragged = ragged_columns(kernels(), &g);
-    const REAL *bt = ragged ? SFX(pack_ragged)(&g, kernels(), ragged) : NULL;
-    g.n = n - ragged;                                /* the blocked path's columns */
-    if (run_blocked(&g, sizeof(REAL) == sizeof(double)) != 0) {  /* out of memory: the slow */
+    if (ragged && (g.ragged_b = SFX(pack_ragged)(&g, kernels(), ragged)) != NULL) {
+        g.ragged = ragged;
+        g.last_columns = SFX(ragged_part);
+        g.n = n - ragged;                            /* the blocked path's columns */
+    }
+    if (run_blocked(&g, sizeof(REAL) == sizeof(double)) != 0)  /* out of memory: the slow */
         SFX(eng_gemm_reference)(m, n, k, alpha, A, rs_a, cs_a, B, rs_b, cs_b, beta, C, rs_c,
                                 cs_c);                         /* loop still gives the answer */
-        return;
-    }
-    if (ragged) {
-        g.n = n;
-        SFX(gemm_ragged)(&g, kernels(), ragged, bt);
-    }
 }
