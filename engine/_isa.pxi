@@ -199,8 +199,8 @@ def thread_adaptation_judge(double alone, double wall, double after=0.0):
     if not (alone >= 0 and wall > 0):
         raise ValueError(f"thread_adaptation_judge: expected alone >= 0 and wall > 0, got "
                          f"{alone} and {wall}")
-    current = eng_team_judge(alone, wall, eng_team_now() + after)
-    return current if thread_adaptation()["adaptive"] else eng_num_threads_set()
+    eng_team_judge(alone, wall, eng_team_now() + after)
+    return thread_adaptation()["in_use"]
 
 
 def openmp_enabled():

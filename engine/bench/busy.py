@@ -70,7 +70,7 @@ def _cases(rng):
 # learns which cores are free (csrc/common/team.h); a run of minutes is in that state after.
 DEFAULT_WARMUP_S = 1.0
 # How long each case's variants take turns: long enough for the default to try one more
-# thread several times (every 0.5 s at most), as it would in an epoch, since how much two
+# thread several times (at least once a second), as it would in an epoch, since how much two
 # threads pay beside a neighbour changes from moment to moment.
 TIMED_S = 2.0
 

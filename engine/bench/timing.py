@@ -18,7 +18,7 @@ class Timing:
     best: float
     median: float
     runs: int
-    mean: float = None
+    mean: float
 
     @property
     def spread(self):
