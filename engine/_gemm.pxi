@@ -9,13 +9,9 @@
 
 from cpython.buffer cimport (PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS_RO,
                              PyBUF_RECORDS)
-import numpy as _np
-cimport numpy as _cnp           # NumPy's C API: a new result array without a Python call
-_cnp.import_array()
 
 # A 64 x 64 product takes ~2.3 us, so the fixed cost of a call counts: the array type is
-# looked up once, not per call.
-cdef type _ndarray = _np.ndarray
+# looked up once, not per call (_C.pyx).
 cdef double _GEMM_KEEP_GIL_MAX = 1 << 20      # multiply-adds (~100^3)
 
 

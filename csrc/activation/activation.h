@@ -10,6 +10,7 @@
  *   softmax.h       softmax and log-softmax over one axis
  *   kernels.h       the three bodies compiled for float and double, into one table
  *   generic.c avx2.c avx512.c   kernels.h compiled once per instruction set
+ *   spread.c        an elementwise kernel over a whole array: directly, or a share per thread
  * The Cython wrappers are in engine/_activation.pxi; common/isa.h picks the table.
  *
  * Calling convention: arrays are C-contiguous; an output may be the SAME array as an
@@ -32,9 +33,10 @@
  *     because an output may be the same array as an input, so we cannot promise "no
  *     aliasing" with `restrict`; but element i only ever reads element i, so SIMD is
  *     still correct;
- *   - `#pragma omp parallel for ... if(parallel: n >= ...)` spreads big arrays over
- *     eng_get_num_threads() threads.  Without OpenMP the pragmas are ignored and the
- *     code is plain serial C.
+ *   - a loop runs over the range it is given, on one thread: spread.c hands big arrays to
+ *     eng_get_num_threads() threads, a share each (common/spread.h), and calls a small
+ *     one's loop directly.  Without OpenMP the pragmas are ignored and the code is plain
+ *     serial C.
  * Sums are accumulated in double, also for float data.
  *
  * Plain C99, no Python headers.
@@ -47,7 +49,7 @@
 #include "activation/elementwise.h"     /* without REAL: only the list ENG_ELEMENTWISE */
 
 /* ENG_RELU, ENG_LEAKY_RELU, ...: an elementwise activation's place in the table */
-#define ENG_ELEMENTWISE_TAG(name, tag, backward) tag,
+#define ENG_ELEMENTWISE_TAG(name, tag, backward, forward_cost, backward_cost) tag,
 enum { ENG_ELEMENTWISE(ENG_ELEMENTWISE_TAG) ENG_ELEMENTWISE_COUNT };
 #undef ENG_ELEMENTWISE_TAG
 
@@ -88,5 +90,20 @@ typedef struct eng_activation_table {
     eng_rows_grad_f32 softmax_backward_f32, log_softmax_backward_f32;
     eng_rows_grad_f64 softmax_backward_f64, log_softmax_backward_f64;
 } eng_activation_table;
+
+/* Below these sizes an elementwise kernel, softmax or PReLU runs on one thread: starting a
+ * team costs more than a small array takes. */
+#define ENG_PAR_MIN_CHEAP (1 << 15)   /* relu-like, memory bound          */
+#define ENG_PAR_MIN_EXP   (1 << 12)   /* one exp/log per element          */
+
+/* The elementwise activations as the wrappers call them (spread.c): the loop of the
+ * instruction set in use (the table above), over the whole array, on as many threads as
+ * its size is worth (common/spread.h).  backward is only for tags with a backward kernel. */
+void eng_activation_forward_f32(int tag, const float *x, float *y, ptrdiff_t n, float p);
+void eng_activation_forward_f64(int tag, const double *x, double *y, ptrdiff_t n, double p);
+void eng_activation_backward_f32(int tag, const float *a, const float *gy, float *gx,
+                                 ptrdiff_t n, float p);
+void eng_activation_backward_f64(int tag, const double *a, const double *gy, double *gx,
+                                 ptrdiff_t n, double p);
 
 #endif /* ENGINE_ACTIVATION_H */

@@ -16,18 +16,22 @@
 #ifndef ENGINE_ACTIVATION_ELEMENTWISE_LIST
 #define ENGINE_ACTIVATION_ELEMENTWISE_LIST
 
-/*   X(name,       tag,            backward kernel?) */
-#define ENG_ELEMENTWISE(X)                         \
-    X(relu,       ENG_RELU,       grad)            \
-    X(leaky_relu, ENG_LEAKY_RELU, grad)            \
-    X(elu,        ENG_ELU,        grad)            \
-    X(sigmoid,    ENG_SIGMOID,    grad)            \
-    X(tanh,       ENG_TANH,       grad)            \
-    X(softplus,   ENG_SOFTPLUS,   grad)            \
-    X(heaviside,  ENG_HEAVISIDE,  nograd)          \
-    X(vexp,       ENG_VEXP,       nograd)          \
-    X(vexpm1,     ENG_VEXPM1,     nograd)          \
-    X(vlog1p,     ENG_VLOG1P,     nograd)
+/* The cost of an element, forward and backward: CHEAP (a compare, a multiply: memory
+ * bound) or EXP (an exp or log each), which sets the size from which an array is shared
+ * among threads (ENG_PAR_MIN_CHEAP / _EXP in activation.h).
+ *
+ *   X(name,       tag,            backward kernel?, forward, backward) */
+#define ENG_ELEMENTWISE(X)                                           \
+    X(relu,       ENG_RELU,       grad,               CHEAP,   CHEAP) \
+    X(leaky_relu, ENG_LEAKY_RELU, grad,               CHEAP,   CHEAP) \
+    X(elu,        ENG_ELU,        grad,               EXP,     EXP)   \
+    X(sigmoid,    ENG_SIGMOID,    grad,               EXP,     CHEAP) \
+    X(tanh,       ENG_TANH,       grad,               EXP,     CHEAP) \
+    X(softplus,   ENG_SOFTPLUS,   grad,               EXP,     EXP)   \
+    X(heaviside,  ENG_HEAVISIDE,  nograd,             CHEAP,   CHEAP) \
+    X(vexp,       ENG_VEXP,       nograd,             EXP,     EXP)   \
+    X(vexpm1,     ENG_VEXPM1,     nograd,             EXP,     EXP)   \
+    X(vlog1p,     ENG_VLOG1P,     nograd,             EXP,     EXP)
 
 #endif /* ENGINE_ACTIVATION_ELEMENTWISE_LIST */
 
@@ -40,7 +44,7 @@
 static void SFX(relu_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = x[i] < 0 ? (REAL)0 : x[i];
 }
@@ -48,7 +52,7 @@ static void SFX(relu_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 static void SFX(relu_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         gx[i] = gy[i] * (x[i] > 0 ? (REAL)1 : (REAL)0);
 }
@@ -59,14 +63,14 @@ static void SFX(relu_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_
  *   backward:  gx = gy * (x > 0 ? 1 : a) */
 static void SFX(leaky_relu_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL slope)
 {
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = x[i] > 0 ? x[i] : slope * x[i];
 }
 
 static void SFX(leaky_relu_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_t n, REAL slope)
 {
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         gx[i] = gy[i] * (x[i] > 0 ? (REAL)1 : slope);
 }
@@ -77,7 +81,7 @@ static void SFX(leaky_relu_backward)(const REAL *x, const REAL *gy, REAL *gx, pt
  *   backward:  dy/dx = 1 if x > 0 else a * e^x   ->   gx = gy * dy/dx */
 static void SFX(elu_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL alpha)
 {
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
         REAL neg = alpha * SFX(vm_expm1)(v);
@@ -87,7 +91,7 @@ static void SFX(elu_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL alpha)
 
 static void SFX(elu_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_t n, REAL alpha)
 {
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
         REAL d = alpha * SFX(vm_exp)(v);
@@ -105,7 +109,7 @@ static void SFX(elu_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_t
 static void SFX(sigmoid_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
         REAL e = SFX(vm_exp)(-SFX(vm_abs)(v));
@@ -116,7 +120,7 @@ static void SFX(sigmoid_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 static void SFX(sigmoid_backward)(const REAL *y, const REAL *gy, REAL *gx, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         gx[i] = gy[i] * y[i] * ((REAL)1 - y[i]);
 }
@@ -130,7 +134,7 @@ static void SFX(sigmoid_backward)(const REAL *y, const REAL *gy, REAL *gx, ptrdi
 static void SFX(tanh_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
         REAL m = SFX(vm_expm1)((REAL)-2 * SFX(vm_abs)(v));
@@ -141,7 +145,7 @@ static void SFX(tanh_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 static void SFX(tanh_backward)(const REAL *y, const REAL *gy, REAL *gx, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         gx[i] = gy[i] * ((REAL)1 - y[i] * y[i]);
 }
@@ -153,7 +157,7 @@ static void SFX(tanh_backward)(const REAL *y, const REAL *gy, REAL *gx, ptrdiff_
 static void SFX(softplus_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
         REAL pos = v < 0 ? (REAL)0 : v;                 /* max(x, 0), NaN stays */
@@ -164,7 +168,7 @@ static void SFX(softplus_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 static void SFX(softplus_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
         REAL e = SFX(vm_exp)(-SFX(vm_abs)(v));
@@ -178,7 +182,7 @@ static void SFX(softplus_backward)(const REAL *x, const REAL *gy, REAL *gx, ptrd
  *   (its derivative is 0 almost everywhere, so there is no backward kernel) */
 static void SFX(heaviside_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL value_at_zero)
 {
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++) {
         REAL v = x[i];
         REAL step = v > 0 ? (REAL)1 : (v == 0 ? value_at_zero : (REAL)0);
@@ -190,7 +194,7 @@ static void SFX(heaviside_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL val
 static void SFX(vexp_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = SFX(vm_exp)(x[i]);
 }
@@ -198,7 +202,7 @@ static void SFX(vexp_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 static void SFX(vexpm1_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = SFX(vm_expm1)(x[i]);
 }
@@ -206,7 +210,7 @@ static void SFX(vexpm1_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 static void SFX(vlog1p_forward)(const REAL *x, REAL *y, ptrdiff_t n, REAL p)
 {
     (void)p;                                   /* no parameter */
-#pragma omp parallel for simd schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_EXP)
+#pragma omp simd
     for (ptrdiff_t i = 0; i < n; i++)
         y[i] = SFX(vm_log1p)(x[i]);
 }

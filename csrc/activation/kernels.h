@@ -11,13 +11,9 @@
 #include <stdlib.h>
 
 #include "common/cpu.h"
+#include "common/spread.h"
 #include "common/vmath.h"
 #include "activation/activation.h"
-
-/* Below these sizes a kernel runs on one thread: starting a parallel region costs more
- * than a small array takes. */
-#define ENG_PAR_MIN_CHEAP (1 << 15)   /* relu-like, memory bound          */
-#define ENG_PAR_MIN_EXP   (1 << 12)   /* one exp/log per element          */
 
 /* softmax with inner > 1 / prelu: work is split into pieces of this size */
 #define ENG_BLOCK 256                 /* columns per softmax task          */
@@ -31,10 +27,10 @@
 #include "common/template.h"
 
 /* The table entries of one elementwise activation (the list is in elementwise.h). */
-#define FORWARD_F32(name, tag, backward) [tag] = name##_forward_f32,
-#define FORWARD_F64(name, tag, backward) [tag] = name##_forward_f64,
-#define BACKWARD_F32(name, tag, backward) BACKWARD_##backward(tag, name##_backward_f32)
-#define BACKWARD_F64(name, tag, backward) BACKWARD_##backward(tag, name##_backward_f64)
+#define FORWARD_F32(name, tag, backward, fc, bc) [tag] = name##_forward_f32,
+#define FORWARD_F64(name, tag, backward, fc, bc) [tag] = name##_forward_f64,
+#define BACKWARD_F32(name, tag, backward, fc, bc) BACKWARD_##backward(tag, name##_backward_f32)
+#define BACKWARD_F64(name, tag, backward, fc, bc) BACKWARD_##backward(tag, name##_backward_f64)
 #define BACKWARD_grad(tag, fn) [tag] = fn,
 #define BACKWARD_nograd(tag, fn)
 

@@ -13,10 +13,10 @@
 
 #define LANES SFX(lanes)
 
-/* for (each whole vector, from element i) { BODY }, on threads as elementwise.h's loops */
+/* for (each whole vector, from element i) { BODY }, on one thread as elementwise.h's loops
+ * (spread.c shares a big array among threads) */
 #define NEON_LOOP(n, ...)                                                                \
     const ptrdiff_t nv = (n) / LANES;                                                    \
-    _Pragma("omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: n >= ENG_PAR_MIN_CHEAP)") \
     for (ptrdiff_t v = 0; v < nv; v++) {                                                 \
         const ptrdiff_t i = v * LANES;                                                   \
         __VA_ARGS__                                                                      \

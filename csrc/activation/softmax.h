@@ -187,22 +187,38 @@ static void SFX(log_softmax_bwd_task)(const REAL *y, const REAL *gy, REAL *gx,
     SFX(backward_task)(y, gy, gx, n, inner, len, 1);
 }
 
-/* Run `task` over all rows of an (outer, n, inner) array, in parallel.
- * A task is one whole softmax row (so each row is summed by one thread,
- * in a fixed order: results do not depend on the thread count). */
+/* The driver's call: `task` over the rows of an (outer, n, inner) array, in tasks of at
+ * most ENG_BLOCK columns (nb per outer slice). */
+typedef struct {
+    SFX(row_fn) task;
+    const REAL *a, *b;
+    REAL *out;
+    ptrdiff_t n, inner, nb;
+} SFX(softmax_call);
+
+/* Tasks lo .. hi - 1 of the call, on one thread. */
+static void SFX(softmax_tasks)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(softmax_call) *c = ctx;
+    for (ptrdiff_t t = lo; t < hi; t++) {
+        const ptrdiff_t o = t / c->nb, i0 = (t - o * c->nb) * ENG_BLOCK;
+        const ptrdiff_t len = c->inner - i0 < ENG_BLOCK ? c->inner - i0 : ENG_BLOCK;
+        const ptrdiff_t at = o * c->n * c->inner + i0;
+        c->task(c->a + at, c->b == NULL ? NULL : c->b + at, c->out + at, c->n, c->inner, len);
+    }
+}
+
+/* Run `task` over all rows of an (outer, n, inner) array, on threads when it is big
+ * (common/spread.h).  A task is one whole softmax row (so each row is summed by one
+ * thread, in a fixed order: results do not depend on the thread count). */
 static void SFX(softmax_driver)(SFX(row_fn) task, const REAL *a, const REAL *b, REAL *out,
                                 ptrdiff_t outer, ptrdiff_t n, ptrdiff_t inner)
 {
     if (outer <= 0 || n <= 0 || inner <= 0)
         return;
     const ptrdiff_t nb = (inner + ENG_BLOCK - 1) / ENG_BLOCK;   /* 1 if inner == 1 */
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(outer * n * inner >= ENG_PAR_MIN_EXP)
-    for (ptrdiff_t t = 0; t < outer * nb; t++) {
-        const ptrdiff_t o = t / nb, i0 = (t - o * nb) * ENG_BLOCK;
-        const ptrdiff_t len = inner - i0 < ENG_BLOCK ? inner - i0 : ENG_BLOCK;
-        const ptrdiff_t at = o * n * inner + i0;
-        task(a + at, b == NULL ? NULL : b + at, out + at, n, inner, len);
-    }
+    SFX(softmax_call) c = { task, a, b, out, n, inner, nb };
+    eng_spread(outer * nb, 1, outer * n * inner >= ENG_PAR_MIN_EXP, SFX(softmax_tasks), &c);
 }
 
 static void SFX(softmax_forward)(const REAL *x, REAL *y, ptrdiff_t outer, ptrdiff_t n, ptrdiff_t inner)

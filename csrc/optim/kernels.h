@@ -7,32 +7,19 @@
  */
 #include <math.h>
 #include <stddef.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "common/cpu.h"
+#include "common/spread.h"
 #include "common/vmath.h"
 #include "optim/optim.h"
 
-/* Elements below which one thread does the whole update (starting a team would cost
- * more than the work: most biases and small layers). */
+/* Elements below which one thread does the whole update, called directly (starting a team
+ * would cost more than the work: most biases and small layers). */
 #define ENG_OPTIM_PARALLEL_MIN 32768
 
-/* This thread's share [lo, hi) of n elements: equal chunks, cut at multiples of 16 elements
- * so no two threads write the same cache line. */
-static void optim_chunk(ptrdiff_t n, ptrdiff_t *lo, ptrdiff_t *hi)
-{
-#ifdef _OPENMP
-    ptrdiff_t k = omp_get_num_threads(), t = omp_get_thread_num();
-    ptrdiff_t per = ((n + k - 1) / k + 15) / 16 * 16;
-    *lo = t * per < n ? t * per : n;
-    *hi = *lo + per < n ? *lo + per : n;
-#else
-    *lo = 0;
-    *hi = n;
-#endif
-}
+/* Shares of a big parameter among threads are multiples of 16 elements, so no two threads
+ * write the same cache line (common/spread.h). */
+#define ENG_OPTIM_GRAIN 16
 
 #define ENG_TEMPLATE "optim/steps.h"
 #include "common/template.h"

@@ -2,16 +2,15 @@
  * optim/steps.h -- the optimizer steps (equations: optim.h), a template body
  * (common/template.h) read once per type by kernels.h.
  *
- * Each step is a parallel region whose threads each run one loop over their own range
- * of the parameter (optim_chunk).  The loop is a function of its own, not the body of
- * the region, so that the restrict pointers and hyper-parameters stay in registers and
- * the compiler vectorises it; flags are loop-invariant selects, so the loops are
- * branch-free.
+ * Each step runs one loop over a range of the parameter (SFX(*_range)): over all of it
+ * for a small parameter, over a share per thread for a big one.  eng_spread decides
+ * (common/spread.h), and calls back SFX(*_part) with the range, which finds the step's
+ * arrays and settings in a struct (SFX(*_args)).  The loop is a function of its own so
+ * that the restrict pointers and hyper-parameters stay in registers and the compiler
+ * vectorises it; flags are loop-invariant selects, so the loops are branch-free.
  */
 
-/* The SGD loop over one contiguous range.  A separate function (not the body of the
- * `omp parallel` region) so the restrict pointers and the hyper-parameters stay in
- * registers and gcc vectorises it; the flags are loop-invariant selects. */
+/* The SGD loop over one contiguous range. */
 static void SFX(sgd_range)(REAL *restrict w, const REAL *restrict g, REAL *restrict buf,
                            ptrdiff_t n, REAL lr, REAL mu, REAL keep, REAL wd, int damp,
                            int nesterov, int first_step)
@@ -36,20 +35,28 @@ static void SFX(sgd_range)(REAL *restrict w, const REAL *restrict g, REAL *restr
     }
 }
 
+typedef struct {
+    REAL *w; const REAL *g; REAL *buf;
+    REAL lr, mu, keep, wd;
+    int damp, nesterov, first_step;
+} SFX(sgd_args);
+
+static void SFX(sgd_part)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(sgd_args) *a = ctx;
+    SFX(sgd_range)(a->w + lo, a->g + lo, a->buf ? a->buf + lo : NULL, hi - lo, a->lr, a->mu,
+                   a->keep, a->wd, a->damp, a->nesterov, a->first_step);
+}
+
 static void SFX(sgd_step)(REAL *restrict w, const REAL *restrict g, REAL *restrict buf,
                           ptrdiff_t n, double lr, double momentum, double dampening,
                           int nesterov, double weight_decay, int first_step)
 {
     if (momentum == 0.0)
         buf = NULL;
-    #pragma omp parallel num_threads(eng_get_num_threads()) if (n >= ENG_OPTIM_PARALLEL_MIN)
-    {
-        ptrdiff_t lo, hi;
-        optim_chunk(n, &lo, &hi);
-        SFX(sgd_range)(w + lo, g + lo, buf ? buf + lo : NULL, hi - lo, (REAL)lr, (REAL)momentum,
-                       (REAL)(1.0 - dampening), (REAL)weight_decay, dampening != 0.0, nesterov,
-                       first_step);
-    }
+    SFX(sgd_args) a = { w, g, buf, (REAL)lr, (REAL)momentum, (REAL)(1.0 - dampening),
+                        (REAL)weight_decay, dampening != 0.0, nesterov, first_step };
+    eng_spread(n, ENG_OPTIM_GRAIN, n >= ENG_OPTIM_PARALLEL_MIN, SFX(sgd_part), &a);
 }
 
 /* The Adam loop over one contiguous range (amsgrad: vmax != NULL). */
@@ -90,6 +97,19 @@ static void SFX(adam_range)(REAL *restrict w, const REAL *restrict g, REAL *rest
                        l2_wd, decay, step_size, bc2_sqrt, 0);
 }
 
+typedef struct {
+    REAL *w; const REAL *g; REAL *m, *v, *vmax;
+    REAL beta1, beta2, one_minus_b1, one_minus_b2, eps, l2_wd, decay, step_size, bc2_sqrt;
+} SFX(adam_args);
+
+static void SFX(adam_part)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(adam_args) *a = ctx;
+    SFX(adam_range)(a->w + lo, a->g + lo, a->m + lo, a->v + lo, a->vmax ? a->vmax + lo : NULL,
+                    hi - lo, a->beta1, a->beta2, a->one_minus_b1, a->one_minus_b2, a->eps,
+                    a->l2_wd, a->decay, a->step_size, a->bc2_sqrt);
+}
+
 static void SFX(adam_step)(REAL *restrict w, const REAL *restrict g, REAL *restrict m,
                            REAL *restrict v, REAL *restrict vmax, ptrdiff_t n, double lr,
                            double beta1, double beta2, double eps, double weight_decay,
@@ -99,15 +119,10 @@ static void SFX(adam_step)(REAL *restrict w, const REAL *restrict g, REAL *restr
      * weight decay share the loop: decay = 1 unless AdamW, l2_wd = 0 unless Adam. */
     const REAL decay = decoupled ? (REAL)(1.0 - lr * weight_decay) : (REAL)1;
     const REAL l2_wd = decoupled ? (REAL)0 : (REAL)weight_decay;
-    #pragma omp parallel num_threads(eng_get_num_threads()) if (n >= ENG_OPTIM_PARALLEL_MIN)
-    {
-        ptrdiff_t lo, hi;
-        optim_chunk(n, &lo, &hi);
-        SFX(adam_range)(w + lo, g + lo, m + lo, v + lo, vmax ? vmax + lo : NULL, hi - lo,
-                        (REAL)beta1, (REAL)beta2, (REAL)(1.0 - beta1), (REAL)(1.0 - beta2),
-                        (REAL)eps, l2_wd, decay, (REAL)(lr / bias_correction1),
-                        (REAL)sqrt(bias_correction2));
-    }
+    SFX(adam_args) a = { w, g, m, v, vmax, (REAL)beta1, (REAL)beta2, (REAL)(1.0 - beta1),
+                         (REAL)(1.0 - beta2), (REAL)eps, l2_wd, decay,
+                         (REAL)(lr / bias_correction1), (REAL)sqrt(bias_correction2) };
+    eng_spread(n, ENG_OPTIM_GRAIN, n >= ENG_OPTIM_PARALLEL_MIN, SFX(adam_part), &a);
 }
 
 /* The Adagrad loop over one contiguous range: one load of w, g and s, one store of w and s. */
@@ -123,17 +138,23 @@ static void SFX(adagrad_range)(REAL *restrict w, const REAL *restrict g, REAL *r
     }
 }
 
+typedef struct {
+    REAL *w; const REAL *g; REAL *sum;
+    REAL clr, eps, wd;
+} SFX(adagrad_args);
+
+static void SFX(adagrad_part)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(adagrad_args) *a = ctx;
+    SFX(adagrad_range)(a->w + lo, a->g + lo, a->sum + lo, hi - lo, a->clr, a->eps, a->wd);
+}
+
 static void SFX(adagrad_step)(REAL *restrict w, const REAL *restrict g, REAL *restrict sum,
                               ptrdiff_t n, double clr, double eps, double weight_decay)
 {
     /* Without weight decay wd = 0, and adding 0·w is exact (for finite w): one loop for both. */
-    #pragma omp parallel num_threads(eng_get_num_threads()) if (n >= ENG_OPTIM_PARALLEL_MIN)
-    {
-        ptrdiff_t lo, hi;
-        optim_chunk(n, &lo, &hi);
-        SFX(adagrad_range)(w + lo, g + lo, sum + lo, hi - lo, (REAL)clr, (REAL)eps,
-                           (REAL)weight_decay);
-    }
+    SFX(adagrad_args) a = { w, g, sum, (REAL)clr, (REAL)eps, (REAL)weight_decay };
+    eng_spread(n, ENG_OPTIM_GRAIN, n >= ENG_OPTIM_PARALLEL_MIN, SFX(adagrad_part), &a);
 }
 
 /* The RMSprop loop over one contiguous range.  `centered` (grad_avg a != NULL) and
@@ -184,6 +205,19 @@ static void SFX(rmsprop_range)(REAL *restrict w, const REAL *restrict g, REAL *r
                           0);
 }
 
+typedef struct {
+    REAL *w; const REAL *g; REAL *v, *a, *b;
+    REAL lr, alpha, one_minus_alpha, eps, wd, mu;
+} SFX(rmsprop_args);
+
+static void SFX(rmsprop_part)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(rmsprop_args) *r = ctx;
+    SFX(rmsprop_range)(r->w + lo, r->g + lo, r->v + lo, r->a ? r->a + lo : NULL,
+                       r->b ? r->b + lo : NULL, hi - lo, r->lr, r->alpha, r->one_minus_alpha,
+                       r->eps, r->wd, r->mu);
+}
+
 static void SFX(rmsprop_step)(REAL *restrict w, const REAL *restrict g,
                               REAL *restrict square_avg, REAL *restrict grad_avg,
                               REAL *restrict momentum_buffer, ptrdiff_t n, double lr,
@@ -192,15 +226,9 @@ static void SFX(rmsprop_step)(REAL *restrict w, const REAL *restrict g,
     /* As in sgd_step_: without momentum the buffer plays no part, even if one is passed. */
     if (momentum == 0.0)
         momentum_buffer = NULL;
-    #pragma omp parallel num_threads(eng_get_num_threads()) if (n >= ENG_OPTIM_PARALLEL_MIN)
-    {
-        ptrdiff_t lo, hi;
-        optim_chunk(n, &lo, &hi);
-        SFX(rmsprop_range)(w + lo, g + lo, square_avg + lo, grad_avg ? grad_avg + lo : NULL,
-                           momentum_buffer ? momentum_buffer + lo : NULL, hi - lo, (REAL)lr,
-                           (REAL)alpha, (REAL)(1.0 - alpha), (REAL)eps, (REAL)weight_decay,
-                           (REAL)momentum);
-    }
+    SFX(rmsprop_args) a = { w, g, square_avg, grad_avg, momentum_buffer, (REAL)lr, (REAL)alpha,
+                            (REAL)(1.0 - alpha), (REAL)eps, (REAL)weight_decay, (REAL)momentum };
+    eng_spread(n, ENG_OPTIM_GRAIN, n >= ENG_OPTIM_PARALLEL_MIN, SFX(rmsprop_part), &a);
 }
 
 /* The Adadelta loop over one contiguous range: w, g, v and u loaded once, w, v, u stored once. */
@@ -220,16 +248,24 @@ static void SFX(adadelta_range)(REAL *restrict w, const REAL *restrict g, REAL *
     }
 }
 
+typedef struct {
+    REAL *w; const REAL *g; REAL *v, *u;
+    REAL lr, rho, one_minus_rho, eps, wd;
+} SFX(adadelta_args);
+
+static void SFX(adadelta_part)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(adadelta_args) *a = ctx;
+    SFX(adadelta_range)(a->w + lo, a->g + lo, a->v + lo, a->u + lo, hi - lo, a->lr, a->rho,
+                        a->one_minus_rho, a->eps, a->wd);
+}
+
 static void SFX(adadelta_step)(REAL *restrict w, const REAL *restrict g,
                                REAL *restrict square_avg, REAL *restrict acc_delta, ptrdiff_t n,
                                double lr, double rho, double eps, double weight_decay)
 {
     /* Without weight decay wd = 0, and adding 0·w is exact (for finite w): one loop for both. */
-    #pragma omp parallel num_threads(eng_get_num_threads()) if (n >= ENG_OPTIM_PARALLEL_MIN)
-    {
-        ptrdiff_t lo, hi;
-        optim_chunk(n, &lo, &hi);
-        SFX(adadelta_range)(w + lo, g + lo, square_avg + lo, acc_delta + lo, hi - lo, (REAL)lr,
-                            (REAL)rho, (REAL)(1.0 - rho), (REAL)eps, (REAL)weight_decay);
-    }
+    SFX(adadelta_args) a = { w, g, square_avg, acc_delta, (REAL)lr, (REAL)rho, (REAL)(1.0 - rho),
+                             (REAL)eps, (REAL)weight_decay };
+    eng_spread(n, ENG_OPTIM_GRAIN, n >= ENG_OPTIM_PARALLEL_MIN, SFX(adadelta_part), &a);
 }

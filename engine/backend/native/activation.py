@@ -3,7 +3,8 @@
 The same names, signatures and results as ``reference/activation.py`` (read that one for the
 equations). Each function checks its inputs here (dtype, shape, contiguity: a clear
 ``TypeError``/``ValueError`` instead of a crash), then hands flat C-contiguous views to
-``engine._C``, which releases the GIL and runs the C kernel chosen for this CPU.
+``engine._C``, which runs the C kernel chosen for this CPU (letting go of the GIL for a big
+array).
 
 The elementwise kernels of one float setting (``reference.activation.ELEMENTWISE``) are not
 written out one by one: ``_wrap`` makes each from its reference twin's signature and the C
