@@ -12,38 +12,60 @@
  *   backward:  gx    = gy * (x > 0 ? 1 : w[c])
  *              gw[c] = sum over o, i with x <= 0 of  gy * x  (and a NaN x: NaN, as the reference)
  * ==========================================================================*/
+/* One PReLU call, for eng_spread's calls back over its pieces lo .. hi - 1 (the pieces of
+ * each function below).  gy and part are the backward's; y is the backward's gx. */
+typedef struct {
+    const REAL *x, *w, *gy;
+    REAL *y;
+    double *part;
+    ptrdiff_t outer, channels, inner;
+    ptrdiff_t per;              /* rows per block, or elements per chunk */
+    ptrdiff_t count;            /* blocks, or chunks per row or per channel */
+} SFX(prelu_call);
+
+/* (outer, channels): rows lo .. hi - 1, each contiguous in c: vectorise over c */
+static void SFX(prelu_forward_rows)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(prelu_call) *p = ctx;
+    const REAL *w = p->w;
+    for (ptrdiff_t o = lo; o < hi; o++) {
+        const REAL *xr = p->x + o * p->channels;
+        REAL *yr = p->y + o * p->channels;
+#pragma omp simd
+        for (ptrdiff_t c = 0; c < p->channels; c++)
+            yr[c] = xr[c] > 0 ? xr[c] : w[c] * xr[c];
+    }
+}
+
+/* rows of `inner` elements sharing one slope, cut into chunks of ENG_CHUNK (p->count a row)
+ * so that few big rows still spread over all threads: chunks lo .. hi - 1 */
+static void SFX(prelu_forward_chunks)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(prelu_call) *p = ctx;
+    for (ptrdiff_t t = lo; t < hi; t++) {
+        const ptrdiff_t r = t / p->count, i0 = (t - r * p->count) * ENG_CHUNK;
+        const ptrdiff_t len = p->inner - i0 < ENG_CHUNK ? p->inner - i0 : ENG_CHUNK;
+        const REAL wc = p->w[r % p->channels];
+        const REAL *xr = p->x + r * p->inner + i0;
+        REAL *yr = p->y + r * p->inner + i0;
+#pragma omp simd
+        for (ptrdiff_t i = 0; i < len; i++)
+            yr[i] = xr[i] > 0 ? xr[i] : wc * xr[i];
+    }
+}
+
 static void SFX(prelu_forward)(const REAL *x, const REAL *w, REAL *y,
                                ptrdiff_t outer, ptrdiff_t channels, ptrdiff_t inner)
 {
     if (outer <= 0 || channels <= 0 || inner <= 0)
         return;
-    if (inner == 1) {
-        /* (outer, channels): each row is contiguous in c, vectorise over c */
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(outer * channels >= ENG_PAR_MIN_CHEAP)
-        for (ptrdiff_t o = 0; o < outer; o++) {
-            const REAL *xr = x + o * channels;
-            REAL *yr = y + o * channels;
-#pragma omp simd
-            for (ptrdiff_t c = 0; c < channels; c++)
-                yr[c] = xr[c] > 0 ? xr[c] : w[c] * xr[c];
-        }
-    } else {
-        /* rows of `inner` elements sharing one slope; long rows are cut into
-         * chunks so that few big rows still spread over all threads */
-        const ptrdiff_t rows = outer * channels;
-        const ptrdiff_t nch = (inner + ENG_CHUNK - 1) / ENG_CHUNK;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(rows * inner >= ENG_PAR_MIN_CHEAP)
-        for (ptrdiff_t t = 0; t < rows * nch; t++) {
-            const ptrdiff_t r = t / nch, i0 = (t - r * nch) * ENG_CHUNK;
-            const ptrdiff_t len = inner - i0 < ENG_CHUNK ? inner - i0 : ENG_CHUNK;
-            const REAL wc = w[r % channels];
-            const REAL *xr = x + r * inner + i0;
-            REAL *yr = y + r * inner + i0;
-#pragma omp simd
-            for (ptrdiff_t i = 0; i < len; i++)
-                yr[i] = xr[i] > 0 ? xr[i] : wc * xr[i];
-        }
-    }
+    const int parallel = outer * channels * inner >= ENG_PAR_MIN_CHEAP;
+    SFX(prelu_call) p = { x, w, NULL, y, NULL, outer, channels, inner, ENG_CHUNK,
+                          (inner + ENG_CHUNK - 1) / ENG_CHUNK };
+    if (inner == 1)
+        eng_spread(outer, 1, parallel, SFX(prelu_forward_rows), &p);
+    else
+        eng_spread(outer * channels * p.count, 1, parallel, SFX(prelu_forward_chunks), &p);
 }
 
 /* Backward for `len` contiguous elements sharing slope wc: writes gx and
@@ -79,6 +101,45 @@ static double SFX(prelu_backward_span)(const REAL *x, const REAL *gy, REAL *gx, 
     return acc;
 }
 
+/* (outer, channels) layout: blocks lo .. hi - 1 of p->per rows; block b's sums go to
+ * part[b * channels + c] (p->y is gx). */
+static void SFX(prelu_backward_blocks)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(prelu_call) *p = ctx;
+    const REAL *w = p->w;
+    const ptrdiff_t channels = p->channels, ob = p->per;
+    for (ptrdiff_t b = lo; b < hi; b++) {
+        double *sum = p->part + b * channels;
+        const ptrdiff_t o1 = (b + 1) * ob < p->outer ? (b + 1) * ob : p->outer;
+        for (ptrdiff_t c = 0; c < channels; c++)
+            sum[c] = 0.0;
+        for (ptrdiff_t o = b * ob; o < o1; o++) {
+            const REAL *xr = p->x + o * channels, *gr = p->gy + o * channels;
+            REAL *gxr = p->y + o * channels;
+#pragma omp simd
+            for (ptrdiff_t c = 0; c < channels; c++) {
+                const REAL v = xr[c], g = gr[c];
+                gxr[c] = g * (v > 0 ? (REAL)1 : w[c]);
+                sum[c] += v > 0 ? 0.0 : (double)g * (double)v;
+            }
+        }
+    }
+}
+
+/* inner > 1: pieces lo .. hi - 1, piece t = chunk k of channel c's plane (p->count chunks a
+ * channel); its sum goes to part[t]. */
+static void SFX(prelu_backward_pieces)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(prelu_call) *p = ctx;
+    const ptrdiff_t plane = p->outer * p->inner;
+    for (ptrdiff_t t = lo; t < hi; t++) {
+        const ptrdiff_t c = t / p->count, k = t - c * p->count;
+        const ptrdiff_t m1 = (k + 1) * ENG_CHUNK < plane ? (k + 1) * ENG_CHUNK : plane;
+        p->part[t] = SFX(prelu_backward_span)(p->x, p->gy, p->y, p->w[c], p->channels, p->inner,
+                                              c, k * ENG_CHUNK, m1);
+    }
+}
+
 /* gw must be deterministic, and the same for any thread count.  So the sum
  * is cut into pieces whose boundaries depend only on the shape; each piece
  * is summed on its own (by whichever thread), and the pieces are added up
@@ -105,23 +166,9 @@ static void SFX(prelu_backward)(const REAL *x, const REAL *w, const REAL *gy, RE
         const ptrdiff_t nb = (outer + ob - 1) / ob;
         double *part = (double *)malloc((size_t)(nb * channels) * sizeof(double));
         if (part != NULL) {
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(outer * channels >= ENG_PAR_MIN_CHEAP)
-            for (ptrdiff_t b = 0; b < nb; b++) {
-                double *p = part + b * channels;
-                const ptrdiff_t o1 = (b + 1) * ob < outer ? (b + 1) * ob : outer;
-                for (ptrdiff_t c = 0; c < channels; c++)
-                    p[c] = 0.0;
-                for (ptrdiff_t o = b * ob; o < o1; o++) {
-                    const REAL *xr = x + o * channels, *gr = gy + o * channels;
-                    REAL *gxr = gx + o * channels;
-#pragma omp simd
-                    for (ptrdiff_t c = 0; c < channels; c++) {
-                        const REAL v = xr[c], g = gr[c];
-                        gxr[c] = g * (v > 0 ? (REAL)1 : w[c]);
-                        p[c] += v > 0 ? 0.0 : (double)g * (double)v;
-                    }
-                }
-            }
+            SFX(prelu_call) p = { x, w, gy, gx, part, outer, channels, inner, ob, nb };
+            eng_spread(nb, 1, outer * channels >= ENG_PAR_MIN_CHEAP, SFX(prelu_backward_blocks),
+                       &p);
             for (ptrdiff_t c = 0; c < channels; c++) {
                 double s = 0.0;
                 for (ptrdiff_t b = 0; b < nb; b++)
@@ -152,13 +199,9 @@ static void SFX(prelu_backward)(const REAL *x, const REAL *w, const REAL *gy, RE
         const ptrdiff_t nch = (plane + ENG_CHUNK - 1) / ENG_CHUNK;
         double *part = (double *)malloc((size_t)(channels * nch) * sizeof(double));
         if (part != NULL) {
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(channels * plane >= ENG_PAR_MIN_CHEAP)
-            for (ptrdiff_t t = 0; t < channels * nch; t++) {
-                const ptrdiff_t c = t / nch, k = t - c * nch;
-                const ptrdiff_t m1 = (k + 1) * ENG_CHUNK < plane ? (k + 1) * ENG_CHUNK : plane;
-                part[t] = SFX(prelu_backward_span)(x, gy, gx, w[c], channels, inner, c,
-                                                   k * ENG_CHUNK, m1);
-            }
+            SFX(prelu_call) p = { x, w, gy, gx, part, outer, channels, inner, ENG_CHUNK, nch };
+            eng_spread(channels * nch, 1, channels * plane >= ENG_PAR_MIN_CHEAP,
+                       SFX(prelu_backward_pieces), &p);
             for (ptrdiff_t c = 0; c < channels; c++) {
                 double s = 0.0;
                 for (ptrdiff_t k = 0; k < nch; k++)

@@ -11,7 +11,8 @@
 #include "common/isa.h"
 #include "common/spread.h"
 
-/* Shares of whole cache lines: 16 floats, 8 doubles (and 16 doubles: two lines). */
+/* Shares are multiples of 16 elements, whole 64-byte cache lines of floats (two of doubles),
+ * so no two threads write one line of the output. */
 #define SPREAD_GRAIN 16
 
 #define MIN_FORWARD(name, tag, backward, forward_cost, backward_cost) \

@@ -6,10 +6,12 @@
  */
 #include "common/cpu.h"
 #include "common/isa.h"
+#include "common/spread.h"
 #include "conv/pool.h"
 #include "conv/pool_table.h"
 
-/* below this many input elements one thread is faster than waking more */
+/* Below this many input elements one thread is faster than waking more: the planes are then
+ * pooled by a direct call, without a parallel region (common/spread.h). */
 #define ENG_PAR_MIN_POOL 65536
 
 ptrdiff_t eng_pool_count_bad_indices(const int32_t *idx, ptrdiff_t n, int32_t limit)

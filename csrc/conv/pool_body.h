@@ -60,13 +60,25 @@ static int SFX(max2x2_backward)(const REAL *gyp, const int32_t *ap, REAL *gxp, p
     return 0;
 }
 
-void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const eng_pool_geometry *g)
+/* One call of eng_max_pool2d_forward, for eng_spread's calls back over planes lo .. hi - 1. */
+typedef struct {
+    const REAL *x;
+    REAL *y;
+    int32_t *argmax;
+    const eng_pool_geometry *g;
+    const eng_pool_table *fast;          /* the 2x2 stride-2 kernels, or NULL */
+} SFX(max_forward_call);
+
+static void SFX(max_forward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 {
+    const SFX(max_forward_call) *call = ctx;
+    const REAL *x = call->x;
+    REAL *y = call->y;
+    int32_t *argmax = call->argmax;
+    const eng_pool_geometry *g = call->g;
+    const eng_pool_table *fast = call->fast;
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
-    const eng_pool_table *fast = SFX(is_2x2_s2)(g) ? eng_isa_table(ENG_FAMILY_POOL) : NULL;
-    ptrdiff_t p;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
-    for (p = 0; p < g->planes; p++) {
+    for (ptrdiff_t p = lo; p < hi; p++) {
         const REAL *xp = x + p * H * W;
         REAL *yp = y + p * OH * OW;
         int32_t *ap = argmax + p * OH * OW;
@@ -94,15 +106,33 @@ void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const 
     }
 }
 
-void SFX(eng_max_pool2d_backward)(const REAL *gy, const int32_t *argmax, REAL *gx, const eng_pool_geometry *g)
+void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const eng_pool_geometry *g)
 {
+    SFX(max_forward_call) call = { x, y, argmax, g,
+                                   SFX(is_2x2_s2)(g) ? eng_isa_table(ENG_FAMILY_POOL) : NULL };
+    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, SFX(max_forward_planes),
+               &call);
+}
+
+/* One call of eng_max_pool2d_backward, for eng_spread's calls back over planes lo .. hi - 1. */
+typedef struct {
+    const REAL *gy;
+    const int32_t *argmax;
+    REAL *gx;
+    const eng_pool_geometry *g;
+    const eng_pool_table *fast;          /* the 2x2 stride-2 kernels, or NULL */
+} SFX(max_backward_call);
+
+static void SFX(max_backward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(max_backward_call) *call = ctx;
+    const REAL *gy = call->gy;
+    const int32_t *argmax = call->argmax;
+    REAL *gx = call->gx;
+    const eng_pool_geometry *g = call->g;
+    const eng_pool_table *fast = call->fast;
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
-    const eng_pool_table *fast = !SFX(is_2x2_s2)(g) ? NULL
-                                 : OW < POOL_BACKWARD_MIN_VECTOR_OW ? &eng_pool_generic
-                                 : eng_isa_table(ENG_FAMILY_POOL);
-    ptrdiff_t p;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
-    for (p = 0; p < g->planes; p++) {
+    for (ptrdiff_t p = lo; p < hi; p++) {
         const REAL *gyp = gy + p * OH * OW;
         const int32_t *ap = argmax + p * OH * OW;
         REAL *gxp = gx + p * H * W;
@@ -115,16 +145,35 @@ void SFX(eng_max_pool2d_backward)(const REAL *gy, const int32_t *argmax, REAL *g
     }
 }
 
+void SFX(eng_max_pool2d_backward)(const REAL *gy, const int32_t *argmax, REAL *gx, const eng_pool_geometry *g)
+{
+    SFX(max_backward_call) call = { gy, argmax, gx, g,
+                                    !SFX(is_2x2_s2)(g) ? NULL
+                                    : g->ow < POOL_BACKWARD_MIN_VECTOR_OW ? &eng_pool_generic
+                                    : eng_isa_table(ENG_FAMILY_POOL) };
+    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, SFX(max_backward_planes),
+               &call);
+}
+
 /* ---------------------------------------------------------------- average */
 
-void SFX(eng_avg_pool2d_forward)(const REAL *x, REAL *y, const eng_pool_geometry *g)
+/* One call of eng_avg_pool2d_forward, for eng_spread's calls back over planes lo .. hi - 1. */
+typedef struct {
+    const REAL *x;
+    REAL *y;
+    const eng_pool_geometry *g;
+} SFX(avg_forward_call);
+
+static void SFX(avg_forward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 {
+    const SFX(avg_forward_call) *call = ctx;
+    const REAL *x = call->x;
+    REAL *y = call->y;
+    const eng_pool_geometry *g = call->g;
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
     const int fast = SFX(is_2x2_s2)(g);
     const REAL scale = (REAL)1 / ((REAL)g->kh * (REAL)g->kw);   /* kh*kw may pass 2^63 */
-    ptrdiff_t p;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
-    for (p = 0; p < g->planes; p++) {
+    for (ptrdiff_t p = lo; p < hi; p++) {
         const REAL *xp = x + p * H * W;
         REAL *yp = y + p * OH * OW;
         if (fast) {
@@ -150,14 +199,30 @@ void SFX(eng_avg_pool2d_forward)(const REAL *x, REAL *y, const eng_pool_geometry
     }
 }
 
-void SFX(eng_avg_pool2d_backward)(const REAL *gy, REAL *gx, const eng_pool_geometry *g)
+void SFX(eng_avg_pool2d_forward)(const REAL *x, REAL *y, const eng_pool_geometry *g)
 {
+    SFX(avg_forward_call) call = { x, y, g };
+    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, SFX(avg_forward_planes),
+               &call);
+}
+
+/* One call of eng_avg_pool2d_backward, for eng_spread's calls back over planes lo .. hi - 1. */
+typedef struct {
+    const REAL *gy;
+    REAL *gx;
+    const eng_pool_geometry *g;
+} SFX(avg_backward_call);
+
+static void SFX(avg_backward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
+{
+    const SFX(avg_backward_call) *call = ctx;
+    const REAL *gy = call->gy;
+    REAL *gx = call->gx;
+    const eng_pool_geometry *g = call->g;
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
     const int fast = SFX(is_2x2_s2)(g);
     const REAL scale = (REAL)1 / ((REAL)g->kh * (REAL)g->kw);   /* kh*kw may pass 2^63 */
-    ptrdiff_t p;
-#pragma omp parallel for schedule(static) num_threads(eng_get_num_threads()) if(parallel: g->planes * H * W >= ENG_PAR_MIN_POOL)
-    for (p = 0; p < g->planes; p++) {
+    for (ptrdiff_t p = lo; p < hi; p++) {
         const REAL *gyp = gy + p * OH * OW;
         REAL *gxp = gx + p * H * W;
         if (fast) {
@@ -185,4 +250,11 @@ void SFX(eng_avg_pool2d_backward)(const REAL *gy, REAL *gx, const eng_pool_geome
             }
         }
     }
+}
+
+void SFX(eng_avg_pool2d_backward)(const REAL *gy, REAL *gx, const eng_pool_geometry *g)
+{
+    SFX(avg_backward_call) call = { gy, gx, g };
+    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, SFX(avg_backward_planes),
+               &call);
 }

@@ -211,3 +211,52 @@ def test_optimizer_steps_same_bits_for_any_thread_count(isa, dtype, n, threads):
         assert not np.array_equal(results[0], start[0]), name      # the step moved w
         for other in results[1:]:
             np.testing.assert_array_equal(results[0], other, err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(20_001, 4), (3, 5, 4_000), (2, 3, 17)],
+                         ids=["rows", "chunks", "small"])
+def test_prelu_same_bits_for_any_thread_count(isa, dtype, shape, threads):
+    """PReLU's four loops: rows of (outer, channels) and chunks of long (.., inner) rows,
+    forward and backward (its slope gradient summed in pieces fixed by the shape)."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(shape).astype(dtype)
+    gy = rng.standard_normal(shape).astype(dtype)
+    w = rng.uniform(0, 0.5, shape[1]).astype(dtype)
+    results = []
+    for count in (1, 2, 3):
+        _C.set_num_threads(count)
+        y = native.prelu(x, w)
+        gx, gw = native.prelu_backward(x, w, gy)
+        results.append((y, gx, gw))
+    np.testing.assert_allclose(results[0][0], reference.prelu(x, w), rtol=1e-6)
+    scale = float(np.abs(x * gy).astype(np.float64).sum())   # the slope gradient is a long sum
+    np.testing.assert_allclose(results[0][2], reference.prelu_backward(x, w, gy)[1],
+                               rtol=1e-5, atol=1e-6 * scale)
+    for other in results[1:]:
+        for a, b in zip(results[0], other):
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("window", [(2, 2, 0), (3, 2, 1)], ids=["2x2", "3x3 s2 p1"])
+@pytest.mark.parametrize("shape", [(8, 16, 32, 32), (1, 2, 6, 6)], ids=["big", "small"])
+def test_pooling_same_bits_for_any_thread_count(isa, dtype, window, shape, threads):
+    """The pooling planes, shared among threads from 65536 input elements."""
+    kernel, stride, padding = window
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal(shape).astype(dtype)
+    results = []
+    for count in (1, 2, 3):
+        _C.set_num_threads(count)
+        y, argmax = native.max_pool2d(x, kernel, stride, padding)
+        gy = np.ones_like(y)
+        gx = native.max_pool2d_backward(gy, argmax, x.shape, kernel, stride, padding)
+        a = native.avg_pool2d(x, kernel, stride, padding)
+        ga = native.avg_pool2d_backward(gy, x.shape, kernel, stride, padding)
+        results.append((y, argmax, gx, a, ga))
+    np.testing.assert_array_equal(results[0][0], reference.max_pool2d(x, kernel, stride,
+                                                                      padding)[0])
+    for other in results[1:]:
+        for a, b in zip(results[0], other):
+            np.testing.assert_array_equal(a, b)
