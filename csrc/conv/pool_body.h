@@ -60,20 +60,30 @@ static int SFX(max2x2_backward)(const REAL *gyp, const int32_t *ap, REAL *gxp, p
     return 0;
 }
 
-/* One call of eng_max_pool2d_forward, for eng_spread's calls back over planes lo .. hi - 1. */
+/* One pooling call, for eng_spread's calls back over planes lo .. hi - 1 (pool_spread):
+ * `in` is x (forward) or gy (backward), `out` is y or gx. */
 typedef struct {
-    const REAL *x;
-    REAL *y;
-    int32_t *argmax;
+    const REAL *in;
+    REAL *out;
+    int32_t *argmax;              /* max forward: where each maximum was (written) */
+    const int32_t *argmax_in;     /* max backward: the forward's argmax (read) */
     const eng_pool_geometry *g;
-    const eng_pool_table *fast;          /* the 2x2 stride-2 kernels, or NULL */
-} SFX(max_forward_call);
+    const eng_pool_table *fast;   /* max pooling's 2x2 stride-2 kernels, or NULL */
+} SFX(pool_call);
+
+/* planes(call, lo, hi) over all the planes: a direct call for a small input, a share of the
+ * planes per thread for a big one (common/spread.h). */
+static void SFX(pool_spread)(eng_range_fn planes, SFX(pool_call) call)
+{
+    const eng_pool_geometry *g = call.g;
+    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, planes, &call);
+}
 
 static void SFX(max_forward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 {
-    const SFX(max_forward_call) *call = ctx;
-    const REAL *x = call->x;
-    REAL *y = call->y;
+    const SFX(pool_call) *call = ctx;
+    const REAL *x = call->in;
+    REAL *y = call->out;
     int32_t *argmax = call->argmax;
     const eng_pool_geometry *g = call->g;
     const eng_pool_table *fast = call->fast;
@@ -108,27 +118,18 @@ static void SFX(max_forward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 
 void SFX(eng_max_pool2d_forward)(const REAL *x, REAL *y, int32_t *argmax, const eng_pool_geometry *g)
 {
-    SFX(max_forward_call) call = { x, y, argmax, g,
-                                   SFX(is_2x2_s2)(g) ? eng_isa_table(ENG_FAMILY_POOL) : NULL };
-    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, SFX(max_forward_planes),
-               &call);
+    const SFX(pool_call) call = {
+        .in = x, .out = y, .argmax = argmax, .g = g,
+        .fast = SFX(is_2x2_s2)(g) ? eng_isa_table(ENG_FAMILY_POOL) : NULL };
+    SFX(pool_spread)(SFX(max_forward_planes), call);
 }
-
-/* One call of eng_max_pool2d_backward, for eng_spread's calls back over planes lo .. hi - 1. */
-typedef struct {
-    const REAL *gy;
-    const int32_t *argmax;
-    REAL *gx;
-    const eng_pool_geometry *g;
-    const eng_pool_table *fast;          /* the 2x2 stride-2 kernels, or NULL */
-} SFX(max_backward_call);
 
 static void SFX(max_backward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 {
-    const SFX(max_backward_call) *call = ctx;
-    const REAL *gy = call->gy;
-    const int32_t *argmax = call->argmax;
-    REAL *gx = call->gx;
+    const SFX(pool_call) *call = ctx;
+    const REAL *gy = call->in;
+    const int32_t *argmax = call->argmax_in;
+    REAL *gx = call->out;
     const eng_pool_geometry *g = call->g;
     const eng_pool_table *fast = call->fast;
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
@@ -147,28 +148,21 @@ static void SFX(max_backward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 
 void SFX(eng_max_pool2d_backward)(const REAL *gy, const int32_t *argmax, REAL *gx, const eng_pool_geometry *g)
 {
-    SFX(max_backward_call) call = { gy, argmax, gx, g,
-                                    !SFX(is_2x2_s2)(g) ? NULL
-                                    : g->ow < POOL_BACKWARD_MIN_VECTOR_OW ? &eng_pool_generic
-                                    : eng_isa_table(ENG_FAMILY_POOL) };
-    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, SFX(max_backward_planes),
-               &call);
+    const SFX(pool_call) call = {
+        .in = gy, .out = gx, .argmax_in = argmax, .g = g,
+        .fast = !SFX(is_2x2_s2)(g) ? NULL
+                : g->ow < POOL_BACKWARD_MIN_VECTOR_OW ? &eng_pool_generic
+                : eng_isa_table(ENG_FAMILY_POOL) };
+    SFX(pool_spread)(SFX(max_backward_planes), call);
 }
 
 /* ---------------------------------------------------------------- average */
 
-/* One call of eng_avg_pool2d_forward, for eng_spread's calls back over planes lo .. hi - 1. */
-typedef struct {
-    const REAL *x;
-    REAL *y;
-    const eng_pool_geometry *g;
-} SFX(avg_forward_call);
-
 static void SFX(avg_forward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 {
-    const SFX(avg_forward_call) *call = ctx;
-    const REAL *x = call->x;
-    REAL *y = call->y;
+    const SFX(pool_call) *call = ctx;
+    const REAL *x = call->in;
+    REAL *y = call->out;
     const eng_pool_geometry *g = call->g;
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
     const int fast = SFX(is_2x2_s2)(g);
@@ -201,23 +195,15 @@ static void SFX(avg_forward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 
 void SFX(eng_avg_pool2d_forward)(const REAL *x, REAL *y, const eng_pool_geometry *g)
 {
-    SFX(avg_forward_call) call = { x, y, g };
-    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, SFX(avg_forward_planes),
-               &call);
+    const SFX(pool_call) call = { .in = x, .out = y, .g = g };
+    SFX(pool_spread)(SFX(avg_forward_planes), call);
 }
-
-/* One call of eng_avg_pool2d_backward, for eng_spread's calls back over planes lo .. hi - 1. */
-typedef struct {
-    const REAL *gy;
-    REAL *gx;
-    const eng_pool_geometry *g;
-} SFX(avg_backward_call);
 
 static void SFX(avg_backward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 {
-    const SFX(avg_backward_call) *call = ctx;
-    const REAL *gy = call->gy;
-    REAL *gx = call->gx;
+    const SFX(pool_call) *call = ctx;
+    const REAL *gy = call->in;
+    REAL *gx = call->out;
     const eng_pool_geometry *g = call->g;
     const ptrdiff_t H = g->h, W = g->w, OH = g->oh, OW = g->ow;
     const int fast = SFX(is_2x2_s2)(g);
@@ -254,7 +240,6 @@ static void SFX(avg_backward_planes)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 
 void SFX(eng_avg_pool2d_backward)(const REAL *gy, REAL *gx, const eng_pool_geometry *g)
 {
-    SFX(avg_backward_call) call = { gy, gx, g };
-    eng_spread(g->planes, 1, g->planes * g->h * g->w >= ENG_PAR_MIN_POOL, SFX(avg_backward_planes),
-               &call);
+    const SFX(pool_call) call = { .in = gy, .out = gx, .g = g };
+    SFX(pool_spread)(SFX(avg_backward_planes), call);
 }
