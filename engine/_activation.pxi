@@ -21,12 +21,6 @@ cdef extern from "activation/activation.h" nogil:
         ENG_VEXP
         ENG_VEXPM1
         ENG_VLOG1P
-    ctypedef void (*eng_map_f32)(const float *x, float *y, ptrdiff_t n, float p) noexcept nogil
-    ctypedef void (*eng_map_f64)(const double *x, double *y, ptrdiff_t n, double p) noexcept nogil
-    ctypedef void (*eng_grad_f32)(const float *a, const float *gy, float *gx, ptrdiff_t n,
-                                  float p) noexcept nogil
-    ctypedef void (*eng_grad_f64)(const double *a, const double *gy, double *gx, ptrdiff_t n,
-                                  double p) noexcept nogil
     ctypedef void (*eng_rows_f32)(const float *x, float *y, ptrdiff_t outer, ptrdiff_t n,
                                   ptrdiff_t inner) noexcept nogil
     ctypedef void (*eng_rows_f64)(const double *x, double *y, ptrdiff_t outer, ptrdiff_t n,
@@ -36,10 +30,6 @@ cdef extern from "activation/activation.h" nogil:
     ctypedef void (*eng_rows_grad_f64)(const double *y, const double *gy, double *gx,
                                        ptrdiff_t outer, ptrdiff_t n, ptrdiff_t inner) noexcept nogil
     ctypedef struct eng_activation_table:
-        eng_map_f32 *forward_f32
-        eng_map_f64 *forward_f64
-        eng_grad_f32 *backward_f32
-        eng_grad_f64 *backward_f64
         void (*prelu_forward_f32)(const float *x, const float *w, float *y, ptrdiff_t outer,
                                   ptrdiff_t channels, ptrdiff_t inner) noexcept nogil
         void (*prelu_forward_f64)(const double *x, const double *w, double *y, ptrdiff_t outer,
@@ -70,19 +60,33 @@ cdef inline const eng_activation_table *_activations() noexcept nogil:
 # elementwise:  y = f(x; p)  and  gx = gy * f'(a; p)
 # ---------------------------------------------------------------------------
 
+cdef inline void _run_forward(int tag, bint is_f64, const void *x, void *y, Py_ssize_t n,
+                              double p) noexcept nogil:
+    if is_f64:
+        eng_activation_forward_f64(tag, <const double *>x, <double *>y, n, p)
+    else:
+        eng_activation_forward_f32(tag, <const float *>x, <float *>y, n, <float>p)
+
+
+cdef inline void _run_backward(int tag, bint is_f64, const void *a, const void *gy, void *gx,
+                               Py_ssize_t n, double p) noexcept nogil:
+    if is_f64:
+        eng_activation_backward_f64(tag, <const double *>a, <const double *>gy, <double *>gx, n,
+                                    p)
+    else:
+        eng_activation_backward_f32(tag, <const float *>a, <const float *>gy, <float *>gx, n,
+                                    <float>p)
+
+
 cdef int _forward(str func, int tag, object x, object y, double p) except -1:
     """y = f(x; p).  A small pair of NumPy vectors runs here, with the GIL (_small_vector);
     anything else goes through _forward_buffers, whose typed memoryviews say what is wrong."""
     cdef _Vec vx, vy
     if _small_vector(x, False, &vx) and _small_vector(y, True, &vy) and vx.is_f64 == vy.is_f64:
         _check_size(func, "y", vy.n, vx.n)
-        if vx.is_f64:
-            eng_activation_forward_f64(tag, <const double *>vx.data, <double *>vy.data, vx.n, p)
-        else:
-            eng_activation_forward_f32(tag, <const float *>vx.data, <float *>vy.data, vx.n,
-                                       <float>p)
+        _run_forward(tag, vx.is_f64, vx.data, vy.data, vx.n, p)
         return 0
-    _not_none(func, x, y, y)
+    _not_none(func, (x, y))
     if _holds_doubles(func, "x", x):
         return _forward_buffers[double](func, tag, x, y, p)
     return _forward_buffers[float](func, tag, x, y, p)
@@ -96,23 +100,19 @@ cdef int _backward(str func, int tag, object a, object gy, object gx, double p) 
             and _small_vector(gx, True, &vgx) and va.is_f64 == vgy.is_f64 == vgx.is_f64):
         _check_size(func, "gy", vgy.n, va.n)
         _check_size(func, "gx", vgx.n, va.n)
-        if va.is_f64:
-            eng_activation_backward_f64(tag, <const double *>va.data, <const double *>vgy.data,
-                                        <double *>vgx.data, va.n, p)
-        else:
-            eng_activation_backward_f32(tag, <const float *>va.data, <const float *>vgy.data,
-                                        <float *>vgx.data, va.n, <float>p)
+        _run_backward(tag, va.is_f64, va.data, vgy.data, vgx.data, va.n, p)
         return 0
-    _not_none(func, a, gy, gx)
+    _not_none(func, (a, gy, gx))
     if _holds_doubles(func, "a", a):
         return _backward_buffers[double](func, tag, a, gy, gx, p)
     return _backward_buffers[float](func, tag, a, gy, gx, p)
 
 
-cdef int _not_none(str func, object a, object b, object c) except -1:
+cdef int _not_none(str func, tuple arrays) except -1:
     """The memoryviews of a cdef function would take None (as an empty view): refuse it."""
-    if a is None or b is None or c is None:
-        raise TypeError(f"{func}: expected float32 or float64 arrays, got None")
+    for a in arrays:
+        if a is None:
+            raise TypeError(f"{func}: expected float32 or float64 arrays, got None")
     return 0
 
 
@@ -123,10 +123,7 @@ cdef int _forward_buffers(str func, int tag, const floating[::1] x, floating[::1
     if n == 0:
         return 0
     with nogil:
-        if floating is float:
-            eng_activation_forward_f32(tag, &x[0], &y[0], n, <float>p)
-        else:
-            eng_activation_forward_f64(tag, &x[0], &y[0], n, p)
+        _run_forward(tag, floating is double, &x[0], &y[0], n, p)
     return 0
 
 
@@ -138,10 +135,7 @@ cdef int _backward_buffers(str func, int tag, const floating[::1] a, const float
     if n == 0:
         return 0
     with nogil:
-        if floating is float:
-            eng_activation_backward_f32(tag, &a[0], &gy[0], &gx[0], n, <float>p)
-        else:
-            eng_activation_backward_f64(tag, &a[0], &gy[0], &gx[0], n, p)
+        _run_backward(tag, floating is double, &a[0], &gy[0], &gx[0], n, p)
     return 0
 
 
@@ -290,23 +284,41 @@ cdef bint _small_rows(object outer, object n, object inner, Py_ssize_t size,
     return dims[0] * dims[1] * dims[2] == size
 
 
+cdef inline void _run_rows_forward(bint log, bint is_f64, const void *x, void *y,
+                                   Py_ssize_t outer, Py_ssize_t n,
+                                   Py_ssize_t inner) noexcept nogil:
+    cdef const eng_activation_table *t = _activations()
+    if is_f64:
+        (t.log_softmax_forward_f64 if log else t.softmax_forward_f64)(
+            <const double *>x, <double *>y, outer, n, inner)
+    else:
+        (t.log_softmax_forward_f32 if log else t.softmax_forward_f32)(
+            <const float *>x, <float *>y, outer, n, inner)
+
+
+cdef inline void _run_rows_backward(bint log, bint is_f64, const void *y, const void *gy,
+                                    void *gx, Py_ssize_t outer, Py_ssize_t n,
+                                    Py_ssize_t inner) noexcept nogil:
+    cdef const eng_activation_table *t = _activations()
+    if is_f64:
+        (t.log_softmax_backward_f64 if log else t.softmax_backward_f64)(
+            <const double *>y, <const double *>gy, <double *>gx, outer, n, inner)
+    else:
+        (t.log_softmax_backward_f32 if log else t.softmax_backward_f32)(
+            <const float *>y, <const float *>gy, <float *>gx, outer, n, inner)
+
+
 cdef int _rows_forward(str func, bint log, object x, object y, object outer, object n,
                        object inner) except -1:
     """softmax or log_softmax: small vectors here, with the GIL (_small_vector), anything else
     through _rows_forward_buffers."""
     cdef _Vec vx, vy
     cdef Py_ssize_t dims[3]
-    cdef const eng_activation_table *t = _activations()
     if (_small_vector(x, False, &vx) and _small_vector(y, True, &vy) and vx.is_f64 == vy.is_f64
             and vx.n == vy.n and _small_rows(outer, n, inner, vx.n, dims)):
-        if vx.is_f64:
-            (t.log_softmax_forward_f64 if log else t.softmax_forward_f64)(
-                <const double *>vx.data, <double *>vy.data, dims[0], dims[1], dims[2])
-        else:
-            (t.log_softmax_forward_f32 if log else t.softmax_forward_f32)(
-                <const float *>vx.data, <float *>vy.data, dims[0], dims[1], dims[2])
+        _run_rows_forward(log, vx.is_f64, vx.data, vy.data, dims[0], dims[1], dims[2])
         return 0
-    _not_none(func, x, y, y)
+    _not_none(func, (x, y))
     if _holds_doubles(func, "x", x):
         return _rows_forward_buffers[double](func, log, x, y, outer, n, inner)
     return _rows_forward_buffers[float](func, log, x, y, outer, n, inner)
@@ -318,20 +330,13 @@ cdef int _rows_backward(str func, bint log, object y, object gy, object gx, obje
     _rows_backward_buffers."""
     cdef _Vec vy, vgy, vgx
     cdef Py_ssize_t dims[3]
-    cdef const eng_activation_table *t = _activations()
     if (_small_vector(y, False, &vy) and _small_vector(gy, False, &vgy)
             and _small_vector(gx, True, &vgx) and vy.is_f64 == vgy.is_f64 == vgx.is_f64
             and vy.n == vgy.n == vgx.n and _small_rows(outer, n, inner, vy.n, dims)):
-        if vy.is_f64:
-            (t.log_softmax_backward_f64 if log else t.softmax_backward_f64)(
-                <const double *>vy.data, <const double *>vgy.data, <double *>vgx.data,
-                dims[0], dims[1], dims[2])
-        else:
-            (t.log_softmax_backward_f32 if log else t.softmax_backward_f32)(
-                <const float *>vy.data, <const float *>vgy.data, <float *>vgx.data,
-                dims[0], dims[1], dims[2])
+        _run_rows_backward(log, vy.is_f64, vy.data, vgy.data, vgx.data, dims[0], dims[1],
+                           dims[2])
         return 0
-    _not_none(func, y, gy, gx)
+    _not_none(func, (y, gy, gx))
     if _holds_doubles(func, "y", y):
         return _rows_backward_buffers[double](func, log, y, gy, gx, outer, n, inner)
     return _rows_backward_buffers[float](func, log, y, gy, gx, outer, n, inner)
@@ -345,14 +350,8 @@ cdef int _rows_forward_buffers(str func, bint log, const floating[::1] x, floati
     _check_size(func, "y", y.shape[0], size)
     if size == 0:
         return 0
-    cdef const eng_activation_table *t = _activations()
     with nogil:
-        if floating is float:
-            (t.log_softmax_forward_f32 if log else t.softmax_forward_f32)(
-                &x[0], &y[0], o_, n_, i_)
-        else:
-            (t.log_softmax_forward_f64 if log else t.softmax_forward_f64)(
-                &x[0], &y[0], o_, n_, i_)
+        _run_rows_forward(log, floating is double, &x[0], &y[0], o_, n_, i_)
     return 0
 
 
@@ -366,14 +365,8 @@ cdef int _rows_backward_buffers(str func, bint log, const floating[::1] y,
     _check_size(func, "gx", gx.shape[0], size)
     if size == 0:
         return 0
-    cdef const eng_activation_table *t = _activations()
     with nogil:
-        if floating is float:
-            (t.log_softmax_backward_f32 if log else t.softmax_backward_f32)(
-                &y[0], &gy[0], &gx[0], o_, n_, i_)
-        else:
-            (t.log_softmax_backward_f64 if log else t.softmax_backward_f64)(
-                &y[0], &gy[0], &gx[0], o_, n_, i_)
+        _run_rows_backward(log, floating is double, &y[0], &gy[0], &gx[0], o_, n_, i_)
     return 0
 
 

@@ -19,8 +19,8 @@ typedef struct {
     REAL *y;
     double *part;
     ptrdiff_t outer, channels, inner;
-    ptrdiff_t per;              /* rows per block, or elements per chunk */
-    ptrdiff_t count;            /* blocks, or chunks per row or per channel */
+    ptrdiff_t block_rows;       /* the backward's blocks of rows (inner == 1) */
+    ptrdiff_t count;            /* blocks, or chunks (of ENG_CHUNK) per row or per channel */
 } SFX(prelu_call);
 
 /* (outer, channels): rows lo .. hi - 1, each contiguous in c: vectorise over c */
@@ -60,7 +60,7 @@ static void SFX(prelu_forward)(const REAL *x, const REAL *w, REAL *y,
     if (outer <= 0 || channels <= 0 || inner <= 0)
         return;
     const int parallel = outer * channels * inner >= ENG_PAR_MIN_CHEAP;
-    SFX(prelu_call) p = { x, w, NULL, y, NULL, outer, channels, inner, ENG_CHUNK,
+    SFX(prelu_call) p = { x, w, NULL, y, NULL, outer, channels, inner, 0,
                           (inner + ENG_CHUNK - 1) / ENG_CHUNK };
     if (inner == 1)
         eng_spread(outer, 1, parallel, SFX(prelu_forward_rows), &p);
@@ -101,13 +101,13 @@ static double SFX(prelu_backward_span)(const REAL *x, const REAL *gy, REAL *gx, 
     return acc;
 }
 
-/* (outer, channels) layout: blocks lo .. hi - 1 of p->per rows; block b's sums go to
+/* (outer, channels) layout: blocks lo .. hi - 1 of p->block_rows rows; block b's sums go to
  * part[b * channels + c] (p->y is gx). */
 static void SFX(prelu_backward_blocks)(void *ctx, ptrdiff_t lo, ptrdiff_t hi)
 {
     const SFX(prelu_call) *p = ctx;
     const REAL *w = p->w;
-    const ptrdiff_t channels = p->channels, ob = p->per;
+    const ptrdiff_t channels = p->channels, ob = p->block_rows;
     for (ptrdiff_t b = lo; b < hi; b++) {
         double *sum = p->part + b * channels;
         const ptrdiff_t o1 = (b + 1) * ob < p->outer ? (b + 1) * ob : p->outer;
@@ -199,7 +199,7 @@ static void SFX(prelu_backward)(const REAL *x, const REAL *w, const REAL *gy, RE
         const ptrdiff_t nch = (plane + ENG_CHUNK - 1) / ENG_CHUNK;
         double *part = (double *)malloc((size_t)(channels * nch) * sizeof(double));
         if (part != NULL) {
-            SFX(prelu_call) p = { x, w, gy, gx, part, outer, channels, inner, ENG_CHUNK, nch };
+            SFX(prelu_call) p = { x, w, gy, gx, part, outer, channels, inner, 0, nch };
             eng_spread(channels * nch, 1, channels * plane >= ENG_PAR_MIN_CHEAP,
                        SFX(prelu_backward_pieces), &p);
             for (ptrdiff_t c = 0; c < channels; c++) {
